@@ -1,0 +1,46 @@
+"""Application wiring: build the PTB Application from settings; post_init opens storage, post_shutdown closes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+
+import handlers
+from bot.chat_order import PerChatUpdateProcessor
+from bot.clock import Clock
+from bot.services.container import Services
+from bot.settings import Settings
+from handlers.commands import set_default_menu
+from handlers.context import CONTEXT_TYPES, GridApplication
+
+
+def build_application(settings: Settings, clock: Clock) -> GridApplication:
+    """A ready-to-run Application talking to the configured Bot API."""
+    telegram = settings.telegram
+
+    async def post_init(app: GridApplication) -> None:
+        app.bot_data.services = await Services.open(settings, clock)
+        await set_default_menu(app.bot)
+
+    async def post_shutdown(app: GridApplication) -> None:
+        if app.bot_data.services is not None:
+            await app.bot_data.services.close()
+            app.bot_data.services = None
+
+    builder: Any = (
+        ApplicationBuilder()
+        .token(telegram.token.get_secret_value())
+        .base_url(telegram.base_url)
+        .base_file_url(telegram.base_file_url)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerChatUpdateProcessor())
+        .rate_limiter(AIORateLimiter())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if telegram.proxy_url:
+        builder = builder.proxy(telegram.proxy_url).get_updates_proxy(telegram.proxy_url)
+    app: GridApplication = builder.build()
+    handlers.register(app)
+    return app

@@ -1,0 +1,203 @@
+"""The `gridsafe` command: run the bot, migrate the database, import the roster, create invites."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+from telegram.request import HTTPXRequest
+
+from bot import texts
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, NotFound, RosterInvalid, UnknownPlace
+from bot.domain.people import Role
+from bot.domain.roster import validate
+from bot.logs import configure_logging
+from bot.roster_file import RosterFileError, read_roster
+from bot.services.container import Services
+from bot.settings import Settings, SettingsError, load_settings
+from storage.database import Database
+from storage.migrations import available, migrate
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+class CliError(Exception):
+    """A failure to report to the operator in one sentence."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(Path(args.config), os.environ)
+        args.func(settings, args)
+    except SettingsError as exc:
+        print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+        return EXIT_CONFIG
+    except CliError as exc:
+        print(exc, file=sys.stderr)
+        return exc.code
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gridsafe", description=texts.CLI_HELP["description"])
+    parser.add_argument("-c", "--config", default="config.toml", help=texts.CLI_HELP["config"])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help=texts.CLI_HELP["run"])
+    run.set_defaults(func=_run)
+
+    mig = commands.add_parser("migrate", help=texts.CLI_HELP["migrate"])
+    mig.set_defaults(func=_migrate)
+
+    roster = commands.add_parser("roster", help=texts.CLI_HELP["roster"]).add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    imp = roster.add_parser("import", help=texts.CLI_HELP["roster_import"])
+    imp.add_argument("file", type=Path, help=texts.CLI_HELP["roster_file"])
+    imp.set_defaults(func=_roster_import)
+
+    invite = commands.add_parser("invite", help=texts.CLI_HELP["invite"])
+    invite.add_argument("--role", required=True, choices=[r.value for r in Role], help=texts.CLI_HELP["role"])
+    invite.add_argument("--town", help=texts.CLI_HELP["town"])
+    invite.add_argument("--village", help=texts.CLI_HELP["village"])
+    invite.add_argument("--name", help=texts.CLI_HELP["name"])
+    invite.set_defaults(func=_invite)
+
+    for sub in (run, mig, imp, invite):
+        sub.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def _require_token(settings: Settings, args: argparse.Namespace) -> str:
+    token = settings.telegram.token.get_secret_value()
+    if not token:
+        raise CliError(texts.TOKEN_MISSING.format(config=args.config), EXIT_CONFIG)
+    return token
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> None:
+    configure_logging(_require_token(settings, args))
+    app = build_application(settings, SystemClock())
+    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram.poll_timeout_seconds)
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> None:
+    async def go() -> None:
+        db = await Database.open(settings.storage.database)
+        try:
+            applied = await migrate(db)
+        finally:
+            await db.close()
+        version = len(available())
+        path = settings.storage.database
+        if applied:
+            print(texts.MIGRATED_APPLIED.format(version=version, count=len(applied), path=path))
+        else:
+            print(texts.MIGRATED.format(version=version, path=path))
+
+    asyncio.run(go())
+
+
+def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        entries = validate(read_roster(args.file))
+    except RosterFileError as exc:
+        raise CliError(str(exc)) from exc
+    except RosterInvalid as exc:
+        problems = "\n".join(texts.ROSTER_PROBLEM.format(row=row, reason=reason) for row, reason in exc.problems)
+        raise CliError(texts.ROSTER_REJECTED.format(count=len(exc.problems), problems=problems)) from exc
+
+    async def go() -> None:
+        services = await Services.open(settings, SystemClock())
+        try:
+            summary = await services.roster.import_entries(entries)
+        finally:
+            await services.close()
+        print(
+            texts.ROSTER_IMPORTED.format(
+                towns=summary.towns,
+                villages=summary.villages,
+                added=summary.added,
+                updated=summary.updated,
+                unchanged=summary.unchanged,
+            )
+        )
+
+    asyncio.run(go())
+
+
+def _invite(settings: Settings, args: argparse.Namespace) -> None:
+    token = _require_token(settings, args)
+    role = Role(args.role)
+
+    async def go() -> None:
+        username = await _bot_username(settings, token)
+        services = await Services.open(settings, SystemClock())
+        try:
+            created = await services.invites.create(role, town=args.town, village=args.village, name=args.name)
+        except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
+            raise CliError(_invite_refusal(exc, role, args)) from exc
+        finally:
+            await services.close()
+        person = created.person
+        expires = created.expires_at.astimezone(settings.locale.zone).strftime("%Y-%m-%d %H:%M")
+        print(
+            texts.INVITE_CREATED.format(
+                name=person.name,
+                scope=texts.scope_label(person.town_name, person.village_name),
+                role=texts.ROLE_NAMES[person.role],
+                expires=expires,
+                link=f"https://t.me/{username}?start={created.code}",
+                code=created.code,
+            )
+        )
+
+    asyncio.run(go())
+
+
+def _invite_refusal(exc: Exception, role: Role, args: argparse.Namespace) -> str:
+    role_name = texts.ROLE_NAMES[role]
+    if isinstance(exc, UnknownPlace):
+        if role is Role.SUPERVISOR and not args.town:
+            return texts.INVITE_NEEDS_PLACE_TOWN.format(role=role_name)
+        if role in (Role.OFFICER, Role.OWNER) and not args.village:
+            return texts.INVITE_NEEDS_PLACE_VILLAGE.format(role=role_name)
+        if exc.village:
+            return texts.UNKNOWN_VILLAGE.format(village=exc.village)
+        return texts.UNKNOWN_TOWN.format(town=exc.town)
+    if isinstance(exc, AmbiguousPlace):
+        return texts.AMBIGUOUS_VILLAGE.format(village=args.village)
+    if isinstance(exc, AmbiguousPerson):
+        scope = texts.scope_label(args.town, args.village)
+        return texts.INVITE_NEEDS_NAME.format(scope=scope, count=exc.args[0], role=role_name)
+    return texts.INVITE_NEEDS_NEW_NAME
+
+
+async def _bot_username(settings: Settings, token: str) -> str:
+    telegram = settings.telegram
+    request = HTTPXRequest(proxy=telegram.proxy_url or None)
+    bot = Bot(token, base_url=telegram.base_url, base_file_url=telegram.base_file_url, request=request)
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError as exc:
+        raise CliError(texts.BOT_UNREACHABLE.format(url=telegram.base_url, reason=exc)) from exc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

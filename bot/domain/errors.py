@@ -1,0 +1,52 @@
+"""Small typed domain errors; handlers turn each into a sentence from the text catalog."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a person can cause."""
+
+
+class NotAllowed(DomainError):
+    """The policy refuses this action to this person."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist (or lies outside the asker's scope, which must look the same)."""
+
+
+class InviteUnknown(DomainError):
+    """No invite has this code."""
+
+
+class InviteUsed(DomainError):
+    """The invite was already redeemed."""
+
+
+class InviteExpired(DomainError):
+    """The invite is past its expiry."""
+
+
+class UnknownPlace(DomainError):
+    """A town or village name that is not in the roster."""
+
+    def __init__(self, town: str | None, village: str | None = None) -> None:
+        super().__init__(f"unknown place: town={town!r} village={village!r}")
+        self.town = town
+        self.village = village
+
+
+class AmbiguousPlace(DomainError):
+    """A village name found in several towns: the town is needed to choose."""
+
+
+class AmbiguousPerson(DomainError):
+    """Several roster entries match and a name is needed to choose."""
+
+
+class RosterInvalid(DomainError):
+    """A roster file has bad rows; nothing was imported."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__("; ".join(f"row {row}: {reason}" for row, reason in problems))
+        self.problems = problems

@@ -1,0 +1,101 @@
+"""Roster rows: validation of a whole roster file before anything is written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from bot import texts
+from bot.domain.errors import RosterInvalid
+from bot.domain.people import Role
+
+NAME_MAX = 30
+PLACE_MAX = 40
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+
+
+class RosterEntry(BaseModel):
+    """One valid roster row: a person with role and scope."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    town: str | None
+    village: str | None
+    name: str
+    role: Role
+    phone: str | None
+
+
+def parse_role(value: str) -> Role | None:
+    """A role from its English code or a Chinese name, None when unknown."""
+    word = value.strip()
+    try:
+        return Role(word.lower())
+    except ValueError:
+        return texts.ROLE_ALIASES.get(word)
+
+
+def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
+    """Check every row; return entries or raise RosterInvalid listing every problem with its row number."""
+    problems: list[tuple[int, str]] = []
+    entries: list[RosterEntry] = []
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for number, raw in rows:
+        cells = {key: (raw.get(key) or "").strip() for key in ("town", "village", "name", "role", "phone")}
+        if not any(cells.values()):
+            continue
+        reasons = _problems(cells)
+        if reasons:
+            problems += [(number, reason) for reason in reasons]
+            continue
+        role = parse_role(cells["role"])
+        assert role is not None
+        key = (role.value, cells["town"], cells["village"], cells["name"])
+        if key in seen:
+            problems.append((number, texts.REASON_DUPLICATE_ROW.format(row=seen[key])))
+            continue
+        seen[key] = number
+        entries.append(
+            RosterEntry(
+                row=number,
+                town=cells["town"] or None,
+                village=cells["village"] or None,
+                name=cells["name"],
+                role=role,
+                phone=cells["phone"] or None,
+            )
+        )
+    if problems:
+        raise RosterInvalid(problems)
+    if not entries:
+        raise RosterInvalid([(0, texts.ROSTER_EMPTY)])
+    return entries
+
+
+def _problems(cells: dict[str, str]) -> list[str]:
+    reasons = []
+    if not cells["name"]:
+        reasons.append(texts.REASON_NAME_MISSING)
+    elif len(cells["name"]) > NAME_MAX:
+        reasons.append(texts.REASON_NAME_TOO_LONG.format(limit=NAME_MAX))
+    if len(cells["town"]) > PLACE_MAX or len(cells["village"]) > PLACE_MAX:
+        reasons.append(texts.REASON_PLACE_TOO_LONG.format(limit=PLACE_MAX))
+    if cells["phone"] and not _PHONE.match(cells["phone"]):
+        reasons.append(texts.REASON_PHONE_INVALID.format(phone=cells["phone"]))
+    role = parse_role(cells["role"])
+    if role is None:
+        reasons.append(texts.REASON_ROLE_UNKNOWN.format(role=cells["role"]))
+        return reasons
+    role_name = texts.ROLE_NAMES[role]
+    if role is Role.ADMIN and (cells["town"] or cells["village"]):
+        reasons.append(texts.REASON_ADMIN_SCOPED)
+    if role is not Role.ADMIN and not cells["town"]:
+        reasons.append(texts.REASON_TOWN_MISSING.format(role=role_name))
+    if role is Role.SUPERVISOR and cells["village"]:
+        reasons.append(texts.REASON_SUPERVISOR_VILLAGE)
+    if role in (Role.OFFICER, Role.OWNER) and not cells["village"]:
+        reasons.append(texts.REASON_VILLAGE_MISSING.format(role=role_name))
+    return reasons

@@ -1,0 +1,48 @@
+"""The services of one running GridSafe, built over one database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.services.access import AccessService
+from bot.services.invites import InviteService
+from bot.services.roster import RosterService
+from bot.settings import Settings
+from storage.chats import ChatRepository
+from storage.database import Database
+from storage.invites import InviteRepository
+from storage.migrations import migrate
+from storage.roster import RosterRepository
+
+
+@dataclass
+class Services:
+    """Every use case, wired to storage and the clock."""
+
+    db: Database
+    clock: Clock
+    settings: Settings
+    access: AccessService
+    roster: RosterService
+    invites: InviteService
+
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock) -> Services:
+        """Open the database, bring its schema up to date and build the services."""
+        db = await Database.open(settings.storage.database)
+        await migrate(db)
+        roster = RosterRepository(db)
+        return cls(
+            db=db,
+            clock=clock,
+            settings=settings,
+            access=AccessService(roster, ChatRepository(db), clock),
+            roster=RosterService(db, roster, clock),
+            invites=InviteService(db, roster, InviteRepository(), clock, timedelta(days=settings.invites.ttl_days)),
+        )
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.db.close()

@@ -1,0 +1,56 @@
+"""The command table: command names, their Chinese aliases, the policy action behind each, and menus."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Message
+from telegram.ext import filters
+
+from bot import texts
+from bot.domain.people import Role
+from bot.domain.policy import Action, role_may
+
+
+@dataclass(frozen=True)
+class Command:
+    """A chat command GridSafe answers."""
+
+    name: str
+    action: Action
+
+
+# Commands that work today, in menu order. A command joins this table when its feature lands.
+COMMANDS: tuple[Command, ...] = (Command("help", Action.HELP),)
+
+
+def commands_for(role: Role) -> list[str]:
+    """Names of the commands a role may use, in menu order."""
+    return [c.name for c in COMMANDS if role_may(role, c.action)]
+
+
+def alias_filter(command: str) -> filters.BaseFilter:
+    """Matches a private text message that starts with the command's Chinese alias word."""
+    words = [alias for alias, target in texts.COMMAND_ALIASES.items() if target == command]
+    pattern = r"^\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?:\s+.*)?$"
+    return filters.ChatType.PRIVATE & filters.Regex(re.compile(pattern, re.DOTALL))
+
+
+def message_args(message: Message) -> list[str]:
+    """Words after the command or alias ("/open 新龙村 消防" and "未整改 新龙村 消防" give the same)."""
+    return (message.text or "").split()[1:]
+
+
+def _bot_commands(names: list[str]) -> list[BotCommand]:
+    return [BotCommand(name, texts.COMMAND_DESCRIPTIONS[name]) for name in names]
+
+
+async def set_default_menu(bot: Bot) -> None:
+    """The menu strangers see: only /start and /help."""
+    await bot.set_my_commands(_bot_commands(["start", "help"]), scope=BotCommandScopeDefault())
+
+
+async def set_role_menu(bot: Bot, chat_id: int, role: Role) -> None:
+    """Show this chat exactly its role's commands."""
+    await bot.set_my_commands(_bot_commands(commands_for(role)), scope=BotCommandScopeChat(chat_id))

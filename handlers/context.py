@@ -1,0 +1,50 @@
+"""The typed callback context: handlers reach services and the acting person through properties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.domain.people import Actor
+from bot.services.container import Services
+
+
+class BotData:
+    """Application-wide state: the services, set in post_init."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+class GridContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """CallbackContext with GridSafe's services and the actor resolved by the gate."""
+
+    def __init__(
+        self,
+        application: Application[Any, GridContext, Any, Any, BotData, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.actor: Actor | None = None
+
+    @property
+    def services(self) -> Services:
+        """The running services (available once the application is initialised)."""
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are opened in post_init")
+        return services
+
+    @property
+    def bound_actor(self) -> Actor:
+        """The actor of a handler that runs only for bound people (the gate guarantees it)."""
+        if self.actor is None:
+            raise RuntimeError("handler reached without a bound actor")
+        return self.actor
+
+
+GridApplication = Application[ExtBot[None], GridContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+CONTEXT_TYPES = ContextTypes(context=GridContext, bot_data=BotData)

@@ -1,0 +1,49 @@
+"""The border: every update is authorized here before any feature handler sees it."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot import texts
+from handlers.context import GridContext
+
+log = logging.getLogger(__name__)
+
+
+def _is_start_command(update: Update) -> bool:
+    message = update.message
+    return bool(message and message.text and message.text.split(maxsplit=1)[0].split("@")[0] == "/start")
+
+
+async def gate(update: Update, context: GridContext) -> None:
+    """Private chats only; resolve the actor; strangers get the invite explanation and nothing else."""
+    chat = update.effective_chat
+    user = update.effective_user
+    if chat is None or user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    if chat.type != Chat.PRIVATE:
+        await _notice_group(update, context, chat)
+        raise ApplicationHandlerStop
+    context.actor = await context.services.access.actor(user.id)
+    if context.actor is not None or _is_start_command(update):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.UNBOUND_BUTTON, show_alert=True)
+    elif update.message is not None:
+        await update.message.reply_text(texts.UNBOUND)
+    raise ApplicationHandlerStop
+
+
+async def _notice_group(update: Update, context: GridContext, chat: Chat) -> None:
+    # Channel posts and membership changes in channels get no answer; groups are told once.
+    if chat.type == Chat.CHANNEL:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.PRIVATE_ONLY, show_alert=True)
+        return
+    if await context.services.access.first_group_notice(chat.id):
+        log.info("told group %s that GridSafe works in private chat only", chat.id)
+        await context.bot.send_message(chat.id, texts.PRIVATE_ONLY)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets everything up and starts the bot: .venv, dependencies, config.toml (first run), database.
+# On the first run it also imports the example roster, so the bot can be tried at once.
+# Config file: GRIDSAFE_CONFIG (default config.toml).
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh
+config="${GRIDSAFE_CONFIG:-config.toml}"
+if [ ! -f "$config" ]; then
+  mkdir -p "$(dirname "$config")"
+  cp config.example.toml "$config"
+  chmod 600 "$config"
+  echo "Created $config from config.example.toml; the example roster is imported for a first try."
+  .venv/bin/gridsafe -c "$config" migrate
+  .venv/bin/gridsafe -c "$config" roster import examples/roster.csv
+fi
+.venv/bin/gridsafe -c "$config" migrate
+exec .venv/bin/gridsafe -c "$config" run

@@ -1,0 +1,98 @@
+"""Invite and binding storage: one-time codes (hashed) and the history of Telegram bindings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.timestamps import from_db, to_db
+
+
+@dataclass(frozen=True)
+class InviteRecord:
+    """A stored invite."""
+
+    id: int
+    person_id: int
+    expires_at: datetime
+    used_at: datetime | None
+    used_by_telegram_user_id: int | None
+
+
+class InviteRepository:
+    """SQL for invites and bindings; every method runs inside the caller's transaction."""
+
+    async def insert(
+        self,
+        tx: aiosqlite.Connection,
+        *,
+        code_sha256: str,
+        person_id: int,
+        created_by: int | None,
+        now: datetime,
+        expires_at: datetime,
+    ) -> int:
+        """Store a new invite."""
+        cursor = await tx.execute(
+            "INSERT INTO invites (code_sha256, person_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (code_sha256, person_id, created_by, to_db(now), to_db(expires_at)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def find(self, tx: aiosqlite.Connection, code_sha256: str) -> InviteRecord | None:
+        """The invite with this code hash."""
+        async with tx.execute(
+            "SELECT id, person_id, expires_at, used_at, used_by_telegram_user_id FROM invites WHERE code_sha256 = ?",
+            (code_sha256,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return InviteRecord(
+            id=row["id"],
+            person_id=row["person_id"],
+            expires_at=from_db(row["expires_at"]),
+            used_at=from_db(row["used_at"]) if row["used_at"] else None,
+            used_by_telegram_user_id=row["used_by_telegram_user_id"],
+        )
+
+    async def mark_used(self, tx: aiosqlite.Connection, invite_id: int, telegram_user_id: int, now: datetime) -> None:
+        """Record that the invite was redeemed."""
+        await tx.execute(
+            "UPDATE invites SET used_at = ?, used_by_telegram_user_id = ? WHERE id = ?",
+            (to_db(now), telegram_user_id, invite_id),
+        )
+
+    async def end_bindings(
+        self, tx: aiosqlite.Connection, *, person_id: int, telegram_user_id: int, now: datetime, reason: str
+    ) -> bool:
+        """End the current binding of this person and of this Telegram account; True if the person had one."""
+        person = await tx.execute(
+            "UPDATE telegram_bindings SET ended_at = ?, end_reason = ? WHERE ended_at IS NULL AND person_id = ?",
+            (to_db(now), reason, person_id),
+        )
+        await tx.execute(
+            "UPDATE telegram_bindings SET ended_at = ?, end_reason = ? WHERE ended_at IS NULL AND telegram_user_id = ?",
+            (to_db(now), reason, telegram_user_id),
+        )
+        return person.rowcount > 0
+
+    async def bind(
+        self,
+        tx: aiosqlite.Connection,
+        *,
+        person_id: int,
+        telegram_user_id: int,
+        chat_id: int,
+        invite_id: int,
+        now: datetime,
+    ) -> None:
+        """Open a new binding."""
+        await tx.execute(
+            "INSERT INTO telegram_bindings (person_id, telegram_user_id, chat_id, invite_id, bound_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (person_id, telegram_user_id, chat_id, invite_id, to_db(now)),
+        )

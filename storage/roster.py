@@ -1,0 +1,154 @@
+"""Roster storage: towns, villages, people and who is bound to which Telegram account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.domain.people import Actor, Person, Role
+from storage.database import Database
+from storage.timestamps import to_db
+
+_PERSON_COLUMNS = """
+    p.id, p.name, p.role, p.town_id, t.name AS town_name, p.village_id, v.name AS village_name, p.phone
+"""
+_PERSON_FROM = """
+    FROM people p
+    LEFT JOIN towns t ON t.id = p.town_id
+    LEFT JOIN villages v ON v.id = p.village_id
+"""
+
+
+class Upsert(StrEnum):
+    """What writing a roster entry did."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        name=row["name"],
+        role=Role(row["role"]),
+        town_id=row["town_id"],
+        town_name=row["town_name"],
+        village_id=row["village_id"],
+        village_name=row["village_name"],
+        phone=row["phone"],
+    )
+
+
+class RosterRepository:
+    """SQL for the roster tables."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ---- writes (inside a caller's transaction) ----
+
+    async def ensure_town(self, tx: aiosqlite.Connection, name: str) -> int:
+        """Id of the town, created if new."""
+        await tx.execute("INSERT INTO towns (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (name,))
+        async with tx.execute("SELECT id FROM towns WHERE name = ?", (name,)) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def ensure_village(self, tx: aiosqlite.Connection, town_id: int, name: str) -> int:
+        """Id of the village in that town, created if new."""
+        await tx.execute(
+            "INSERT INTO villages (town_id, name) VALUES (?, ?) ON CONFLICT (town_id, name) DO NOTHING",
+            (town_id, name),
+        )
+        async with tx.execute("SELECT id FROM villages WHERE town_id = ? AND name = ?", (town_id, name)) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def upsert_person(
+        self,
+        tx: aiosqlite.Connection,
+        *,
+        name: str,
+        role: Role,
+        town_id: int | None,
+        village_id: int | None,
+        phone: str | None,
+        now: datetime,
+    ) -> tuple[int, Upsert]:
+        """Insert the person, or update the phone of the same name in the same role and scope."""
+        async with tx.execute(
+            "SELECT id, phone FROM people WHERE role = ? AND COALESCE(town_id, 0) = COALESCE(?, 0)"
+            " AND COALESCE(village_id, 0) = COALESCE(?, 0) AND name = ?",
+            (role.value, town_id, village_id, name),
+        ) as cursor:
+            row = await cursor.fetchone()
+        stamp = to_db(now)
+        if row is None:
+            cursor = await tx.execute(
+                "INSERT INTO people (name, role, town_id, village_id, phone, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (name, role.value, town_id, village_id, phone, stamp, stamp),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid, Upsert.ADDED
+        if phone is None or row["phone"] == phone:
+            return int(row["id"]), Upsert.UNCHANGED
+        await tx.execute("UPDATE people SET phone = ?, updated_at = ? WHERE id = ?", (phone, stamp, row["id"]))
+        return int(row["id"]), Upsert.UPDATED
+
+    # ---- reads ----
+
+    async def town_id(self, name: str) -> int | None:
+        """Id of a town by name."""
+        row = await self._db.fetch_one("SELECT id FROM towns WHERE name = ?", (name,))
+        return int(row[0]) if row else None
+
+    async def villages_named(self, name: str, town_id: int | None = None) -> list[tuple[int, int]]:
+        """(town id, village id) of every village with this name, in one town when given."""
+        rows = await self._db.fetch_all(
+            "SELECT town_id, id FROM villages WHERE name = ? AND (? IS NULL OR town_id = ?) ORDER BY id",
+            (name, town_id, town_id),
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    async def person(self, person_id: int) -> Person | None:
+        """One roster entry."""
+        row = await self._db.fetch_one(f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} WHERE p.id = ?", (person_id,))
+        return _person(row) if row else None
+
+    async def people_in(
+        self, role: Role, town_id: int | None, village_id: int | None, name: str | None = None
+    ) -> list[Person]:
+        """People of a role at exactly this scope, optionally with this name."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM}"
+            " WHERE p.role = ? AND COALESCE(p.town_id, 0) = COALESCE(?, 0)"
+            " AND COALESCE(p.village_id, 0) = COALESCE(?, 0) AND (? IS NULL OR p.name = ?) ORDER BY p.id",
+            (role.value, town_id, village_id, name, name),
+        )
+        return [_person(r) for r in rows]
+
+    async def actor(self, telegram_user_id: int) -> Actor | None:
+        """The person currently bound to this Telegram account."""
+        row = await self._db.fetch_one(
+            f"SELECT {_PERSON_COLUMNS}, b.telegram_user_id, b.chat_id {_PERSON_FROM}"
+            " JOIN telegram_bindings b ON b.person_id = p.id AND b.ended_at IS NULL"
+            " WHERE b.telegram_user_id = ?",
+            (telegram_user_id,),
+        )
+        if row is None:
+            return None
+        return Actor(**_person(row).model_dump(), telegram_user_id=row["telegram_user_id"], chat_id=row["chat_id"])
+
+    async def counts(self) -> tuple[int, int, int]:
+        """Numbers of towns, villages and people."""
+        row = await self._db.fetch_one(
+            "SELECT (SELECT COUNT(*) FROM towns), (SELECT COUNT(*) FROM villages), (SELECT COUNT(*) FROM people)"
+        )
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])

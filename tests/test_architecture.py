@@ -1,0 +1,54 @@
+"""Architecture rules that keep the code honest (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ["bot/domain", "bot/services", "storage"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _python_files(*folders: str) -> list[Path]:
+    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _python_files(*CORE), ids=lambda p: str(p.relative_to(ROOT)))
+def test_core_never_imports_telegram(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import telegram|from telegram)", source, re.MULTILINE)
+
+
+def test_user_facing_text_lives_only_in_the_catalog() -> None:
+    offenders = []
+    for path in _python_files("bot", "handlers", "storage", "scheduler"):
+        if path == ROOT / "bot" / "texts.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if CJK.search(code) and '"""' not in code:
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_only_the_clock_reads_the_wall_clock() -> None:
+    pattern = re.compile(r"datetime\.now\(|datetime\.utcnow\(|time\.time\(|date\.today\(")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _python_files("bot", "handlers", "storage", "scheduler")
+        if path != ROOT / "bot" / "clock.py" and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_sql_lives_only_in_storage() -> None:
+    pattern = re.compile(r"\b(SELECT .* FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _python_files("bot", "handlers", "scheduler")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
