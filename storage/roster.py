@@ -8,6 +8,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.domain.people import Actor, Person, Role
+from bot.domain.roster import RosterEntry
 from storage.database import Database
 from storage.timestamps import to_db
 
@@ -50,24 +51,50 @@ class RosterRepository:
 
     # ---- writes (inside a caller's transaction) ----
 
-    async def ensure_town(self, tx: aiosqlite.Connection, name: str) -> int:
-        """Id of the town, created if new."""
-        await tx.execute("INSERT INTO towns (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (name,))
-        async with tx.execute("SELECT id FROM towns WHERE name = ?", (name,)) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        return int(row[0])
-
-    async def ensure_village(self, tx: aiosqlite.Connection, town_id: int, name: str) -> int:
-        """Id of the village in that town, created if new."""
-        await tx.execute(
-            "INSERT INTO villages (town_id, name) VALUES (?, ?) ON CONFLICT (town_id, name) DO NOTHING",
-            (town_id, name),
+    async def import_people(
+        self, tx: aiosqlite.Connection, entries: list[RosterEntry], now: datetime
+    ) -> dict[Upsert, int]:
+        """Write roster entries in bulk: places created as needed, people added or their phone updated."""
+        await tx.executemany(
+            "INSERT INTO towns (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+            [(town,) for town in sorted({e.town for e in entries if e.town})],
         )
-        async with tx.execute("SELECT id FROM villages WHERE town_id = ? AND name = ?", (town_id, name)) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        return int(row[0])
+        town_ids = {name: id_ for id_, name in await tx.execute_fetchall("SELECT id, name FROM towns")}
+        await tx.executemany(
+            "INSERT INTO villages (town_id, name) VALUES (?, ?) ON CONFLICT (town_id, name) DO NOTHING",
+            sorted({(town_ids[e.town], e.village) for e in entries if e.town and e.village}),
+        )
+        village_ids = {
+            (town_id, name): id_
+            for id_, town_id, name in await tx.execute_fetchall("SELECT id, town_id, name FROM villages")
+        }
+        existing = {
+            (role, town_id, village_id, name): (id_, phone)
+            for id_, role, town_id, village_id, name, phone in await tx.execute_fetchall(
+                "SELECT id, role, town_id, village_id, name, phone FROM people"
+            )
+        }
+        stamp = to_db(now)
+        added, updated = [], []
+        for entry in entries:
+            town_id = town_ids[entry.town] if entry.town else None
+            village_id = village_ids[(town_id, entry.village)] if entry.village else None
+            found = existing.get((entry.role.value, town_id, village_id, entry.name))
+            if found is None:
+                added.append((entry.name, entry.role.value, town_id, village_id, entry.phone, stamp, stamp))
+            elif entry.phone is not None and found[1] != entry.phone:
+                updated.append((entry.phone, stamp, found[0]))
+        await tx.executemany(
+            "INSERT INTO people (name, role, town_id, village_id, phone, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            added,
+        )
+        await tx.executemany("UPDATE people SET phone = ?, updated_at = ? WHERE id = ?", updated)
+        return {
+            Upsert.ADDED: len(added),
+            Upsert.UPDATED: len(updated),
+            Upsert.UNCHANGED: len(entries) - len(added) - len(updated),
+        }
 
     async def upsert_person(
         self,
