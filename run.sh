@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Sets everything up and starts the bot: .venv, dependencies, config.toml (first run), database.
 # On the first run it also imports the example roster, so the bot can be tried at once.
-# Config file: GRIDSAFE_CONFIG (default config.toml).
+# Usage: ./run.sh [CONFIG]   (default config.toml)
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh
-config="${GRIDSAFE_CONFIG:-config.toml}"
+config="${1:-config.toml}"
 if [ ! -f "$config" ]; then
   mkdir -p "$(dirname "$config")"
   cp config.example.toml "$config"

@@ -15,7 +15,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.gridsafe-installed${extras:+-$extras}"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+installed() { [ -f "$1" ] && [ "$(cat "$1")" = "$want" ]; }
+# A dev install is a superset of the plain one.
+if ! installed "$stamp" && ! { [ -z "$extras" ] && installed .venv/.gridsafe-installed-dev; }; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
   echo "$want" > "$stamp"

@@ -1,0 +1,114 @@
+"""The end-to-end rig: the real Application, long-polling the loopback Bot API, on a real SQLite file."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_application
+from bot.clock import FakeClock
+from bot.domain.people import Role
+from bot.domain.roster import validate
+from bot.roster_file import read_roster
+from bot.services.container import Services
+from bot.settings import Settings, load_settings
+from handlers.context import GridApplication
+from sandbox.botapi import BotApiServer
+from sandbox.simusers import SimUser
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
+# Monday 23 November 2026, 09:00 in Shanghai.
+START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+def make_settings(tmp_path: Path, **env: str) -> Settings:
+    """Settings for a test: data in tmp_path, anything else from GRIDSAFE_ variables given as keywords."""
+    environ = {
+        "GRIDSAFE_STORAGE__DATABASE": str(tmp_path / "data" / "gridsafe.db"),
+        "GRIDSAFE_STORAGE__MEDIA_DIR": str(tmp_path / "data" / "media"),
+    }
+    environ.update({f"GRIDSAFE_{key.upper()}": value for key, value in env.items()})
+    return load_settings(None, environ)
+
+
+async def import_example_roster(services: Services) -> None:
+    """Load examples/roster.csv, as the quick start does."""
+    await services.roster.import_entries(validate(read_roster(EXAMPLE_ROSTER)))
+
+
+@dataclass
+class Rig:
+    """A running GridSafe and the Bot API it talks to, as seen by the people using it."""
+
+    server: BotApiServer
+    app: GridApplication
+    settings: Settings
+    clock: FakeClock
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_001))
+
+    @property
+    def services(self) -> Services:
+        """The bot's own services (to arrange data and to check the database)."""
+        services = self.app.bot_data.services
+        assert services is not None
+        return services
+
+    def stranger(self, first_name: str = "路人") -> SimUser:
+        """A Telegram user who has never been invited."""
+        return self.server.user(next(self._ids), first_name)
+
+    async def invite(
+        self, role: Role, *, town: str | None = None, village: str | None = None, name: str | None = None
+    ) -> str:
+        """A fresh invite code, as `gridsafe invite` would print it."""
+        created = await self.services.invites.create(role, town=town, village=village, name=name)
+        return created.code
+
+    async def join(
+        self, role: Role, *, town: str | None = None, village: str | None = None, name: str | None = None
+    ) -> SimUser:
+        """A person who followed their invite link and is bound (the welcome message is consumed)."""
+        code = await self.invite(role, town=town, village=village, name=name)
+        user = self.stranger(name or role.value)
+        await user.send(f"/start {code}")
+        await user.expect("绑定成功")
+        return user
+
+    async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows from the bot's database."""
+        return [tuple(row) for row in await self.services.db.fetch_all(sql, params)]
+
+
+@asynccontextmanager
+async def running_bot(tmp_path: Path, clock: FakeClock, **env: str) -> AsyncIterator[Rig]:
+    """Start the loopback Bot API and GridSafe on it (example roster loaded), in the order run_polling uses."""
+    async with BotApiServer() as server:
+        settings = make_settings(
+            tmp_path,
+            TELEGRAM__TOKEN=server.token,
+            TELEGRAM__BASE_URL=server.base_url,
+            TELEGRAM__BASE_FILE_URL=server.base_file_url,
+            **env,
+        )
+        app = build_application(settings, clock)
+        await app.initialize()
+        assert app.post_init is not None and app.post_shutdown is not None
+        await app.post_init(app)
+        rig = Rig(server=server, app=app, settings=settings, clock=clock)
+        await import_example_roster(rig.services)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        try:
+            yield rig
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+            await app.post_shutdown(app)
