@@ -40,6 +40,8 @@ class CliError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
+    # Opt in to PTB 22's timedelta RetryAfter.retry_after, silencing its deprecation path.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(Path(args.config), os.environ)

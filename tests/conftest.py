@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from bot.clock import FakeClock
 from bot.services.container import Services
 from bot.settings import Settings
 from tests.rig import START, Rig, import_example_roster, make_settings, running_bot
+
+# PTB 22 warns about RetryAfter.retry_after as int unless opted in to timedelta; GridSafe opts in (bot/cli.py).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture

@@ -91,7 +91,9 @@ async def test_invite_command_prints_a_deep_link_that_binds(tmp_path: Path) -> N
     config = _write_config(tmp_path)
     async with BotApiServer() as server:
         env = _env(server)
-        code, out, err = await _run(*GRIDSAFE, "-c", str(config), "invite", "--role", "admin", "--name", "周主任", env=env)
+        code, out, err = await _run(
+            *GRIDSAFE, "-c", str(config), "invite", "--role", "admin", "--name", "周主任", env=env
+        )
         assert code == 0, err
         match = re.search(r"https://t\.me/gridsafe_test_bot\?start=([A-Za-z0-9_-]{22,})", out)
         assert match, out
@@ -110,9 +112,13 @@ async def test_invite_command_explains_what_is_missing(tmp_path: Path) -> None:
         assert (await _run(*GRIDSAFE, "-c", str(config), "roster", "import", "examples/roster.csv", env=env))[0] == 0
         code, _, err = await _run(*GRIDSAFE, "-c", str(config), "invite", "--role", "supervisor", env=env)
         assert code == 1 and "需要指定 --town" in err
-        code, _, err = await _run(*GRIDSAFE, "-c", str(config), "invite", "--role", "supervisor", "--town", "青龙镇", env=env)
+        code, _, err = await _run(
+            *GRIDSAFE, "-c", str(config), "invite", "--role", "supervisor", "--town", "青龙镇", env=env
+        )
         assert code == 1 and "青龙镇有 2 位镇安监员，请用 --name 指定姓名" in err
-        code, _, err = await _run(*GRIDSAFE, "-c", str(config), "invite", "--role", "officer", "--village", "无此村", env=env)
+        code, _, err = await _run(
+            *GRIDSAFE, "-c", str(config), "invite", "--role", "officer", "--village", "无此村", env=env
+        )
         assert code == 1 and "名册中没有村「无此村」" in err
 
 
