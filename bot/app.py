@@ -13,6 +13,9 @@ from bot.services.container import Services
 from bot.settings import Settings
 from handlers.commands import set_default_menu
 from handlers.context import CONTEXT_TYPES, GridApplication
+from scheduler.outbox import OutboxDispatcher
+
+OUTBOX_INTERVAL_SECONDS = 1.0
 
 
 def build_application(settings: Settings, clock: Clock) -> GridApplication:
@@ -20,8 +23,19 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
     telegram = settings.telegram
 
     async def post_init(app: GridApplication) -> None:
-        app.bot_data.services = await Services.open(settings, clock)
+        services = await Services.open(settings, clock)
+        app.bot_data.services = services
         await set_default_menu(app.bot)
+        dispatcher = OutboxDispatcher(app.bot, services.outbox, clock)
+        await dispatcher.recover()
+
+        async def drain(_: object) -> None:
+            await dispatcher.drain()
+
+        job_queue = app.job_queue
+        assert job_queue is not None
+        job_queue.run_repeating(drain, interval=OUTBOX_INTERVAL_SECONDS, first=0, name="outbox")
+        app.bot_data.kick_outbox = lambda: job_queue.run_once(drain, 0, name="outbox-now")
 
     async def post_shutdown(app: GridApplication) -> None:
         if app.bot_data.services is not None:

@@ -33,6 +33,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if key is None:
             await coroutine
             return
+        await self.run_in_chat(key, coroutine)
+
+    async def run_in_chat(self, key: int, coroutine: Awaitable[Any]) -> None:
+        """Run work for a chat (an update, or a job such as a batch confirmation) in that chat's order."""
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:

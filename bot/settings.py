@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from bot import texts
+
 ENV_PREFIX = "GRIDSAFE_"
 ENV_NESTING = "__"
 
@@ -69,6 +71,23 @@ class InviteSettings(_Section):
     ttl_days: int = Field(default=7, ge=1, le=90)
 
 
+class ReportingSettings(_Section):
+    """Hazard reporting."""
+
+    categories: list[str] = Field(default_factory=lambda: list(texts.DEFAULT_CATEGORIES), min_length=1, max_length=30)
+    photo_batch_seconds: float = Field(default=1.5, gt=0, le=10)
+
+    @field_validator("categories")
+    @classmethod
+    def _distinct_short_categories(cls, value: list[str]) -> list[str]:
+        cleaned = [c.strip() for c in value]
+        if any(not c or len(c) > 10 for c in cleaned):
+            raise ValueError("each category needs 1 to 10 characters")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("categories must be distinct")
+        return cleaned
+
+
 class Settings(_Section):
     """Everything GridSafe can be configured with; config.example.toml documents each key."""
 
@@ -76,6 +95,7 @@ class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     locale: LocaleSettings = LocaleSettings()
     invites: InviteSettings = InviteSettings()
+    reporting: ReportingSettings = ReportingSettings()
 
 
 class SettingsError(Exception):

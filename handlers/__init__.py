@@ -5,11 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers.commands import alias_filter
+from handlers.commands import alias_filter, is_hazard_button
 from handlers.context import GridApplication
 from handlers.errors import on_error
 from handlers.gate import gate
-from handlers.help import help_command, stale_button, unknown_message
+from handlers.help import hazard_button_soon, help_command, stale_button
+from handlers.mine import mine_command
+from handlers.photos import on_media
+from handlers.report import cancel_command, is_report_button, on_button, on_location, on_text, report_command
 from handlers.start import start
 
 GATE_GROUP = -1
@@ -19,8 +22,19 @@ def register(app: GridApplication) -> None:
     """Attach every handler: the gate first, features next, fallbacks last."""
     app.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(MessageHandler(alias_filter("help"), help_command))
+    for name, callback in (
+        ("help", help_command),
+        ("report", report_command),
+        ("cancel", cancel_command),
+        ("mine", mine_command),
+    ):
+        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(MessageHandler(alias_filter(name), callback))
+    media = filters.UpdateType.MESSAGE & filters.ATTACHMENT & ~filters.LOCATION
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, on_location))
+    app.add_handler(MessageHandler(media, on_media))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=is_report_button))
+    app.add_handler(CallbackQueryHandler(hazard_button_soon, pattern=is_hazard_button))
     app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, unknown_message))
     app.add_error_handler(on_error)

@@ -9,6 +9,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.ext import filters
 
 from bot import texts
+from bot.domain.notifications import HAZARD_PREFIX
 from bot.domain.people import Role
 from bot.domain.policy import Action, role_may
 
@@ -22,7 +23,12 @@ class Command:
 
 
 # Commands that work today, in menu order. A command joins this table when its feature lands.
-COMMANDS: tuple[Command, ...] = (Command("help", Action.HELP),)
+COMMANDS: tuple[Command, ...] = (
+    Command("report", Action.REPORT),
+    Command("mine", Action.LIST_MINE),
+    Command("cancel", Action.CANCEL),
+    Command("help", Action.HELP),
+)
 
 
 def commands_for(role: Role) -> list[str]:
@@ -35,6 +41,11 @@ def alias_filter(command: str) -> filters.BaseFilter:
     words = [alias for alias, target in texts.COMMAND_ALIASES.items() if target == command]
     pattern = r"^\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?:\s+.*)?$"
     return filters.ChatType.PRIVATE & filters.Regex(re.compile(pattern, re.DOTALL))
+
+
+def is_hazard_button(data: object) -> bool:
+    """Callback data of a button acting on a hazard."""
+    return isinstance(data, str) and data.startswith(f"{HAZARD_PREFIX}:")
 
 
 def message_args(message: Message) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -11,10 +12,11 @@ from bot.services.container import Services
 
 
 class BotData:
-    """Application-wide state: the services, set in post_init."""
+    """Application-wide state: the services and the outbox trigger, set in post_init."""
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.kick_outbox: Callable[[], object] = lambda: None
 
 
 class GridContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -16,10 +16,10 @@ async def help_command(update: Update, context: GridContext) -> None:
     await update.effective_message.reply_text(texts.help_text(actor.role, actor.name, commands_for(actor.role)))
 
 
-async def unknown_message(update: Update, context: GridContext) -> None:
-    """A bound person's message that no feature understood."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.UNKNOWN_MESSAGE)
+async def hazard_button_soon(update: Update, context: GridContext) -> None:
+    """交办 / 不属实 / 重复 / 复核 buttons, until the rectification loop lands."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.HAZARD_ACTION_SOON, show_alert=True)
 
 
 async def stale_button(update: Update, context: GridContext) -> None:

@@ -172,6 +172,32 @@ class RosterRepository:
             return None
         return Actor(**_person(row).model_dump(), telegram_user_id=row["telegram_user_id"], chat_id=row["chat_id"])
 
+    async def villages_of(self, town_id: int) -> list[tuple[int, str]]:
+        """(id, name) of the town's villages, by name."""
+        rows = await self._db.fetch_all("SELECT id, name FROM villages WHERE town_id = ? ORDER BY name", (town_id,))
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    async def village_label(self, village_id: int) -> str:
+        """Town and village name together, e.g. 青龙镇新龙村."""
+        row = await self._db.fetch_one(
+            "SELECT t.name || v.name FROM villages v JOIN towns t ON t.id = v.town_id WHERE v.id = ?", (village_id,)
+        )
+        assert row is not None
+        return str(row[0])
+
+    async def town_of_village(self, village_id: int) -> int | None:
+        """The town a village belongs to."""
+        row = await self._db.fetch_one("SELECT town_id FROM villages WHERE id = ?", (village_id,))
+        return int(row[0]) if row else None
+
+    async def ids_with_role(self, role: Role, town_id: int | None = None) -> list[int]:
+        """Ids of everyone with this role (in one town when given)."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM people WHERE role = ? AND (? IS NULL OR town_id = ?) ORDER BY id",
+            (role.value, town_id, town_id),
+        )
+        return [int(row[0]) for row in rows]
+
     async def counts(self) -> tuple[int, int, int]:
         """Numbers of towns, villages and people."""
         row = await self._db.fetch_one(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
+import struct
+import zlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,6 +16,7 @@ from typing import Any
 from bot.app import build_application
 from bot.clock import FakeClock
 from bot.domain.people import Role
+from bot.domain.report import ReportDraft
 from bot.domain.roster import validate
 from bot.roster_file import read_roster
 from bot.services.container import Services
@@ -80,35 +84,74 @@ class Rig:
         await user.expect("绑定成功")
         return user
 
+    async def draft_of(self, user: SimUser) -> ReportDraft | None:
+        """The report this user has in progress, as stored."""
+        actor = await self.services.access.actor(user.id)
+        assert actor is not None
+        return await self.services.reporting.draft(actor)
+
+    async def restart(self) -> None:
+        """Stop GridSafe and start it again on the same database, as after a crash or a deployment."""
+        await _stop(self.app)
+        self.app = await _start(self.settings, self.clock)
+
     async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows from the bot's database."""
         return [tuple(row) for row in await self.services.db.fetch_all(sql, params)]
 
 
+async def _start(settings: Settings, clock: FakeClock) -> GridApplication:
+    """Start GridSafe in the order run_polling uses (initialize, post_init, polling, start)."""
+    app = build_application(settings, clock)
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.start()
+    return app
+
+
+async def _stop(app: GridApplication) -> None:
+    assert app.updater is not None and app.post_shutdown is not None
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+    await app.post_shutdown(app)
+
+
 @asynccontextmanager
 async def running_bot(tmp_path: Path, clock: FakeClock, **env: str) -> AsyncIterator[Rig]:
-    """Start the loopback Bot API and GridSafe on it (example roster loaded), in the order run_polling uses."""
+    """Start the loopback Bot API and GridSafe on it, with the example roster loaded."""
     async with BotApiServer() as server:
         settings = make_settings(
             tmp_path,
             TELEGRAM__TOKEN=server.token,
             TELEGRAM__BASE_URL=server.base_url,
             TELEGRAM__BASE_FILE_URL=server.base_file_url,
+            REPORTING__PHOTO_BATCH_SECONDS="0.4",
             **env,
         )
-        app = build_application(settings, clock)
-        await app.initialize()
-        assert app.post_init is not None and app.post_shutdown is not None
-        await app.post_init(app)
-        rig = Rig(server=server, app=app, settings=settings, clock=clock)
+        rig = Rig(server=server, app=await _start(settings, clock), settings=settings, clock=clock)
         await import_example_roster(rig.services)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        await app.start()
         try:
             yield rig
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)
+            await _stop(rig.app)
+
+
+def png(seed: int, size: int = 4) -> bytes:
+    """A real PNG image, different for every seed."""
+    raw = b"".join(b"\x00" + bytes((seed * 37 + x * 11 + y) % 256 for x in range(size * 3)) for y in range(size))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+# A 1x1 JPEG.
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////"
+    "////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA="
+)

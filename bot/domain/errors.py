@@ -50,3 +50,23 @@ class RosterInvalid(DomainError):
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         super().__init__("; ".join(f"row {row}: {reason}" for row, reason in problems))
         self.problems = problems
+
+
+class NoDraft(DomainError):
+    """There is no report in progress."""
+
+
+class StaleButton(DomainError):
+    """A button of a cancelled, submitted or already answered step."""
+
+
+class TooLong(DomainError):
+    """A text over its limit; the limit is carried for the answer."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"longer than {limit}")
+        self.limit = limit
+
+
+class WrongInput(DomainError):
+    """The current step does not take this kind of input; the handler asks again."""

@@ -11,6 +11,7 @@ class Action(StrEnum):
     """Everything a person can ask GridSafe to do."""
 
     HELP = "help"
+    CANCEL = "cancel"
     REPORT = "report"
     CHECK = "check"
     LIST_OPEN = "list_open"
@@ -26,6 +27,7 @@ _MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 _ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.HELP: _EVERYONE,
+    Action.CANCEL: _EVERYONE,
     Action.REPORT: frozenset({Role.OFFICER, Role.SUPERVISOR}),
     Action.CHECK: frozenset({Role.OFFICER, Role.SUPERVISOR}),
     Action.LIST_OPEN: _STAFF,

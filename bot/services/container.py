@@ -8,12 +8,17 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.invites import InviteService
+from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.settings import Settings
 from storage.chats import ChatRepository
 from storage.database import Database
+from storage.drafts import DraftRepository
+from storage.hazards import HazardRepository
 from storage.invites import InviteRepository
+from storage.media import MediaStore
 from storage.migrations import migrate
+from storage.outbox import OutboxRepository
 from storage.roster import RosterRepository
 
 
@@ -27,6 +32,8 @@ class Services:
     access: AccessService
     roster: RosterService
     invites: InviteService
+    reporting: ReportingService
+    outbox: OutboxRepository
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock) -> Services:
@@ -34,6 +41,7 @@ class Services:
         db = await Database.open(settings.storage.database)
         await migrate(db)
         roster = RosterRepository(db)
+        outbox = OutboxRepository(db)
         return cls(
             db=db,
             clock=clock,
@@ -41,6 +49,18 @@ class Services:
             access=AccessService(roster, ChatRepository(db), clock),
             roster=RosterService(db, roster, clock),
             invites=InviteService(db, roster, InviteRepository(), clock, timedelta(days=settings.invites.ttl_days)),
+            reporting=ReportingService(
+                db,
+                DraftRepository(db),
+                HazardRepository(db),
+                roster,
+                outbox,
+                MediaStore(settings.storage.media_dir),
+                clock,
+                settings.reporting.categories,
+                settings.locale.zone,
+            ),
+            outbox=outbox,
         )
 
     async def close(self) -> None:

@@ -1,0 +1,10 @@
+"""Every input limit in one place (documented in the README's limits table)."""
+
+from __future__ import annotations
+
+MAX_PHOTOS = 10  # per report, and per rectification submission
+MAX_DESCRIPTION = 1000  # characters
+MAX_PLACE = 60  # characters
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the Bot API's getFile limit
+PLACE_SUGGESTIONS = 6  # buttons offering places already used in the village
+IMAGE_MIME_TYPES = ("image/jpeg", "image/png")

@@ -1,0 +1,43 @@
+"""A notification to a person: plain values the outbox stores and the dispatcher turns into Telegram calls."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Button(BaseModel):
+    """An inline button: its label and its callback data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    data: str
+
+
+class Message(BaseModel):
+    """What a person receives: photos first (one photo or an album), then the text with its buttons."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    photos: list[str] = []  # Telegram file_ids
+    buttons: list[list[Button]] = []
+
+
+class Notification(BaseModel):
+    """A message for one person, sent at most once per dedupe key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    person_id: int
+    dedupe_key: str
+    message: Message
+    urgent: bool = False  # major-hazard alerts ignore quiet hours
+
+
+HAZARD_PREFIX = "hz"
+
+
+def hazard_button_data(hazard_id: int, action: str) -> str:
+    """Callback data of a button acting on a hazard; handlers re-authorize every press."""
+    return f"{HAZARD_PREFIX}:{hazard_id}:{action}"

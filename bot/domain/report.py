@@ -1,0 +1,94 @@
+"""A report in progress: its fields, its steps, and which step comes next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from bot.domain.hazards import Severity
+from bot.domain.photos import Photo
+
+
+class Step(StrEnum):
+    """The steps of the report conversation, in order."""
+
+    PHOTOS = "photos"
+    DESCRIPTION = "description"
+    CATEGORY = "category"
+    SEVERITY = "severity"
+    VILLAGE = "village"  # supervisors only: which village of their town
+    PLACE = "place"
+    LOCATION = "location"
+    SUMMARY = "summary"
+    AFTER_PHOTOS = "after_photos"  # 即查即改: the after-photo of a hazard fixed on the spot
+
+
+# Steps a person may go back to from the summary (修改).
+EDITABLE = (Step.PHOTOS, Step.DESCRIPTION, Step.CATEGORY, Step.SEVERITY, Step.VILLAGE, Step.PLACE, Step.LOCATION)
+
+
+class ReportDraft(BaseModel):
+    """Everything given so far; stored after every step so a restart loses nothing."""
+
+    token: str  # in every button of this draft, so buttons of a cancelled draft are recognised as stale
+    person_id: int
+    village_id: int | None  # fixed for an officer; chosen by a supervisor
+    chooses_village: bool = False
+    step: Step = Step.PHOTOS
+    photos: list[Photo] = []
+    after_photos: list[Photo] = []
+    refused_photos: int = 0  # photos over the limit since the last batch confirmation
+    description: str | None = None
+    category: str | None = None
+    severity: Severity | None = None
+    place: str | None = None
+    place_options: list[str] = []
+    latitude: float | None = None
+    longitude: float | None = None
+    location_given: bool = False  # a location was sent or 跳过 was chosen
+    fixed_on_spot: bool = False
+    started_at: datetime
+
+    def next_step(self) -> Step:
+        """The first step still missing something, or the summary when all is given."""
+        if not self.photos:
+            return Step.PHOTOS
+        if self.description is None:
+            return Step.DESCRIPTION
+        if self.category is None:
+            return Step.CATEGORY
+        if self.severity is None:
+            return Step.SEVERITY
+        if self.village_id is None:
+            return Step.VILLAGE
+        if self.place is None:
+            return Step.PLACE
+        if not self.location_given:
+            return Step.LOCATION
+        if self.fixed_on_spot and not self.after_photos:
+            return Step.AFTER_PHOTOS
+        return Step.SUMMARY
+
+    def reopen(self, step: Step) -> None:
+        """Clear a step's answer (修改) so the conversation asks it again, then returns to the summary."""
+        if step is Step.PHOTOS:
+            self.photos = []
+        elif step is Step.DESCRIPTION:
+            self.description = None
+        elif step is Step.CATEGORY:
+            self.category = None
+        elif step is Step.SEVERITY:
+            self.severity = None
+            self.fixed_on_spot = False
+            self.after_photos = []
+        elif step is Step.VILLAGE and self.chooses_village:
+            self.village_id = None
+            self.place = None
+        elif step is Step.PLACE:
+            self.place = None
+        elif step is Step.LOCATION:
+            self.latitude = self.longitude = None
+            self.location_given = False
+        self.step = self.next_step()

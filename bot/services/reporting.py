@@ -1,0 +1,418 @@
+"""Reporting use cases: a report in progress, step by step, until it becomes hazard #N."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import tzinfo
+from enum import StrEnum
+
+from bot import texts
+from bot.clock import Clock
+from bot.domain import limits
+from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
+from bot.domain.hazards import Hazard, Severity, Stage, Status
+from bot.domain.notifications import Button, Message, Notification, hazard_button_data
+from bot.domain.people import Actor, Role, Scope
+from bot.domain.photos import Photo, image_extension
+from bot.domain.policy import Action, can
+from bot.domain.report import EDITABLE, ReportDraft, Step
+from storage.database import Database
+from storage.drafts import DraftRepository
+from storage.hazards import HazardRepository
+from storage.media import MediaStore
+from storage.outbox import OutboxRepository
+from storage.roster import RosterRepository
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    """A downloaded photo with Telegram's ids."""
+
+    data: bytes
+    file_id: str
+    file_unique_id: str
+    width: int
+    height: int
+    caption: str | None = None
+
+
+class PhotoOutcome(StrEnum):
+    """What happened to a photo sent during a report."""
+
+    ADDED = "added"
+    OVER_LIMIT = "over_limit"
+    NOT_IMAGE = "not_image"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What to confirm after a batch of photos: how many are kept, how many were refused."""
+
+    draft: ReportDraft
+    count: int
+    refused: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The draft as shown before submitting, with open hazards it may duplicate."""
+
+    draft: ReportDraft
+    lookalikes: list[int]
+
+
+class ReportingService:
+    """Runs report conversations; all state is in the database."""
+
+    def __init__(
+        self,
+        db: Database,
+        drafts: DraftRepository,
+        hazards: HazardRepository,
+        roster: RosterRepository,
+        outbox: OutboxRepository,
+        media: MediaStore,
+        clock: Clock,
+        categories: list[str],
+        zone: tzinfo,
+    ) -> None:
+        self._db = db
+        self._drafts = drafts
+        self._hazards = hazards
+        self._roster = roster
+        self._outbox = outbox
+        self._media = media
+        self._clock = clock
+        self.categories = categories
+        self._zone = zone
+
+    # ---- starting and leaving ----
+
+    async def draft(self, actor: Actor) -> ReportDraft | None:
+        """The actor's report in progress."""
+        return await self._drafts.get(actor.id)
+
+    async def start(self, actor: Actor) -> ReportDraft:
+        """Begin a report, or return the one in progress so the person continues where they were."""
+        self._require_reporter(actor)
+        draft = await self._drafts.get(actor.id)
+        if draft is None:
+            draft = await self._new_draft(actor)
+        return draft
+
+    async def cancel(self, actor: Actor) -> bool:
+        """Drop the report in progress and its photos; True if there was one."""
+        draft = await self._drafts.get(actor.id)
+        if draft is None:
+            return False
+        await self._drafts.discard(actor.id)
+        for photo in draft.photos + draft.after_photos:
+            if not await self._drafts.photo_in_use(photo.sha256):
+                self._media.discard(photo.sha256, photo.extension)
+        return True
+
+    # ---- photos ----
+
+    async def photo_room(self, actor: Actor) -> bool:
+        """Whether one more photo would be kept (so an 11th is not even downloaded)."""
+        self._require_reporter(actor)
+        draft = await self._drafts.get(actor.id)
+        if draft is None:
+            return True
+        if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
+            raise WrongInput(draft.step)
+        kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
+        if len(kept) < limits.MAX_PHOTOS:
+            return True
+        draft.refused_photos += 1
+        await self._drafts.save(draft, self._clock.now())
+        return False
+
+    async def add_photo(self, actor: Actor, upload: PhotoUpload) -> PhotoOutcome:
+        """Keep a photo (starting a report if none is in progress); a caption becomes the description."""
+        self._require_reporter(actor)
+        draft = await self._drafts.get(actor.id) or await self._new_draft(actor)
+        if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
+            raise WrongInput(draft.step)
+        extension = image_extension(upload.data)
+        if extension is None:
+            return PhotoOutcome.NOT_IMAGE
+        kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
+        if len(kept) >= limits.MAX_PHOTOS:
+            draft.refused_photos += 1
+            await self._drafts.save(draft, self._clock.now())
+            return PhotoOutcome.OVER_LIMIT
+        sha256 = self._media.put(upload.data, extension)
+        kept.append(
+            Photo(
+                sha256=sha256,
+                extension=extension,
+                file_id=upload.file_id,
+                file_unique_id=upload.file_unique_id,
+                width=upload.width,
+                height=upload.height,
+                size=len(upload.data),
+            )
+        )
+        caption = (upload.caption or "").strip()
+        if (
+            caption
+            and draft.description is None
+            and draft.step is Step.PHOTOS
+            and len(caption) <= limits.MAX_DESCRIPTION
+        ):
+            draft.description = caption
+        await self._drafts.save(draft, self._clock.now())
+        return PhotoOutcome.ADDED
+
+    async def take_batch(self, actor: Actor) -> Batch | None:
+        """The confirmation due after a batch of photos; resets the refused count."""
+        draft = await self._drafts.get(actor.id)
+        if draft is None or draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
+            return None
+        refused, draft.refused_photos = draft.refused_photos, 0
+        await self._drafts.save(draft, self._clock.now())
+        kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
+        return Batch(draft=draft, count=len(kept), refused=refused)
+
+    async def next(self, actor: Actor, token: str) -> ReportDraft:
+        """下一步 after photos."""
+        draft = await self._current(actor, token, Step.PHOTOS, Step.AFTER_PHOTOS)
+        if not (draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos):
+            raise WrongInput(draft.step)
+        return await self._advance(draft)
+
+    # ---- answers ----
+
+    async def answer_text(self, actor: Actor, text: str) -> ReportDraft:
+        """A typed answer to the current step (description, place, 跳过 for the location)."""
+        draft = await self._drafts.get(actor.id)
+        if draft is None:
+            raise NoDraft(actor.id)
+        text = text.strip()
+        if draft.step in (Step.PHOTOS, Step.DESCRIPTION) and draft.photos:
+            if len(text) > limits.MAX_DESCRIPTION:
+                raise TooLong(limits.MAX_DESCRIPTION)
+            draft.description = text
+        elif draft.step is Step.CATEGORY and text in self.categories:
+            draft.category = text
+        elif draft.step is Step.SEVERITY and text in texts.SEVERITY_NAMES.values():
+            draft.severity = next(s for s, name in texts.SEVERITY_NAMES.items() if name == text)
+        elif draft.step is Step.PLACE:
+            if len(text) > limits.MAX_PLACE:
+                raise TooLong(limits.MAX_PLACE)
+            draft.place = text
+        elif draft.step is Step.LOCATION and text == texts.SKIP:
+            draft.location_given = True
+        else:
+            raise WrongInput(draft.step)
+        return await self._advance(draft)
+
+    async def choose_category(self, actor: Actor, token: str, index: int) -> ReportDraft:
+        """A category button."""
+        draft = await self._current(actor, token, Step.CATEGORY)
+        if not 0 <= index < len(self.categories):
+            raise StaleButton(index)
+        draft.category = self.categories[index]
+        return await self._advance(draft)
+
+    async def choose_severity(self, actor: Actor, token: str, severity: Severity) -> ReportDraft:
+        """一般隐患 / 重大隐患."""
+        draft = await self._current(actor, token, Step.SEVERITY)
+        draft.severity = severity
+        if severity is Severity.MAJOR:
+            draft.fixed_on_spot, draft.after_photos = False, []
+        return await self._advance(draft)
+
+    async def village_options(self, actor: Actor) -> list[tuple[int, str]]:
+        """Villages a supervisor may report for: those of their town."""
+        assert actor.town_id is not None
+        return await self._roster.villages_of(actor.town_id)
+
+    async def village_name(self, draft: ReportDraft) -> str:
+        """The name of the draft's village, as shown in the summary."""
+        assert draft.village_id is not None
+        return await self._roster.village_label(draft.village_id)
+
+    async def choose_village(self, actor: Actor, token: str, village_id: int) -> ReportDraft:
+        """A village button (supervisors); re-checked against the policy, as callback data is never trusted."""
+        draft = await self._current(actor, token, Step.VILLAGE)
+        town_id = await self._roster.town_of_village(village_id)
+        if town_id is None or not can(actor, Action.REPORT, Scope(town_id=town_id, village_id=village_id)):
+            raise StaleButton(village_id)
+        draft.village_id = village_id
+        return await self._advance(draft)
+
+    async def choose_place(self, actor: Actor, token: str, index: int) -> ReportDraft:
+        """A suggested place button."""
+        draft = await self._current(actor, token, Step.PLACE)
+        if not 0 <= index < len(draft.place_options):
+            raise StaleButton(index)
+        draft.place = draft.place_options[index]
+        return await self._advance(draft)
+
+    async def place_options(self, actor: Actor) -> ReportDraft:
+        """Offer places already used in the village (kept in the draft, so buttons carry only an index)."""
+        draft = await self._current(actor, None, Step.PLACE)
+        assert draft.village_id is not None
+        draft.place_options = await self._hazards.places_used(draft.village_id, limits.PLACE_SUGGESTIONS)
+        await self._drafts.save(draft, self._clock.now())
+        return draft
+
+    async def set_location(self, actor: Actor, latitude: float, longitude: float) -> ReportDraft:
+        """A Telegram location for the hazard."""
+        draft = await self._drafts.get(actor.id)
+        if draft is None:
+            raise NoDraft(actor.id)
+        if draft.step is not Step.LOCATION:
+            raise WrongInput(draft.step)
+        draft.latitude, draft.longitude, draft.location_given = latitude, longitude, True
+        return await self._advance(draft)
+
+    async def fix_on_spot(self, actor: Actor, token: str) -> ReportDraft:
+        """即查即改: a general hazard fixed on the spot; asks for the after-photo next."""
+        draft = await self._current(actor, token, Step.SUMMARY)
+        if draft.severity is not Severity.GENERAL:
+            raise StaleButton("major hazards cannot be fixed on the spot")
+        draft.fixed_on_spot = True
+        return await self._advance(draft)
+
+    async def edit(self, actor: Actor, token: str, step: Step | None) -> ReportDraft:
+        """修改: with no step, stay on the summary (the handler offers the steps); with one, ask it again."""
+        draft = await self._current(actor, token, Step.SUMMARY)
+        if step is None:
+            return draft
+        if step not in EDITABLE:
+            raise StaleButton(step)
+        draft.reopen(step)
+        await self._drafts.save(draft, self._clock.now())
+        return draft
+
+    async def summary(self, actor: Actor) -> Summary:
+        """The draft before submitting, with open hazards of the same category at the same place."""
+        draft = await self._current(actor, None, Step.SUMMARY)
+        assert draft.category is not None and draft.place is not None and draft.village_id is not None
+        return Summary(draft, await self._hazards.open_lookalikes(draft.village_id, draft.category, draft.place))
+
+    # ---- submitting ----
+
+    async def submit(self, actor: Actor, token: str) -> Hazard:
+        """Turn the draft into hazard #N with its photos, first events and notifications, in one transaction."""
+        draft = await self._current(actor, token, Step.SUMMARY)
+        assert draft.description and draft.category and draft.severity and draft.place and draft.village_id
+        town_id = await self._roster.town_of_village(draft.village_id)
+        assert town_id is not None
+        now = self._clock.now()
+        status = Status.SUBMITTED if draft.fixed_on_spot else Status.REPORTED
+        supervisors = await self._roster.ids_with_role(Role.SUPERVISOR, town_id)
+        admins = await self._roster.ids_with_role(Role.ADMIN) if draft.severity is Severity.MAJOR else []
+        async with self._db.transaction() as tx:
+            hazard_id = await self._hazards.insert(
+                tx,
+                town_id=town_id,
+                village_id=draft.village_id,
+                reporter_id=actor.id,
+                description=draft.description,
+                category=draft.category,
+                severity=draft.severity,
+                place=draft.place,
+                latitude=draft.latitude,
+                longitude=draft.longitude,
+                status=status,
+                fixed_on_spot=draft.fixed_on_spot,
+                now=now,
+            )
+            await self._hazards.add_photos(tx, hazard_id, Stage.BEFORE, draft.photos, now)
+            await self._hazards.add_event(
+                tx,
+                hazard_id=hazard_id,
+                actor_id=actor.id,
+                kind="reported",
+                from_status=None,
+                to_status=Status.REPORTED,
+                note=None,
+                now=now,
+            )
+            if draft.fixed_on_spot:
+                await self._hazards.add_photos(tx, hazard_id, Stage.AFTER, draft.after_photos, now)
+                await self._hazards.add_event(
+                    tx,
+                    hazard_id=hazard_id,
+                    actor_id=actor.id,
+                    kind="fixed_on_spot",
+                    from_status=Status.REPORTED,
+                    to_status=Status.SUBMITTED,
+                    note=None,
+                    now=now,
+                )
+            hazard = await self._hazards.get_in(tx, hazard_id)
+            for person_id in supervisors:
+                await self._outbox.enqueue(tx, self._supervisor_alert(hazard, person_id, draft), now)
+            for person_id in admins:
+                await self._outbox.enqueue(tx, self._admin_alert(hazard, person_id, draft), now)
+            await self._drafts.delete(tx, actor.id)
+        return hazard
+
+    async def mine(self, actor: Actor, limit: int = 20) -> list[Hazard]:
+        """The officer's own reports, newest first."""
+        return await self._hazards.reported_by(actor.id, limit)
+
+    # ---- inside ----
+
+    def _require_reporter(self, actor: Actor) -> None:
+        if not can(actor, Action.REPORT):
+            raise NotAllowed(Action.REPORT)
+
+    async def _new_draft(self, actor: Actor) -> ReportDraft:
+        draft = ReportDraft(
+            token=secrets.token_hex(4),
+            person_id=actor.id,
+            village_id=actor.village_id,
+            chooses_village=actor.village_id is None,  # a supervisor picks a village of their town
+            started_at=self._clock.now(),
+        )
+        await self._drafts.save(draft, self._clock.now())
+        return draft
+
+    async def _current(self, actor: Actor, token: str | None, *steps: Step) -> ReportDraft:
+        draft = await self._drafts.get(actor.id)
+        if draft is None or (token is not None and draft.token != token) or draft.step not in steps:
+            raise StaleButton(token)
+        return draft
+
+    async def _advance(self, draft: ReportDraft) -> ReportDraft:
+        draft.step = draft.next_step()
+        await self._drafts.save(draft, self._clock.now())
+        return draft
+
+    def _supervisor_alert(self, hazard: Hazard, person_id: int, draft: ReportDraft) -> Notification:
+        if hazard.fixed_on_spot:
+            actions = [("verify", texts.BUTTON_VERIFY), ("reject", texts.BUTTON_REJECT)]
+        else:
+            actions = [
+                ("assign", texts.BUTTON_ASSIGN),
+                ("invalid", texts.BUTTON_INVALID),
+                ("duplicate", texts.BUTTON_DUPLICATE),
+            ]
+        return Notification(
+            person_id=person_id,
+            dedupe_key=f"hazard:{hazard.id}:new:{person_id}",
+            message=Message(
+                text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
+                photos=[p.file_id for p in draft.photos + draft.after_photos],
+                buttons=[[Button(text=label, data=hazard_button_data(hazard.id, action)) for action, label in actions]],
+            ),
+            urgent=hazard.severity is Severity.MAJOR,
+        )
+
+    def _admin_alert(self, hazard: Hazard, person_id: int, draft: ReportDraft) -> Notification:
+        return Notification(
+            person_id=person_id,
+            dedupe_key=f"hazard:{hazard.id}:major:{person_id}",
+            message=Message(
+                text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
+                photos=[p.file_id for p in draft.photos],
+            ),
+            urgent=True,
+        )

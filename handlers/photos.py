@@ -1,0 +1,130 @@
+"""Photos sent during a report (or to start one): checked, downloaded, stored, confirmed once per batch."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from telegram import Document, Message, PhotoSize, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackContext
+
+from bot import texts
+from bot.chat_order import PerChatUpdateProcessor
+from bot.domain import limits
+from bot.domain.errors import NotAllowed, WrongInput
+from bot.domain.people import Actor
+from bot.domain.report import Step
+from bot.services.reporting import PhotoOutcome, PhotoUpload
+from handlers.context import GridContext
+from handlers.report_view import next_button, prompt
+
+BATCH_JOB = "photo-batch:{chat_id}"
+
+
+def _refusal(message: Message) -> str | None:
+    """The answer for media that cannot be a hazard photo, None when it can."""
+    if message.photo:
+        return None
+    if message.document is not None:
+        return None if message.document.mime_type in limits.IMAGE_MIME_TYPES else texts.PHOTO_NOT_IMAGE_FILE
+    if message.sticker is not None:
+        return texts.PHOTO_STICKER
+    if message.video is not None or message.video_note is not None or message.animation is not None:
+        return texts.PHOTO_VIDEO
+    return texts.PHOTO_OTHER_MEDIA
+
+
+def _upload_source(message: Message) -> PhotoSize | Document:
+    return message.photo[-1] if message.photo else cast(Document, message.document)
+
+
+async def on_media(update: Update, context: GridContext) -> None:
+    """A photo, a file or other media from a bound person."""
+    message = update.message
+    assert message is not None
+    actor = context.bound_actor
+    reporting = context.services.reporting
+    refusal = _refusal(message)
+    if refusal is not None:
+        has_draft = await reporting.draft(actor) is not None
+        await message.reply_text(refusal if has_draft else texts.UNKNOWN_MESSAGE)
+        return
+    source = _upload_source(message)
+    if source.file_size is not None and source.file_size > limits.MAX_DOWNLOAD_BYTES:
+        await message.reply_text(texts.PHOTO_TOO_LARGE)
+        return
+    try:
+        room = await reporting.photo_room(actor)
+    except NotAllowed:
+        await message.reply_text(texts.REPORT_NOT_ALLOWED)
+        return
+    except WrongInput:
+        await message.reply_text(texts.PHOTO_NOT_NOW)
+        draft = await reporting.draft(actor)
+        assert draft is not None
+        await prompt(context, message.chat_id, actor, draft)
+        return
+    if room:
+        try:
+            file = await source.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except BadRequest as exc:
+            too_big = "too big" in str(exc).lower()
+            await message.reply_text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)
+            return
+        width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)
+        outcome = await reporting.add_photo(
+            actor,
+            PhotoUpload(
+                data=data,
+                file_id=source.file_id,
+                file_unique_id=source.file_unique_id,
+                width=width,
+                height=height,
+                caption=message.caption,
+            ),
+        )
+        if outcome is PhotoOutcome.NOT_IMAGE:
+            await message.reply_text(texts.PHOTO_BROKEN)
+            return
+    _schedule_confirmation(context, message.chat_id, actor)
+
+
+def _schedule_confirmation(context: GridContext, chat_id: int, actor: Actor) -> None:
+    """(Re)start the batch timer: photos arriving close together get one confirmation."""
+    job_queue = context.job_queue
+    assert job_queue is not None
+    name = BATCH_JOB.format(chat_id=chat_id)
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    job_queue.run_once(
+        _confirm_batch,
+        when=context.services.settings.reporting.photo_batch_seconds,
+        name=name,
+        chat_id=chat_id,
+        user_id=actor.telegram_user_id,
+    )
+
+
+async def _confirm_batch(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """Job: confirm the photos of a batch, in the chat's order (never between two album items)."""
+    grid = cast(GridContext, context)
+    job = grid.job
+    assert job is not None and job.chat_id is not None and job.user_id is not None
+    processor = grid.application.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)
+    await processor.run_in_chat(job.chat_id, _send_confirmation(grid, job.chat_id, job.user_id))
+
+
+async def _send_confirmation(context: GridContext, chat_id: int, user_id: int) -> None:
+    actor = await context.services.access.actor(user_id)
+    if actor is None:
+        return
+    batch = await context.services.reporting.take_batch(actor)
+    if batch is None:
+        return
+    after = batch.draft.step is Step.AFTER_PHOTOS
+    text = texts.photos_received(
+        batch.count, batch.refused, after=after, has_description=batch.draft.description is not None
+    )
+    await context.bot.send_message(chat_id, text, reply_markup=next_button(batch.draft))

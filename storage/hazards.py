@@ -1,0 +1,187 @@
+"""Hazard storage: the hazard, its photos and its timeline, and the queries reporting needs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.hazards import Closure, Hazard, Severity, Stage, Status
+from bot.domain.photos import Photo
+from storage.database import Database
+from storage.timestamps import from_db, to_db
+
+_HAZARD_SELECT = """
+    SELECT h.id, h.town_id, t.name AS town_name, h.village_id, v.name AS village_name,
+           h.reporter_id, p.name AS reporter_name, h.description, h.category, h.severity, h.place,
+           h.latitude, h.longitude, h.status, h.closure, h.fixed_on_spot, h.reported_at
+    FROM hazards h
+    JOIN towns t ON t.id = h.town_id
+    JOIN villages v ON v.id = h.village_id
+    JOIN people p ON p.id = h.reporter_id
+"""
+
+
+def _hazard(row: aiosqlite.Row) -> Hazard:
+    return Hazard(
+        id=row["id"],
+        town_id=row["town_id"],
+        town_name=row["town_name"],
+        village_id=row["village_id"],
+        village_name=row["village_name"],
+        reporter_id=row["reporter_id"],
+        reporter_name=row["reporter_name"],
+        description=row["description"],
+        category=row["category"],
+        severity=Severity(row["severity"]),
+        place=row["place"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        status=Status(row["status"]),
+        closure=Closure(row["closure"]) if row["closure"] else None,
+        fixed_on_spot=bool(row["fixed_on_spot"]),
+        reported_at=from_db(row["reported_at"]),
+    )
+
+
+class HazardRepository:
+    """SQL for hazards, hazard_photos and hazard_events."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def insert(
+        self,
+        tx: aiosqlite.Connection,
+        *,
+        town_id: int,
+        village_id: int,
+        reporter_id: int,
+        description: str,
+        category: str,
+        severity: Severity,
+        place: str,
+        latitude: float | None,
+        longitude: float | None,
+        status: Status,
+        fixed_on_spot: bool,
+        now: datetime,
+    ) -> int:
+        """Store a new hazard and return its public number."""
+        cursor = await tx.execute(
+            "INSERT INTO hazards (town_id, village_id, reporter_id, description, category, severity, place,"
+            " latitude, longitude, status, fixed_on_spot, reported_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                town_id,
+                village_id,
+                reporter_id,
+                description,
+                category,
+                severity.value,
+                place,
+                latitude,
+                longitude,
+                status.value,
+                int(fixed_on_spot),
+                to_db(now),
+                to_db(now),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def add_photos(
+        self, tx: aiosqlite.Connection, hazard_id: int, stage: Stage, photos: list[Photo], now: datetime
+    ) -> None:
+        """Attach photos to a hazard, after any it already has at that stage."""
+        async with tx.execute(
+            "SELECT COALESCE(MAX(position), 0) FROM hazard_photos WHERE hazard_id = ? AND stage = ?",
+            (hazard_id, stage.value),
+        ) as cursor:
+            row = await cursor.fetchone()
+        start = int(row[0]) if row else 0
+        await tx.executemany(
+            "INSERT INTO hazard_photos (hazard_id, stage, position, sha256, extension, file_id, file_unique_id,"
+            " width, height, size, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    hazard_id,
+                    stage.value,
+                    start + index,
+                    p.sha256,
+                    p.extension,
+                    p.file_id,
+                    p.file_unique_id,
+                    p.width,
+                    p.height,
+                    p.size,
+                    to_db(now),
+                )
+                for index, p in enumerate(photos, start=1)
+            ],
+        )
+
+    async def add_event(
+        self,
+        tx: aiosqlite.Connection,
+        *,
+        hazard_id: int,
+        actor_id: int,
+        kind: str,
+        from_status: Status | None,
+        to_status: Status,
+        note: str | None,
+        now: datetime,
+    ) -> None:
+        """Append to the hazard's timeline."""
+        await tx.execute(
+            "INSERT INTO hazard_events (hazard_id, actor_id, at, kind, from_status, to_status, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (hazard_id, actor_id, to_db(now), kind, from_status.value if from_status else None, to_status.value, note),
+        )
+
+    async def get_in(self, tx: aiosqlite.Connection, hazard_id: int) -> Hazard:
+        """One hazard, read inside the caller's transaction (e.g. right after inserting it)."""
+        async with tx.execute(f"{_HAZARD_SELECT} WHERE h.id = ?", (hazard_id,)) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return _hazard(row)
+
+    async def get(self, hazard_id: int) -> Hazard | None:
+        """One hazard."""
+        row = await self._db.fetch_one(f"{_HAZARD_SELECT} WHERE h.id = ?", (hazard_id,))
+        return _hazard(row) if row else None
+
+    async def photos(self, hazard_id: int, stage: Stage) -> list[Photo]:
+        """A hazard's photos at one stage, in the order given."""
+        rows = await self._db.fetch_all(
+            "SELECT sha256, extension, file_id, file_unique_id, width, height, size FROM hazard_photos"
+            " WHERE hazard_id = ? AND stage = ? ORDER BY position",
+            (hazard_id, stage.value),
+        )
+        return [Photo(**dict(row)) for row in rows]
+
+    async def open_lookalikes(self, village_id: int, category: str, place: str) -> list[int]:
+        """Numbers of open hazards in the village with the same category at the same place (possible duplicates)."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM hazards WHERE village_id = ? AND status != 'closed' AND category = ?"
+            " AND lower(trim(place)) = lower(trim(?)) ORDER BY id",
+            (village_id, category, place),
+        )
+        return [int(row[0]) for row in rows]
+
+    async def places_used(self, village_id: int, limit: int) -> list[str]:
+        """Places already named in this village's reports, most recently used first."""
+        rows = await self._db.fetch_all(
+            "SELECT place FROM hazards WHERE village_id = ? GROUP BY place ORDER BY MAX(id) DESC LIMIT ?",
+            (village_id, limit),
+        )
+        return [str(row[0]) for row in rows]
+
+    async def reported_by(self, person_id: int, limit: int) -> list[Hazard]:
+        """A person's own reports, newest first."""
+        rows = await self._db.fetch_all(
+            f"{_HAZARD_SELECT} WHERE h.reporter_id = ? ORDER BY h.id DESC LIMIT ?", (person_id, limit)
+        )
+        return [_hazard(row) for row in rows]

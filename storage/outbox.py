@@ -1,0 +1,95 @@
+"""The durable outbox: notifications written with the change they report, drained by the dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.notifications import Message, Notification
+from storage.database import Database
+from storage.timestamps import to_db
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed notification and where to send it (chat_id None: the person is not bound)."""
+
+    id: int
+    person_id: int
+    chat_id: int | None
+    message: Message
+    attempts: int
+
+
+class OutboxRepository:
+    """SQL for the outbox table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def enqueue(self, tx: aiosqlite.Connection, notification: Notification, now: datetime) -> bool:
+        """Add a notification unless its dedupe key was used before; True if added."""
+        cursor = await tx.execute(
+            "INSERT INTO outbox (dedupe_key, person_id, payload, urgent, not_before, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            (
+                notification.dedupe_key,
+                notification.person_id,
+                notification.message.model_dump_json(),
+                int(notification.urgent),
+                to_db(now),
+                to_db(now),
+            ),
+        )
+        return cursor.rowcount == 1
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Outgoing]:
+        """Mark up to `limit` due notifications as being sent, oldest first, urgent ones before the rest."""
+        async with self._db.transaction() as tx:
+            rows = await tx.execute_fetchall(
+                "SELECT o.id, o.person_id, b.chat_id, o.payload, o.attempts FROM outbox o"
+                " LEFT JOIN telegram_bindings b ON b.person_id = o.person_id AND b.ended_at IS NULL"
+                " WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.urgent DESC, o.id LIMIT ?",
+                (to_db(now), limit),
+            )
+            claimed = [
+                Outgoing(
+                    id=row[0],
+                    person_id=row[1],
+                    chat_id=row[2],
+                    message=Message.model_validate_json(row[3]),
+                    attempts=row[4],
+                )
+                for row in rows
+            ]
+            await tx.executemany(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
+                [(item.id,) for item in claimed],
+            )
+        return claimed
+
+    async def mark_sent(self, outbox_id: int, now: datetime) -> None:
+        """The notification reached Telegram."""
+        async with self._db.transaction() as tx:
+            await tx.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?", (to_db(now), outbox_id))
+
+    async def mark_failed(self, outbox_id: int, reason: str) -> None:
+        """The notification can never be delivered (blocked bot, unknown chat, unbound person)."""
+        async with self._db.transaction() as tx:
+            await tx.execute("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?", (reason, outbox_id))
+
+    async def retry_at(self, outbox_id: int, moment: datetime, reason: str) -> None:
+        """Put the notification back, to be tried again no earlier than `moment`."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",
+                (to_db(moment), reason, outbox_id),
+            )
+
+    async def requeue_interrupted(self) -> int:
+        """Put back notifications claimed by a process that stopped before confirming them."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+            return cursor.rowcount
