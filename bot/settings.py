@@ -88,6 +88,13 @@ class ReportingSettings(_Section):
         return cleaned
 
 
+class DeadlineSettings(_Section):
+    """Default rectification terms proposed when assigning (交办)."""
+
+    general_days: int = Field(default=7, ge=1, le=365)
+    major_days: int = Field(default=30, ge=1, le=365)
+
+
 class Settings(_Section):
     """Everything GridSafe can be configured with; config.example.toml documents each key."""
 
@@ -96,6 +103,7 @@ class Settings(_Section):
     locale: LocaleSettings = LocaleSettings()
     invites: InviteSettings = InviteSettings()
     reporting: ReportingSettings = ReportingSettings()
+    deadlines: DeadlineSettings = DeadlineSettings()
 
 
 class SettingsError(Exception):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from bot.domain.hazards import Closure, Hazard, Severity, Status
+from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
+from bot.domain.lifecycle import Move
 from bot.domain.people import Role
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "open": "未整改隐患",
     "overdue": "逾期隐患",
     "mine": "我的隐患",
+    "hazard": "隐患详情",
     "stats": "统计",
     "rank": "月度排名",
     "export": "导出台账",
@@ -131,6 +133,7 @@ _HELP_LINES: dict[str, str] = {
     "open": "/open（未整改）— 查看辖区内未整改的隐患，可加村名、类别或「重大」筛选",
     "overdue": "/overdue（逾期）— 查看辖区内逾期未整改的隐患",
     "mine": "/mine（我的）— 查看与我有关的隐患",
+    "hazard": "/hazard 编号 — 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
     "stats": "/stats（统计）— 查看本周、本月或某月的统计",
     "rank": "/rank（排名）— 查看各镇月度排名",
     "export": "/export（导出）— 导出隐患台账 Excel",
@@ -244,7 +247,6 @@ PHOTO_DOWNLOAD_FAILED = "照片下载失败，请重新发送这张照片。已�
 REPORT_NOT_ALLOWED = "您的身份不能上报隐患。如发现隐患，请联系本村信息员或镇安监员。"
 REPORT_CANCELLED = "已取消本次上报，没有保存任何内容。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
-HAZARD_ACTION_SOON = "交办、复核功能即将上线。"
 
 
 def text_too_long(limit: int, length: int) -> str:
@@ -358,6 +360,228 @@ def my_reports(hazards: list[Hazard], zone: tzinfo) -> str:
             f"#{h.id} {h.place} · {h.category} · {SEVERITY_NAMES[h.severity]} · {status_name(h)}"
             f" · {h.reported_at.astimezone(zone).strftime('%m-%d')}"
         )
+    return "\n".join(lines)
+
+
+# ---- chat: rectification ------------------------------------------------------------------------------------
+
+BUTTON_RECTIFY = "提交整改"
+BUTTON_PROXY = "代为提交整改"
+BUTTON_NEW_OWNER = "新责任人"
+MOVE_BUTTONS: dict[Move, str] = {
+    Move.ASSIGN: BUTTON_ASSIGN,
+    Move.INVALID: BUTTON_INVALID,
+    Move.DUPLICATE: BUTTON_DUPLICATE,
+    Move.SUBMIT: BUTTON_RECTIFY,
+    Move.VERIFY: BUTTON_VERIFY,
+    Move.REJECT: BUTTON_REJECT,
+    Move.REOPEN: "重新打开",
+}
+EVENT_NAMES: dict[str, str] = {
+    "reported": "上报",
+    "fixed_on_spot": "即查即改",
+    "assign": "交办",
+    "invalid": "不属实",
+    "duplicate": "重复",
+    "submit": "提交整改",
+    "submitted_by_proxy": "代为提交整改",
+    "verify": "复核通过，销号",
+    "reject": "复核不通过",
+    "reopen": "重新打开",
+}
+
+HAZARD_HANDLED = "该隐患已处理"
+HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12"
+OWNER_PHOTO_HINT = "要提交整改照片，请先点击整改通知里的「提交整改」按钮（发送 /mine 查看需要整改的隐患）。"
+ASK_OWNER = "请选择责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
+ASK_OWNER_NAME = "请输入责任人姓名，可在后面加手机号，例如：张三 13800000000"
+ASK_RECTIFY_PHOTOS = "请发送整改后的照片（1–10 张），发完后点击「下一步」。"
+ASK_RECTIFY_NOTE = "请简要说明整改情况（例如：已清理通道、已更换电线）："
+ASK_ORIGINAL = "请输入与之重复的原隐患编号，例如 #12："
+ASK_REASON: dict[Move, str] = {
+    Move.INVALID: "请说明不属实的原因：",
+    Move.REJECT: "请说明复核不通过的原因（将转告责任人）：",
+    Move.REOPEN: "请说明重新打开的原因（例如：复查发现问题再次出现）：",
+}
+DEADLINE_EXAMPLES = "如 2026-12-05、12月5日 或 12-05"
+DEADLINE_UNREADABLE = f"没有看懂这个日期。请输入日期，{DEADLINE_EXAMPLES}，或点击上面的天数按钮。"
+DEADLINE_IN_PAST = f"期限不能早于今天。请输入今天或以后的日期，{DEADLINE_EXAMPLES}。"
+DEADLINE_TOO_FAR = "期限不能超过一年，请输入更近的日期。"
+ORIGINAL_INVALID = "请输入正确的原隐患编号，例如 #12（不能是本隐患自己，且须在您的辖区内）。"
+REASON_EMPTY = "请输入文字说明。"
+ACTION_CANCELLED = "已取消当前操作，隐患状态没有变化。"
+
+
+def hazard_not_found(number: int | str) -> str:
+    """The same answer for a hazard that does not exist and one outside the asker's scope."""
+    return f"没有找到隐患 #{number}。"
+
+
+def deadline_label(deadline: date | None, today: date) -> str:
+    """A deadline with how far away it is."""
+    if deadline is None:
+        return "未设定"
+    days = (deadline - today).days
+    if days > 0:
+        return f"{deadline.isoformat()}（还有 {days} 天）"
+    if days == 0:
+        return f"{deadline.isoformat()}（今天到期）"
+    return f"{deadline.isoformat()}（已逾期 {-days} 天）"
+
+
+def ask_deadline(default_days: int) -> str:
+    """The deadline question (交办, 不通过, 重新打开)."""
+    return f"请选择整改期限（默认 {default_days} 天），或直接输入日期，{DEADLINE_EXAMPLES}："
+
+
+def days_button(days: int, default: bool) -> str:
+    """A deadline button."""
+    return f"{days}天" + ("（默认）" if default else "")
+
+
+def _place(hazard: Hazard) -> str:
+    return f"{hazard.town_name}{hazard.village_name} · {hazard.place}"
+
+
+def owner_card(hazard: Hazard, move: Move, today: date) -> str:
+    """What an owner receives: the hazard and the deadline, never who reported it."""
+    head = {
+        Move.ASSIGN: "【整改通知】",
+        Move.REJECT: "【整改复核未通过，请重新整改】",
+        Move.REOPEN: "【隐患重新打开，请整改】",
+    }
+    lines = [
+        f"{head.get(move, '【整改通知】')}隐患 #{hazard.id}",
+        f"地点：{_place(hazard)}",
+        f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
+        f"情况：{hazard.description}",
+        f"整改期限：{deadline_label(hazard.deadline, today)}",
+    ]
+    lines.append("整改完成后，请点击「提交整改」并上传整改后的照片。")
+    return "\n".join(lines)
+
+
+def proxy_card(hazard: Hazard, today: date) -> str:
+    """What the reporting officer receives when the owner has no Telegram."""
+    return "\n".join(
+        [
+            f"【请代为转告整改】隐患 #{hazard.id}",
+            f"地点：{_place(hazard)}",
+            f"责任人：{hazard.owner_name}（未使用 Telegram）",
+            f"整改期限：{deadline_label(hazard.deadline, today)}",
+            "请把整改要求转告责任人；整改完成后，点击「代为提交整改」上传整改后的照片。",
+        ]
+    )
+
+
+def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = None) -> str:
+    """What the reporting officer is told at every status change of their report."""
+    head = f"您上报的隐患 #{hazard.id}（{hazard.place}）"
+    if move is Move.ASSIGN:
+        return f"{head}已交办给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.INVALID:
+        return f"{head}经核实不属实，已关闭。"
+    if move is Move.DUPLICATE:
+        return f"{head}与 #{hazard.duplicate_of} 重复，已关闭。"
+    if move is Move.SUBMIT:
+        return f"{head}已提交整改，等待镇安监员复核。"
+    if move is Move.VERIFY:
+        return f"{head}已复核通过，销号。"
+    if move is Move.REJECT:
+        return f"{head}整改复核未通过，已退回整改，新期限 {deadline_label(hazard.deadline, today)}。"
+    return f"{head}已重新打开，状态：{status_name(hazard)}。"
+
+
+def owner_closed(hazard: Hazard) -> str:
+    """The owner's news that the rectification was accepted."""
+    return f"您负责整改的隐患 #{hazard.id}（{hazard.place}）已复核通过，销号。谢谢配合！"
+
+
+def review_card(hazard: Hazard, before: int, after: int, note: str | None, *, proxy: bool, today: date) -> str:
+    """What supervisors receive to verify a rectification, with the before and after photos."""
+    who = f"{hazard.owner_name or '信息员'}" + ("（由信息员代为提交）" if proxy else "")
+    return "\n".join(
+        [
+            f"【整改待复核】隐患 #{hazard.id}",
+            f"地点：{_place(hazard)}",
+            f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
+            f"情况：{hazard.description}",
+            f"整改人：{who}",
+            f"整改说明：{note or '无'}",
+            f"期限：{deadline_label(hazard.deadline, today)}",
+            f"照片：前 {before} 张为整改前，后 {after} 张为整改后。",
+        ]
+    )
+
+
+def admin_update(hazard: Hazard, move: Move, today: date) -> str:
+    """Admins follow every step of a major hazard."""
+    return "\n".join(
+        [
+            f"【重大隐患进展】#{hazard.id} {_place(hazard)}",
+            f"{EVENT_NAMES[move.value]}：当前状态 {status_name(hazard)}",
+            f"责任人：{hazard.owner_name or '未指定'}，期限 {deadline_label(hazard.deadline, today)}",
+        ]
+    )
+
+
+def move_done(hazard: Hazard, move: Move, today: date) -> str:
+    """The answer to the person who made the move."""
+    if move is Move.ASSIGN:
+        return f"已将隐患 #{hazard.id} 交办给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.INVALID:
+        return f"已将隐患 #{hazard.id} 标记为不属实并关闭。"
+    if move is Move.DUPLICATE:
+        return f"已将隐患 #{hazard.id} 标记为与 #{hazard.duplicate_of} 重复并关闭。"
+    if move is Move.SUBMIT:
+        return f"隐患 #{hazard.id} 的整改已提交，等待镇安监员复核。"
+    if move is Move.VERIFY:
+        return f"隐患 #{hazard.id} 复核通过，已销号。"
+    if move is Move.REJECT:
+        if hazard.status is Status.REPORTED:
+            return f"隐患 #{hazard.id} 复核不通过，已退回待交办，请指定责任人。"
+        return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard.deadline, today)}。"
+    return f"隐患 #{hazard.id} 已重新打开，当前状态：{status_name(hazard)}。"
+
+
+def owner_invite(name: str, link: str) -> str:
+    """For the supervisor: a link to forward to an owner who is not on Telegram yet."""
+    return (
+        f"{name} 还没有使用本平台。请把下面的邀请链接转发给 {name}（7 天内有效）：\n{link}\n"
+        "在其绑定之前，整改通知会发给上报的信息员，由信息员转告并代为提交整改。"
+    )
+
+
+def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: tzinfo, *, for_owner: bool) -> str:
+    """The full card of /hazard N; an owner sees neither the reporter nor who did what."""
+    lines = [
+        f"隐患 #{hazard.id} · {status_name(hazard)}",
+        f"地点：{_place(hazard)}",
+        f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
+        f"情况：{hazard.description}",
+        f"位置：{_location(hazard.latitude, hazard.longitude)}",
+    ]
+    if not for_owner:
+        lines.append(f"上报：{hazard.reporter_name} {_local(hazard.reported_at, zone)}")
+    if hazard.owner_name:
+        lines.append(f"责任人：{hazard.owner_name}" + ("" if hazard.owner_bound else "（未使用 Telegram）"))
+    if hazard.deadline and hazard.status in (Status.ASSIGNED, Status.SUBMITTED):
+        lines.append(f"期限：{deadline_label(hazard.deadline, today)}")
+    lines.append("")
+    lines.append("进展：")
+    for event in events:
+        who = "" if for_owner else f" {event.actor}"
+        note = f"：{event.note}" if event.note and not for_owner else ""
+        lines.append(f"· {_local(event.at, zone)}{who} {EVENT_NAMES.get(event.kind, event.kind)}{note}")
+    return "\n".join(lines)
+
+
+def owner_tasks(hazards: list[Hazard], today: date) -> str:
+    """An owner's /mine: what they must fix, nearest deadline first."""
+    lines = ["需要我整改的隐患："]
+    for h in hazards:
+        lines.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
+    lines.append("发送 /hazard 编号 查看详情。")
     return "\n".join(lines)
 
 

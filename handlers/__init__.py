@@ -9,7 +9,8 @@ from handlers.commands import alias_filter, is_hazard_button
 from handlers.context import GridApplication
 from handlers.errors import on_error
 from handlers.gate import gate
-from handlers.help import hazard_button_soon, help_command, stale_button
+from handlers.hazard_actions import hazard_command, is_conversation_button, on_conversation_button, on_hazard_button
+from handlers.help import help_command, stale_button
 from handlers.mine import mine_command
 from handlers.photos import on_media
 from handlers.report import cancel_command, is_report_button, on_button, on_location, on_text, report_command
@@ -27,6 +28,7 @@ def register(app: GridApplication) -> None:
         ("report", report_command),
         ("cancel", cancel_command),
         ("mine", mine_command),
+        ("hazard", hazard_command),
     ):
         app.add_handler(CommandHandler(name, callback))
         app.add_handler(MessageHandler(alias_filter(name), callback))
@@ -35,6 +37,7 @@ def register(app: GridApplication) -> None:
     app.add_handler(MessageHandler(media, on_media))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_button, pattern=is_report_button))
-    app.add_handler(CallbackQueryHandler(hazard_button_soon, pattern=is_hazard_button))
+    app.add_handler(CallbackQueryHandler(on_hazard_button, pattern=is_hazard_button))
+    app.add_handler(CallbackQueryHandler(on_conversation_button, pattern=is_conversation_button))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_error_handler(on_error)

@@ -26,6 +26,7 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("report", Action.REPORT),
     Command("mine", Action.LIST_MINE),
+    Command("hazard", Action.VIEW_HAZARD),
     Command("cancel", Action.CANCEL),
     Command("help", Action.HELP),
 )

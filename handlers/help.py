@@ -16,12 +16,6 @@ async def help_command(update: Update, context: GridContext) -> None:
     await update.effective_message.reply_text(texts.help_text(actor.role, actor.name, commands_for(actor.role)))
 
 
-async def hazard_button_soon(update: Update, context: GridContext) -> None:
-    """交办 / 不属实 / 重复 / 复核 buttons, until the rectification loop lands."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(texts.HAZARD_ACTION_SOON, show_alert=True)
-
-
 async def stale_button(update: Update, context: GridContext) -> None:
     """A button press no feature claims (old or forged callback data)."""
     if update.callback_query is not None:

@@ -15,7 +15,9 @@ async def mine_command(update: Update, context: GridContext) -> None:
     assert message is not None
     actor = context.bound_actor
     if actor.role is Role.OWNER:
-        await message.reply_text(texts.MINE_EMPTY_OWNER)
+        rectification = context.services.rectification
+        owned = await rectification.owned(actor)
+        await message.reply_text(texts.owner_tasks(owned, rectification.today()) if owned else texts.MINE_EMPTY_OWNER)
         return
     hazards = await context.services.reporting.mine(actor)
     zone = context.services.settings.locale.zone

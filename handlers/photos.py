@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from telegram import Document, Message, PhotoSize, Update
+from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Message, PhotoSize, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext
 
@@ -12,10 +12,11 @@ from bot import texts
 from bot.chat_order import PerChatUpdateProcessor
 from bot.domain import limits
 from bot.domain.errors import NotAllowed, WrongInput
-from bot.domain.people import Actor
+from bot.domain.people import Actor, Role
 from bot.domain.report import Step
-from bot.services.reporting import PhotoOutcome, PhotoUpload
+from bot.services.photo_intake import PhotoOutcome, PhotoSink, PhotoUpload
 from handlers.context import GridContext
+from handlers.hazard_view import conversation_data
 from handlers.report_view import next_button, prompt
 
 BATCH_JOB = "photo-batch:{chat_id}"
@@ -43,24 +44,25 @@ async def on_media(update: Update, context: GridContext) -> None:
     message = update.message
     assert message is not None
     actor = context.bound_actor
-    reporting = context.services.reporting
+    rectifying = await context.services.rectification.collecting_photos(actor)
+    sink: PhotoSink = context.services.rectification if rectifying else context.services.reporting
     refusal = _refusal(message)
     if refusal is not None:
-        has_draft = await reporting.draft(actor) is not None
-        await message.reply_text(refusal if has_draft else texts.UNKNOWN_MESSAGE)
+        busy = rectifying or await context.services.reporting.draft(actor) is not None
+        await message.reply_text(refusal if busy else texts.UNKNOWN_MESSAGE)
         return
     source = _upload_source(message)
     if source.file_size is not None and source.file_size > limits.MAX_DOWNLOAD_BYTES:
         await message.reply_text(texts.PHOTO_TOO_LARGE)
         return
     try:
-        room = await reporting.photo_room(actor)
+        room = await sink.photo_room(actor)
     except NotAllowed:
-        await message.reply_text(texts.REPORT_NOT_ALLOWED)
+        await message.reply_text(texts.OWNER_PHOTO_HINT if actor.role is Role.OWNER else texts.REPORT_NOT_ALLOWED)
         return
     except WrongInput:
         await message.reply_text(texts.PHOTO_NOT_NOW)
-        draft = await reporting.draft(actor)
+        draft = await context.services.reporting.draft(actor)
         assert draft is not None
         await prompt(context, message.chat_id, actor, draft)
         return
@@ -73,7 +75,7 @@ async def on_media(update: Update, context: GridContext) -> None:
             await message.reply_text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)
             return
         width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)
-        outcome = await reporting.add_photo(
+        outcome = await sink.add_photo(
             actor,
             PhotoUpload(
                 data=data,
@@ -119,6 +121,13 @@ async def _confirm_batch(context: CallbackContext) -> None:  # type: ignore[type
 async def _send_confirmation(context: GridContext, chat_id: int, user_id: int) -> None:
     actor = await context.services.access.actor(user_id)
     if actor is None:
+        return
+    rectifying = await context.services.rectification.take_batch(actor)
+    if rectifying is not None:
+        conversation, count, refused = rectifying
+        text = texts.photos_received(count, refused, after=True, has_description=False)
+        button = InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=conversation_data(conversation, "photos"))
+        await context.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup([[button]]))
         return
     batch = await context.services.reporting.take_batch(actor)
     if batch is None:

@@ -12,6 +12,7 @@ from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongIn
 from bot.domain.hazards import Severity
 from bot.domain.report import Step
 from handlers.context import GridContext
+from handlers.hazard_actions import answer_conversation
 from handlers.report_view import PREFIX, edit_keyboard, prompt
 
 
@@ -33,19 +34,28 @@ async def report_command(update: Update, context: GridContext) -> None:
 
 
 async def cancel_command(update: Update, context: GridContext) -> None:
-    """Leave the report in progress; nothing of it remains."""
+    """Leave the action or report in progress; nothing of it remains."""
     message = update.effective_message
     assert message is not None
-    cancelled = await context.services.reporting.cancel(context.bound_actor)
-    reply = texts.REPORT_CANCELLED if cancelled else texts.NOTHING_TO_CANCEL
+    actor = context.bound_actor
+    if await context.services.rectification.cancel(actor):
+        reply = texts.ACTION_CANCELLED
+    elif await context.services.reporting.cancel(actor):
+        reply = texts.REPORT_CANCELLED
+    else:
+        reply = texts.NOTHING_TO_CANCEL
     await message.reply_text(reply, reply_markup=ReplyKeyboardRemove())
 
 
 async def on_text(update: Update, context: GridContext) -> None:
-    """A typed answer to the current step; without a report in progress, a pointer to /help."""
+    """A typed answer to the action or report in progress; without either, a pointer to /help."""
     message = update.message
     assert message is not None and message.text is not None
     actor = context.bound_actor
+    conversation = await context.services.rectification.conversation(actor)
+    if conversation is not None:
+        await answer_conversation(update, context, conversation)
+        return
     reporting = context.services.reporting
     draft = await reporting.draft(actor)
     if draft is None:

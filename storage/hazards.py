@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
-from bot.domain.hazards import Closure, Hazard, Severity, Stage, Status
+from bot.domain.hazards import Closure, Hazard, Severity, Stage, Status, TimelineEvent
 from bot.domain.photos import Photo
 from storage.database import Database
 from storage.timestamps import from_db, to_db
@@ -14,12 +14,20 @@ from storage.timestamps import from_db, to_db
 _HAZARD_SELECT = """
     SELECT h.id, h.town_id, t.name AS town_name, h.village_id, v.name AS village_name,
            h.reporter_id, p.name AS reporter_name, h.description, h.category, h.severity, h.place,
-           h.latitude, h.longitude, h.status, h.closure, h.fixed_on_spot, h.reported_at
+           h.latitude, h.longitude, h.status, h.closure, h.fixed_on_spot, h.reported_at,
+           h.owner_id, o.name AS owner_name, ob.id IS NOT NULL AS owner_bound, h.deadline,
+           h.assigned_at, h.submitted_at, h.closed_at, h.duplicate_of
     FROM hazards h
     JOIN towns t ON t.id = h.town_id
     JOIN villages v ON v.id = h.village_id
     JOIN people p ON p.id = h.reporter_id
+    LEFT JOIN people o ON o.id = h.owner_id
+    LEFT JOIN telegram_bindings ob ON ob.person_id = h.owner_id AND ob.ended_at IS NULL
 """
+
+
+def _moment(text: str | None) -> datetime | None:
+    return from_db(text) if text else None
 
 
 def _hazard(row: aiosqlite.Row) -> Hazard:
@@ -41,6 +49,14 @@ def _hazard(row: aiosqlite.Row) -> Hazard:
         closure=Closure(row["closure"]) if row["closure"] else None,
         fixed_on_spot=bool(row["fixed_on_spot"]),
         reported_at=from_db(row["reported_at"]),
+        owner_id=row["owner_id"],
+        owner_name=row["owner_name"],
+        owner_bound=bool(row["owner_bound"]),
+        deadline=date.fromisoformat(row["deadline"]) if row["deadline"] else None,
+        assigned_at=_moment(row["assigned_at"]),
+        submitted_at=_moment(row["submitted_at"]),
+        closed_at=_moment(row["closed_at"]),
+        duplicate_of=row["duplicate_of"],
     )
 
 
@@ -133,13 +149,73 @@ class HazardRepository:
         to_status: Status,
         note: str | None,
         now: datetime,
-    ) -> None:
-        """Append to the hazard's timeline."""
-        await tx.execute(
+    ) -> int:
+        """Append to the hazard's timeline; return the event's id."""
+        cursor = await tx.execute(
             "INSERT INTO hazard_events (hazard_id, actor_id, at, kind, from_status, to_status, note)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (hazard_id, actor_id, to_db(now), kind, from_status.value if from_status else None, to_status.value, note),
         )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def move(
+        self,
+        tx: aiosqlite.Connection,
+        hazard_id: int,
+        *,
+        expected: Status,
+        to: Status,
+        closure: Closure | None,
+        owner_id: int | None,
+        deadline: date | None,
+        duplicate_of: int | None,
+        now: datetime,
+    ) -> bool:
+        """Change status only if it is still `expected`: of two simultaneous moves exactly one wins."""
+        stamp = to_db(now)
+        cursor = await tx.execute(
+            "UPDATE hazards SET status = ?, closure = ?, owner_id = ?, deadline = ?, duplicate_of = ?, updated_at = ?,"
+            " assigned_at = CASE WHEN ? = 'assigned' THEN ? ELSE assigned_at END,"
+            " submitted_at = CASE WHEN ? = 'submitted' THEN ? ELSE submitted_at END,"
+            " closed_at = CASE WHEN ? = 'closed' THEN ? ELSE NULL END"
+            " WHERE id = ? AND status = ?",
+            (
+                to.value,
+                closure.value if closure else None,
+                owner_id,
+                deadline.isoformat() if deadline else None,
+                duplicate_of,
+                stamp,
+                to.value,
+                stamp,
+                to.value,
+                stamp,
+                to.value,
+                stamp,
+                hazard_id,
+                expected.value,
+            ),
+        )
+        return cursor.rowcount == 1
+
+    async def timeline(self, hazard_id: int) -> list[TimelineEvent]:
+        """Every event of the hazard, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT e.at, p.name, e.kind, e.to_status, e.note FROM hazard_events e JOIN people p ON p.id = e.actor_id"
+            " WHERE e.hazard_id = ? ORDER BY e.id",
+            (hazard_id,),
+        )
+        return [TimelineEvent(at=from_db(r[0]), actor=r[1], kind=r[2], to_status=Status(r[3]), note=r[4]) for r in rows]
+
+    async def owned_by(self, person_id: int, limit: int) -> list[Hazard]:
+        """Open hazards assigned to an owner, nearest deadline first."""
+        rows = await self._db.fetch_all(
+            f"{_HAZARD_SELECT} WHERE h.owner_id = ? AND h.status IN ('assigned', 'submitted')"
+            " ORDER BY h.deadline, h.id LIMIT ?",
+            (person_id, limit),
+        )
+        return [_hazard(row) for row in rows]
 
     async def get_in(self, tx: aiosqlite.Connection, hazard_id: int) -> Hazard:
         """One hazard, read inside the caller's transaction (e.g. right after inserting it)."""

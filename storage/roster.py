@@ -190,6 +190,13 @@ class RosterRepository:
         row = await self._db.fetch_one("SELECT town_id FROM villages WHERE id = ?", (village_id,))
         return int(row[0]) if row else None
 
+    async def is_bound(self, person_id: int) -> bool:
+        """Whether the person uses Telegram (has a current binding)."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM telegram_bindings WHERE person_id = ? AND ended_at IS NULL", (person_id,)
+        )
+        return row is not None
+
     async def ids_with_role(self, role: Role, town_id: int | None = None) -> list[int]:
         """Ids of everyone with this role (in one town when given)."""
         rows = await self._db.fetch_all(

@@ -341,11 +341,11 @@ async def test_major_hazard_alerts_every_admin_at_once(rig: Rig) -> None:
 async def test_people_who_may_not_report_are_told_so(rig: Rig) -> None:
     owner = await rig.join(Role.OWNER, village=OFFICER_VILLAGE, name="张老板")
     admin = await rig.join(Role.ADMIN, name="市应急局")
-    for user in (owner, admin):
+    for user, photo_answer in ((owner, texts.OWNER_PHOTO_HINT), (admin, texts.REPORT_NOT_ALLOWED)):
         await user.send("/report")
         assert (await user.next_message()).text == texts.REPORT_NOT_ALLOWED
         await user.send_photo(png(19))
-        assert (await user.next_message()).text == texts.REPORT_NOT_ALLOWED
+        assert (await user.next_message()).text == photo_answer
     assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
 
 

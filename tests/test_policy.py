@@ -50,10 +50,18 @@ def test_reporting_by_role_and_scope(role: Role, scope: Scope, allowed: bool) ->
 @pytest.mark.parametrize(
     ("role", "actions"),
     [
-        (Role.OWNER, {Action.HELP, Action.CANCEL, Action.LIST_MINE}),
+        (Role.OWNER, {Action.HELP, Action.CANCEL, Action.LIST_MINE, Action.VIEW_HAZARD}),
         (
             Role.OFFICER,
-            {Action.HELP, Action.CANCEL, Action.REPORT, Action.CHECK, Action.LIST_OPEN, Action.LIST_MINE},
+            {
+                Action.HELP,
+                Action.CANCEL,
+                Action.REPORT,
+                Action.CHECK,
+                Action.LIST_OPEN,
+                Action.LIST_MINE,
+                Action.VIEW_HAZARD,
+            },
         ),
         (Role.SUPERVISOR, set(Action)),
         (Role.ADMIN, set(Action) - {Action.REPORT, Action.CHECK}),

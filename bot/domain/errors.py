@@ -70,3 +70,19 @@ class TooLong(DomainError):
 
 class WrongInput(DomainError):
     """The current step does not take this kind of input; the handler asks again."""
+
+
+class InvalidTransition(DomainError):
+    """The hazard is no longer in a state that allows this move (already handled: 该隐患已处理)."""
+
+
+class DeadlineUnreadable(DomainError):
+    """A typed deadline that is not a date."""
+
+
+class DeadlineInPast(DomainError):
+    """A deadline before today."""
+
+
+class DeadlineTooFar(DomainError):
+    """A deadline beyond the longest allowed term."""

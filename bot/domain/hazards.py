@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
+
+from bot.domain.people import Scope
 
 
 class Severity(StrEnum):
@@ -61,3 +63,34 @@ class Hazard(BaseModel):
     closure: Closure | None
     fixed_on_spot: bool
     reported_at: datetime
+    owner_id: int | None = None
+    owner_name: str | None = None
+    owner_bound: bool = False  # the owner uses Telegram; otherwise the reporting officer acts for them
+    deadline: date | None = None
+    assigned_at: datetime | None = None
+    submitted_at: datetime | None = None
+    closed_at: datetime | None = None
+    duplicate_of: int | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """The village the hazard is in."""
+        return Scope(town_id=self.town_id, village_id=self.village_id)
+
+    def days_overdue(self, today: date) -> int:
+        """Days past the deadline of an assigned hazard (0 when not overdue): overdue is derived, never stored."""
+        if self.status is not Status.ASSIGNED or self.deadline is None:
+            return 0
+        return max((today - self.deadline).days, 0)
+
+
+class TimelineEvent(BaseModel):
+    """One change in a hazard's life: who, when, to which status, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    actor: str
+    kind: str
+    to_status: Status
+    note: str | None

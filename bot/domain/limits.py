@@ -8,3 +8,7 @@ MAX_PLACE = 60  # characters
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the Bot API's getFile limit
 PLACE_SUGGESTIONS = 6  # buttons offering places already used in the village
 IMAGE_MIME_TYPES = ("image/jpeg", "image/png")
+MAX_REASON = 500  # characters of a reason (不属实, 不通过, 重新打开) or a rectification note
+MAX_DEADLINE_DAYS = 365  # the longest term a deadline may give
+DEADLINE_CHOICES = (3, 7, 15, 30)  # deadline buttons, in days
+MAX_OWNER_OPTIONS = 8  # owner buttons offered when assigning

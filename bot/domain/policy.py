@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.domain.hazards import Hazard
+from bot.domain.lifecycle import Move
 from bot.domain.people import Actor, Role, Scope
 
 
@@ -16,6 +18,7 @@ class Action(StrEnum):
     CHECK = "check"
     LIST_OPEN = "list_open"
     LIST_MINE = "list_mine"
+    VIEW_HAZARD = "view_hazard"
     VIEW_STATS = "view_stats"
     EXPORT = "export"
     INVITE = "invite"
@@ -32,6 +35,7 @@ _ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.CHECK: frozenset({Role.OFFICER, Role.SUPERVISOR}),
     Action.LIST_OPEN: _STAFF,
     Action.LIST_MINE: _EVERYONE,
+    Action.VIEW_HAZARD: _EVERYONE,
     Action.VIEW_STATS: _MANAGERS,
     Action.EXPORT: _MANAGERS,
     Action.INVITE: _MANAGERS,
@@ -59,3 +63,20 @@ def can(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
 def can_invite(actor: Actor, role: Role, scope: Scope) -> bool:
     """Whether this actor may create an invite for a person of `role` in `scope`."""
     return can(actor, Action.INVITE, scope) and role in _INVITABLE.get(actor.role, frozenset())
+
+
+def can_view(actor: Actor, hazard: Hazard) -> bool:
+    """Whether this actor may see the hazard at all (outside scope it must look as if it did not exist)."""
+    if actor.role is Role.OWNER:
+        return hazard.owner_id == actor.id
+    return actor.scope.contains(hazard.scope)
+
+
+def can_move(actor: Actor, move: Move, hazard: Hazard) -> bool:
+    """Whether this actor may make this move on this hazard (its current state is checked by the lifecycle)."""
+    if move is Move.SUBMIT:
+        if actor.role is Role.OWNER:
+            return hazard.owner_id == actor.id
+        # 代为提交: the reporting officer acts for an owner who has no Telegram.
+        return actor.role is Role.OFFICER and hazard.reporter_id == actor.id and not hazard.owner_bound
+    return actor.role in _MANAGERS and actor.scope.contains(hazard.scope)

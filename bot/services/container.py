@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.domain.hazards import Severity
 from bot.services.access import AccessService
 from bot.services.invites import InviteService
+from bot.services.rectification import RectificationService
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.settings import Settings
 from storage.chats import ChatRepository
 from storage.database import Database
-from storage.drafts import DraftRepository
+from storage.drafts import ConversationRepository, DraftRepository
 from storage.hazards import HazardRepository
 from storage.invites import InviteRepository
 from storage.media import MediaStore
@@ -33,6 +35,7 @@ class Services:
     roster: RosterService
     invites: InviteService
     reporting: ReportingService
+    rectification: RectificationService
     outbox: OutboxRepository
 
     @classmethod
@@ -42,23 +45,37 @@ class Services:
         await migrate(db)
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)
+        media = MediaStore(settings.storage.media_dir)
+        invites = InviteService(db, roster, InviteRepository(), clock, timedelta(days=settings.invites.ttl_days))
         return cls(
             db=db,
             clock=clock,
             settings=settings,
             access=AccessService(roster, ChatRepository(db), clock),
             roster=RosterService(db, roster, clock),
-            invites=InviteService(db, roster, InviteRepository(), clock, timedelta(days=settings.invites.ttl_days)),
+            invites=invites,
             reporting=ReportingService(
                 db,
                 DraftRepository(db),
                 HazardRepository(db),
                 roster,
                 outbox,
-                MediaStore(settings.storage.media_dir),
+                media,
                 clock,
                 settings.reporting.categories,
                 settings.locale.zone,
+            ),
+            rectification=RectificationService(
+                db,
+                HazardRepository(db),
+                ConversationRepository(db),
+                roster,
+                invites,
+                outbox,
+                media,
+                clock,
+                settings.locale.zone,
+                {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
             ),
             outbox=outbox,
         )

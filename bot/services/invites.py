@@ -104,6 +104,23 @@ class InviteService:
         assert person is not None
         return CreatedInvite(code=code, person=person, expires_at=now + self._ttl)
 
+    async def create_for(self, person_id: int, *, created_by: int | None) -> CreatedInvite:
+        """Invite an existing roster person (e.g. a new owner a supervisor just named)."""
+        now = self._clock.now()
+        code = secrets.token_urlsafe(CODE_BYTES)
+        async with self._db.transaction() as tx:
+            await self._invites.insert(
+                tx,
+                code_sha256=_digest(code),
+                person_id=person_id,
+                created_by=created_by,
+                now=now,
+                expires_at=now + self._ttl,
+            )
+        person = await self._roster.person(person_id)
+        assert person is not None
+        return CreatedInvite(code=code, person=person, expires_at=now + self._ttl)
+
     async def redeem(self, code: str, telegram_user_id: int, chat_id: int) -> Redeemed:
         """Bind this Telegram account to the invite's person; a used, expired or unknown code is refused."""
         now = self._clock.now()

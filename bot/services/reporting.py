@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import tzinfo
-from enum import StrEnum
 
 from bot import texts
 from bot.clock import Clock
@@ -14,35 +13,15 @@ from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongIn
 from bot.domain.hazards import Hazard, Severity, Stage, Status
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Role, Scope
-from bot.domain.photos import Photo, image_extension
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
 from storage.database import Database
 from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
 from storage.outbox import OutboxRepository
 from storage.roster import RosterRepository
-
-
-@dataclass(frozen=True)
-class PhotoUpload:
-    """A downloaded photo with Telegram's ids."""
-
-    data: bytes
-    file_id: str
-    file_unique_id: str
-    width: int
-    height: int
-    caption: str | None = None
-
-
-class PhotoOutcome(StrEnum):
-    """What happened to a photo sent during a report."""
-
-    ADDED = "added"
-    OVER_LIMIT = "over_limit"
-    NOT_IMAGE = "not_image"
 
 
 @dataclass(frozen=True)
@@ -126,7 +105,7 @@ class ReportingService:
         if len(kept) < limits.MAX_PHOTOS:
             return True
         draft.refused_photos += 1
-        await self._drafts.save(draft, self._clock.now())
+        await self._drafts.store(draft, self._clock.now())
         return False
 
     async def add_photo(self, actor: Actor, upload: PhotoUpload) -> PhotoOutcome:
@@ -135,26 +114,14 @@ class ReportingService:
         draft = await self._drafts.get(actor.id) or await self._new_draft(actor)
         if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             raise WrongInput(draft.step)
-        extension = image_extension(upload.data)
-        if extension is None:
-            return PhotoOutcome.NOT_IMAGE
         kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
-        if len(kept) >= limits.MAX_PHOTOS:
+        outcome = keep_photo(self._media, kept, upload)
+        if outcome is PhotoOutcome.NOT_IMAGE:
+            return outcome
+        if outcome is PhotoOutcome.OVER_LIMIT:
             draft.refused_photos += 1
-            await self._drafts.save(draft, self._clock.now())
-            return PhotoOutcome.OVER_LIMIT
-        sha256 = self._media.put(upload.data, extension)
-        kept.append(
-            Photo(
-                sha256=sha256,
-                extension=extension,
-                file_id=upload.file_id,
-                file_unique_id=upload.file_unique_id,
-                width=upload.width,
-                height=upload.height,
-                size=len(upload.data),
-            )
-        )
+            await self._drafts.store(draft, self._clock.now())
+            return outcome
         caption = (upload.caption or "").strip()
         if (
             caption
@@ -163,7 +130,7 @@ class ReportingService:
             and len(caption) <= limits.MAX_DESCRIPTION
         ):
             draft.description = caption
-        await self._drafts.save(draft, self._clock.now())
+        await self._drafts.store(draft, self._clock.now())
         return PhotoOutcome.ADDED
 
     async def take_batch(self, actor: Actor) -> Batch | None:
@@ -172,7 +139,7 @@ class ReportingService:
         if draft is None or draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             return None
         refused, draft.refused_photos = draft.refused_photos, 0
-        await self._drafts.save(draft, self._clock.now())
+        await self._drafts.store(draft, self._clock.now())
         kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
         return Batch(draft=draft, count=len(kept), refused=refused)
 
@@ -257,7 +224,7 @@ class ReportingService:
         draft = await self._current(actor, None, Step.PLACE)
         assert draft.village_id is not None
         draft.place_options = await self._hazards.places_used(draft.village_id, limits.PLACE_SUGGESTIONS)
-        await self._drafts.save(draft, self._clock.now())
+        await self._drafts.store(draft, self._clock.now())
         return draft
 
     async def set_location(self, actor: Actor, latitude: float, longitude: float) -> ReportDraft:
@@ -286,7 +253,7 @@ class ReportingService:
         if step not in EDITABLE:
             raise StaleButton(step)
         draft.reopen(step)
-        await self._drafts.save(draft, self._clock.now())
+        await self._drafts.store(draft, self._clock.now())
         return draft
 
     async def summary(self, actor: Actor) -> Summary:
@@ -372,7 +339,7 @@ class ReportingService:
             chooses_village=actor.village_id is None,  # a supervisor picks a village of their town
             started_at=self._clock.now(),
         )
-        await self._drafts.save(draft, self._clock.now())
+        await self._drafts.store(draft, self._clock.now())
         return draft
 
     async def _current(self, actor: Actor, token: str | None, *steps: Step) -> ReportDraft:
@@ -383,7 +350,7 @@ class ReportingService:
 
     async def _advance(self, draft: ReportDraft) -> ReportDraft:
         draft.step = draft.next_step()
-        await self._drafts.save(draft, self._clock.now())
+        await self._drafts.store(draft, self._clock.now())
         return draft
 
     def _supervisor_alert(self, hazard: Hazard, person_id: int, draft: ReportDraft) -> Notification:

@@ -1,0 +1,65 @@
+"""The hazard lifecycle as a state machine: which move is allowed from which state, to which state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.hazards import Closure, Status
+
+
+class Move(StrEnum):
+    """Everything that changes a hazard's status."""
+
+    ASSIGN = "assign"  # 交办
+    INVALID = "invalid"  # 不属实
+    DUPLICATE = "duplicate"  # 重复
+    SUBMIT = "submit"  # 提交整改 (owner, or the reporting officer on the owner's behalf)
+    VERIFY = "verify"  # 复核通过 → 销号
+    REJECT = "reject"  # 不通过
+    REOPEN = "reopen"  # 重新打开 (found again)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Where a move leads."""
+
+    to: Status
+    closure: Closure | None = None
+
+
+_FROM: dict[Move, Status] = {
+    Move.ASSIGN: Status.REPORTED,
+    Move.INVALID: Status.REPORTED,
+    Move.DUPLICATE: Status.REPORTED,
+    Move.SUBMIT: Status.ASSIGNED,
+    Move.VERIFY: Status.SUBMITTED,
+    Move.REJECT: Status.SUBMITTED,
+    Move.REOPEN: Status.CLOSED,
+}
+
+
+def allowed_from(move: Move) -> Status:
+    """The one state a move starts from."""
+    return _FROM[move]
+
+
+def transition(move: Move, status: Status, *, has_owner: bool) -> Transition | None:
+    """Where `move` takes a hazard in `status`, None when the move is not allowed there.
+
+    A hazard without an owner (fixed on the spot, or closed before it was assigned) goes back to 已上报 on
+    不通过 or 重新打开, to be assigned; one with an owner goes back to the owner.
+    """
+    if _FROM[move] is not status:
+        return None
+    if move is Move.ASSIGN or (move is Move.SUBMIT and has_owner):
+        return Transition(Status.ASSIGNED if move is Move.ASSIGN else Status.SUBMITTED)
+    if move is Move.SUBMIT:
+        return None
+    if move is Move.INVALID:
+        return Transition(Status.CLOSED, Closure.INVALID)
+    if move is Move.DUPLICATE:
+        return Transition(Status.CLOSED, Closure.DUPLICATE)
+    if move is Move.VERIFY:
+        return Transition(Status.CLOSED, Closure.VERIFIED)
+    return Transition(Status.ASSIGNED if has_owner else Status.REPORTED)

@@ -1,0 +1,403 @@
+"""Rectification use cases: 交办, 不属实, 重复, 整改, 复核, 不通过 and 重新打开, each re-checked when it completes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.domain import limits
+from bot.domain.conversation import Ask, HazardConversation, first_ask
+from bot.domain.deadlines import check_deadline, parse_deadline
+from bot.domain.errors import InvalidTransition, NoDraft, NotAllowed, NotFound, StaleButton, TooLong, WrongInput
+from bot.domain.hazards import Hazard, Severity, Stage, Status, TimelineEvent
+from bot.domain.lifecycle import Move, transition
+from bot.domain.notifications import Button, Message, Notification, hazard_button_data
+from bot.domain.people import Actor, Person, Role
+from bot.domain.policy import can_move, can_view
+from bot.services.invites import CreatedInvite, InviteService
+from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
+from storage.database import Database
+from storage.drafts import ConversationRepository
+from storage.hazards import HazardRepository
+from storage.media import MediaStore
+from storage.outbox import OutboxRepository
+from storage.roster import RosterRepository
+
+_PHONE_AT_END = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")
+_HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
+
+
+@dataclass(frozen=True)
+class Done:
+    """A completed move: the hazard as it is now, and an invite to forward to an owner without Telegram."""
+
+    hazard: Hazard
+    move: Move
+    owner_invite: CreatedInvite | None = None
+
+
+class RectificationService:
+    """Moves hazards through the loop; conversations are stored, every completion is guarded in the database."""
+
+    def __init__(
+        self,
+        db: Database,
+        hazards: HazardRepository,
+        conversations: ConversationRepository,
+        roster: RosterRepository,
+        invites: InviteService,
+        outbox: OutboxRepository,
+        media: MediaStore,
+        clock: Clock,
+        zone: tzinfo,
+        deadline_days: dict[Severity, int],
+    ) -> None:
+        self._db = db
+        self._hazards = hazards
+        self._conversations = conversations
+        self._roster = roster
+        self._invites = invites
+        self._outbox = outbox
+        self._media = media
+        self._clock = clock
+        self._zone = zone
+        self._deadline_days = deadline_days
+
+    def today(self) -> date:
+        """Today in the deployment's time zone (deadlines are local days)."""
+        return self._clock.now().astimezone(self._zone).date()
+
+    def default_days(self, hazard: Hazard) -> int:
+        """The default term for the hazard's severity (general 7 days, major 30, configurable)."""
+        return self._deadline_days[hazard.severity]
+
+    # ---- reading ----
+
+    async def visible(self, actor: Actor, hazard_id: int) -> Hazard:
+        """The hazard, if the actor may see it; outside their scope it is as if it did not exist."""
+        hazard = await self._hazards.get(hazard_id)
+        if hazard is None or not can_view(actor, hazard):
+            raise NotFound(hazard_id)
+        return hazard
+
+    def moves(self, actor: Actor, hazard: Hazard) -> list[Move]:
+        """The moves this actor may make on the hazard now (the buttons they are shown)."""
+        has_owner = hazard.owner_id is not None
+        return [m for m in Move if can_move(actor, m, hazard) and transition(m, hazard.status, has_owner=has_owner)]
+
+    async def photos(self, hazard: Hazard, stage: Stage) -> list[str]:
+        """File ids of a hazard's photos at one stage."""
+        return [p.file_id for p in await self._hazards.photos(hazard.id, stage)]
+
+    async def timeline(self, hazard: Hazard) -> list[TimelineEvent]:
+        """Every change of the hazard, oldest first."""
+        return await self._hazards.timeline(hazard.id)
+
+    async def owned(self, actor: Actor) -> list[Hazard]:
+        """An owner's open hazards, nearest deadline first."""
+        return await self._hazards.owned_by(actor.id, 50)
+
+    async def owner_options(self, hazard: Hazard) -> list[Person]:
+        """Owners already known in the hazard's village, offered as buttons."""
+        owners = await self._roster.people_in(Role.OWNER, hazard.town_id, hazard.village_id)
+        return owners[: limits.MAX_OWNER_OPTIONS]
+
+    async def conversation(self, actor: Actor) -> HazardConversation | None:
+        """The actor's action in progress."""
+        return await self._conversations.get(actor.id)
+
+    async def cancel(self, actor: Actor) -> bool:
+        """Drop the action in progress (its after-photos with it); True if there was one."""
+        conversation = await self._conversations.get(actor.id)
+        if conversation is None:
+            return False
+        await self._conversations.discard(actor.id)
+        return True
+
+    # ---- starting ----
+
+    async def begin(self, actor: Actor, hazard_id: int, move: Move) -> HazardConversation | Done:
+        """A button on a hazard: re-authorized and re-checked against its current state."""
+        hazard = await self.visible(actor, hazard_id)
+        if not can_move(actor, move, hazard):
+            raise NotAllowed(move)
+        if transition(move, hazard.status, has_owner=hazard.owner_id is not None) is None:
+            raise InvalidTransition(move)
+        conversation = HazardConversation(
+            person_id=actor.id,
+            hazard_id=hazard.id,
+            move=move,
+            ask=first_ask(move) or Ask.NOTE,
+            token=secrets.token_hex(4),
+        )
+        if first_ask(move) is None:
+            return await self._complete(actor, conversation, hazard)
+        await self._conversations.store(conversation, self._clock.now())
+        return conversation
+
+    # ---- answers ----
+
+    async def choose_owner(self, actor: Actor, token: str, owner_id: int) -> HazardConversation:
+        """An owner button (交办)."""
+        conversation, hazard = await self._current(actor, token, Ask.OWNER)
+        owner = await self._roster.person(owner_id)
+        if owner is None or owner.role is not Role.OWNER or owner.village_id != hazard.village_id:
+            raise StaleButton(owner_id)
+        conversation.owner_id, conversation.ask = owner.id, Ask.DEADLINE
+        await self._conversations.store(conversation, self._clock.now())
+        return conversation
+
+    async def ask_new_owner(self, actor: Actor, token: str) -> HazardConversation:
+        """新责任人: the owner's name comes next."""
+        conversation, _ = await self._current(actor, token, Ask.OWNER)
+        conversation.ask = Ask.OWNER_NAME
+        await self._conversations.store(conversation, self._clock.now())
+        return conversation
+
+    async def choose_days(self, actor: Actor, token: str, days: int) -> Done:
+        """A deadline button: so many days from today."""
+        conversation, hazard = await self._current(actor, token, Ask.DEADLINE)
+        if days not in limits.DEADLINE_CHOICES and days != self.default_days(hazard):
+            raise StaleButton(days)
+        deadline = check_deadline(self.today() + timedelta(days=days), self.today())
+        return await self._complete(actor, conversation, hazard, deadline=deadline)
+
+    async def photos_done(self, actor: Actor, token: str) -> HazardConversation:
+        """下一步 after the after-photos: the note comes next."""
+        conversation, _ = await self._current(actor, token, Ask.PHOTOS)
+        if not conversation.photos:
+            raise WrongInput(Ask.PHOTOS)
+        conversation.ask = Ask.NOTE
+        await self._conversations.store(conversation, self._clock.now())
+        return conversation
+
+    async def answer_text(self, actor: Actor, text: str) -> HazardConversation | Done:
+        """A typed answer: a new owner's name, a date, a reason, the original #N, or the rectification note."""
+        conversation = await self._conversations.get(actor.id)
+        if conversation is None:
+            raise NoDraft(actor.id)
+        hazard = await self.visible(actor, conversation.hazard_id)
+        text = text.strip()
+        ask = conversation.ask
+        if ask in (Ask.OWNER, Ask.OWNER_NAME):
+            conversation.owner_id = await self._new_owner(actor, hazard, text)
+            conversation.ask = Ask.DEADLINE
+        elif ask is Ask.DEADLINE:
+            return await self._complete(actor, conversation, hazard, deadline=parse_deadline(text, self.today()))
+        elif ask is Ask.REASON:
+            conversation.reason = _bounded(text, limits.MAX_REASON)
+            if conversation.move is Move.INVALID:
+                return await self._complete(actor, conversation, hazard)
+            has_owner = hazard.owner_id is not None
+            if conversation.move is Move.REJECT and not has_owner:
+                return await self._complete(actor, conversation, hazard)
+            conversation.ask = Ask.DEADLINE
+        elif ask is Ask.ORIGINAL:
+            return await self._complete(
+                actor, conversation, hazard, duplicate_of=await self._original(actor, hazard, text)
+            )
+        elif ask in (Ask.PHOTOS, Ask.NOTE):
+            if not conversation.photos:
+                raise WrongInput(ask)
+            conversation.reason = _bounded(text, limits.MAX_REASON)
+            return await self._complete(actor, conversation, hazard)
+        await self._conversations.store(conversation, self._clock.now())
+        return conversation
+
+    # ---- after-photos ----
+
+    async def collecting_photos(self, actor: Actor) -> bool:
+        """Whether the actor is sending after-photos (so photos go here, not to a new report)."""
+        conversation = await self._conversations.get(actor.id)
+        return conversation is not None and conversation.ask is Ask.PHOTOS
+
+    async def photo_room(self, actor: Actor) -> bool:
+        """Whether one more after-photo would be kept."""
+        conversation = await self._photo_conversation(actor)
+        if len(conversation.photos) < limits.MAX_PHOTOS:
+            return True
+        conversation.refused_photos += 1
+        await self._conversations.store(conversation, self._clock.now())
+        return False
+
+    async def add_photo(self, actor: Actor, upload: PhotoUpload) -> PhotoOutcome:
+        """Keep an after-photo."""
+        conversation = await self._photo_conversation(actor)
+        outcome = keep_photo(self._media, conversation.photos, upload)
+        if outcome is PhotoOutcome.OVER_LIMIT:
+            conversation.refused_photos += 1
+        if outcome is not PhotoOutcome.NOT_IMAGE:
+            await self._conversations.store(conversation, self._clock.now())
+        return outcome
+
+    async def take_batch(self, actor: Actor) -> tuple[HazardConversation, int, int] | None:
+        """(conversation, kept, refused) to confirm after a batch of after-photos."""
+        conversation = await self._conversations.get(actor.id)
+        if conversation is None or conversation.ask is not Ask.PHOTOS:
+            return None
+        refused, conversation.refused_photos = conversation.refused_photos, 0
+        await self._conversations.store(conversation, self._clock.now())
+        return conversation, len(conversation.photos), refused
+
+    # ---- inside ----
+
+    async def _photo_conversation(self, actor: Actor) -> HazardConversation:
+        conversation = await self._conversations.get(actor.id)
+        if conversation is None or conversation.ask is not Ask.PHOTOS:
+            raise NoDraft(actor.id)
+        return conversation
+
+    async def _current(self, actor: Actor, token: str, ask: Ask) -> tuple[HazardConversation, Hazard]:
+        conversation = await self._conversations.get(actor.id)
+        if conversation is None or conversation.token != token or conversation.ask is not ask:
+            raise StaleButton(token)
+        return conversation, await self.visible(actor, conversation.hazard_id)
+
+    async def _new_owner(self, actor: Actor, hazard: Hazard, text: str) -> int:
+        match = _PHONE_AT_END.match(text)
+        name, phone = (match.group(1).strip(), match.group(2)) if match else (text, None)
+        name = _bounded(name, 30)
+        async with self._db.transaction() as tx:
+            person_id, _ = await self._roster.upsert_person(
+                tx,
+                name=name,
+                role=Role.OWNER,
+                town_id=hazard.town_id,
+                village_id=hazard.village_id,
+                phone=phone,
+                now=self._clock.now(),
+            )
+        return person_id
+
+    async def _original(self, actor: Actor, hazard: Hazard, text: str) -> int:
+        match = _HAZARD_NUMBER.match(text)
+        if match is None:
+            raise WrongInput(Ask.ORIGINAL)
+        original = int(match.group(1))
+        if original == hazard.id:
+            raise WrongInput(Ask.ORIGINAL)
+        await self.visible(actor, original)
+        return original
+
+    async def _complete(
+        self,
+        actor: Actor,
+        conversation: HazardConversation,
+        hazard: Hazard,
+        *,
+        deadline: date | None = None,
+        duplicate_of: int | None = None,
+    ) -> Done:
+        move = conversation.move
+        hazard = await self.visible(actor, hazard.id)  # the state now, not when the conversation began
+        if not can_move(actor, move, hazard):
+            raise NotAllowed(move)
+        owner_id = conversation.owner_id if move is Move.ASSIGN else hazard.owner_id
+        step = transition(move, hazard.status, has_owner=owner_id is not None)
+        if step is None:
+            raise InvalidTransition(move)
+        if step.to is not Status.ASSIGNED:
+            deadline = hazard.deadline if step.to is not Status.REPORTED else None
+        proxy = move is Move.SUBMIT and actor.role is Role.OFFICER
+        kind = "submitted_by_proxy" if proxy else move.value
+        note = conversation.reason if duplicate_of is None else f"#{duplicate_of}"
+        reporter = await self._roster.person(hazard.reporter_id)
+        assert reporter is not None
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            moved = await self._hazards.move(
+                tx,
+                hazard.id,
+                expected=hazard.status,
+                to=step.to,
+                closure=step.closure,
+                owner_id=owner_id,
+                deadline=deadline,
+                duplicate_of=duplicate_of,
+                now=now,
+            )
+            if not moved:
+                raise InvalidTransition(move)
+            if move is Move.SUBMIT:
+                await self._hazards.add_photos(tx, hazard.id, Stage.AFTER, conversation.photos, now)
+            event_id = await self._hazards.add_event(
+                tx,
+                hazard_id=hazard.id,
+                actor_id=actor.id,
+                kind=kind,
+                from_status=hazard.status,
+                to_status=step.to,
+                note=note,
+                now=now,
+            )
+            after = await self._hazards.get_in(tx, hazard.id)
+            for notification in await self._notifications(after, move, actor, reporter, event_id, conversation, proxy):
+                await self._outbox.enqueue(tx, notification, now)
+            await self._conversations.delete(tx, actor.id)
+        invite = None
+        if move in (Move.ASSIGN, Move.REOPEN, Move.REJECT) and after.owner_id and not after.owner_bound:
+            invite = await self._invites.create_for(after.owner_id, created_by=actor.id)
+        return Done(after, move, invite)
+
+    async def _notifications(
+        self,
+        hazard: Hazard,
+        move: Move,
+        actor: Actor,
+        reporter: Person,
+        event_id: int,
+        conversation: HazardConversation,
+        proxy: bool,
+    ) -> list[Notification]:
+        def note(person_id: int, role: str, message: Message, urgent: bool = False) -> Notification:
+            key = f"hazard:{hazard.id}:event:{event_id}:{role}:{person_id}"
+            return Notification(person_id=person_id, dedupe_key=key, message=message, urgent=urgent)
+
+        today = self.today()
+        out: list[Notification] = []
+        to_owner = hazard.status is Status.ASSIGNED and move in (Move.ASSIGN, Move.REJECT, Move.REOPEN)
+        submit = [[Button(text=texts.BUTTON_RECTIFY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
+        acts_for_owner = to_owner and not hazard.owner_bound and reporter.role is Role.OFFICER
+        if reporter.id != actor.id:
+            if acts_for_owner:
+                proxy_submit = [[Button(text=texts.BUTTON_PROXY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
+                out.append(
+                    note(reporter.id, "proxy", Message(text=texts.proxy_card(hazard, today), buttons=proxy_submit))
+                )
+            else:
+                out.append(note(reporter.id, "reporter", Message(text=texts.reporter_update(hazard, move, today))))
+        if to_owner and hazard.owner_bound and hazard.owner_id is not None:
+            before = await self.photos(hazard, Stage.BEFORE)
+            card = Message(text=texts.owner_card(hazard, move, today), photos=before, buttons=submit)
+            out.append(note(hazard.owner_id, "owner", card))
+        if move is Move.VERIFY and hazard.owner_bound and hazard.owner_id is not None:
+            out.append(note(hazard.owner_id, "owner", Message(text=texts.owner_closed(hazard))))
+        if move is Move.SUBMIT:
+            before = await self.photos(hazard, Stage.BEFORE)
+            after = [p.file_id for p in conversation.photos]
+            review = [
+                [
+                    Button(text=texts.BUTTON_VERIFY, data=hazard_button_data(hazard.id, Move.VERIFY)),
+                    Button(text=texts.BUTTON_REJECT, data=hazard_button_data(hazard.id, Move.REJECT)),
+                ]
+            ]
+            text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
+            for supervisor in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
+                out.append(note(supervisor, "review", Message(text=text, photos=before + after, buttons=review)))
+        if hazard.severity is Severity.MAJOR:
+            for admin in await self._roster.ids_with_role(Role.ADMIN):
+                if admin != actor.id:
+                    out.append(note(admin, "admin", Message(text=texts.admin_update(hazard, move, today)), True))
+        return out
+
+
+def _bounded(text: str, limit: int) -> str:
+    if not text:
+        raise WrongInput("empty")
+    if len(text) > limit:
+        raise TooLong(limit)
+    return text

@@ -1,0 +1,145 @@
+"""Acting on hazards: the buttons of notifications and cards, the answers of a conversation, /hazard N."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.domain.conversation import Ask, HazardConversation
+from bot.domain.errors import (
+    DeadlineInPast,
+    DeadlineTooFar,
+    DeadlineUnreadable,
+    DomainError,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    StaleButton,
+    TooLong,
+    WrongInput,
+)
+from bot.domain.lifecycle import Move
+from bot.services.rectification import Done
+from handlers.commands import message_args
+from handlers.context import GridContext
+from handlers.hazard_view import CONVERSATION_PREFIX, ask, finish, show_card
+
+_TEXT_REFUSALS: dict[type[DomainError], str] = {
+    DeadlineUnreadable: texts.DEADLINE_UNREADABLE,
+    DeadlineInPast: texts.DEADLINE_IN_PAST,
+    DeadlineTooFar: texts.DEADLINE_TOO_FAR,
+    InvalidTransition: texts.HAZARD_HANDLED,
+    NotAllowed: texts.NOT_ALLOWED,
+}
+
+
+async def hazard_command(update: Update, context: GridContext) -> None:
+    """/hazard N: the card, if the hazard is in the asker's scope (otherwise as if it did not exist)."""
+    message = update.effective_message
+    assert message is not None
+    args = message_args(message)
+    number = args[0].lstrip("#") if args else ""
+    if not number.isdigit():
+        await message.reply_text(texts.HAZARD_USAGE)
+        return
+    actor = context.bound_actor
+    try:
+        hazard = await context.services.rectification.visible(actor, int(number))
+    except NotFound:
+        await message.reply_text(texts.hazard_not_found(number))
+        return
+    await show_card(context, message.chat_id, actor, hazard)
+
+
+async def on_hazard_button(update: Update, context: GridContext) -> None:
+    """交办, 不属实, 重复, 提交整改, 复核通过, 不通过, 重新打开: re-authorized against the hazard as it is now."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    parts = query.data.split(":")
+    try:
+        if len(parts) != 3:
+            raise ValueError(query.data)
+        hazard_id, move = int(parts[1]), Move(parts[2])
+    except ValueError:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    actor = context.bound_actor
+    try:
+        result = await context.services.rectification.begin(actor, hazard_id, move)
+    except NotFound:
+        await query.answer(texts.hazard_not_found(hazard_id), show_alert=True)
+        return
+    except NotAllowed:
+        await query.answer(texts.NOT_ALLOWED, show_alert=True)
+        return
+    except InvalidTransition:
+        await query.answer(texts.HAZARD_HANDLED, show_alert=True)
+        return
+    await query.answer()
+    await _continue(context, query.message.chat.id, result)
+
+
+async def on_conversation_button(update: Update, context: GridContext) -> None:
+    """An owner, 新责任人, a number of days, or 下一步 after the after-photos."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    actor = context.bound_actor
+    rectification = context.services.rectification
+    parts = query.data.split(":")
+    token, action, arg = [*parts, "", "", ""][1:4]
+    result: HazardConversation | Done
+    try:
+        if action == "owner" and len(parts) == 4:
+            result = await rectification.choose_owner(actor, token, int(arg))
+        elif action == "newowner" and len(parts) == 3:
+            result = await rectification.ask_new_owner(actor, token)
+        elif action == "days" and len(parts) == 4:
+            result = await rectification.choose_days(actor, token, int(arg))
+        elif action == "photos" and len(parts) == 3:
+            result = await rectification.photos_done(actor, token)
+        else:
+            raise StaleButton(query.data)
+    except (StaleButton, NotFound, WrongInput, ValueError):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    except InvalidTransition:
+        await rectification.cancel(actor)
+        await query.answer(texts.HAZARD_HANDLED, show_alert=True)
+        return
+    await query.answer()
+    await _continue(context, query.message.chat.id, result)
+
+
+async def answer_conversation(update: Update, context: GridContext, conversation: HazardConversation) -> None:
+    """A typed answer to the action in progress."""
+    message = update.message
+    assert message is not None and message.text is not None
+    actor = context.bound_actor
+    rectification = context.services.rectification
+    try:
+        result = await rectification.answer_text(actor, message.text)
+    except TooLong as exc:
+        await message.reply_text(texts.text_too_long(exc.limit, len(message.text.strip())))
+        return
+    except (WrongInput, NotFound):
+        hint = {Ask.ORIGINAL: texts.ORIGINAL_INVALID, Ask.PHOTOS: texts.ASK_RECTIFY_PHOTOS}
+        await message.reply_text(hint.get(conversation.ask, texts.REASON_EMPTY))
+        return
+    except (DeadlineUnreadable, DeadlineInPast, DeadlineTooFar, InvalidTransition, NotAllowed) as refusal:
+        if isinstance(refusal, InvalidTransition | NotAllowed):
+            await rectification.cancel(actor)
+        await message.reply_text(_TEXT_REFUSALS[type(refusal)])
+        return
+    await _continue(context, message.chat_id, result)
+
+
+async def _continue(context: GridContext, chat_id: int, result: HazardConversation | Done) -> None:
+    if isinstance(result, Done):
+        await finish(context, chat_id, result)
+    else:
+        await ask(context, chat_id, context.bound_actor, result)
+
+
+def is_conversation_button(data: object) -> bool:
+    """Callback data of a hazard conversation step."""
+    return isinstance(data, str) and data.startswith(f"{CONVERSATION_PREFIX}:")
