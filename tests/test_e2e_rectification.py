@@ -1,0 +1,282 @@
+"""End to end: 交办 → 整改 → 复核 → 销号, with every detour, as supervisors, owners and officers live it."""
+
+from __future__ import annotations
+
+import re
+
+from bot import texts
+from bot.domain.people import Role
+from sandbox.simusers import BotMessage, SimUser
+from tests.flows import REPORTER, officer, submit, walk_to_summary
+from tests.rig import Rig, png
+
+
+async def reported(user: SimUser, seed: int = 1, place: str = "幸福超市") -> int:
+    return await submit(user, await walk_to_summary(user, photo=png(seed), place=place))
+
+
+async def supervisor(rig: Rig, name: str = "肖浩") -> SimUser:
+    return await rig.join(Role.SUPERVISOR, town="青龙镇", name=name)
+
+
+async def assign(boss: SimUser, number: int, owner: str, *, days: str = "7天") -> BotMessage:
+    """The supervisor presses 交办 on the new-hazard card, picks the owner and a deadline."""
+    card = await boss.expect(f"#{number}")
+    await boss.press("交办", message=card)
+    await boss.press(owner, message=await boss.expect("请选择责任人"))
+    await boss.press(days, message=await boss.expect("请选择整改期限"))
+    return await boss.expect(f"已将隐患 #{number} 交办给")
+
+
+async def rectify(
+    user: SimUser, number: int, button: str = "提交整改", seed: int = 90, card: BotMessage | None = None
+) -> None:
+    """The owner (or the officer for them) presses the card's button, sends after-photos and a note."""
+    await user.press(button, message=card or await user.expect(f"#{number}"))
+    await user.expect("请发送整改后的照片")
+    await user.send_photo(png(seed))
+    await user.press("下一步", message=await user.expect("已收到 1 张整改后照片"))
+    await user.expect("请简要说明整改情况")
+    await user.send("纸箱已清走，通道畅通")
+    await user.expect("整改已提交")
+
+
+async def answer_to(user: SimUser, data: str, message: BotMessage) -> str | None:
+    """Press a (possibly forged) button and return the answer to that press."""
+    seen = len(user.callback_answers)
+    await user.press_data(data, message)
+    await user.wait_until(lambda: len(user.callback_answers) > seen, what="a callback answer")
+    text = user.callback_answers[seen].get("text")
+    return str(text) if text is not None else None
+
+
+async def test_full_loop_report_assign_rectify_verify_close(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    done = await assign(boss, number, "张老板")
+    assert "期限 2026-11-30（还有 7 天）" in done.text
+
+    card = await owner.expect("【整改通知】")
+    assert f"隐患 #{number}" in card.text and "整改期限：2026-11-30（还有 7 天）" in card.text
+    assert card.buttons == ["提交整改"]
+    await reporter.expect("已交办给 张老板")
+    await rectify(owner, number, card=card)
+
+    review = await boss.expect("【整改待复核】")
+    assert "整改说明：纸箱已清走，通道畅通" in review.text and "前 1 张为整改前，后 1 张为整改后" in review.text
+    album = [m for m in boss.inbox if m.method == "sendMediaGroup"]
+    assert len(album[-1].photo) >= 1 and len({m.media_group_id for m in album}) == 1
+    await boss.press("复核通过", message=review)
+    await boss.expect(f"隐患 #{number} 复核通过，已销号")
+    await owner.expect("已复核通过，销号")
+    await reporter.expect("已复核通过，销号")
+
+    assert await rig.rows("SELECT status, closure FROM hazards") == [("closed", "verified")]
+    events = await rig.rows("SELECT kind, from_status, to_status FROM hazard_events ORDER BY id")
+    assert events == [
+        ("reported", None, "reported"),
+        ("assign", "reported", "assigned"),
+        ("submit", "assigned", "submitted"),
+        ("verify", "submitted", "closed"),
+    ]
+    assert await rig.rows("SELECT stage, COUNT(*) FROM hazard_photos GROUP BY stage ORDER BY stage") == [
+        ("after", 1),
+        ("before", 1),
+    ]
+    for message in owner.inbox:
+        assert REPORTER not in message.body  # the owner never learns who reported
+
+
+async def test_new_owner_gets_an_invite_and_then_the_card(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.press("新责任人", message=await boss.expect("请选择责任人"))
+    await boss.expect("请输入责任人姓名")
+    await boss.send("王五金 13800001111")
+    await boss.expect("请选择整改期限（默认 7 天）")
+    await boss.send("12月5日")
+    await boss.expect(f"已将隐患 #{number} 交办给 王五金，期限 2026-12-05")
+    invite = await boss.expect("邀请链接")
+    code = re.search(r"start=([A-Za-z0-9_-]+)", invite.text)
+    assert code is not None
+    assert await rig.rows("SELECT name, role, phone FROM people WHERE name = '王五金'") == [
+        ("王五金", "owner", "13800001111")
+    ]
+    proxy_card = await reporter.expect("【请代为转告整改】")  # until the owner binds, the officer is told
+    assert "王五金（未使用 Telegram）" in proxy_card.text
+    owner = rig.stranger("王五金")
+    await owner.send(f"/start {code.group(1)}")
+    await owner.expect("绑定成功")
+    await owner.send("/mine")
+    tasks = await owner.next_message()
+    assert f"#{number} 幸福超市" in tasks.text and "2026-12-05" in tasks.text
+
+
+async def test_officer_submits_for_an_owner_without_telegram(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send("李师傅")  # typing a name at the owner question creates the owner
+    await boss.press("15天", message=await boss.expect("请选择整改期限"))
+    await boss.expect("交办给 李师傅")
+    await rectify(reporter, number, button="代为提交整改")
+    review = await boss.expect("【整改待复核】")
+    assert "李师傅（由信息员代为提交）" in review.text
+    events = await rig.rows("SELECT e.kind, p.name FROM hazard_events e JOIN people p ON p.id = e.actor_id")
+    assert events[-1] == ("submitted_by_proxy", REPORTER)
+
+
+async def test_reject_then_resubmit_then_verify(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(boss, number, "张老板")
+    await rectify(owner, number, seed=91)
+    await boss.press("不通过", message=await boss.expect("【整改待复核】"))
+    await boss.expect("请说明复核不通过的原因")
+    await boss.send("通道仍有杂物")
+    await boss.press("3天", message=await boss.expect("请选择整改期限"))
+    await boss.expect(f"隐患 #{number} 复核不通过，已退回责任人，新期限 2026-11-26")
+    again = await owner.expect("【整改复核未通过，请重新整改】")
+    assert "2026-11-26" in again.text
+    await rectify(owner, number, seed=92, card=again)
+    await boss.press("复核通过", message=await boss.expect("【整改待复核】"))
+    await boss.expect("已销号")
+    kinds = [row[0] for row in await rig.rows("SELECT kind FROM hazard_events ORDER BY id")]
+    assert kinds == ["reported", "assign", "submit", "reject", "submit", "verify"]
+    assert await rig.rows("SELECT note FROM hazard_events WHERE kind = 'reject'") == [("通道仍有杂物",)]
+    assert await rig.rows("SELECT COUNT(*) FROM hazard_photos WHERE stage = 'after'") == [(2,)]
+    assert all(REPORTER not in m.body for m in owner.inbox)
+
+
+async def test_invalid_closes_without_counting_as_rectified(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await boss.press("不属实", message=await boss.expect(f"#{number}"))
+    await boss.expect("请说明不属实的原因")
+    await boss.send("现场核查无此情况")
+    await boss.expect(f"已将隐患 #{number} 标记为不属实并关闭")
+    await reporter.expect("经核实不属实，已关闭")
+    assert await rig.rows("SELECT status, closure FROM hazards") == [("closed", "invalid")]
+
+
+async def test_duplicate_asks_for_the_original(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    first = await reported(reporter, seed=1)
+    second = await reported(reporter, seed=2)
+    await boss.press("重复", message=await boss.expect(f"#{second}"))
+    await boss.expect("请输入与之重复的原隐患编号")
+    await boss.send(f"#{second}")
+    assert (await boss.next_message()).text == texts.ORIGINAL_INVALID  # not itself
+    await boss.send("#999")
+    assert (await boss.next_message()).text == texts.ORIGINAL_INVALID  # no such hazard
+    await boss.send(f"#{first}")
+    await boss.expect(f"已将隐患 #{second} 标记为与 #{first} 重复并关闭")
+    assert await rig.rows(f"SELECT closure, duplicate_of FROM hazards WHERE id = {second}") == [("duplicate", first)]
+
+
+async def test_reopen_a_closed_hazard_found_again(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(boss, number, "张老板")
+    await rectify(owner, number)
+    await boss.press("复核通过", message=await boss.expect("【整改待复核】"))
+    await boss.expect("已销号")
+    await boss.send(f"/hazard {number}")
+    card = await boss.expect("进展：")
+    assert card.buttons == ["重新打开"]
+    await boss.press("重新打开", message=card)
+    await boss.expect("请说明重新打开的原因")
+    await boss.send("复查发现通道又被堵")
+    await boss.press("7天", message=await boss.expect("请选择整改期限"))
+    await boss.expect(f"隐患 #{number} 已重新打开")
+    await owner.expect("【隐患重新打开，请整改】")
+    assert await rig.rows("SELECT status, closure, closed_at FROM hazards") == [("assigned", None, None)]
+
+
+async def test_stale_and_forged_buttons_change_nothing(rig: Rig) -> None:
+    boss, other_boss = await supervisor(rig), await supervisor(rig, "吕丽霞")
+    outsider = await rig.join(Role.SUPERVISOR, town="白石镇")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    owner_name = "赵六"
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send(owner_name)
+    await boss.press("7天", message=await boss.expect("请选择整改期限"))
+    await boss.expect("交办给 赵六")
+    # The other supervisor's card still shows 交办: pressing it now is stale.
+    stale_card = await other_boss.expect(f"#{number}")
+    await other_boss.press("交办", message=stale_card)
+    assert (await other_boss.next_callback_answer())["text"] == texts.HAZARD_HANDLED
+    # Another town's supervisor forging a button for this hazard learns nothing about it.
+    assert await answer_to(outsider, f"hz:{number}:invalid", stale_card) == texts.hazard_not_found(number)
+    # The reporting officer forging 不属实 is refused; garbage is stale.
+    assert await answer_to(reporter, f"hz:{number}:invalid", stale_card) == texts.NOT_ALLOWED
+    for garbage in ("hz:x:assign", f"hz:{number}:explode", "hc:00000000:days:7", f"hz:{number}:assign:extra"):
+        assert await answer_to(reporter, garbage, stale_card) == texts.STALE_BUTTON, garbage
+    assert await rig.rows("SELECT status FROM hazards") == [("assigned",)]
+    assert len(await rig.rows("SELECT * FROM hazard_events")) == 2
+
+
+async def test_two_supervisors_verifying_at_once_make_one_transition(rig: Rig) -> None:
+    first, second = await supervisor(rig), await supervisor(rig, "吕丽霞")
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(first, number, "张老板")
+    await rectify(owner, number)
+    first_card, second_card = await first.expect("【整改待复核】"), await second.expect("【整改待复核】")
+    # Both presses arrive together, from different chats, so they are handled concurrently.
+    seen = {user: len(user.callback_answers) for user in (first, second)}
+    await first.press("复核通过", message=first_card)
+    await second.press("复核通过", message=second_card)
+    for user in (first, second):
+        await user.wait_until(lambda u=user: len(u.callback_answers) > seen[u], what="a callback answer")
+    answers = sorted(user.callback_answers[seen[user]].get("text") or "" for user in (first, second))
+    assert answers == ["", texts.HAZARD_HANDLED]
+    assert await rig.rows("SELECT COUNT(*) FROM hazard_events WHERE kind = 'verify'") == [(1,)]
+    assert await rig.rows("SELECT status, closure FROM hazards") == [("closed", "verified")]
+
+
+async def test_deadline_in_the_past_or_unreadable_is_refused_with_an_example(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send("赵六")
+    await boss.expect("请选择整改期限")
+    await boss.send("2026-11-01")
+    assert (await boss.next_message()).text == texts.DEADLINE_IN_PAST
+    await boss.send("下个月")
+    assert (await boss.next_message()).text == texts.DEADLINE_UNREADABLE
+    await boss.send("2026-12-05")
+    await boss.expect("期限 2026-12-05")
+    assert await rig.rows("SELECT deadline FROM hazards") == [("2026-12-05",)]
+
+
+async def test_hazard_card_shows_only_the_buttons_this_person_may_use(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    stranger_officer = await rig.join(Role.OFFICER, village="民溪村")  # 白石镇
+    number = await reported(reporter)
+    await boss.send(f"/hazard {number}")
+    card = await boss.expect("进展：")
+    assert card.buttons == ["交办", "不属实", "重复"]
+    assert f"上报：{REPORTER}" in card.text
+    await reporter.send(f"/hazard {number}")
+    own = await reporter.expect("进展：")
+    assert own.buttons == []
+    await stranger_officer.send(f"/hazard {number}")
+    assert (await stranger_officer.next_message()).text == texts.hazard_not_found(number)
+    await stranger_officer.send("/hazard 999")
+    assert (await stranger_officer.next_message()).text == texts.hazard_not_found(999)
