@@ -7,15 +7,13 @@ from typing import Any
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 import handlers
+import scheduler.jobs
 from bot.chat_order import PerChatUpdateProcessor
 from bot.clock import Clock
 from bot.services.container import Services
 from bot.settings import Settings
 from handlers.commands import set_default_menu
 from handlers.context import CONTEXT_TYPES, GridApplication
-from scheduler.outbox import OutboxDispatcher
-
-OUTBOX_INTERVAL_SECONDS = 1.0
 
 
 def build_application(settings: Settings, clock: Clock) -> GridApplication:
@@ -26,18 +24,12 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         services = await Services.open(settings, clock)
         app.bot_data.services = services
         await set_default_menu(app.bot)
-        dispatcher = OutboxDispatcher(app.bot, services.outbox, clock)
-        await dispatcher.recover()
-
-        async def drain(_: object) -> None:
-            await dispatcher.drain()
-
-        job_queue = app.job_queue
-        assert job_queue is not None
-        job_queue.run_repeating(drain, interval=OUTBOX_INTERVAL_SECONDS, first=0, name="outbox")
-        app.bot_data.kick_outbox = lambda: job_queue.run_once(drain, 0, name="outbox-now")
+        app.bot_data.dispatcher = await scheduler.jobs.start(app, services)
 
     async def post_shutdown(app: GridApplication) -> None:
+        if app.bot_data.dispatcher is not None:
+            await app.bot_data.dispatcher.close()
+            app.bot_data.dispatcher = None
         if app.bot_data.services is not None:
             await app.bot_data.services.close()
             app.bot_data.services = None

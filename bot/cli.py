@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from telegram import Bot, Update
@@ -16,7 +17,7 @@ from telegram.request import HTTPXRequest
 from bot import texts
 from bot.app import build_application
 from bot.clock import SystemClock
-from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, NotFound, RosterInvalid, UnknownPlace
+from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, BadPeriod, NotFound, RosterInvalid, UnknownPlace
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.logs import configure_logging
@@ -80,7 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--name", help=texts.CLI_HELP["name"])
     invite.set_defaults(func=_invite)
 
-    for sub in (run, mig, imp, invite):
+    tick = commands.add_parser("tick", help=texts.CLI_HELP["tick"])
+    tick.add_argument("--at", required=True, type=datetime.fromisoformat, help=texts.CLI_HELP["tick_at"])
+    tick.add_argument("--dry-run", action="store_true", help=texts.CLI_HELP["tick_dry_run"])
+    tick.set_defaults(func=_tick)
+
+    export = commands.add_parser("export", help=texts.CLI_EXPORT_HELP["export"])
+    export.add_argument("--month", help=texts.CLI_EXPORT_HELP["month"])
+    export.add_argument("-o", "--output", type=Path, help=texts.CLI_EXPORT_HELP["output"])
+    export.add_argument("--geojson", type=Path, help=texts.CLI_EXPORT_HELP["geojson"])
+    export.set_defaults(func=_export)
+
+    for sub in (run, mig, imp, invite, tick, export):
         sub.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -190,6 +202,26 @@ def _invite_refusal(exc: Exception, role: Role, args: argparse.Namespace) -> str
     return texts.INVITE_NEEDS_NEW_NAME
 
 
+def _tick(settings: Settings, args: argparse.Namespace) -> None:
+    at: datetime = args.at
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=settings.locale.zone)
+
+    async def go() -> None:
+        services = await Services.open(settings, SystemClock())
+        try:
+            result = await services.reminders.run_pass(at, dry_run=args.dry_run)
+            lines = await services.reminders.describe(result.notifications)
+        finally:
+            await services.close()
+        count = len(result.notifications)
+        print(texts.pass_preview(count) if args.dry_run else texts.pass_done(count))
+        for name, first_line in lines:
+            print(f"- {name}: {first_line}")
+
+    asyncio.run(go())
+
+
 async def _bot_username(settings: Settings, token: str) -> str:
     telegram = settings.telegram
     request = HTTPXRequest(proxy=telegram.proxy_url or None)
@@ -199,6 +231,33 @@ async def _bot_username(settings: Settings, token: str) -> str:
             return bot.username
     except TelegramError as exc:
         raise CliError(texts.BOT_UNREACHABLE.format(url=telegram.base_url, reason=exc)) from exc
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> None:
+    if args.output is None and args.geojson is None:
+        raise CliError(texts.EXPORT_NEEDS_OUTPUT, EXIT_CONFIG)
+
+    async def go() -> None:
+        services = await Services.open(settings, SystemClock())
+        try:
+            period = services.statistics.period([args.month] if args.month else [], weeks=False)
+            scope, label = texts.CITY, texts.period_label(period)
+            if args.output is not None:
+                written = await services.ledger.write_xlsx(None, period, args.output)
+                print(
+                    texts.EXPORTED_XLSX.format(
+                        scope=scope, period=label, hazards=written.hazards, checks=written.checks, path=written.path
+                    )
+                )
+            if args.geojson is not None:
+                count = await services.ledger.write_geojson(None, period, args.geojson)
+                print(texts.EXPORTED_GEOJSON.format(scope=scope, period=label, count=count, path=args.geojson))
+        except BadPeriod as exc:
+            raise CliError(texts.BAD_MONTH, EXIT_CONFIG) from exc
+        finally:
+            await services.close()
+
+    asyncio.run(go())
 
 
 if __name__ == "__main__":

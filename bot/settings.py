@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from bot import texts
+from bot.domain.schedule import Rules
+from bot.domain.statistics import Weights
 
 ENV_PREFIX = "GRIDSAFE_"
 ENV_NESTING = "__"
@@ -95,6 +98,129 @@ class DeadlineSettings(_Section):
     major_days: int = Field(default=30, ge=1, le=365)
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock_time(value: str) -> time:
+    hours, minutes = value.strip().split(":")
+    return time(int(hours), int(minutes))
+
+
+class ScheduleSettings(_Section):
+    """When reminders go out (local time); DESIGN.md section 3."""
+
+    quiet_hours: str = Field(default="21:00-08:00", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
+    village_nudge: str = "mon 09:00"
+    village_reminder: str = "thu 09:00"
+    village_last_call: str = "sun 18:00"
+    village_miss_list: str = "mon 09:00"
+    town_nudge: str = "1 09:00"
+    town_reminder: str = "20 09:00"
+    town_last_call: str = "18:00"
+    town_miss_list: str = "1 09:00"
+    deadline_time: str = "09:00"
+    long_term_days: int = Field(default=7, ge=1)
+    yellow_after_days: int = Field(default=1, ge=1)
+    red_after_days: int = Field(default=7, ge=1)
+    repeat_every_days: int = Field(default=7, ge=1)
+    triage_hours: int = Field(default=24, ge=1)
+    review_hours: int = Field(default=48, ge=1)
+    ranking: str = "1 09:30"
+    catch_up_days: int = Field(default=31, ge=1, le=366)
+    pass_interval_seconds: float = Field(default=60, gt=0)
+    global_rate_per_second: float = Field(default=25, gt=0, le=30)
+    chat_rate_per_second: float = Field(default=1, gt=0)
+
+    @field_validator("village_nudge", "village_reminder", "village_last_call", "village_miss_list")
+    @classmethod
+    def _weekday_and_time(cls, value: str) -> str:
+        day, _, moment = value.strip().partition(" ")
+        if day.lower() not in _WEEKDAYS:
+            raise ValueError("expected a weekday (mon..sun) and a time, e.g. 'mon 09:00'")
+        _clock_time(moment)
+        return value
+
+    @field_validator("town_nudge", "town_reminder", "town_miss_list", "ranking")
+    @classmethod
+    def _day_and_time(cls, value: str) -> str:
+        day, _, moment = value.strip().partition(" ")
+        if not day.isdigit() or not 1 <= int(day) <= 28:
+            raise ValueError("expected a day of the month (1-28) and a time, e.g. '1 09:00'")
+        _clock_time(moment)
+        return value
+
+    @field_validator("town_last_call", "deadline_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        try:
+            _clock_time(value)
+        except ValueError as exc:
+            raise ValueError("expected a time, e.g. '09:00'") from exc
+        return value
+
+    def rules(self, zone: ZoneInfo) -> Rules:
+        """The schedule as the domain uses it."""
+
+        def weekly(value: str) -> tuple[int, time]:
+            day, _, moment = value.strip().partition(" ")
+            return _WEEKDAYS.index(day.lower()), _clock_time(moment)
+
+        def monthly(value: str) -> tuple[int, time]:
+            day, _, moment = value.strip().partition(" ")
+            return int(day), _clock_time(moment)
+
+        quiet_start, quiet_end = self.quiet_hours.split("-")
+        return Rules(
+            zone=zone,
+            quiet_start=_clock_time(quiet_start),
+            quiet_end=_clock_time(quiet_end),
+            village_nudge=weekly(self.village_nudge),
+            village_reminder=weekly(self.village_reminder),
+            village_last_call=weekly(self.village_last_call),
+            village_miss_list=weekly(self.village_miss_list),
+            town_nudge=monthly(self.town_nudge),
+            town_reminder=monthly(self.town_reminder),
+            town_last_call=_clock_time(self.town_last_call),
+            town_miss_list=monthly(self.town_miss_list),
+            deadline_time=_clock_time(self.deadline_time),
+            long_term_days=self.long_term_days,
+            yellow_after_days=self.yellow_after_days,
+            red_after_days=self.red_after_days,
+            repeat_every_days=self.repeat_every_days,
+            triage_hours=self.triage_hours,
+            review_hours=self.review_hours,
+            ranking=monthly(self.ranking),
+            catch_up_days=self.catch_up_days,
+        )
+
+
+class RankingSettings(_Section):
+    """The monthly ranking of towns: the score's weights, the flagged bottom places, the chart's font."""
+
+    check_weight: float = Field(default=0.3, ge=0, le=1)
+    rectification_weight: float = Field(default=0.4, ge=0, le=1)
+    on_time_weight: float = Field(default=0.3, ge=0, le=1)
+    overdue_penalty: float = Field(default=2.0, ge=0, le=100)
+    bottom_flagged: int = Field(default=3, ge=0, le=50)
+    chart_font: str = ""
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> RankingSettings:
+        if self.check_weight + self.rectification_weight + self.on_time_weight <= 0:
+            raise ValueError("at least one of check_weight, rectification_weight, on_time_weight must be above 0")
+        return self
+
+    @property
+    def weights(self) -> Weights:
+        """The score formula as the domain uses it."""
+        return Weights(
+            check=self.check_weight,
+            rectification=self.rectification_weight,
+            on_time=self.on_time_weight,
+            overdue_penalty=self.overdue_penalty,
+        )
+
+
 class Settings(_Section):
     """Everything GridSafe can be configured with; config.example.toml documents each key."""
 
@@ -104,6 +230,8 @@ class Settings(_Section):
     invites: InviteSettings = InviteSettings()
     reporting: ReportingSettings = ReportingSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    ranking: RankingSettings = RankingSettings()
 
 
 class SettingsError(Exception):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.people import Role
+from bot.domain.queries import HazardPage, ListKind
+from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ranking, Stats, Tally, Weights
 
 if TYPE_CHECKING:
     from bot.domain.report import ReportDraft
@@ -129,7 +131,7 @@ COMMAND_ALIASES: dict[str, str] = {
 _HELP_LINES: dict[str, str] = {
     "help": "/help（帮助）— 查看本说明",
     "report": "/report（上报）— 上报隐患；直接发送照片也可以开始上报",
-    "check": "/check（排查）— 登记本周村排查 / 本月镇排查",
+    "check": "/check（排查）— 查看或登记本周村排查 / 本月镇排查，例如：排查 12 已查超市和加油站",
     "open": "/open（未整改）— 查看辖区内未整改的隐患，可加村名、类别或「重大」筛选",
     "overdue": "/overdue（逾期）— 查看辖区内逾期未整改的隐患",
     "mine": "/mine（我的）— 查看与我有关的隐患",
@@ -585,6 +587,427 @@ def owner_tasks(hazards: list[Hazard], today: date) -> str:
     return "\n".join(lines)
 
 
+# ---- chat: checks and reminders ------------------------------------------------------------------------------
+
+BUTTON_VIEW = "查看详情"
+
+
+def _span(first: date, last: date) -> str:
+    return f"{first.month}月{first.day}日–{last.month}月{last.day}日"
+
+
+def _week(monday: date) -> str:
+    return _span(monday, monday + timedelta(days=6))
+
+
+_VILLAGE_HEADS = {
+    "nudge": "【每周排查】新的一周开始了。",
+    "reminder": "【排查提醒】",
+    "last_call": "【排查最后提醒】今天是本周最后一天。",
+}
+_TOWN_HEADS = {
+    "nudge": "【每月排查】新的一月开始了。",
+    "reminder": "【排查提醒】",
+    "last_call": "【排查最后提醒】今天是本月最后一天。",
+}
+
+
+def village_check_reminder(rung: str, village: str, monday: date) -> str:
+    """An officer whose village has not logged this week's check."""
+    return (
+        f"{_VILLAGE_HEADS[rung]}{village}本周（{_week(monday)}）还没有登记排查。"
+        "各村每周至少排查一次：排查后发送「排查 场所数」登记，例如：排查 12 已查超市和加油站。"
+    )
+
+
+def village_miss_list(monday: date, villages: list[str]) -> str:
+    """Supervisors: the villages of their town that missed last week."""
+    return f"【上周排查未完成】上周（{_week(monday)}）以下 {len(villages)} 个村没有登记排查：\n" + "、".join(villages)
+
+
+def town_check_reminder(rung: str, town: str, today: date) -> str:
+    """A supervisor whose town has not logged this month's check."""
+    return (
+        f"{_TOWN_HEADS[rung]}{town}本月（{today.year}年{today.month}月）还没有登记镇级排查。"
+        "各镇每月至少排查一次：排查后发送「排查 场所数」登记，例如：排查 30。"
+    )
+
+
+def town_miss_list(month_day: date, towns: list[str]) -> str:
+    """Admins: the towns that missed last month."""
+    return (
+        f"【上月镇级排查未完成】{month_day.year}年{month_day.month}月以下 {len(towns)} 个镇没有登记排查：\n"
+        + "、".join(towns)
+    )
+
+
+def deadline_reminder(hazard: Hazard, rung: str, today: date, *, for_fixer: bool) -> str:
+    """A rung of the deadline ladder: names the hazard, the place, the deadline and how overdue it is."""
+    assert hazard.deadline is not None
+    overdue = (today - hazard.deadline).days
+    if rung in ("d-3", "d-1"):
+        head = "【整改提醒】"
+    elif rung == "d-day":
+        head = "【今天到期】"
+    elif rung == "yellow":
+        head = "【黄牌·已逾期】"
+    else:
+        head = "【红牌·严重逾期】" if rung == "red" else f"【逾期 {overdue} 天】"
+    lines = [
+        f"{head}隐患 #{hazard.id}",
+        f"地点：{_place(hazard)}",
+        f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
+        f"整改期限：{deadline_label(hazard.deadline, today)}",
+    ]
+    if not for_fixer:
+        lines.append(f"责任人：{hazard.owner_name}" + ("" if hazard.owner_bound else "（未使用 Telegram）"))
+    if for_fixer:
+        lines.append("请尽快整改，完成后点击下方按钮上传整改后照片。")
+    return "\n".join(lines)
+
+
+def triage_reminder(hazard: Hazard, hours: int) -> str:
+    """Supervisors: a new hazard nobody has assigned."""
+    return (
+        f"【待交办提醒】隐患 #{hazard.id}（{_place(hazard)}，{hazard.category}）上报已超过 {hours} 小时，还没有交办。"
+    )
+
+
+def review_reminder(hazard: Hazard, days: int) -> str:
+    """Supervisors: rectification evidence nobody has verified."""
+    return f"【待复核提醒】隐患 #{hazard.id}（{_place(hazard)}）的整改已提交超过 {days} 天，还没有复核。"
+
+
+def unreachable(name: str, role: Role | None, reason: str) -> str:
+    """Supervisors (or admins): someone cannot receive GridSafe's messages."""
+    who = f"{name}（{ROLE_NAMES[role]}）" if role else name
+    return f"【无法送达】{who}收不到机器人的消息（{reason}）。请当面提醒其重新打开与机器人的对话并发送 /start。"
+
+
+UNREACHABLE_BLOCKED = "已屏蔽机器人"
+UNREACHABLE_GONE = "对话已不存在"
+CHECK_USAGE = "登记方法：发送「排查 场所数 说明」，例如：排查 12 已查超市和加油站。也可以发一张照片，配文「排查 12」。"
+CHECK_BAD_NUMBER = "场所数需要是 0 到 10000 之间的整数。" + CHECK_USAGE
+
+
+def check_status(
+    kind: str, place: str, first: date, last: date, places: int | None, note: str | None, reported: int
+) -> str:
+    """/check: whether this period's check is logged, and the hazards reported in the period."""
+    period = f"本周（{_span(first, last)}）" if kind == "village" else f"本月（{first.year}年{first.month}月）"
+    if places is None:
+        head = f"{place}{period}还没有登记排查。"
+    else:
+        head = f"{place}{period}已登记排查：检查场所 {places} 处" + (f"，说明：{note}" if note else "") + "。"
+    return f"{head}\n本期上报隐患 {reported} 条（自动关联）。\n" + (
+        CHECK_USAGE if places is None else "再次登记会更新本期记录。"
+    )
+
+
+def check_logged(
+    kind: str, place: str, first: date, last: date, places: int | None, note: str | None, reported: int
+) -> str:
+    """The answer to logging a check."""
+    return "已登记。" + check_status(kind, place, first, last, places, note, reported)
+
+
+def pass_preview(count: int) -> str:
+    """`gridsafe tick --dry-run`: the heading."""
+    return f"本次排程将发送 {count} 条消息（预览，未发送）：" if count else "本次排程没有需要发送的消息。"
+
+
+def pass_done(count: int) -> str:
+    """`gridsafe tick`: what was queued."""
+    return f"本次排程已加入发送队列 {count} 条消息。"
+
+
+# ---- chat: queries, statistics, ledger ----------------------------------------------------------------------
+
+CITY = "全市"
+SEVERITY_SHORT: dict[Severity, str] = {Severity.GENERAL: "一般", Severity.MAJOR: "重大"}
+# Words after /open or /overdue that narrow the list, besides village (or, for admins, town) names and categories.
+SEVERITY_FILTERS: dict[str, Severity] = {
+    "重大": Severity.MAJOR,
+    "重大隐患": Severity.MAJOR,
+    "一般": Severity.GENERAL,
+    "一般隐患": Severity.GENERAL,
+}
+LIST_TITLES: dict[ListKind, str] = {ListKind.OPEN: "未整改隐患", ListKind.OVERDUE: "逾期隐患"}
+BUTTON_PAGE_PREVIOUS = "◀ 上一页"
+BUTTON_PAGE_NEXT = "下一页 ▶"
+NO_OWNER = "未指定责任人"
+MESSAGE_BUDGET = 3900  # characters of a list message, under Telegram's 4096
+
+
+def _short_day(day: date, today: date) -> str:
+    return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+
+
+def _deadline_short(hazard: Hazard, today: date) -> str:
+    overdue = hazard.days_overdue(today)
+    if overdue:
+        return f"逾期{overdue}天"
+    if hazard.deadline is None:
+        return "未定期限"
+    if hazard.deadline == today:
+        return "今天到期"
+    return f"期限{_short_day(hazard.deadline, today)}"
+
+
+def hazard_line(hazard: Hazard, today: date, *, show_town: bool) -> str:
+    """One line of /open or /overdue: #N 村 · 类别 · 一般/重大 · 状态 · 期限/逾期N天 · 责任人."""
+    village = f"{hazard.town_name}{hazard.village_name}" if show_town else hazard.village_name
+    parts = [
+        f"#{hazard.id} {village}",
+        hazard.category,
+        SEVERITY_SHORT[hazard.severity],
+        status_name(hazard),
+        _deadline_short(hazard, today),
+        hazard.owner_name or NO_OWNER,
+    ]
+    return " · ".join(parts)
+
+
+def _narrowed(scope_name: str | None, labels: list[str]) -> str:
+    return (scope_name or CITY) + (f"（筛选：{'、'.join(labels)}）" if labels else "")
+
+
+def hazard_page(page: HazardPage) -> str:
+    """A page of /open or /overdue, most urgent first."""
+    head = f"{LIST_TITLES[page.kind]} · {_narrowed(page.scope_name, page.filter_labels)}：共 {page.total} 起"
+    if page.pages > 1:
+        head += f"，第 {page.page + 1}/{page.pages} 页"
+    lines = [head, *(hazard_line(h, page.today, show_town=page.show_town) for h in page.hazards)]
+    lines.append("发送 /hazard 编号 查看详情和可做的操作。")
+    return "\n".join(lines)
+
+
+def list_empty(kind: ListKind, scope_name: str | None, labels: list[str]) -> str:
+    """An empty /open or /overdue."""
+    what = "逾期的隐患" if kind is ListKind.OVERDUE else "未整改的隐患"
+    return f"{_narrowed(scope_name, labels)}目前没有{what}。"
+
+
+def filters_not_understood(understood: list[str], unknown: list[str], categories: list[str]) -> str:
+    """Filter words that are not a village, a category or 重大/一般: say what was and was not understood."""
+    lines = [f"没有看懂：{'、'.join(unknown)}。"]
+    lines.append(f"已看懂：{'、'.join(understood)}。" if understood else "其余筛选词都没有看懂。")
+    lines.append("可以按村（社区）名、类别、「重大」或「一般」筛选，例如：未整改 新龙村 消防 重大")
+    lines.append("类别：" + "、".join(categories))
+    return "\n".join(lines)
+
+
+def ambiguous_village_filter(village: str) -> str:
+    """A village name found in several towns of the asker's scope."""
+    return f"有多个镇都有「{village}」，请同时写上镇名，例如：未整改 青龙镇 {village}"
+
+
+PERIOD_THIS_WEEK = "本周"
+PERIOD_THIS_MONTH = "本月"
+PERIOD_LAST_MONTH = "上月"
+BAD_PERIOD = "没有看懂统计周期。请写「本周」「本月」「上月」或年月，例如 2026-11（不能是以后的月份）。"
+BAD_MONTH = "没有看懂月份。请写「本月」「上月」或年月，例如 2026-11（不能是以后的月份）。"
+
+
+def period_label(period: Period) -> str:
+    """'2026年11月', or '2026年第48周（11-23至11-29）'."""
+    if period.kind is PeriodKind.WEEK:
+        iso = period.start.isocalendar()
+        return f"{iso.year}年第{iso.week}周（{period.start:%m-%d}至{period.last_day:%m-%d}）"
+    return f"{period.start.year}年{period.start.month}月"
+
+
+def percent(rate: float | None) -> str:
+    """A rate as people read it; '—' when it cannot be computed."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _tally_lines(t: Tally) -> list[str]:
+    return [
+        f"上报隐患 {t.reported} 起：已销号 {t.verified} · 不属实 {t.invalid} · 重复 {t.duplicate}"
+        f" · 未销号 {t.valid - t.verified}",
+        f"整改率 {percent(t.rectification_rate)}（销号 {t.verified} / 应整改 {t.valid}）",
+        f"按期整改率 {percent(t.on_time_rate)}（按期 {t.on_time} / 销号 {t.verified}）",
+        f"当前逾期 {t.overdue} 起",
+        f"排查完成率 {percent(t.check_rate)}（村周排查 {t.village_weeks_done}/{t.village_weeks_expected}"
+        f" · 镇月排查 {t.town_months_done}/{t.town_months_expected}）",
+    ]
+
+
+def _area_line(area: AreaTally) -> str:
+    t = area.tally
+    return (
+        f"{area.name}：上报 {t.reported} · 销号 {t.verified} · 整改率 {percent(t.rectification_rate)}"
+        f" · 按期 {percent(t.on_time_rate)} · 逾期 {t.overdue} · 排查 {percent(t.check_rate)}"
+    )
+
+
+def _within_budget(head: list[str], rows: list[str], tail: list[str]) -> str:
+    """Head, as many rows as fit in one message, a note of those left out, and the tail."""
+    used = sum(len(line) + 1 for line in head + tail)
+    shown = []
+    for row in rows:
+        if used + len(row) + 1 > MESSAGE_BUDGET - 60:
+            break
+        shown.append(row)
+        used += len(row) + 1
+    if len(shown) < len(rows):
+        shown.append(f"……另有 {len(rows) - len(shown)} 行未列出，完整数据请发送 /export 导出台账。")
+    return "\n".join(head + shown + tail)
+
+
+STATS_DEFINITION = "口径：按上报日期统计本期上报的隐患及其当前状态；逾期为本期结束前上报、目前仍逾期的隐患。"
+
+
+def stats_text(stats: Stats, zone: tzinfo) -> str:
+    """/stats: the totals of the scope, then one line per village (a town) or per town (the city)."""
+    head = [
+        f"【统计】{stats.scope_name or CITY} · {period_label(stats.period)}（截至 {_local(stats.as_of, zone)}）",
+        *_tally_lines(stats.total),
+        "",
+        "各村（社区）：" if stats.scope_name else "各镇：",
+    ]
+    return _within_budget(head, [_area_line(a) for a in stats.rows], ["", STATS_DEFINITION])
+
+
+def ranking_formula(weights: Weights) -> str:
+    """The score formula with the configured weights."""
+    return (
+        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×整改率"
+        f" + {weights.on_time:g}×按期整改率）÷ 适用权重之和 − {weights.overdue_penalty:g}×逾期数"
+    )
+
+
+def _ranked_line(town: RankedTown, own: bool) -> str:
+    t = town.tally
+    return (
+        f"{town.place}. {town.town_name}{'（本镇）' if own else ''} {town.score:.1f} 分"
+        f"｜排查 {percent(t.check_rate)}｜整改 {percent(t.rectification_rate)}"
+        f"｜按期 {percent(t.on_time_rate)}｜逾期 {t.overdue}" + ("  ⚠️后三位" if town.flagged else "")
+    )
+
+
+def ranking_text(ranking: Ranking, zone: tzinfo, own_town_id: int | None = None) -> str:
+    """/rank and the monthly send to admins: every town with its score, components and the bottom flagged."""
+    head = [
+        f"【月度排名】{period_label(ranking.period)} 各镇安全生产工作排名（截至 {_local(ranking.as_of, zone)}）",
+        ranking_formula(ranking.weights),
+        "",
+    ]
+    if not ranking.towns:
+        return "\n".join([*head, "暂无镇的数据。"])
+    flagged = [t.town_name for t in ranking.towns if t.flagged]
+    tail = ["", f"后三位：{'、'.join(flagged)}，请加强隐患排查整改。"] if flagged else []
+    return _within_budget(head, [_ranked_line(t, t.town_id == own_town_id) for t in ranking.towns], tail)
+
+
+def town_place(ranking: Ranking, villages: Stats, zone: tzinfo) -> str:
+    """A supervisor's part of the ranking: their town's place and components, then their villages."""
+    assert villages.town_id is not None
+    entry = ranking.place_of(villages.town_id)
+    lines = [f"【月度排名】{period_label(ranking.period)} {villages.scope_name}"]
+    if entry is not None:
+        flag = "，位列后三位，请加强隐患排查整改" if entry.flagged else ""
+        lines[0] += f" 第 {entry.place} 名（共 {len(ranking.towns)} 个镇），得分 {entry.score:.1f}{flag}。"
+    head = [*lines, *_tally_lines(villages.total), "", "本镇各村（社区）："]
+    return _within_budget(head, [_area_line(a) for a in villages.rows], [])
+
+
+CHART_TITLE = "{period} 各镇安全生产工作得分"
+CHART_AXIS = "得分"
+CHART_FLAGGED = "后三位"
+CHART_OTHERS = "其他镇"
+CHART_PARTIAL = "（共 {total} 个镇，图中为前 {head} 名和后 {tail} 名）"
+
+
+def chart_caption(ranking: Ranking) -> str:
+    """Caption of the ranking chart."""
+    return f"{period_label(ranking.period)}各镇得分（红色为后三位）"
+
+
+CHART_UNAVAILABLE = "（服务器没有安装中文字体，暂时无法生成排名图，已通知管理员。）"
+
+SHEET_HAZARDS = "隐患台账"
+SHEET_CHECKS = "排查记录"
+SHEET_STATS = "统计"
+LEDGER_HEADERS = [
+    "编号",
+    "镇",
+    "村（社区）",
+    "场所",
+    "类别",
+    "等级",
+    "描述",
+    "纬度",
+    "经度",
+    "状态",
+    "即查即改",
+    "上报人",
+    "上报时间",
+    "交办时间",
+    "责任人",
+    "责任人电话",
+    "整改期限",
+    "提交整改时间",
+    "整改说明",
+    "关闭时间",
+    "关闭原因",
+    "关闭说明",
+    "重复于",
+    "逾期天数",
+    "按期整改",
+    "整改前照片",
+    "整改后照片",
+]
+CHECK_HEADERS = ["类型", "镇", "村（社区）", "周期", "排查人", "排查场所数", "说明", "照片", "登记时间", "更新时间"]
+STATS_HEADERS = [
+    "范围",
+    "上报",
+    "已销号",
+    "不属实",
+    "重复",
+    "应整改",
+    "整改率",
+    "按期整改",
+    "按期整改率",
+    "当前逾期",
+    "村周排查完成",
+    "村周排查应完成",
+    "镇月排查完成",
+    "镇月排查应完成",
+    "排查完成率",
+]
+CHECK_KIND_NAMES: dict[str, str] = {"village": "村周排查", "town": "镇月排查"}
+YES = "是"
+NO = "否"
+
+
+def stats_total_label(scope_name: str | None) -> str:
+    """The first row of the 统计 sheet."""
+    return f"{scope_name or CITY}合计"
+
+
+def ledger_file_name(scope_name: str | None, period: Period) -> str:
+    """File name of the ledger sent in chat."""
+    return f"隐患台账_{scope_name or CITY}_{period.key}.xlsx"
+
+
+def ledger_caption(scope_name: str | None, period: Period, hazards: int, checks: int) -> str:
+    """Caption of the ledger document."""
+    return f"隐患台账 · {scope_name or CITY} · {period_label(period)}：隐患 {hazards} 条，排查记录 {checks} 条。"
+
+
+CLI_EXPORT_HELP: dict[str, str] = {
+    "export": "导出某月的隐患台账（Excel）和有位置的隐患（GeoJSON）",
+    "month": "月份 YYYY-MM（默认本月）：导出该月上报的隐患和该月的排查记录",
+    "output": "Excel 文件路径（.xlsx）",
+    "geojson": "GeoJSON 文件路径（有位置的隐患，可用任何地图软件打开）",
+}
+EXPORTED_XLSX = "已导出{scope} {period} 的隐患台账：隐患 {hazards} 条，排查记录 {checks} 条 → {path}"
+EXPORTED_GEOJSON = "已导出{scope} {period} 有位置的隐患 {count} 条（GeoJSON）→ {path}"
+EXPORT_NEEDS_OUTPUT = "请用 -o 指定 Excel 文件，或用 --geojson 指定 GeoJSON 文件。"
+
+
 # ---- command line -------------------------------------------------------------------------------------------
 
 TOKEN_MISSING = (
@@ -639,4 +1062,7 @@ CLI_HELP: dict[str, str] = {
     "town": "镇名（镇安监员必填；村名重名时用来区分）",
     "village": "村名（信息员、责任人必填）",
     "name": "姓名（名册中没有时新建）",
+    "tick": "按指定时刻运行一次排程（提醒、催办）",
+    "tick_at": "当地时间，例如 2026-11-30T09:00",
+    "tick_dry_run": "只列出将要发送的消息，不发送",
 }

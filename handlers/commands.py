@@ -25,8 +25,14 @@ class Command:
 # Commands that work today, in menu order. A command joins this table when its feature lands.
 COMMANDS: tuple[Command, ...] = (
     Command("report", Action.REPORT),
+    Command("check", Action.CHECK),
+    Command("open", Action.LIST_OPEN),
+    Command("overdue", Action.LIST_OPEN),
     Command("mine", Action.LIST_MINE),
     Command("hazard", Action.VIEW_HAZARD),
+    Command("stats", Action.VIEW_STATS),
+    Command("rank", Action.VIEW_STATS),
+    Command("export", Action.EXPORT),
     Command("cancel", Action.CANCEL),
     Command("help", Action.HELP),
 )
@@ -47,6 +53,12 @@ def alias_filter(command: str) -> filters.BaseFilter:
 def is_hazard_button(data: object) -> bool:
     """Callback data of a button acting on a hazard."""
     return isinstance(data, str) and data.startswith(f"{HAZARD_PREFIX}:")
+
+
+def is_check_caption(caption: str | None) -> bool:
+    """A photo caption that logs a check (`排查 12 …`) rather than starting a report."""
+    words = (caption or "").split()
+    return len(words) >= 2 and texts.COMMAND_ALIASES.get(words[0]) == "check" and words[1].isdigit()
 
 
 def message_args(message: Message) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.domain.people import Actor
 from bot.services.container import Services
+
+if TYPE_CHECKING:
+    from scheduler.outbox import OutboxDispatcher
 
 
 class BotData:
@@ -17,6 +20,7 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.kick_outbox: Callable[[], object] = lambda: None
+        self.dispatcher: OutboxDispatcher | None = None
 
 
 class GridContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -19,6 +19,7 @@ from bot.domain.errors import (
     WrongInput,
 )
 from bot.domain.lifecycle import Move
+from bot.domain.notifications import VIEW
 from bot.services.rectification import Done
 from handlers.commands import message_args
 from handlers.context import GridContext
@@ -56,14 +57,23 @@ async def on_hazard_button(update: Update, context: GridContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and query.message is not None
     parts = query.data.split(":")
+    actor = context.bound_actor
     try:
         if len(parts) != 3:
             raise ValueError(query.data)
-        hazard_id, move = int(parts[1]), Move(parts[2])
+        hazard_id = int(parts[1])
+        if parts[2] == VIEW:
+            hazard = await context.services.rectification.visible(actor, hazard_id)
+            await query.answer()
+            await show_card(context, query.message.chat.id, actor, hazard)
+            return
+        move = Move(parts[2])
     except ValueError:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
-    actor = context.bound_actor
+    except NotFound:
+        await query.answer(texts.hazard_not_found(parts[1]), show_alert=True)
+        return
     try:
         result = await context.services.rectification.begin(actor, hazard_id, move)
     except NotFound:

@@ -15,6 +15,8 @@ from bot.domain.errors import NotAllowed, WrongInput
 from bot.domain.people import Actor, Role
 from bot.domain.report import Step
 from bot.services.photo_intake import PhotoOutcome, PhotoSink, PhotoUpload
+from handlers.check import log_check_photo
+from handlers.commands import is_check_caption
 from handlers.context import GridContext
 from handlers.hazard_view import conversation_data
 from handlers.report_view import next_button, prompt
@@ -55,6 +57,11 @@ async def on_media(update: Update, context: GridContext) -> None:
     if source.file_size is not None and source.file_size > limits.MAX_DOWNLOAD_BYTES:
         await message.reply_text(texts.PHOTO_TOO_LARGE)
         return
+    if is_check_caption(message.caption):
+        upload = await _download(message, source)
+        if upload is not None:
+            await log_check_photo(message, context, upload)
+        return
     try:
         room = await sink.photo_room(actor)
     except NotAllowed:
@@ -67,29 +74,34 @@ async def on_media(update: Update, context: GridContext) -> None:
         await prompt(context, message.chat_id, actor, draft)
         return
     if room:
-        try:
-            file = await source.get_file()
-            data = bytes(await file.download_as_bytearray())
-        except BadRequest as exc:
-            too_big = "too big" in str(exc).lower()
-            await message.reply_text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)
+        upload = await _download(message, source)
+        if upload is None:
             return
-        width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)
-        outcome = await sink.add_photo(
-            actor,
-            PhotoUpload(
-                data=data,
-                file_id=source.file_id,
-                file_unique_id=source.file_unique_id,
-                width=width,
-                height=height,
-                caption=message.caption,
-            ),
-        )
+        outcome = await sink.add_photo(actor, upload)
         if outcome is PhotoOutcome.NOT_IMAGE:
             await message.reply_text(texts.PHOTO_BROKEN)
             return
     _schedule_confirmation(context, message.chat_id, actor)
+
+
+async def _download(message: Message, source: PhotoSize | Document) -> PhotoUpload | None:
+    """Fetch the file through getFile; a refusal or failure is answered and gives None."""
+    try:
+        file = await source.get_file()
+        data = bytes(await file.download_as_bytearray())
+    except BadRequest as exc:
+        too_big = "too big" in str(exc).lower()
+        await message.reply_text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)
+        return None
+    width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)
+    return PhotoUpload(
+        data=data,
+        file_id=source.file_id,
+        file_unique_id=source.file_unique_id,
+        width=width,
+        height=height,
+        caption=message.caption,
+    )
 
 
 def _schedule_confirmation(context: GridContext, chat_id: int, actor: Actor) -> None:

@@ -1,22 +1,31 @@
-"""The outbox dispatcher: sends pending notifications, marks them sent, retries or records failures."""
+"""The outbox dispatcher: drains due notifications within Telegram's limits, retries, records failures."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import timedelta
+from functools import partial
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot import texts
 from bot.clock import Clock
+from bot.domain import limits
 from bot.domain.notifications import Message
+from bot.services.reminders import ReminderService
+from scheduler.ratelimit import RateLimiter
 from storage.outbox import OutboxRepository, Outgoing
 
 log = logging.getLogger(__name__)
 
-BATCH = 20
-MAX_BACKOFF = timedelta(minutes=10)
+BATCH = 100
+ATTEMPTS_IN_PROCESS = 4  # then the notification goes back to the queue with a longer backoff
+MAX_BACKOFF = timedelta(minutes=30)
 
 
 def _markup(message: Message) -> InlineKeyboardMarkup | None:
@@ -27,55 +36,118 @@ def _markup(message: Message) -> InlineKeyboardMarkup | None:
     )
 
 
-class OutboxDispatcher:
-    """Drains the outbox; one drain at a time, so a notification's parts go out in order."""
+def _retry_seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
-    def __init__(self, bot: Bot, outbox: OutboxRepository, clock: Clock) -> None:
+
+class OutboxDispatcher:
+    """Sends what the outbox holds. Delivery is at-least-once: a notification claimed by a process that stops
+    before confirming it is sent again after restart."""
+
+    def __init__(
+        self, bot: Bot, outbox: OutboxRepository, reminders: ReminderService, limiter: RateLimiter, clock: Clock
+    ) -> None:
         self._bot = bot
         self._outbox = outbox
+        self._reminders = reminders
+        self._limiter = limiter
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def kick(self) -> None:
+        """Start draining in the background (or drain once more after the drain under way): never blocks."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._drain_until_idle(), name="outbox-drain")
+        else:
+            self._again = True
+
+    async def close(self) -> None:
+        """Stop a background drain; what it had not confirmed is sent after the next start."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _drain_until_idle(self) -> None:
+        while True:
+            self._again = False
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed; the next kick tries again")
+                return
+            if not self._again:
+                return
 
     async def recover(self) -> int:
-        """At start-up: notifications claimed but not confirmed before a stop are sent again (at-least-once)."""
+        """At start-up: notifications claimed but not confirmed before a stop go back to the queue."""
         return await self._outbox.requeue_interrupted()
 
     async def drain(self) -> int:
-        """Send everything due now; return how many were sent."""
+        """Send everything due now: chats side by side, each chat's messages in order; return how many were sent."""
         sent = 0
         async with self._lock:
             while batch := await self._outbox.claim_due(self._clock.now(), BATCH):
+                by_chat: dict[int | None, list[Outgoing]] = defaultdict(list)
                 for item in batch:
-                    sent += await self._deliver(item)
+                    by_chat[item.chat_id].append(item)
+                results = await asyncio.gather(*(self._deliver_chat(items) for items in by_chat.values()))
+                sent += sum(results)
         return sent
+
+    async def _deliver_chat(self, items: list[Outgoing]) -> int:
+        return sum([await self._deliver(item) for item in items])
 
     async def _deliver(self, item: Outgoing) -> int:
         if item.chat_id is None:
             await self._outbox.mark_failed(item.id, "not bound to Telegram")
             return 0
-        try:
-            await self._send(item.chat_id, item.message)
-        except RetryAfter as exc:
-            retry = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(seconds=exc.retry_after)
-            await self._outbox.retry_at(item.id, self._clock.now() + retry, str(exc))
-            return 0
-        except (Forbidden, BadRequest) as exc:
-            log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, exc)
-            await self._outbox.mark_failed(item.id, str(exc))
-            return 0
-        except NetworkError as exc:
-            backoff = min(timedelta(seconds=2**item.attempts), MAX_BACKOFF)
-            await self._outbox.retry_at(item.id, self._clock.now() + backoff, str(exc))
-            return 0
-        await self._outbox.mark_sent(item.id, self._clock.now())
-        return 1
+        parts = self._parts(item.chat_id, item.message)
+        done = 0
+        for attempt in range(ATTEMPTS_IN_PROCESS):
+            try:
+                while done < len(parts):
+                    await self._limiter.acquire(item.chat_id)
+                    await parts[done]()
+                    done += 1
+                await self._outbox.mark_sent(item.id, self._clock.now())
+                return 1
+            except RetryAfter as exc:
+                seconds = _retry_seconds(exc)
+                self._limiter.pause(seconds)
+                await asyncio.sleep(seconds)
+            except Forbidden as exc:
+                await self._give_up(item, str(exc), texts.UNREACHABLE_BLOCKED)
+                return 0
+            except BadRequest as exc:
+                gone = "chat not found" in str(exc).lower()
+                await self._give_up(item, str(exc), texts.UNREACHABLE_GONE if gone else None)
+                return 0
+            except NetworkError as exc:  # includes time-outs and 5xx answers
+                log.info("notification %s: %s (attempt %s)", item.id, exc, attempt + 1)
+                await asyncio.sleep(0.5 * 2**attempt)
+        backoff = min(timedelta(seconds=30 * 2**item.attempts), MAX_BACKOFF)
+        await self._outbox.retry_at(item.id, self._clock.now() + backoff, "network errors")
+        return 0
 
-    async def _send(self, chat_id: int, message: Message) -> None:
+    async def _give_up(self, item: Outgoing, error: str, unreachable_reason: str | None) -> None:
+        log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
+        await self._outbox.mark_failed(item.id, error)
+        if unreachable_reason is not None:
+            await self._reminders.unreachable(item.person_id, unreachable_reason)
+
+    def _parts(self, chat_id: int, message: Message) -> list[Callable[[], Awaitable[object]]]:
+        """The Telegram calls of one notification: photos (one, or albums of up to ten), then the text."""
+        parts: list[Callable[[], Awaitable[object]]] = []
         photos = message.photos
-        for start in range(0, len(photos), 10):
-            chunk = photos[start : start + 10]
+        for start in range(0, len(photos), limits.MAX_PHOTOS):
+            chunk = photos[start : start + limits.MAX_PHOTOS]
             if len(chunk) == 1:
-                await self._bot.send_photo(chat_id, chunk[0])
+                parts.append(partial(self._bot.send_photo, chat_id, chunk[0]))
             else:
-                await self._bot.send_media_group(chat_id, [InputMediaPhoto(file_id) for file_id in chunk])
-        await self._bot.send_message(chat_id, message.text, reply_markup=_markup(message))
+                parts.append(partial(self._bot.send_media_group, chat_id, [InputMediaPhoto(f) for f in chunk]))
+        parts.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=_markup(message)))
+        return parts

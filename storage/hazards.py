@@ -11,7 +11,7 @@ from bot.domain.photos import Photo
 from storage.database import Database
 from storage.timestamps import from_db, to_db
 
-_HAZARD_SELECT = """
+HAZARD_SELECT = """
     SELECT h.id, h.town_id, t.name AS town_name, h.village_id, v.name AS village_name,
            h.reporter_id, p.name AS reporter_name, h.description, h.category, h.severity, h.place,
            h.latitude, h.longitude, h.status, h.closure, h.fixed_on_spot, h.reported_at,
@@ -30,7 +30,8 @@ def _moment(text: str | None) -> datetime | None:
     return from_db(text) if text else None
 
 
-def _hazard(row: aiosqlite.Row) -> Hazard:
+def hazard_from_row(row: aiosqlite.Row) -> Hazard:
+    """A hazard from a row of HAZARD_SELECT."""
     return Hazard(
         id=row["id"],
         town_id=row["town_id"],
@@ -211,23 +212,23 @@ class HazardRepository:
     async def owned_by(self, person_id: int, limit: int) -> list[Hazard]:
         """Open hazards assigned to an owner, nearest deadline first."""
         rows = await self._db.fetch_all(
-            f"{_HAZARD_SELECT} WHERE h.owner_id = ? AND h.status IN ('assigned', 'submitted')"
+            f"{HAZARD_SELECT} WHERE h.owner_id = ? AND h.status IN ('assigned', 'submitted')"
             " ORDER BY h.deadline, h.id LIMIT ?",
             (person_id, limit),
         )
-        return [_hazard(row) for row in rows]
+        return [hazard_from_row(row) for row in rows]
 
     async def get_in(self, tx: aiosqlite.Connection, hazard_id: int) -> Hazard:
         """One hazard, read inside the caller's transaction (e.g. right after inserting it)."""
-        async with tx.execute(f"{_HAZARD_SELECT} WHERE h.id = ?", (hazard_id,)) as cursor:
+        async with tx.execute(f"{HAZARD_SELECT} WHERE h.id = ?", (hazard_id,)) as cursor:
             row = await cursor.fetchone()
         assert row is not None
-        return _hazard(row)
+        return hazard_from_row(row)
 
     async def get(self, hazard_id: int) -> Hazard | None:
         """One hazard."""
-        row = await self._db.fetch_one(f"{_HAZARD_SELECT} WHERE h.id = ?", (hazard_id,))
-        return _hazard(row) if row else None
+        row = await self._db.fetch_one(f"{HAZARD_SELECT} WHERE h.id = ?", (hazard_id,))
+        return hazard_from_row(row) if row else None
 
     async def photos(self, hazard_id: int, stage: Stage) -> list[Photo]:
         """A hazard's photos at one stage, in the order given."""
@@ -258,6 +259,6 @@ class HazardRepository:
     async def reported_by(self, person_id: int, limit: int) -> list[Hazard]:
         """A person's own reports, newest first."""
         rows = await self._db.fetch_all(
-            f"{_HAZARD_SELECT} WHERE h.reporter_id = ? ORDER BY h.id DESC LIMIT ?", (person_id, limit)
+            f"{HAZARD_SELECT} WHERE h.reporter_id = ? ORDER BY h.id DESC LIMIT ?", (person_id, limit)
         )
-        return [_hazard(row) for row in rows]
+        return [hazard_from_row(row) for row in rows]

@@ -29,21 +29,37 @@ class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def enqueue(self, tx: aiosqlite.Connection, notification: Notification, now: datetime) -> bool:
+    async def enqueue(
+        self, tx: aiosqlite.Connection, notification: Notification, now: datetime, not_before: datetime
+    ) -> bool:
         """Add a notification unless its dedupe key was used before; True if added."""
         cursor = await tx.execute(
-            "INSERT INTO outbox (dedupe_key, person_id, payload, urgent, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            "INSERT INTO outbox (dedupe_key, person_id, payload, urgent, subject, not_before, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
             (
                 notification.dedupe_key,
                 notification.person_id,
                 notification.message.model_dump_json(),
                 int(notification.urgent),
-                to_db(now),
+                notification.subject,
+                to_db(not_before),
                 to_db(now),
             ),
         )
         return cursor.rowcount == 1
+
+    async def cancel_subject(self, tx: aiosqlite.Connection, subject: str) -> int:
+        """Cancel reminders about something that has just been done, if they have not gone out yet."""
+        cursor = await tx.execute(
+            "UPDATE outbox SET status = 'cancelled' WHERE subject = ? AND status = 'pending'", (subject,)
+        )
+        return cursor.rowcount
+
+    async def person_label(self, person_id: int) -> tuple[str, str | None, int | None]:
+        """(name, role, town id) of a notification's recipient, for telling others they cannot be reached."""
+        row = await self._db.fetch_one("SELECT name, role, town_id FROM people WHERE id = ?", (person_id,))
+        assert row is not None
+        return str(row[0]), row[1], row[2]
 
     async def claim_due(self, now: datetime, limit: int) -> list[Outgoing]:
         """Mark up to `limit` due notifications as being sent, oldest first, urgent ones before the rest."""

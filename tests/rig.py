@@ -9,7 +9,7 @@ import zlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,13 @@ from bot.roster_file import read_roster
 from bot.services.container import Services
 from bot.settings import Settings, load_settings
 from handlers.context import GridApplication
-from sandbox.botapi import BotApiServer
+from sandbox.botapi import BotApiServer, RateLimit
 from sandbox.simusers import SimUser
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
-# Monday 23 November 2026, 09:00 in Shanghai.
-START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+# Monday 23 November 2026, 10:00 in Shanghai: an hour after the week's first reminders, so nothing is due at start.
+START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def make_settings(tmp_path: Path, **env: str) -> Settings:
@@ -90,6 +90,19 @@ class Rig:
         assert actor is not None
         return await self.services.reporting.draft(actor)
 
+    async def drain(self) -> int:
+        """Let the dispatcher send what is due now (as its every-second job would)."""
+        dispatcher = self.app.bot_data.dispatcher
+        assert dispatcher is not None
+        return await dispatcher.drain()
+
+    async def tick(self, until: datetime, step: timedelta = timedelta(hours=1)) -> None:
+        """Let time pass up to `until`: a scheduler pass and a drain at every step, as the jobs would run them."""
+        while self.clock.now() < until:
+            self.clock.set(min(self.clock.now() + step, until))
+            await self.services.reminders.run_pass()
+            await self.drain()
+
     async def restart(self) -> None:
         """Stop GridSafe and start it again on the same database, as after a crash or a deployment."""
         await _stop(self.app)
@@ -120,9 +133,11 @@ async def _stop(app: GridApplication) -> None:
 
 
 @asynccontextmanager
-async def running_bot(tmp_path: Path, clock: FakeClock, **env: str) -> AsyncIterator[Rig]:
-    """Start the loopback Bot API and GridSafe on it, with the example roster loaded."""
-    async with BotApiServer() as server:
+async def running_bot(
+    tmp_path: Path, clock: FakeClock, *, rate_limit: RateLimit | None = None, **env: str
+) -> AsyncIterator[Rig]:
+    """Start the loopback Bot API (with Telegram's flood limits if given) and GridSafe on it, example roster loaded."""
+    async with BotApiServer(rate_limit=rate_limit) as server:
         settings = make_settings(
             tmp_path,
             TELEGRAM__TOKEN=server.token,

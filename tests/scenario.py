@@ -61,12 +61,13 @@ async def report(
     place: str = "幸福超市",
     severity: Severity = Severity.GENERAL,
     fixed_on_spot: bool = False,
+    category: int = 0,
 ) -> Hazard:
     """An officer's report, through every step of the report service (即查即改 with an after-photo if asked)."""
     reporting = services.reporting
     await reporting.add_photo(officer, upload())
     draft = await reporting.answer_text(officer, "消防通道堆放杂物")
-    draft = await reporting.choose_category(officer, draft.token, 0)
+    draft = await reporting.choose_category(officer, draft.token, category)
     draft = await reporting.choose_severity(officer, draft.token, severity)
     await reporting.answer_text(officer, place)
     await reporting.answer_text(officer, "跳过")

@@ -86,3 +86,16 @@ class DeadlineInPast(DomainError):
 
 class DeadlineTooFar(DomainError):
     """A deadline beyond the longest allowed term."""
+
+
+class UnknownFilter(DomainError):
+    """Words after /open or /overdue that are neither a place in scope, a category nor a severity."""
+
+    def __init__(self, understood: list[str], unknown: list[str]) -> None:
+        super().__init__(f"unknown filter words: {unknown}")
+        self.understood = understood
+        self.unknown = unknown
+
+
+class BadPeriod(DomainError):
+    """A period that is not 本周, 本月, 上月 or YYYY-MM, or a month still to come."""

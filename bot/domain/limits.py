@@ -12,3 +12,4 @@ MAX_REASON = 500  # characters of a reason (不属实, 不通过, 重新打开) 
 MAX_DEADLINE_DAYS = 365  # the longest term a deadline may give
 DEADLINE_CHOICES = (3, 7, 15, 30)  # deadline buttons, in days
 MAX_OWNER_OPTIONS = 8  # owner buttons offered when assigning
+MAX_PLACES_CHECKED = 10_000  # places a check may report

@@ -33,9 +33,11 @@ class Notification(BaseModel):
     dedupe_key: str
     message: Message
     urgent: bool = False  # major-hazard alerts ignore quiet hours
+    subject: str | None = None  # reminders only: what they are about, so they are cancelled once it is done
 
 
 HAZARD_PREFIX = "hz"
+VIEW = "view"  # the 查看详情 button of reminders: shows the hazard card
 
 
 def hazard_button_data(hazard_id: int, action: str) -> str:

@@ -8,20 +8,31 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
+from bot.services.checks import CheckService
 from bot.services.invites import InviteService
+from bot.services.ledger import LedgerService
+from bot.services.notify import Notifier
+from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
+from bot.services.reminders import ReminderService
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
+from bot.services.statistics import StatisticsService
 from bot.settings import Settings
 from storage.chats import ChatRepository
+from storage.checks import CheckRepository
 from storage.database import Database
 from storage.drafts import ConversationRepository, DraftRepository
 from storage.hazards import HazardRepository
 from storage.invites import InviteRepository
+from storage.ledger import LedgerRepository
 from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
+from storage.queries import QueryRepository
 from storage.roster import RosterRepository
+from storage.schedule import ScheduleRepository
+from storage.statistics import StatisticsRepository
 
 
 @dataclass
@@ -36,7 +47,13 @@ class Services:
     invites: InviteService
     reporting: ReportingService
     rectification: RectificationService
+    checks: CheckService
+    reminders: ReminderService
     outbox: OutboxRepository
+    notifier: Notifier
+    queries: QueryService
+    statistics: StatisticsService
+    ledger: LedgerService
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock) -> Services:
@@ -45,8 +62,13 @@ class Services:
         await migrate(db)
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)
+        rules = settings.schedule.rules(settings.locale.zone)
+        notifier = Notifier(outbox, rules)
         media = MediaStore(settings.storage.media_dir)
         invites = InviteService(db, roster, InviteRepository(), clock, timedelta(days=settings.invites.ttl_days))
+        zone = settings.locale.zone
+        ranking = settings.ranking
+        statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
         return cls(
             db=db,
             clock=clock,
@@ -59,7 +81,7 @@ class Services:
                 DraftRepository(db),
                 HazardRepository(db),
                 roster,
-                outbox,
+                notifier,
                 media,
                 clock,
                 settings.reporting.categories,
@@ -71,13 +93,27 @@ class Services:
                 ConversationRepository(db),
                 roster,
                 invites,
-                outbox,
+                notifier,
                 media,
                 clock,
                 settings.locale.zone,
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
             ),
+            checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
+            reminders=ReminderService(
+                db,
+                ScheduleRepository(db),
+                roster,
+                notifier,
+                clock,
+                rules,
+                timedelta(seconds=settings.schedule.pass_interval_seconds),
+            ),
             outbox=outbox,
+            notifier=notifier,
+            queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
+            statistics=statistics,
+            ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),
         )
 
     async def close(self) -> None:

@@ -19,12 +19,12 @@ from bot.domain.notifications import Button, Message, Notification, hazard_butto
 from bot.domain.people import Actor, Person, Role
 from bot.domain.policy import can_move, can_view
 from bot.services.invites import CreatedInvite, InviteService
+from bot.services.notify import Notifier, hazard_subject
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
 from storage.database import Database
 from storage.drafts import ConversationRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
-from storage.outbox import OutboxRepository
 from storage.roster import RosterRepository
 
 _PHONE_AT_END = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")
@@ -50,7 +50,7 @@ class RectificationService:
         conversations: ConversationRepository,
         roster: RosterRepository,
         invites: InviteService,
-        outbox: OutboxRepository,
+        notifier: Notifier,
         media: MediaStore,
         clock: Clock,
         zone: tzinfo,
@@ -61,7 +61,7 @@ class RectificationService:
         self._conversations = conversations
         self._roster = roster
         self._invites = invites
-        self._outbox = outbox
+        self._notifier = notifier
         self._media = media
         self._clock = clock
         self._zone = zone
@@ -336,7 +336,8 @@ class RectificationService:
             )
             after = await self._hazards.get_in(tx, hazard.id)
             for notification in await self._notifications(after, move, actor, reporter, event_id, conversation, proxy):
-                await self._outbox.enqueue(tx, notification, now)
+                await self._notifier.enqueue(tx, notification, now)
+            await self._notifier.settle(tx, hazard_subject(hazard.id))
             await self._conversations.delete(tx, actor.id)
         invite = None
         if move in (Move.ASSIGN, Move.REOPEN, Move.REJECT) and after.owner_id and not after.owner_bound:

@@ -15,12 +15,12 @@ from bot.domain.notifications import Button, Message, Notification, hazard_butto
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.services.notify import Notifier
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
 from storage.database import Database
 from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
-from storage.outbox import OutboxRepository
 from storage.roster import RosterRepository
 
 
@@ -50,7 +50,7 @@ class ReportingService:
         drafts: DraftRepository,
         hazards: HazardRepository,
         roster: RosterRepository,
-        outbox: OutboxRepository,
+        notifier: Notifier,
         media: MediaStore,
         clock: Clock,
         categories: list[str],
@@ -60,7 +60,7 @@ class ReportingService:
         self._drafts = drafts
         self._hazards = hazards
         self._roster = roster
-        self._outbox = outbox
+        self._notifier = notifier
         self._media = media
         self._clock = clock
         self.categories = categories
@@ -315,9 +315,9 @@ class ReportingService:
                 )
             hazard = await self._hazards.get_in(tx, hazard_id)
             for person_id in supervisors:
-                await self._outbox.enqueue(tx, self._supervisor_alert(hazard, person_id, draft), now)
+                await self._notifier.enqueue(tx, self._supervisor_alert(hazard, person_id, draft), now)
             for person_id in admins:
-                await self._outbox.enqueue(tx, self._admin_alert(hazard, person_id, draft), now)
+                await self._notifier.enqueue(tx, self._admin_alert(hazard, person_id, draft), now)
             await self._drafts.delete(tx, actor.id)
         return hazard
 

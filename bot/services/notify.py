@@ -1,0 +1,38 @@
+"""Queueing notifications: quiet hours decide when they may go out; finishing something cancels its reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.notifications import Notification
+from bot.domain.schedule import Rules, release_at
+from storage.outbox import OutboxRepository
+
+
+class Notifier:
+    """The one way notifications enter the outbox."""
+
+    def __init__(self, outbox: OutboxRepository, rules: Rules) -> None:
+        self._outbox = outbox
+        self._rules = rules
+
+    async def enqueue(self, tx: aiosqlite.Connection, notification: Notification, now: datetime) -> bool:
+        """Queue a notification (once per dedupe key), deferred past quiet hours unless urgent."""
+        not_before = release_at(now, self._rules, urgent=notification.urgent)
+        return await self._outbox.enqueue(tx, notification, now, not_before)
+
+    async def settle(self, tx: aiosqlite.Connection, subject: str) -> int:
+        """The subject was just done: reminders about it that are still waiting are cancelled."""
+        return await self._outbox.cancel_subject(tx, subject)
+
+
+def hazard_subject(hazard_id: int) -> str:
+    """The subject of every reminder about a hazard."""
+    return f"hazard:{hazard_id}"
+
+
+def check_subject(kind: str, place_id: int, period: str) -> str:
+    """The subject of every reminder about one check of one period."""
+    return f"check:{kind}:{place_id}:{period}"

@@ -1,0 +1,240 @@
+"""The scheduler pass: what is due between the last pass and now, queued once per subject and rung."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot import texts
+from bot.clock import Clock
+from bot.domain.hazards import Hazard
+from bot.domain.lifecycle import Move
+from bot.domain.notifications import VIEW, Button, Message, Notification, hazard_button_data
+from bot.domain.people import Role
+from bot.domain.periods import month_key, week_key, week_start
+from bot.domain.schedule import (
+    Rules,
+    Rung,
+    deadline_rungs,
+    latest_due,
+    month_miss_list,
+    month_rungs,
+    rung_offsets,
+    week_miss_list,
+    week_rungs,
+)
+from bot.services.notify import Notifier, check_subject, hazard_subject
+from storage.database import Database
+from storage.roster import RosterRepository
+from storage.schedule import ScheduleRepository
+
+# Overdue hazards are reminded weekly for up to this long; older ones are left to the lists and the ranking.
+MAX_OVERDUE_DAYS = 2 * 366
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """What a pass queued (or, dry, would queue)."""
+
+    at: datetime
+    since: datetime
+    notifications: list[Notification]
+
+
+class ReminderService:
+    """Runs one scheduler pass as of a moment: a pure plan over the database state, then one transaction."""
+
+    def __init__(
+        self,
+        db: Database,
+        schedule: ScheduleRepository,
+        roster: RosterRepository,
+        notifier: Notifier,
+        clock: Clock,
+        rules: Rules,
+        pass_interval: timedelta,
+    ) -> None:
+        self._db = db
+        self._schedule = schedule
+        self._roster = roster
+        self._notifier = notifier
+        self._clock = clock
+        self._rules = rules
+        self._interval = pass_interval
+
+    async def run_pass(self, at: datetime | None = None, *, dry_run: bool = False) -> PassResult:
+        """Queue every reminder due in (last pass, at]; a dry run only says what it would queue."""
+        at = at or self._clock.now()
+        last = await self._schedule.last_pass()
+        since = max(last or at - self._interval, at - timedelta(days=self._rules.catch_up_days))
+        planned = await self.plan(since, at)
+        if not dry_run:
+            async with self._db.transaction() as tx:
+                for notification in planned:
+                    await self._notifier.enqueue(tx, notification, at)
+                await self._schedule.set_last_pass(tx, max(at, last) if last else at)
+        return PassResult(at=at, since=since, notifications=planned)
+
+    async def plan(self, since: datetime, at: datetime) -> list[Notification]:
+        """Everything due in (since, at], at most the latest rung of each subject."""
+        today = at.astimezone(self._rules.zone).date()
+        planned = await self._village_checks(since, at, today)
+        planned += await self._town_checks(since, at, today)
+        planned += await self._deadlines(since, at, today)
+        planned += await self._lags(since, at)
+        return planned
+
+    async def last_pass(self) -> datetime | None:
+        """When the last pass ran (None before the first)."""
+        return await self._schedule.last_pass()
+
+    async def describe(self, notifications: list[Notification]) -> list[tuple[str, str]]:
+        """(recipient's name, first line) of each notification, for `gridsafe tick --dry-run`."""
+        described = []
+        for notification in notifications:
+            person = await self._roster.person(notification.person_id)
+            name = person.name if person else str(notification.person_id)
+            described.append((name, notification.message.text.splitlines()[0]))
+        return described
+
+    async def unreachable(self, person_id: int, reason: str) -> None:
+        """Tell the person's supervisors (or the admins) that GridSafe cannot reach them; once a day at most."""
+        person = await self._roster.person(person_id)
+        if person is None:
+            return
+        recipients = await self._roster.ids_with_role(Role.SUPERVISOR, person.town_id) if person.town_id else []
+        recipients = [r for r in recipients if r != person_id] or [
+            r for r in await self._roster.ids_with_role(Role.ADMIN) if r != person_id
+        ]
+        now = self._clock.now()
+        day = now.astimezone(self._rules.zone).date().isoformat()
+        message = Message(text=texts.unreachable(person.name, person.role, reason))
+        async with self._db.transaction() as tx:
+            for recipient in recipients:
+                key = f"unreachable:{person_id}:{day}:{recipient}"
+                await self._notifier.enqueue(tx, _note(recipient, key, message), now)
+
+    # ---- checks ----
+
+    async def _village_checks(self, since: datetime, at: datetime, today: date) -> list[Notification]:
+        out: list[Notification] = []
+        week = week_key(today)
+        if rung := latest_due(week_rungs(today, self._rules), since, at):
+            monday = week_start(today)
+            for village in await self._schedule.villages_without_check(week):
+                text = texts.village_check_reminder(rung.name, village.name, monday)
+                subject = check_subject("village", village.id, week)
+                for person in village.people:
+                    key = f"check:village:{village.id}:{week}:{rung.name}:{person}"
+                    out.append(_note(person, key, Message(text=text), subject))
+        last_week = today - timedelta(days=7)
+        if latest_due([week_miss_list(last_week, self._rules)], since, at):
+            missed = await self._schedule.villages_without_check(week_key(last_week))
+            by_town: dict[int, list[str]] = defaultdict(list)
+            for village in missed:
+                by_town[village.town_id].append(village.name)
+            for town_id, names in by_town.items():
+                text = texts.village_miss_list(week_start(last_week), names)
+                for person in await self._roster.ids_with_role(Role.SUPERVISOR, town_id):
+                    key = f"misses:village:{town_id}:{week_key(last_week)}:{person}"
+                    out.append(_note(person, key, Message(text=text)))
+        return out
+
+    async def _town_checks(self, since: datetime, at: datetime, today: date) -> list[Notification]:
+        out: list[Notification] = []
+        month = month_key(today)
+        if rung := latest_due(month_rungs(today, self._rules), since, at):
+            for town in await self._schedule.towns_without_check(month):
+                text = texts.town_check_reminder(rung.name, town.name, today)
+                subject = check_subject("town", town.id, month)
+                for person in town.people:
+                    out.append(
+                        _note(person, f"check:town:{town.id}:{month}:{rung.name}:{person}", Message(text=text), subject)
+                    )
+        last_month = today.replace(day=1) - timedelta(days=1)
+        if latest_due([month_miss_list(last_month, self._rules)], since, at):
+            missed = [t.name for t in await self._schedule.towns_without_check(month_key(last_month))]
+            if missed:
+                text = texts.town_miss_list(last_month, missed)
+                for person in await self._roster.ids_with_role(Role.ADMIN):
+                    out.append(_note(person, f"misses:town:{month_key(last_month)}:{person}", Message(text=text)))
+        return out
+
+    # ---- hazards ----
+
+    async def _deadlines(self, since: datetime, at: datetime, today: date) -> list[Notification]:
+        first_day = since.astimezone(self._rules.zone).date()
+        offsets = rung_offsets(MAX_OVERDUE_DAYS, self._rules)
+        days = [first_day + timedelta(days=n) for n in range((today - first_day).days + 1)]
+        deadlines = {day - timedelta(days=offset) for day in days for offset in offsets}
+        out: list[Notification] = []
+        for hazard in await self._schedule.assigned_with_deadline_in(deadlines):
+            assert hazard.deadline is not None and hazard.assigned_at is not None
+            assigned_on = hazard.assigned_at.astimezone(self._rules.zone).date()
+            rung = latest_due(deadline_rungs(hazard.deadline, assigned_on, today, self._rules), since, at)
+            if rung is not None:
+                out += await self._deadline_notes(hazard, rung, today)
+        return out
+
+    async def _deadline_notes(self, hazard: Hazard, rung: Rung, today: date) -> list[Notification]:
+        assert hazard.deadline is not None
+        reporter = await self._roster.person(hazard.reporter_id)
+        proxy = not hazard.owner_bound and reporter is not None and reporter.role is Role.OFFICER
+        fixer = reporter.id if proxy and reporter else hazard.owner_id
+        supervisors = await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id)
+        recipients: dict[int, str] = {}
+        if rung.name in ("d-3", "d-1", "d-day", "red") or rung.name.startswith("overdue"):
+            recipients[fixer or 0] = "fixer"
+        if rung.name == "yellow":
+            recipients |= {fixer or 0: "fixer", hazard.reporter_id: "reporter"} | dict.fromkeys(
+                supervisors, "supervisor"
+            )
+        if rung.name.startswith("overdue"):
+            recipients |= dict.fromkeys(supervisors, "supervisor")
+        if rung.name == "red":
+            recipients |= dict.fromkeys(await self._roster.ids_with_role(Role.ADMIN), "admin")
+        recipients.pop(0, None)
+        out = []
+        for person, role in recipients.items():
+            if role == "fixer":
+                label = texts.BUTTON_PROXY if proxy else texts.BUTTON_RECTIFY
+                buttons = [[Button(text=label, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
+            else:
+                buttons = [[Button(text=texts.BUTTON_VIEW, data=hazard_button_data(hazard.id, VIEW))]]
+            text = texts.deadline_reminder(hazard, rung.name, today, for_fixer=role == "fixer")
+            key = f"deadline:{hazard.id}:{hazard.deadline.isoformat()}:{rung.name}:{person}"
+            out.append(_note(person, key, Message(text=text, buttons=buttons), hazard_subject(hazard.id)))
+        return out
+
+    async def _lags(self, since: datetime, at: datetime) -> list[Notification]:
+        out: list[Notification] = []
+        triage, review = timedelta(hours=self._rules.triage_hours), timedelta(hours=self._rules.review_hours)
+        for hazard in await self._schedule.waiting_since("reported", "reported_at", since - triage, at - triage):
+            buttons = [
+                [
+                    Button(text=texts.BUTTON_ASSIGN, data=hazard_button_data(hazard.id, Move.ASSIGN)),
+                    Button(text=texts.BUTTON_INVALID, data=hazard_button_data(hazard.id, Move.INVALID)),
+                    Button(text=texts.BUTTON_DUPLICATE, data=hazard_button_data(hazard.id, Move.DUPLICATE)),
+                ]
+            ]
+            message = Message(text=texts.triage_reminder(hazard, self._rules.triage_hours), buttons=buttons)
+            for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
+                out.append(_note(person, f"triage:{hazard.id}:{person}", message, hazard_subject(hazard.id)))
+        for hazard in await self._schedule.waiting_since("submitted", "submitted_at", since - review, at - review):
+            assert hazard.submitted_at is not None
+            buttons = [
+                [
+                    Button(text=texts.BUTTON_VERIFY, data=hazard_button_data(hazard.id, Move.VERIFY)),
+                    Button(text=texts.BUTTON_REJECT, data=hazard_button_data(hazard.id, Move.REJECT)),
+                ]
+            ]
+            message = Message(text=texts.review_reminder(hazard, self._rules.review_hours // 24), buttons=buttons)
+            stamp = int(hazard.submitted_at.timestamp())
+            for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
+                out.append(_note(person, f"review:{hazard.id}:{stamp}:{person}", message, hazard_subject(hazard.id)))
+        return out
+
+
+def _note(person: int, key: str, message: Message, subject: str | None = None) -> Notification:
+    return Notification(person_id=person, dedupe_key=key, message=message, subject=subject)

@@ -1,0 +1,152 @@
+"""Ledger storage: a period's hazards and checks read in batches by keyset, so an export of any size streams."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.hazards import Hazard
+from storage.database import Database
+from storage.hazards import HAZARD_SELECT, hazard_from_row
+from storage.statistics import ON_TIME
+from storage.timestamps import from_db, to_db
+
+BATCH = 500
+
+
+def _photos(stage: str) -> str:
+    return (
+        "(SELECT group_concat(name, '; ') FROM (SELECT substr(sha256, 1, 2) || '/' || sha256 || '.' || extension"
+        f" AS name FROM hazard_photos WHERE hazard_id = h.id AND stage = '{stage}' ORDER BY position))"
+    )
+
+
+def _last_note(kinds: str) -> str:
+    return f"(SELECT note FROM hazard_events WHERE hazard_id = h.id AND kind IN ({kinds}) ORDER BY id DESC LIMIT 1)"
+
+
+_RECTIFY_NOTE = _last_note("'submit', 'submitted_by_proxy'")
+_CLOSING_NOTE = _last_note("'verify', 'invalid', 'duplicate'")
+# HAZARD_SELECT's columns and joins, plus the ledger's own; its one parameter is ON_TIME's.
+_LEDGER_SELECT = HAZARD_SELECT.replace(
+    "SELECT h.id,",
+    "SELECT o.phone AS owner_phone,"
+    f" {_photos('before')} AS before_photos,"
+    f" {_photos('after')} AS after_photos,"
+    f" {_RECTIFY_NOTE} AS rectify_note,"
+    f" CASE WHEN h.status = 'closed' THEN {_CLOSING_NOTE} END AS closing_note,"
+    f" CASE WHEN h.closure = 'verified' THEN {ON_TIME} END AS on_time,"
+    " h.id,",
+    1,
+)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """A hazard with what only the ledger shows."""
+
+    hazard: Hazard
+    owner_phone: str | None
+    rectify_note: str | None
+    closing_note: str | None
+    on_time: bool | None  # for verified hazards only, by the statistics' definition
+    before_photos: list[str]  # media store paths (ab/<sha256>.<ext>)
+    after_photos: list[str]
+
+
+@dataclass(frozen=True)
+class CheckEntry:
+    """A logged check with its place and person named."""
+
+    kind: str
+    town: str
+    village: str | None
+    period: str
+    person: str
+    places_checked: int
+    note: str | None
+    photo: str | None
+    logged_at: datetime
+    updated_at: datetime
+
+
+def _paths(text: str | None) -> list[str]:
+    return text.split("; ") if text else []
+
+
+class LedgerRepository:
+    """SQL for the ledger export."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def hazards(
+        self, town_id: int | None, start: datetime, end: datetime, utc_offset_minutes: int, *, located: bool = False
+    ) -> AsyncIterator[list[LedgerEntry]]:
+        """Hazards reported in [start, end) (in one town when given), oldest first, a batch at a time."""
+        scope = "" if town_id is None else " AND h.town_id = ?"
+        where = " AND h.latitude IS NOT NULL AND h.longitude IS NOT NULL" if located else ""
+        after: tuple[str, int] = ("", 0)
+        while True:
+            rows = await self._db.fetch_all(
+                f"{_LEDGER_SELECT} WHERE h.reported_at >= ? AND h.reported_at < ?{scope}{where}"
+                " AND (h.reported_at, h.id) > (?, ?) ORDER BY h.reported_at, h.id LIMIT ?",
+                [
+                    f"{utc_offset_minutes:+d} minutes",
+                    to_db(start),
+                    to_db(end),
+                    *([] if town_id is None else [town_id]),
+                    *after,
+                    BATCH,
+                ],
+            )
+            if not rows:
+                return
+            yield [
+                LedgerEntry(
+                    hazard=hazard_from_row(row),
+                    owner_phone=row["owner_phone"],
+                    rectify_note=row["rectify_note"],
+                    closing_note=row["closing_note"],
+                    on_time=None if row["on_time"] is None else bool(row["on_time"]),
+                    before_photos=_paths(row["before_photos"]),
+                    after_photos=_paths(row["after_photos"]),
+                )
+                for row in rows
+            ]
+            after = (str(rows[-1]["reported_at"]), int(rows[-1]["id"]))
+
+    async def checks(self, town_id: int | None, periods: list[tuple[str, str]]) -> AsyncIterator[list[CheckEntry]]:
+        """Checks of the given (kind, period) pairs (in one town when given), period by period, a batch at a time."""
+        scope = "" if town_id is None else " AND c.town_id = ?"
+        for kind, period in periods:
+            after = 0
+            while True:
+                rows = await self._db.fetch_all(
+                    "SELECT c.id, c.kind, t.name, v.name, c.period, p.name, c.places_checked, c.note,"
+                    " c.photo_sha256,"
+                    " c.logged_at, c.updated_at"
+                    " FROM checks c JOIN towns t ON t.id = c.town_id LEFT JOIN villages v ON v.id = c.village_id"
+                    " JOIN people p ON p.id = c.person_id"
+                    f" WHERE c.kind = ? AND c.period = ?{scope} AND c.id > ? ORDER BY c.id LIMIT ?",
+                    [kind, period, *([] if town_id is None else [town_id]), after, BATCH],
+                )
+                if not rows:
+                    break
+                yield [
+                    CheckEntry(
+                        kind=r[1],
+                        town=r[2],
+                        village=r[3],
+                        period=r[4],
+                        person=r[5],
+                        places_checked=r[6],
+                        note=r[7],
+                        photo=r[8],
+                        logged_at=from_db(r[9]),
+                        updated_at=from_db(r[10]),
+                    )
+                    for r in rows
+                ]
+                after = int(rows[-1][0])

@@ -1,0 +1,235 @@
+"""Statistics and the ranking on a hand-built dataset, checked against figures worked out by hand; periods; score."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.chart import ranking_chart
+from bot.clock import FakeClock
+from bot.domain.errors import BadPeriod
+from bot.domain.hazards import Hazard
+from bot.domain.lifecycle import Move
+from bot.domain.people import Role
+from bot.domain.statistics import PeriodKind, Tally, Weights, month_period, score, week_period
+from bot.services.container import Services
+from tests.scenario import Cast, attempt, bind, report
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+WEIGHTS = Weights(check=0.3, rectification=0.4, on_time=0.3, overdue_penalty=2.0)
+
+
+def at(clock: FakeClock, month: int, day: int, hour: int = 10) -> None:
+    clock.set(datetime(2026, month, day, hour, 0, tzinfo=SHANGHAI))
+
+
+async def log_check(services: Services, kind: str, town: str, village: str | None, period: str) -> None:
+    """A check as /check stores it (the checks table of migration 0004)."""
+    async with services.db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO checks (kind, town_id, village_id, period, person_id, places_checked, logged_at, updated_at)"
+            " SELECT ?, t.id, v.id, ?, (SELECT MIN(id) FROM people), 3, '2026-11-01T00:00:00.000000Z',"
+            " '2026-11-01T00:00:00.000000Z' FROM towns t LEFT JOIN villages v ON v.town_id = t.id AND v.name = ?"
+            " WHERE t.name = ?",
+            (kind, period, village, town),
+        )
+
+
+async def build_november(services: Services, clock: FakeClock) -> dict[str, Hazard]:
+    """青龙镇 (新龙村, 牛冲村) and 白石镇 (民溪村) through November 2026; see the expectations below."""
+    cast = await Cast.assemble(services)
+    officer_b = await bind(services, Role.OFFICER, village="民溪村")
+    owner_b = await bind(services, Role.OWNER, village="民溪村", name="王老板")
+    h: dict[str, Hazard] = {}
+
+    async def step(name: str, actor: object, move: Move, **kwargs: int) -> None:
+        h[name] = (await attempt(services, actor, h[name].id, move, **kwargs)).hazard  # type: ignore[arg-type]
+
+    at(clock, 10, 28)  # October: outside November's cohort, overdue since 11-04
+    h["h7"] = await report(services, cast.officer)
+    await step("h7", cast.supervisor, Move.ASSIGN)
+    at(clock, 11, 2)  # verified on time: deadline 11-09, submitted 11-05
+    h["h1"] = await report(services, cast.officer)
+    await step("h1", cast.supervisor, Move.ASSIGN)
+    at(clock, 11, 3)  # verified late: deadline 11-10, submitted 11-12
+    h["h2"] = await report(services, cast.officer)
+    await step("h2", cast.supervisor, Move.ASSIGN)
+    at(clock, 11, 4)  # 白石镇: verified on time
+    h["b1"] = await report(services, officer_b)
+    await step("b1", cast.outsider, Move.ASSIGN)
+    await step("b1", owner_b, Move.SUBMIT)
+    await step("b1", cast.outsider, Move.VERIFY)
+    at(clock, 11, 5)
+    await step("h1", cast.owner, Move.SUBMIT)
+    at(clock, 11, 6)
+    await step("h1", cast.supervisor, Move.VERIFY)
+    at(clock, 11, 10)  # 不属实 and 重复: not to be rectified
+    h["h3"] = await report(services, cast.officer)
+    await step("h3", cast.supervisor, Move.INVALID)
+    h["h4"] = await report(services, cast.officer)
+    await step("h4", cast.supervisor, Move.DUPLICATE, original=h["h1"].id)
+    at(clock, 11, 12)
+    await step("h2", cast.owner, Move.SUBMIT)
+    await step("h2", cast.supervisor, Move.VERIFY)
+    at(clock, 11, 16)  # deadline 11-23: overdue from 11-24
+    h["h5"] = await report(services, cast.officer)
+    await step("h5", cast.supervisor, Move.ASSIGN)
+    at(clock, 11, 18)  # 牛冲村: not assigned yet
+    h["h8"] = await report(services, cast.neighbour)
+    at(clock, 11, 20)  # 即查即改, verified: no deadline, so on time
+    h["h6"] = await report(services, cast.officer, fixed_on_spot=True)
+    await step("h6", cast.supervisor, Move.VERIFY)
+    at(clock, 12, 1)  # December: outside November's cohort
+    h["d1"] = await report(services, cast.officer)
+    for week in ("2026-W45", "2026-W46", "2026-W47"):
+        await log_check(services, "village", "青龙镇", "新龙村", week)
+    await log_check(services, "village", "青龙镇", "牛冲村", "2026-W45")
+    await log_check(services, "village", "青龙镇", "牛冲村", "2026-W49")  # a December week
+    await log_check(services, "town", "青龙镇", None, "2026-11")
+    for week in ("2026-W45", "2026-W46", "2026-W47", "2026-W48"):
+        await log_check(services, "village", "白石镇", "民溪村", week)
+    at(clock, 12, 2, 9)
+    return h
+
+
+async def test_town_figures_by_village_match_the_hand_count(services: Services, clock: FakeClock) -> None:
+    await build_november(services, clock)
+    town_id = (await services.db.fetch_one("SELECT id FROM towns WHERE name = '青龙镇'"))[0]  # type: ignore[index]
+    stats = await services.statistics.figures(town_id, month_period(date(2026, 11, 1), date(2026, 12, 2)))
+    # Reported in November: h1 h2 h3 h4 h5 h6 (新龙村) and h8 (牛冲村); h7 is October's, d1 December's.
+    # Verified h1 h2 h6; invalid h3; duplicate h4; on time h1 (11-05 ≤ 11-09) and h6 (no deadline), not h2.
+    # Overdue now (12-02): h5 (deadline 11-23) and h7 (11-04), both reported before December.
+    # Checks: 4 of 12 villages × 4 weeks (W45–W48; W49 is December's); the town's November check.
+    assert stats.scope_name == "青龙镇"
+    assert stats.total == Tally(
+        reported=7,
+        verified=3,
+        invalid=1,
+        duplicate=1,
+        on_time=2,
+        overdue=2,
+        village_weeks_done=4,
+        village_weeks_expected=48,
+        town_months_done=1,
+        town_months_expected=1,
+    )
+    assert stats.total.rectification_rate == pytest.approx(3 / 5)
+    assert stats.total.on_time_rate == pytest.approx(2 / 3)
+    assert stats.total.check_rate == pytest.approx((4 / 48 + 1) / 2)
+    rows = {row.name: row.tally for row in stats.rows}
+    assert len(rows) == 12
+    assert rows["新龙村"] == Tally(
+        reported=6,
+        verified=3,
+        invalid=1,
+        duplicate=1,
+        on_time=2,
+        overdue=2,
+        village_weeks_done=3,
+        village_weeks_expected=4,
+    )
+    assert rows["新龙村"].rectification_rate == pytest.approx(3 / 4)
+    assert rows["牛冲村"] == Tally(reported=1, village_weeks_done=1, village_weeks_expected=4)
+    assert rows["牛冲村"].rectification_rate == 0 and rows["牛冲村"].on_time_rate is None
+    assert rows["西庄村"] == Tally(village_weeks_expected=4)
+    assert rows["西庄村"].rectification_rate is None
+
+
+async def test_ranking_matches_the_hand_computed_scores(services: Services, clock: FakeClock) -> None:
+    await build_november(services, clock)
+    ranking = await services.statistics.ranking(date(2026, 11, 1))
+    assert [t.place for t in ranking.towns] == list(range(1, 16))
+    first, second = ranking.towns[0], ranking.towns[1]
+    # 白石镇: 1 reported, verified on time; checks (4/48 + 0/1) / 2; no overdue.
+    assert first.town_name == "白石镇"
+    assert first.score == pytest.approx(100 * (0.3 * (4 / 48) / 2 + 0.4 * 1 + 0.3 * 1), abs=0.05)
+    # 青龙镇: 整改率 3/5, 按期 2/3, checks (4/48 + 1) / 2, two overdue at 2 points each.
+    assert second.town_name == "青龙镇"
+    assert second.score == pytest.approx(100 * (0.3 * (4 / 48 + 1) / 2 + 0.4 * 3 / 5 + 0.3 * 2 / 3) - 4, abs=0.05)
+    assert second.tally.overdue == 2 and second.tally.reported == 7
+    # The other 13 towns: no hazards (so only the check rate applies) and no checks: 0, ordered by name.
+    rest = ranking.towns[2:]
+    assert all(t.score == 0 for t in rest)
+    assert [t.town_name for t in rest] == sorted(t.town_name for t in rest)
+    assert [t.flagged for t in ranking.towns] == [False] * 12 + [True] * 3
+    city = await services.statistics.figures(None, ranking.period)
+    assert city.total.reported == 8 and city.total.village_weeks_expected == 179 * 4
+    assert city.total.town_months_expected == 15 and city.total.town_months_done == 1
+    chart = ranking_chart(ranking)
+    assert chart.startswith(b"\x89PNG\r\n\x1a\n") and len(chart) > 10_000
+
+
+async def test_october_counts_its_own_cohort(services: Services, clock: FakeClock) -> None:
+    await build_november(services, clock)
+    october = await services.statistics.ranking(date(2026, 10, 1))
+    qinglong = next(t for t in october.towns if t.town_name == "青龙镇")
+    assert qinglong.tally.reported == 1 and qinglong.tally.overdue == 1 and qinglong.tally.verified == 0
+    assert qinglong.tally.rectification_rate == 0
+
+
+@pytest.mark.parametrize(
+    ("tally", "expected"),
+    [
+        (Tally(), 100.0),  # nothing expected, nothing failed
+        (Tally(village_weeks_expected=4), 0.0),
+        (Tally(village_weeks_done=4, village_weeks_expected=4, town_months_expected=1), 50.0),
+        (Tally(reported=2, verified=2, on_time=1), 100 * (0.4 + 0.3 * 0.5) / 0.7),
+        (Tally(reported=4, verified=2, on_time=2, overdue=3, village_weeks_expected=4), 100 * (0.4 * 0.5 + 0.3) - 6),
+    ],
+)
+def test_score_weighs_only_the_rates_that_apply(tally: Tally, expected: float) -> None:
+    assert score(tally, WEIGHTS) == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("month", "today", "weeks", "months"),
+    [
+        (date(2026, 11, 1), date(2026, 12, 2), ("2026-W45", "2026-W46", "2026-W47", "2026-W48"), ("2026-11",)),
+        (date(2026, 11, 1), date(2026, 11, 10), ("2026-W45", "2026-W46"), ("2026-11",)),  # weeks begun so far
+        (
+            date(2026, 10, 1),
+            date(2026, 12, 2),
+            ("2026-W40", "2026-W41", "2026-W42", "2026-W43", "2026-W44"),
+            ("2026-10",),
+        ),
+        (date(2027, 1, 1), date(2027, 1, 31), ("2027-W01", "2027-W02", "2027-W03", "2027-W04"), ("2027-01",)),
+    ],
+)
+def test_a_month_counts_the_iso_weeks_whose_thursday_it_holds(
+    month: date, today: date, weeks: tuple[str, ...], months: tuple[str, ...]
+) -> None:
+    period = month_period(month, today)
+    assert period.kind is PeriodKind.MONTH and period.start == month
+    assert (period.week_keys, period.month_keys) == (weeks, months)
+
+
+def test_a_week_belongs_to_the_month_of_its_thursday() -> None:
+    period = week_period(date(2026, 12, 1))  # Tuesday of the week 11-30 .. 12-06, Thursday 12-03
+    assert (period.start, period.end) == (date(2026, 11, 30), date(2026, 12, 7))
+    assert (period.week_keys, period.month_keys) == (("2026-W49",), ("2026-12",))
+
+
+@pytest.mark.parametrize(
+    ("words", "start", "kind"),
+    [
+        ([], date(2026, 11, 1), PeriodKind.MONTH),
+        (["本月"], date(2026, 11, 1), PeriodKind.MONTH),
+        (["本周"], date(2026, 11, 23), PeriodKind.WEEK),
+        (["上月"], date(2026, 10, 1), PeriodKind.MONTH),
+        (["2026-03"], date(2026, 3, 1), PeriodKind.MONTH),
+        (["2025年12月"], date(2025, 12, 1), PeriodKind.MONTH),
+    ],
+)
+async def test_period_words(services: Services, words: list[str], start: date, kind: PeriodKind) -> None:
+    period = services.statistics.period(words, weeks=True)
+    assert (period.start, period.kind) == (start, kind)
+
+
+@pytest.mark.parametrize("words", [["2026-12"], ["下月"], ["2026-13"], ["本月", "上月"]])
+async def test_bad_or_future_periods_are_refused(services: Services, words: list[str]) -> None:
+    with pytest.raises(BadPeriod):
+        services.statistics.period(words, weeks=True)
+    with pytest.raises(BadPeriod):
+        services.statistics.period(["本周"], weeks=False)
