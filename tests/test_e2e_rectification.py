@@ -280,3 +280,18 @@ async def test_hazard_card_shows_only_the_buttons_this_person_may_use(rig: Rig) 
     assert (await stranger_officer.next_message()).text == texts.hazard_not_found(number)
     await stranger_officer.send("/hazard 999")
     assert (await stranger_officer.next_message()).text == texts.hazard_not_found(999)
+
+
+async def test_admins_follow_every_change_of_a_major_hazard(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    admin = await rig.join(Role.ADMIN, name="市应急局")
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter, photo=png(5), severity="重大隐患"))
+    await admin.expect(f"【重大隐患报警】#{number}")
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send("钱老板")
+    choose = await boss.expect("请选择整改期限（默认 30 天）")
+    assert "30天（默认）" in choose.buttons
+    await boss.press("30天", message=choose)
+    progress = await admin.expect(f"【重大隐患进展】#{number}")
+    assert "交办" in progress.text and "钱老板" in progress.text
