@@ -81,28 +81,16 @@ class InviteService:
         matches = await self._roster.people_in(role, town_id, village_id, name)
         if len(matches) > 1:
             raise AmbiguousPerson(len(matches))
-        now = self._clock.now()
-        code = secrets.token_urlsafe(CODE_BYTES)
-        async with self._db.transaction() as tx:
-            if matches:
-                person_id = matches[0].id
-            elif name:
+        if matches:
+            person_id = matches[0].id
+        elif name:
+            async with self._db.transaction() as tx:
                 person_id, _ = await self._roster.upsert_person(
-                    tx, name=name, role=role, town_id=town_id, village_id=village_id, phone=None, now=now
+                    tx, name=name, role=role, town_id=town_id, village_id=village_id, phone=None, now=self._clock.now()
                 )
-            else:
-                raise NotFound("no such person; a name is needed to create one")
-            await self._invites.insert(
-                tx,
-                code_sha256=_digest(code),
-                person_id=person_id,
-                created_by=created_by,
-                now=now,
-                expires_at=now + self._ttl,
-            )
-        person = await self._roster.person(person_id)
-        assert person is not None
-        return CreatedInvite(code=code, person=person, expires_at=now + self._ttl)
+        else:
+            raise NotFound("no such person; a name is needed to create one")
+        return await self.create_for(person_id, created_by=created_by)
 
     async def create_for(self, person_id: int, *, created_by: int | None) -> CreatedInvite:
         """Invite an existing roster person (e.g. a new owner a supervisor just named)."""
