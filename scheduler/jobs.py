@@ -19,7 +19,7 @@ async def start(app: GridApplication, services: Services) -> OutboxDispatcher:
     """Recover interrupted sends, then schedule the pass and the dispatcher (both thin wrappers over services)."""
     schedule = services.settings.schedule
     limiter = RateLimiter(schedule.global_rate_per_second, schedule.chat_rate_per_second)
-    dispatcher = OutboxDispatcher(app.bot, services.outbox, services.reminders, limiter, services.clock)
+    dispatcher = OutboxDispatcher(app.bot, services.outbox, services.reminders, limiter, services.clock, services.media)
     requeued = await dispatcher.recover()
     if requeued:
         log.info("sending again %s notifications interrupted by the last stop (at-least-once)", requeued)

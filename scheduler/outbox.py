@@ -19,6 +19,7 @@ from bot.domain import limits
 from bot.domain.notifications import Message
 from bot.services.reminders import ReminderService
 from scheduler.ratelimit import RateLimiter
+from storage.media import MediaStore
 from storage.outbox import OutboxRepository, Outgoing
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,16 @@ class OutboxDispatcher:
     before confirming it is sent again after restart."""
 
     def __init__(
-        self, bot: Bot, outbox: OutboxRepository, reminders: ReminderService, limiter: RateLimiter, clock: Clock
+        self,
+        bot: Bot,
+        outbox: OutboxRepository,
+        reminders: ReminderService,
+        limiter: RateLimiter,
+        clock: Clock,
+        media: MediaStore,
     ) -> None:
         self._bot = bot
+        self._media = media
         self._outbox = outbox
         self._reminders = reminders
         self._limiter = limiter
@@ -149,5 +157,9 @@ class OutboxDispatcher:
                 parts.append(partial(self._bot.send_photo, chat_id, chunk[0]))
             else:
                 parts.append(partial(self._bot.send_media_group, chat_id, [InputMediaPhoto(f) for f in chunk]))
+        if message.image is not None:
+            sha256, _, extension = message.image.partition(".")
+            image = self._media.path(sha256, extension).read_bytes()
+            parts.append(partial(self._bot.send_photo, chat_id, image))
         parts.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=_markup(message)))
         return parts

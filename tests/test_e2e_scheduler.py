@@ -28,6 +28,7 @@ HEADS = (
     "【逾期 21 天】",
     "【待交办提醒】",
     "【待复核提醒】",
+    "【月度排名】",
 )
 
 
@@ -136,8 +137,11 @@ async def test_a_simulated_month_sends_exactly_the_schedule_once(rig: Rig) -> No
         "【逾期 15 天】": 1,
         "【逾期 21 天】": 1,
         "【待交办提醒】": 1,  # the unassigned hazard, 24 hours after it was reported
+        "【月度排名】": 1,  # 1 Dec 09:30: November's ranking, the town's place and its villages
     }
-    assert reminders(admin) == {"【上月镇级排查未完成】": 1, "【红牌·严重逾期】": 1}
+    assert reminders(admin) == {"【上月镇级排查未完成】": 1, "【红牌·严重逾期】": 1, "【月度排名】": 1}
+    chart = [m for m in admin.inbox if m.method == "sendPhoto"]
+    assert len(chart) == 1 and rig.server.file_bytes(chart[0].photo[-1]).startswith(b"\x89PNG")
     keys = await rig.rows("SELECT dedupe_key FROM outbox")
     assert len(keys) == len({k for (k,) in keys})
     missed = await rig.rows("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'misses:village:%'")

@@ -21,6 +21,7 @@ class Message(BaseModel):
 
     text: str
     photos: list[str] = []  # Telegram file_ids
+    image: str | None = None  # a file of the media store (e.g. the ranking chart), uploaded before the text
     buttons: list[list[Button]] = []
 
 

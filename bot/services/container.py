@@ -51,6 +51,7 @@ class Services:
     reminders: ReminderService
     outbox: OutboxRepository
     notifier: Notifier
+    media: MediaStore
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
@@ -108,9 +109,13 @@ class Services:
                 clock,
                 rules,
                 timedelta(seconds=settings.schedule.pass_interval_seconds),
+                statistics,
+                media,
+                settings.ranking.chart_font,
             ),
             outbox=outbox,
             notifier=notifier,
+            media=media,
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),

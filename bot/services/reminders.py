@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import texts
+from bot.chart import NoChineseFont, ranking_chart
 from bot.clock import Clock
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
@@ -20,14 +23,20 @@ from bot.domain.schedule import (
     latest_due,
     month_miss_list,
     month_rungs,
+    ranking_rung,
     rung_offsets,
     week_miss_list,
     week_rungs,
 )
+from bot.domain.statistics import previous_month
 from bot.services.notify import Notifier, check_subject, hazard_subject
+from bot.services.statistics import StatisticsService
 from storage.database import Database
+from storage.media import MediaStore
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
+
+log = logging.getLogger(__name__)
 
 # Overdue hazards are reminded weekly for up to this long; older ones are left to the lists and the ranking.
 MAX_OVERDUE_DAYS = 2 * 366
@@ -54,6 +63,9 @@ class ReminderService:
         clock: Clock,
         rules: Rules,
         pass_interval: timedelta,
+        statistics: StatisticsService,
+        media: MediaStore,
+        chart_font: str,
     ) -> None:
         self._db = db
         self._schedule = schedule
@@ -62,13 +74,16 @@ class ReminderService:
         self._clock = clock
         self._rules = rules
         self._interval = pass_interval
+        self._statistics = statistics
+        self._media = media
+        self._chart_font = chart_font
 
     async def run_pass(self, at: datetime | None = None, *, dry_run: bool = False) -> PassResult:
         """Queue every reminder due in (last pass, at]; a dry run only says what it would queue."""
         at = at or self._clock.now()
         last = await self._schedule.last_pass()
         since = max(last or at - self._interval, at - timedelta(days=self._rules.catch_up_days))
-        planned = await self.plan(since, at)
+        planned = await self.plan(since, at, render=not dry_run)
         if not dry_run:
             async with self._db.transaction() as tx:
                 for notification in planned:
@@ -76,14 +91,41 @@ class ReminderService:
                 await self._schedule.set_last_pass(tx, max(at, last) if last else at)
         return PassResult(at=at, since=since, notifications=planned)
 
-    async def plan(self, since: datetime, at: datetime) -> list[Notification]:
+    async def plan(self, since: datetime, at: datetime, *, render: bool = True) -> list[Notification]:
         """Everything due in (since, at], at most the latest rung of each subject."""
         today = at.astimezone(self._rules.zone).date()
         planned = await self._village_checks(since, at, today)
         planned += await self._town_checks(since, at, today)
         planned += await self._deadlines(since, at, today)
         planned += await self._lags(since, at)
+        planned += await self._ranking(since, at, today, render=render)
         return planned
+
+    async def _ranking(self, since: datetime, at: datetime, today: date, *, render: bool) -> list[Notification]:
+        """On the 1st: last month's ranking to admins (with the chart) and each supervisor's place and villages."""
+        if not latest_due([ranking_rung(today, self._rules)], since, at):
+            return []
+        last_month = previous_month(today).start
+        ranking = await self._statistics.ranking(last_month)
+        month = month_key(last_month)
+        image = None
+        if render:
+            try:
+                chart = await asyncio.to_thread(ranking_chart, ranking, self._chart_font)
+                image = f"{self._media.put(chart, 'png')}.png"
+            except NoChineseFont:
+                log.warning("monthly ranking sent without its chart: no font with Chinese glyphs")
+        zone = self._rules.zone
+        out = [
+            _note(admin, f"ranking:{month}:{admin}", Message(text=texts.ranking_text(ranking, zone), image=image))
+            for admin in await self._roster.ids_with_role(Role.ADMIN)
+        ]
+        for town in ranking.towns:
+            villages = await self._statistics.figures(town.town_id, ranking.period)
+            text = texts.town_place(ranking, villages, zone)
+            for person in await self._roster.ids_with_role(Role.SUPERVISOR, town.town_id):
+                out.append(_note(person, f"ranking:{month}:{person}", Message(text=text)))
+        return out
 
     async def last_pass(self) -> datetime | None:
         """When the last pass ran (None before the first)."""
