@@ -34,6 +34,9 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
             await app.bot_data.services.close()
             app.bot_data.services = None
 
+    # Telegram's ~30 messages a second is a limit on bulk notifications, which the outbox dispatcher paces itself
+    # (scheduler/ratelimit.py). Answers to the people writing to the bot are not throttled overall: a shared 30/s
+    # budget made 179 officers reporting at once wait seconds for each answer. Group chats keep PTB's 20 a minute.
     builder: Any = (
         ApplicationBuilder()
         .token(telegram.token.get_secret_value())
@@ -41,7 +44,7 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         .base_file_url(telegram.base_file_url)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatUpdateProcessor())
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(AIORateLimiter(overall_max_rate=0))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -43,7 +43,8 @@ CHINESE_FAMILIES = (
 )
 # Parts of font file names (lower case, without - and _) that suggest Chinese glyphs.
 FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehan", "wqy", "wenquanyi", "sarasa", "pingfang", "msyh", "simhei")
-PROBE = "镇村隐患排名得分后三位"
+# The characters of the chart's own words (town names are checked as well, when drawing).
+PROBE = "".join(sorted({c for c in texts.CHART_TITLE + texts.CHART_AXIS + texts.CHART_FLAGGED if ord(c) > 0x2000}))
 FLAGGED_COLOUR = "#d62728"
 OTHER_COLOUR = "#1f77b4"
 MAX_BARS = 50  # beyond this the chart shows the first and the flagged last places only

@@ -791,7 +791,8 @@ def list_empty(kind: ListKind, scope_name: str | None, labels: list[str]) -> str
 def filters_not_understood(understood: list[str], unknown: list[str], categories: list[str]) -> str:
     """Filter words that are not a village, a category or 重大/一般: say what was and was not understood."""
     lines = [f"没有看懂：{'、'.join(unknown)}。"]
-    lines.append(f"已看懂：{'、'.join(understood)}。" if understood else "其余筛选词都没有看懂。")
+    if understood:
+        lines.append(f"已看懂：{'、'.join(understood)}。")
     lines.append("可以按村（社区）名、类别、「重大」或「一般」筛选，例如：未整改 新龙村 消防 重大")
     lines.append("类别：" + "、".join(categories))
     return "\n".join(lines)
@@ -978,6 +979,15 @@ STATS_HEADERS = [
     "排查完成率",
 ]
 CHECK_KIND_NAMES: dict[str, str] = {"village": "村周排查", "town": "镇月排查"}
+# Widths (in characters) of the ledger's free-text columns, by header; other columns fit their header.
+WIDE_COLUMNS: dict[str, int] = {
+    "描述": 40,
+    "整改说明": 30,
+    "关闭说明": 30,
+    "整改前照片": 50,
+    "整改后照片": 50,
+    "说明": 30,
+}
 YES = "是"
 NO = "否"
 

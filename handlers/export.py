@@ -47,9 +47,11 @@ async def export_command(update: Update, context: GridContext) -> None:
 async def _uploading(context: GridContext, chat_id: int) -> AsyncIterator[None]:
     async def renew() -> None:
         while True:
+            await asyncio.sleep(ACTION_RENEW_SECONDS)
             with suppress(TelegramError):
                 await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-            await asyncio.sleep(ACTION_RENEW_SECONDS)
+
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
 
     task = asyncio.create_task(renew())
     try:

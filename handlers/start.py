@@ -38,6 +38,8 @@ async def start(update: Update, context: GridContext) -> None:
     if redeemed.binding is Binding.ALREADY:
         await message.reply_text(texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name))
         return
+    # The menu first: by the time the welcome arrives, the chat shows the role's commands.
+    await set_role_menu(context.bot, message.chat_id, actor.role)
     await message.reply_text(
         texts.welcome(
             actor.name,
@@ -47,4 +49,3 @@ async def start(update: Update, context: GridContext) -> None:
             rebound=redeemed.binding is Binding.REBOUND,
         )
     )
-    await set_role_menu(context.bot, message.chat_id, actor.role)

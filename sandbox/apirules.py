@@ -101,6 +101,7 @@ class ApiCall:
     params: JsonDict
     status: int
     response: JsonDict
+    at: float = 0.0  # time.monotonic() when the request arrived
 
     @property
     def result(self) -> Any:

@@ -44,6 +44,8 @@ class BotApiServer:
         self.groups: dict[int, SimGroup] = {}
         self._chats: dict[int, SimChat] = {}
         self._updates: list[JsonDict] = []
+        self.enqueued_at: dict[int, float] = {}  # update_id -> time.monotonic() when it was queued
+        self.poll_arrivals: list[float] = []  # time.monotonic() of every getUpdates request, as it arrives
         self._update_ids = itertools.count(1)
         self._updates_signal = Signal()
         self._poll_generation = 0
@@ -141,6 +143,7 @@ class BotApiServer:
         """Queue an update for getUpdates, assigning the next update_id unless it has one."""
         if "update_id" not in update:
             update["update_id"] = next(self._update_ids)
+        self.enqueued_at[update["update_id"]] = time.monotonic()
         self._updates.append(update)
         self._updates_signal.notify()
         return update
@@ -179,6 +182,7 @@ class BotApiServer:
     # ---- HTTP layer -------------------------------------------------------------------------
 
     async def _handle_api(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         name = request.match_info["method"]
         method = self._canonical.get(name.lower())
         params: JsonDict = {}
@@ -196,7 +200,7 @@ class BotApiServer:
             status, answer = 500, {"ok": False, "error_code": 500, "description": f"Internal Server Error: {exc!r}"}
         if request.transport is not None and not request.transport.is_closing():
             # Not recorded: answers nobody receives, such as a long poll the client already abandoned.
-            self.calls.append(ApiCall(method or name, params, status, answer))
+            self.calls.append(ApiCall(method or name, params, status, answer, arrived))
         return web.json_response(answer, status=status)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -302,6 +306,7 @@ class BotApiServer:
         return {**self.bot_user, **flags}
 
     async def _api_getUpdates(self, params: JsonDict) -> list[JsonDict]:
+        self.poll_arrivals.append(time.monotonic())
         try:
             offset, limit = int(params.get("offset") or 0), min(max(int(params.get("limit") or 100), 1), 100)
             timeout = max(float(params.get("timeout") or 0), 0.0)

@@ -22,3 +22,32 @@ if ! installed "$stamp" && ! { [ -z "$extras" ] && installed .venv/.gridsafe-ins
   .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
   echo "$want" > "$stamp"
 fi
+
+# The monthly ranking chart has Chinese labels, so it needs a font with Chinese glyphs, which matplotlib does not
+# ship. Found once (bot/chart.py looks for Noto Sans CJK, WenQuanYi and others) and remembered; when there is none
+# and apt-get is usable (root, or sudo without a password), fonts-wqy-zenhei is installed. Otherwise the bot works
+# and sends the ranking as text only, and says so.
+font_stamp=".venv/.gridsafe-chinese-font"
+find_font() { .venv/bin/python -c 'from bot.chart import find_chinese_font; print(find_chinese_font() or "")' 2>/dev/null || true; }
+if [ ! -s "$font_stamp" ] || [ ! -f "$(cat "$font_stamp")" ]; then
+  font="$(find_font)"
+  if [ -z "$font" ] && command -v apt-get >/dev/null 2>&1; then
+    as_root=""
+    if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      as_root="sudo -n"
+    fi
+    if [ "$(id -u)" = 0 ] || [ -n "$as_root" ]; then
+      echo "Installing a Chinese font for the ranking chart (fonts-wqy-zenhei)..."
+      $as_root apt-get update -qq >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei \
+        >/dev/null 2>&1 || true
+      font="$(find_font)"
+    fi
+  fi
+  if [ -n "$font" ]; then
+    echo "$font" > "$font_stamp"
+  else
+    echo "No font with Chinese glyphs found: the ranking chart is skipped (the ranking is still sent as text)." >&2
+    echo "Install one, e.g. 'apt-get install fonts-wqy-zenhei' or 'fonts-noto-cjk', or set ranking.chart_font." >&2
+  fi
+fi

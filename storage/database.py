@@ -66,12 +66,14 @@ class Database:
         async with self._write_lock:
             yield self._writer
 
+    # A read runs to its end in one step of the reader's thread. Executing, fetching and closing as separate steps let
+    # other coroutines' reads run in between while the statement was open, inside its (older) read transaction: under
+    # load a person could read their own draft as it was before their last write.
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """Run a read query on the reader connection and return every row."""
-        async with self._reader.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._reader.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """Run a read query on the reader connection and return the first row, if any."""
-        async with self._reader.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None

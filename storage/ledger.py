@@ -85,24 +85,24 @@ class LedgerRepository:
         self, town_id: int | None, start: datetime, end: datetime, utc_offset_minutes: int, *, located: bool = False
     ) -> AsyncIterator[list[LedgerEntry]]:
         """Hazards reported in [start, end) (in one town when given), oldest first, a batch at a time."""
-        scope = "" if town_id is None else " AND h.town_id = ?"
-        where = " AND h.latitude IS NOT NULL AND h.longitude IS NOT NULL" if located else ""
-        after: tuple[str, int] = ("", 0)
+        # Each batch is picked from the cohort index alone, keyset after the last one; only its rows are then read
+        # in full (their photos and notes come from correlated subqueries, too dear to compute for rows not sent).
+        scope = "" if town_id is None else " AND town_id = ?"
+        where = " AND latitude IS NOT NULL AND longitude IS NOT NULL" if located else ""
+        since, after = to_db(start), 0
         while True:
-            rows = await self._db.fetch_all(
-                f"{_LEDGER_SELECT} WHERE h.reported_at >= ? AND h.reported_at < ?{scope}{where}"
-                " AND (h.reported_at, h.id) > (?, ?) ORDER BY h.reported_at, h.id LIMIT ?",
-                [
-                    f"{utc_offset_minutes:+d} minutes",
-                    to_db(start),
-                    to_db(end),
-                    *([] if town_id is None else [town_id]),
-                    *after,
-                    BATCH,
-                ],
+            picked = await self._db.fetch_all(
+                f"SELECT id, reported_at FROM hazards WHERE reported_at >= ? AND reported_at < ?{scope}{where}"
+                " AND (reported_at > ? OR id > ?) ORDER BY reported_at, id LIMIT ?",
+                [since, to_db(end), *([] if town_id is None else [town_id]), since, after, BATCH],
             )
-            if not rows:
+            if not picked:
                 return
+            ids = [int(row[0]) for row in picked]
+            rows = await self._db.fetch_all(
+                f"{_LEDGER_SELECT} WHERE h.id IN ({', '.join('?' * len(ids))}) ORDER BY h.reported_at, h.id",
+                [f"{utc_offset_minutes:+d} minutes", *ids],
+            )
             yield [
                 LedgerEntry(
                     hazard=hazard_from_row(row),
@@ -115,7 +115,7 @@ class LedgerRepository:
                 )
                 for row in rows
             ]
-            after = (str(rows[-1]["reported_at"]), int(rows[-1]["id"]))
+            since, after = str(picked[-1][1]), ids[-1]
 
     async def checks(self, town_id: int | None, periods: list[tuple[str, str]]) -> AsyncIterator[list[CheckEntry]]:
         """Checks of the given (kind, period) pairs (in one town when given), period by period, a batch at a time."""

@@ -48,6 +48,27 @@ class OutboxRepository:
         )
         return cursor.rowcount == 1
 
+    async def enqueue_many(
+        self, tx: aiosqlite.Connection, queued: list[tuple[Notification, datetime]], now: datetime
+    ) -> None:
+        """Add (notification, not before) pairs in one statement, skipping dedupe keys used before."""
+        await tx.executemany(
+            "INSERT INTO outbox (dedupe_key, person_id, payload, urgent, subject, not_before, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            [
+                (
+                    n.dedupe_key,
+                    n.person_id,
+                    n.message.model_dump_json(),
+                    int(n.urgent),
+                    n.subject,
+                    to_db(not_before),
+                    to_db(now),
+                )
+                for n, not_before in queued
+            ],
+        )
+
     async def cancel_subject(self, tx: aiosqlite.Connection, subject: str) -> int:
         """Cancel reminders about something that has just been done, if they have not gone out yet."""
         cursor = await tx.execute(

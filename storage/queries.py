@@ -80,11 +80,9 @@ class QueryRepository:
         return int(row[0]) if row else 0
 
     async def page(self, kind: ListKind, where: Narrowing, today: date, offset: int, limit: int) -> list[Hazard]:
-        """One page of the list in urgency order.
-
-        Each group reads at most offset + limit entries of its index range, already in order; only those few are
-        merged and sorted, and only the page's rows are joined to names.
-        """
+        """One page of the list in urgency order."""
+        # Each group reads at most offset + limit entries of its index range, already in order; only those few are
+        # merged and sorted, and only the page's rows are joined to names.
         extra, extra_params = where.sql()
         branches, params = [], []
         for rank, urgency in enumerate(_KIND_GROUPS[kind]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -148,6 +149,14 @@ class RosterRepository:
         row = await self._db.fetch_one(f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} WHERE p.id = ?", (person_id,))
         return _person(row) if row else None
 
+    async def people(self, person_ids: list[int]) -> dict[int, Person]:
+        """Several roster entries at once, by id."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} WHERE p.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(person_ids))),),
+        )
+        return {int(row["id"]): _person(row) for row in rows}
+
     async def people_in(
         self, role: Role, town_id: int | None, village_id: int | None, name: str | None = None
     ) -> list[Person]:
@@ -199,10 +208,13 @@ class RosterRepository:
 
     async def ids_with_role(self, role: Role, town_id: int | None = None) -> list[int]:
         """Ids of everyone with this role (in one town when given)."""
-        rows = await self._db.fetch_all(
-            "SELECT id FROM people WHERE role = ? AND (? IS NULL OR town_id = ?) ORDER BY id",
-            (role.value, town_id, town_id),
-        )
+        # Two statements rather than "(? IS NULL OR town_id = ?)", which SQLite cannot answer from people_town.
+        if town_id is None:
+            rows = await self._db.fetch_all("SELECT id FROM people WHERE role = ? ORDER BY id", (role.value,))
+        else:
+            rows = await self._db.fetch_all(
+                "SELECT id FROM people WHERE town_id = ? AND role = ? ORDER BY id", (town_id, role.value)
+            )
         return [int(row[0]) for row in rows]
 
     async def counts(self) -> tuple[int, int, int]:

@@ -68,11 +68,7 @@ class StatisticsRepository:
     async def cohort(
         self, grouping: Grouping, town_id: int | None, start: datetime, end: datetime, utc_offset_minutes: int
     ) -> dict[int, CohortCounts]:
-        """Hazards reported in [start, end), by area: how many, and how many closed each way and on time.
-
-        On time: verified, and either never given a deadline (即查即改) or last submitted on or before the
-        deadline's local day (the local day of submitted_at uses the zone's offset).
-        """
+        """Hazards reported in [start, end), by area: how many, and how many closed each way and on time."""
         extra, params = _scope(town_id)
         rows = await self._db.fetch_all(
             f"SELECT {grouping.value}, COUNT(*),"

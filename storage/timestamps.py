@@ -15,5 +15,5 @@ def to_db(moment: datetime) -> str:
 
 
 def from_db(text: str) -> datetime:
-    """Decode a stored moment as an aware UTC datetime."""
-    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+    """Decode a stored moment as an aware UTC datetime (fromisoformat: several times faster than strptime)."""
+    return datetime.fromisoformat(text)

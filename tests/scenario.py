@@ -62,6 +62,7 @@ async def report(
     severity: Severity = Severity.GENERAL,
     fixed_on_spot: bool = False,
     category: int = 0,
+    location: tuple[float, float] | None = None,
 ) -> Hazard:
     """An officer's report, through every step of the report service (即查即改 with an after-photo if asked)."""
     reporting = services.reporting
@@ -70,7 +71,10 @@ async def report(
     draft = await reporting.choose_category(officer, draft.token, category)
     draft = await reporting.choose_severity(officer, draft.token, severity)
     await reporting.answer_text(officer, place)
-    await reporting.answer_text(officer, "跳过")
+    if location is None:
+        await reporting.answer_text(officer, "跳过")
+    else:
+        await reporting.set_location(officer, *location)
     summary = await reporting.summary(officer)
     if fixed_on_spot:
         await reporting.fix_on_spot(officer, summary.draft.token)

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import matplotlib
 import pytest
 
-from bot.chart import ranking_chart
+from bot.chart import MAX_BARS, find_chinese_font, has_chinese_glyphs, ranking_chart
 from bot.clock import FakeClock
 from bot.domain.errors import BadPeriod
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
 from bot.domain.people import Role
-from bot.domain.statistics import PeriodKind, Tally, Weights, month_period, score, week_period
+from bot.domain.statistics import (
+    AreaTally,
+    PeriodKind,
+    Stats,
+    Tally,
+    Weights,
+    month_period,
+    rank,
+    score,
+    week_period,
+)
 from bot.services.container import Services
 from tests.scenario import Cast, attempt, bind, report
 
@@ -140,7 +152,7 @@ async def test_town_figures_by_village_match_the_hand_count(services: Services, 
 async def test_ranking_matches_the_hand_computed_scores(services: Services, clock: FakeClock) -> None:
     await build_november(services, clock)
     ranking = await services.statistics.ranking(date(2026, 11, 1))
-    assert [t.place for t in ranking.towns] == list(range(1, 16))
+    assert [t.place for t in ranking.towns] == [1, 2] + [3] * 13  # equal standing shares a place
     first, second = ranking.towns[0], ranking.towns[1]
     # 白石镇: 1 reported, verified on time; checks (4/48 + 0/1) / 2; no overdue.
     assert first.town_name == "白石镇"
@@ -149,11 +161,12 @@ async def test_ranking_matches_the_hand_computed_scores(services: Services, cloc
     assert second.town_name == "青龙镇"
     assert second.score == pytest.approx(100 * (0.3 * (4 / 48 + 1) / 2 + 0.4 * 3 / 5 + 0.3 * 2 / 3) - 4, abs=0.05)
     assert second.tally.overdue == 2 and second.tally.reported == 7
-    # The other 13 towns: no hazards (so only the check rate applies) and no checks: 0, ordered by name.
+    # The other 13 towns: no hazards (so only the check rate applies) and no checks: 0, listed by name, all
+    # equally last, so all flagged (a name never spares a town from 后三位).
     rest = ranking.towns[2:]
     assert all(t.score == 0 for t in rest)
     assert [t.town_name for t in rest] == sorted(t.town_name for t in rest)
-    assert [t.flagged for t in ranking.towns] == [False] * 12 + [True] * 3
+    assert [t.flagged for t in ranking.towns] == [False] * 2 + [True] * 13
     city = await services.statistics.figures(None, ranking.period)
     assert city.total.reported == 8 and city.total.village_weeks_expected == 179 * 4
     assert city.total.town_months_expected == 15 and city.total.town_months_done == 1
@@ -233,3 +246,52 @@ async def test_bad_or_future_periods_are_refused(services: Services, words: list
         services.statistics.period(words, weeks=True)
     with pytest.raises(BadPeriod):
         services.statistics.period(["本周"], weeks=False)
+
+
+def test_the_chart_draws_with_a_font_that_has_chinese_glyphs() -> None:
+    found = find_chinese_font()
+    assert found is not None and has_chinese_glyphs(found)
+    latin_only = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    assert not has_chinese_glyphs(latin_only)
+    assert find_chinese_font(str(latin_only)) == found  # a configured font without Chinese glyphs is passed over
+
+
+def test_a_chart_of_many_towns_shows_the_first_and_the_flagged_last() -> None:
+    period = month_period(date(2026, 11, 1), date(2026, 12, 2))
+    towns = [
+        AreaTally(id=n, name=f"第{n}镇", tally=Tally(village_weeks_done=n, village_weeks_expected=80))
+        for n in range(80)
+    ]
+    stats = Stats(
+        period=period, as_of=datetime(2026, 12, 2, tzinfo=UTC), town_id=None, scope_name=None, total=Tally(), rows=towns
+    )
+    ranking = rank(stats, WEIGHTS, 3)
+    assert [t.town_name for t in ranking.towns[:2]] == ["第79镇", "第78镇"] and ranking.towns[-1].flagged
+    chart = ranking_chart(ranking)  # matplotlib's missing-glyph warning would fail this test (filterwarnings=error)
+    assert chart.startswith(b"\x89PNG") and len(ranking.towns) > MAX_BARS
+
+
+@pytest.mark.parametrize(
+    ("scores", "places", "flagged"),
+    [
+        ([90, 80, 70, 60, 50], [1, 2, 3, 4, 5], [False, False, True, True, True]),
+        ([90, 80, 80, 60, 60, 60], [1, 2, 2, 4, 4, 4], [False, False, False, True, True, True]),
+        ([90, 70, 70, 70, 70], [1, 2, 2, 2, 2], [False, True, True, True, True]),  # a tie at the edge: all flagged
+        ([90, 80, 70], [1, 2, 3], [False, False, False]),  # no more towns than the flagged places
+    ],
+)
+def test_places_are_shared_on_equal_standing_and_the_bottom_is_flagged(
+    scores: list[int], places: list[int], flagged: list[bool]
+) -> None:
+    period = month_period(date(2026, 11, 1), date(2026, 12, 2))
+    towns = [
+        AreaTally(id=n, name=f"镇{n}", tally=Tally(village_weeks_done=s, village_weeks_expected=100))
+        for n, s in enumerate(scores)
+    ]
+    stats = Stats(
+        period=period, as_of=datetime(2026, 12, 2, tzinfo=UTC), town_id=None, scope_name=None, total=Tally(), rows=towns
+    )
+    ranking = rank(stats, WEIGHTS, 3)
+    assert [t.score for t in ranking.towns] == scores
+    assert [t.place for t in ranking.towns] == places
+    assert [t.flagged for t in ranking.towns] == flagged

@@ -22,8 +22,10 @@ class ListKind(StrEnum):
 
 
 class Urgency(StrEnum):
-    """The order of an open list: overdue (most overdue first), then not yet assigned (oldest first), then in
-    rectification (nearest deadline first), then awaiting review (nearest deadline first)."""
+    """The groups of an open list, most urgent first."""
+
+    # Overdue (most overdue first), then not yet assigned (oldest first: nobody works on them), then in
+    # rectification (nearest deadline first), then awaiting review (nearest deadline first).
 
     OVERDUE = "overdue"
     UNASSIGNED = "unassigned"

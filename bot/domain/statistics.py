@@ -7,6 +7,7 @@ Thursday falls in it (so each week belongs to exactly one month), counted once t
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -215,23 +216,25 @@ class Ranking(BaseModel):
 
 
 def rank(stats: Stats, weights: Weights, bottom: int) -> Ranking:
-    """Rank the towns of city-wide figures; the last `bottom` places are flagged when there are more towns."""
-    towns = stats.rows
-    scored = sorted(((score(t.tally, weights), t) for t in towns), key=lambda s: (-s[0], s[1].tally.overdue, s[1].name))
-    flag_from = len(scored) - bottom if len(scored) > bottom else len(scored)
-    return Ranking(
-        period=stats.period,
-        as_of=stats.as_of,
-        weights=weights,
-        towns=[
+    """Rank the towns of city-wide figures: equal standing shares a place; the last `bottom` places are flagged."""
+    # Standing is the score, then fewer overdue; towns of equal standing share a place (并列) and are listed by name.
+    # A town is flagged (后三位) when fewer than `bottom` towns stand below it, so a tie at the edge spares nobody
+    # by their name; nothing is flagged when there are no more towns than that.
+    scored = [(score(t.tally, weights), -t.tally.overdue, t) for t in stats.rows]
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2].name))
+    standings = sorted((value, overdue) for value, overdue, _ in scored)
+    towns = []
+    for value, overdue, town in scored:
+        below = bisect_left(standings, (value, overdue))
+        above = len(standings) - bisect_right(standings, (value, overdue))
+        towns.append(
             RankedTown(
-                place=index + 1,
+                place=above + 1,
                 town_id=town.id,
                 town_name=town.name,
                 tally=town.tally,
                 score=value,
-                flagged=index >= flag_from,
+                flagged=len(scored) > bottom and below < bottom,
             )
-            for index, (value, town) in enumerate(scored)
-        ],
-    )
+        )
+    return Ranking(period=stats.period, as_of=stats.as_of, weights=weights, towns=towns)

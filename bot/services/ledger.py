@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
@@ -27,7 +28,6 @@ from storage.ledger import CheckEntry, LedgerEntry, LedgerRepository
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 DAY_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.0%"
-_WIDE = {"描述": 40, "整改说明": 30, "关闭说明": 30, "整改前照片": 50, "整改后照片": 50, "说明": 30, "照片": 30}
 
 
 @dataclass(frozen=True)
@@ -63,37 +63,31 @@ class LedgerService:
         file_name = texts.ledger_file_name(stats.scope_name, period)
         path = target / file_name if target.is_dir() else target
         workbook = Workbook(write_only=True)
-        sheets = [
-            workbook.create_sheet(title) for title in (texts.SHEET_HAZARDS, texts.SHEET_CHECKS, texts.SHEET_STATS)
-        ]
-        for sheet, headers in zip(
-            sheets, (texts.LEDGER_HEADERS, texts.CHECK_HEADERS, texts.STATS_HEADERS), strict=True
-        ):
-            _start(sheet, headers)
+        titles = (texts.SHEET_HAZARDS, texts.SHEET_CHECKS, texts.SHEET_STATS)
+        headers = (texts.LEDGER_HEADERS, texts.CHECK_HEADERS, texts.STATS_HEADERS)
+        sheets = [workbook.create_sheet(title) for title in titles]
+        for sheet, header in zip(sheets, headers, strict=True):
+            _start(sheet, header)
+        # Rows are read in batches and written off the event loop (openpyxl is CPU-bound: a city's month takes
+        # seconds), one batch at a time, so other chats are answered meanwhile and memory holds one batch.
+        today = self._clock.now().astimezone(self._zone).date()
         hazards = checks = 0
         start, end = self._moment(period.start), self._moment(period.end)
         async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
-            for entry in batch:
-                sheets[0].append(self._hazard_row(sheets[0], entry))
+            await asyncio.to_thread(self._write_hazards, sheets[0], batch, today)
             hazards += len(batch)
         # Every check logged for the month's weeks and the month itself, whether or not they were due yet.
         kinds = [("village", week_key(monday)) for monday in month_mondays(period.start)]
         kinds.append(("town", month_key(period.start)))
         async for check_batch in self._ledger.checks(town_id, kinds):
-            for check in check_batch:
-                sheets[1].append(self._check_row(sheets[1], check))
+            await asyncio.to_thread(self._write_checks, sheets[1], check_batch)
             checks += len(check_batch)
         sheets[2].append(_stats_row(sheets[2], texts.stats_total_label(stats.scope_name), stats.total))
         for area in stats.rows:
             sheets[2].append(_stats_row(sheets[2], area.name, area.tally))
-        for sheet, headers, rows in zip(
-            sheets,
-            (texts.LEDGER_HEADERS, texts.CHECK_HEADERS, texts.STATS_HEADERS),
-            (hazards, checks, len(stats.rows) + 1),
-            strict=True,
-        ):
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
-        workbook.save(path)
+        for sheet, header, rows in zip(sheets, headers, (hazards, checks, len(stats.rows) + 1), strict=True):
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
+        await asyncio.to_thread(workbook.save, path)
         return LedgerFile(path, file_name, stats.scope_name, period, hazards, checks)
 
     async def write_geojson(self, town_id: int | None, period: Period, path: Path) -> int:
@@ -116,9 +110,16 @@ class LedgerService:
         # Excel has no time zones: moments are written as the deployment's local time.
         return None if moment is None else moment.astimezone(self._zone).replace(tzinfo=None)
 
-    def _hazard_row(self, sheet: Any, entry: LedgerEntry) -> list[Any]:
+    def _write_hazards(self, sheet: Any, batch: list[LedgerEntry], today: date) -> None:
+        for entry in batch:
+            sheet.append(self._hazard_row(sheet, entry, today))
+
+    def _write_checks(self, sheet: Any, batch: list[CheckEntry]) -> None:
+        for check in batch:
+            sheet.append(self._check_row(sheet, check))
+
+    def _hazard_row(self, sheet: Any, entry: LedgerEntry, today: date) -> list[Any]:
         h = entry.hazard
-        today = self._clock.now().astimezone(self._zone).date()
         on_time = None if entry.on_time is None else (texts.YES if entry.on_time else texts.NO)
         return [
             h.id,
@@ -215,7 +216,9 @@ def _start(sheet: Any, headers: list[str]) -> None:
     """Column widths and the frozen header row must be set before the first row is streamed."""
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDE.get(header, max(10, 2 * len(header) + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = texts.WIDE_COLUMNS.get(
+            header, max(10, 2 * len(header) + 2)
+        )
     bold = Font(bold=True)
     cells = []
     for header in headers:

@@ -23,6 +23,11 @@ class Notifier:
         not_before = release_at(now, self._rules, urgent=notification.urgent)
         return await self._outbox.enqueue(tx, notification, now, not_before)
 
+    async def enqueue_many(self, tx: aiosqlite.Connection, notifications: list[Notification], now: datetime) -> None:
+        """Queue many notifications at once (a scheduler pass), each as `enqueue` would."""
+        queued = [(n, release_at(now, self._rules, urgent=n.urgent)) for n in notifications]
+        await self._outbox.enqueue_many(tx, queued, now)
+
     async def settle(self, tx: aiosqlite.Connection, subject: str) -> int:
         """The subject was just done: reminders about it that are still waiting are cancelled."""
         return await self._outbox.cancel_subject(tx, subject)

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import VIEW, Button, Message, Notification, hazard_button_data
-from bot.domain.people import Role
+from bot.domain.people import Person, Role
 from bot.domain.periods import month_key, week_key, week_start
 from bot.domain.schedule import (
     Rules,
@@ -86,8 +86,7 @@ class ReminderService:
         planned = await self.plan(since, at, render=not dry_run)
         if not dry_run:
             async with self._db.transaction() as tx:
-                for notification in planned:
-                    await self._notifier.enqueue(tx, notification, at)
+                await self._notifier.enqueue_many(tx, planned, at)
                 await self._schedule.set_last_pass(tx, max(at, last) if last else at)
         return PassResult(at=at, since=since, notifications=planned)
 
@@ -208,23 +207,33 @@ class ReminderService:
     async def _deadlines(self, since: datetime, at: datetime, today: date) -> list[Notification]:
         first_day = since.astimezone(self._rules.zone).date()
         offsets = rung_offsets(MAX_OVERDUE_DAYS, self._rules)
+        # Every rung falls at deadline_time: only the days whose deadline_time lies in the window can have one due,
+        # so the passes of the rest of the day read no hazards at all.
         days = [first_day + timedelta(days=n) for n in range((today - first_day).days + 1)]
+        days = [day for day in days if since < self._rules.at(day, self._rules.deadline_time) <= at]
+        if not days:
+            return []
         deadlines = {day - timedelta(days=offset) for day in days for offset in offsets}
-        out: list[Notification] = []
+        due: list[tuple[Hazard, Rung]] = []
         for hazard in await self._schedule.assigned_with_deadline_in(deadlines):
             assert hazard.deadline is not None and hazard.assigned_at is not None
             assigned_on = hazard.assigned_at.astimezone(self._rules.zone).date()
             rung = latest_due(deadline_rungs(hazard.deadline, assigned_on, today, self._rules), since, at)
             if rung is not None:
-                out += await self._deadline_notes(hazard, rung, today)
+                due.append((hazard, rung))
+        # The people involved are read once per pass, not once per hazard.
+        people = _People(self._roster, await self._roster.people([hazard.reporter_id for hazard, _ in due]))
+        out: list[Notification] = []
+        for hazard, rung in due:
+            out += await self._deadline_notes(hazard, rung, today, people)
         return out
 
-    async def _deadline_notes(self, hazard: Hazard, rung: Rung, today: date) -> list[Notification]:
+    async def _deadline_notes(self, hazard: Hazard, rung: Rung, today: date, people: _People) -> list[Notification]:
         assert hazard.deadline is not None
-        reporter = await self._roster.person(hazard.reporter_id)
+        reporter = people.known.get(hazard.reporter_id)
         proxy = not hazard.owner_bound and reporter is not None and reporter.role is Role.OFFICER
         fixer = reporter.id if proxy and reporter else hazard.owner_id
-        supervisors = await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id)
+        supervisors = await people.with_role(Role.SUPERVISOR, hazard.town_id)
         recipients: dict[int, str] = {}
         if rung.name in ("d-3", "d-1", "d-day", "red") or rung.name.startswith("overdue"):
             recipients[fixer or 0] = "fixer"
@@ -235,7 +244,7 @@ class ReminderService:
         if rung.name.startswith("overdue"):
             recipients |= dict.fromkeys(supervisors, "supervisor")
         if rung.name == "red":
-            recipients |= dict.fromkeys(await self._roster.ids_with_role(Role.ADMIN), "admin")
+            recipients |= dict.fromkeys(await people.with_role(Role.ADMIN), "admin")
         recipients.pop(0, None)
         out = []
         for person, role in recipients.items():
@@ -276,6 +285,22 @@ class ReminderService:
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
                 out.append(_note(person, f"review:{hazard.id}:{stamp}:{person}", message, hazard_subject(hazard.id)))
         return out
+
+
+class _People:
+    """The roster as one pass sees it: people read in bulk up front, each town's supervisors read once."""
+
+    def __init__(self, roster: RosterRepository, known: dict[int, Person]) -> None:
+        self._roster = roster
+        self.known = known
+        self._with_role: dict[tuple[Role, int | None], list[int]] = {}
+
+    async def with_role(self, role: Role, town_id: int | None = None) -> list[int]:
+        """Ids of everyone with this role (in one town when given), remembered for the rest of the pass."""
+        key = (role, town_id)
+        if key not in self._with_role:
+            self._with_role[key] = await self._roster.ids_with_role(role, town_id)
+        return self._with_role[key]
 
 
 def _note(person: int, key: str, message: Message, subject: str | None = None) -> Notification:
