@@ -20,13 +20,13 @@ from bot.domain.hazards import Severity
 from sandbox.simusers import SimUser
 
 COUNTY = Spec(villages=179, hazards=2_000, bound={"admin": 3, "supervisor": 15, "officer": 179})
-OFFICERS = {"tiny": 4, "small": 20, "full": 179}
+OFFICERS = {"tiny": 4, "small": 15, "full": 179}
 PHOTOS = 3
 PHOTO_BYTES = 100_000  # a phone photo as Telegram delivers it
 BATCH_SECONDS = {"tiny": 0.4, "small": 1.5, "full": 1.5}  # reporting.photo_batch_seconds (1.5 s is the default)
 STEP_TIMEOUT = 60.0
 DELIVERY_TIMEOUT = 300.0
-PACED_THINK_SECONDS = {"tiny": 0.05, "small": 0.3, "full": 1.0}  # tiny keeps the smoke test short
+PACED_THINK_SECONDS = {"tiny": 0.05, "small": 0.2, "full": 1.0}  # tiny keeps the smoke test short
 PACED_FIGURES = ("wall_seconds", "answer_latency", "album_confirmation", "bot_cpu_ms_per_update", "hazards_persisted")
 
 

@@ -109,11 +109,6 @@ class Layout:
         base = self.spec.admins + 2 * self.spec.towns + self.spec.villages
         return base + (village - 1) * self.spec.owners_per_village + n + 1
 
-    @property
-    def people(self) -> int:
-        """How many people the roster has."""
-        return self.spec.admins + 2 * self.spec.towns + self.spec.villages * (1 + self.spec.owners_per_village)
-
 
 @dataclass(frozen=True)
 class Generated:

@@ -97,12 +97,13 @@ async def run(size: str, folder: Path) -> Outcome:
     }
     smallest, largest = by_size[str(sizes[0])], by_size[str(sizes[-1])]
     worst = max(largest["due_pass_ms"], largest["idle_pass_ms_max"])
-    growth = largest["due_pass_ms"] / max(smallest["due_pass_ms"], 0.001)
-    outcome.figures["due_pass_growth"] = round(growth, 2)
+    # Growth is judged on the median of repeated plans (the part that reads the table): one pass is too noisy a sample.
+    growth = largest["due_plan_ms_median"] / max(smallest["due_plan_ms_median"], 0.001)
+    outcome.figures["due_plan_growth"] = round(growth, 2)
     outcome.figures["table_growth"] = sizes[-1] // sizes[0]
     outcome.at_most("pass_ms_at_largest", worst, 100, "ms")
     # A pass that read the whole table would grow with it (100× from 10k to 1M hazards); a bounded one stays flat.
-    outcome.at_most("due_pass_growth_largest_over_smallest", round(growth, 2), 2.0, "×")
+    outcome.at_most("due_plan_growth_largest_over_smallest", round(growth, 2), 2.0, "×")
     same = {figures["reminders_queued"] for figures in by_size.values()}
     outcome.at_most("different_numbers_due", len(same) - 1, 0)
     return outcome

@@ -23,11 +23,6 @@ def telegram_id(person_id: int) -> int:
     return TELEGRAM_BASE + person_id
 
 
-def person_id(telegram_user_id: int) -> int:
-    """The roster person behind a generated Telegram account."""
-    return telegram_user_id - TELEGRAM_BASE
-
-
 class RunningClock:
     """A clock that starts at a chosen moment and runs at the speed of the wall clock."""
 

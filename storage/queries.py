@@ -45,6 +45,17 @@ class Narrowing:
         self.category = category
         self.severity = severity
 
+    def table(self) -> str:
+        """The hazards table, read through the index of the narrowest scope given."""
+        # Left to itself (no ANALYZE statistics), SQLite prefers the covering hazards_city_queue as soon as the list
+        # is filtered by category or severity, and then reads the whole city's open queue to list one village's:
+        # 12 ms rather than 0.1 ms with a million hazards, and growing with the table.
+        if self.village_id is not None:
+            return "hazards h INDEXED BY hazards_village_queue"
+        if self.town_id is not None:
+            return "hazards h INDEXED BY hazards_town_queue"
+        return "hazards h"
+
     def sql(self) -> tuple[str, list[Any]]:
         """The extra WHERE conditions and their parameters."""
         conditions, params = "", []
@@ -75,7 +86,7 @@ class QueryRepository:
             groups.append(f"({sql})")
             params += group_params
         row = await self._db.fetch_one(
-            f"SELECT COUNT(*) FROM hazards h WHERE ({' OR '.join(groups)}){extra}", [*params, *extra_params]
+            f"SELECT COUNT(*) FROM {where.table()} WHERE ({' OR '.join(groups)}){extra}", [*params, *extra_params]
         )
         return int(row[0]) if row else 0
 
@@ -88,7 +99,7 @@ class QueryRepository:
         for rank, urgency in enumerate(_KIND_GROUPS[kind]):
             sql, group_params = _group(urgency, today)
             branches.append(
-                f"SELECT * FROM (SELECT {rank} AS grp, h.id, h.deadline FROM hazards h WHERE {sql}{extra}"
+                f"SELECT * FROM (SELECT {rank} AS grp, h.id, h.deadline FROM {where.table()} WHERE {sql}{extra}"
                 " ORDER BY h.deadline, h.id LIMIT ?)"
             )
             params += [*group_params, *extra_params, offset + limit]
