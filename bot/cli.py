@@ -105,7 +105,7 @@ def _require_token(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> None:
-    configure_logging(_require_token(settings, args))
+    configure_logging(_require_token(settings, args), settings.logging.format, settings.logging.level)
     app = build_application(settings, SystemClock())
     app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram.poll_timeout_seconds)
 

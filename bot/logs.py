@@ -1,36 +1,124 @@
-"""Logging set-up: the bot token never reaches a log line."""
+"""Logging set-up: text or JSON lines that carry the user and hazard ids, and never the token or a phone number."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import IO, Literal
+from urllib.parse import quote
 
-REDACTED = "<token>"
+REDACTED_TOKEN = "<token>"
+REDACTED_PHONE = "<phone>"
+LogFormat = Literal["text", "json"]
+
+# Mainland mobile numbers (11 digits from 13x to 19x, optionally +86/86) and landlines with an area code (0571-8888 8888).
+_PHONE = re.compile(r"(?<![\d.])(?:(?:\+|00)?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8})(?![\d.])")
+
+_user_id: ContextVar[int | None] = ContextVar("gridsafe_user_id", default=None)
+_hazard_id: ContextVar[int | None] = ContextVar("gridsafe_hazard_id", default=None)
 
 
-class RedactToken(logging.Filter):
-    """Replaces the bot token wherever it appears in a formatted record."""
+def bind_user(user_id: int | None) -> None:
+    """Tag every log line of the current task (one update, in the bot) with this Telegram user id."""
+    _user_id.set(user_id)
+
+
+def bind_hazard(hazard_id: int | None) -> None:
+    """Tag every later log line of the current task with this hazard id."""
+    _hazard_id.set(hazard_id)
+
+
+@contextmanager
+def hazard_context(hazard_id: int) -> Iterator[None]:
+    """Tag the log lines written inside the block with this hazard id."""
+    token = _hazard_id.set(hazard_id)
+    try:
+        yield
+    finally:
+        _hazard_id.reset(token)
+
+
+class Redactor:
+    """Masks the bot token and phone numbers in text."""
 
     def __init__(self, token: str) -> None:
-        super().__init__()
-        self._token = token
+        # As written, and as it appears inside a URL (the colon percent-encoded).
+        self._forms = sorted({token, quote(token, safe=""), quote(token)} - {""}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        """Return text with the token and every phone number masked."""
+        for form in self._forms:
+            text = text.replace(form, REDACTED_TOKEN)
+        return _PHONE.sub(REDACTED_PHONE, text)
+
+
+class ContextFilter(logging.Filter):
+    """Adds user_id and hazard_id (from the task's context, unless given with extra=) to every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with the token masked."""
-        if self._token:
-            message = record.getMessage()
-            if self._token in message:
-                record.msg = message.replace(self._token, REDACTED)
-                record.args = None
+        """Attach the ids; never drops a record."""
+        if getattr(record, "user_id", None) is None:
+            record.user_id = _user_id.get()
+        if getattr(record, "hazard_id", None) is None:
+            record.hazard_id = _hazard_id.get()
         return True
 
 
-def configure_logging(token: str, level: int = logging.INFO) -> None:
-    """Log to stderr; httpx (which logs URLs that contain the token) only at WARNING."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactToken(token))
+class TextFormatter(logging.Formatter):
+    """`time level logger [user=.. hazard=..]: message`, traceback included, redacted as a whole."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s%(ids)s: %(message)s")
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format the record (ids shown only when known), then mask secrets in the whole text."""
+        ids = [f"{name}={value}" for name in ("user", "hazard") if (value := getattr(record, f"{name}_id", None))]
+        record.ids = f" [{' '.join(ids)}]" if ids else ""
+        return self._redact(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, user_id, hazard_id and exc when there is one."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Serialize the record, then mask secrets in the line."""
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "user_id": getattr(record, "user_id", None),
+            "hazard_id": getattr(record, "hazard_id", None),
+        }
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return self._redact(json.dumps(entry, ensure_ascii=False))
+
+
+def log_handler(token: str, fmt: LogFormat = "text", stream: IO[str] | None = None) -> logging.Handler:
+    """The handler GridSafe logs through: ids attached, secrets masked, text or JSON."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    redact = Redactor(token)
+    handler.setFormatter(JsonFormatter(redact) if fmt == "json" else TextFormatter(redact))
+    handler.addFilter(ContextFilter())
+    return handler
+
+
+def configure_logging(token: str, fmt: LogFormat = "text", level: str | int = logging.INFO) -> None:
+    """Log to stderr through log_handler; httpx (which logs URLs that contain the token) only at WARNING."""
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [log_handler(token, fmt)]
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -221,6 +221,13 @@ class RankingSettings(_Section):
         )
 
 
+class LoggingSettings(_Section):
+    """[logging]: how GridSafe writes its log (to stderr)."""
+
+    format: Literal["text", "json"] = "text"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
 class Settings(_Section):
     """Everything GridSafe can be configured with; config.example.toml documents each key."""
 
@@ -232,6 +239,7 @@ class Settings(_Section):
     deadlines: DeadlineSettings = DeadlineSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     ranking: RankingSettings = RankingSettings()
+    logging: LoggingSettings = LoggingSettings()
 
 
 class SettingsError(Exception):

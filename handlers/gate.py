@@ -8,6 +8,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.logs import bind_user
 from handlers.context import GridContext
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ async def gate(update: Update, context: GridContext) -> None:
     user = update.effective_user
     if chat is None or user is None or user.is_bot:
         raise ApplicationHandlerStop
+    bind_user(user.id)
     if chat.type != Chat.PRIVATE:
         await _notice_group(update, context, chat)
         raise ApplicationHandlerStop

@@ -23,7 +23,8 @@ class MediaStore:
         target = self.path(sha256, extension)
         if target.exists():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for folder in (self.root, target.parent):  # each folder GridSafe creates is the owner's only
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = target.with_suffix(f".{os.getpid()}.part")
         descriptor = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:

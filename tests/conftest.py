@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
+from bot.logs import log_handler
 from bot.services.container import Services
 from bot.settings import Settings
-from tests.rig import START, Rig, import_example_roster, make_settings, running_bot
+from sandbox.botapi import BotApiServer
+from tests.rig import EXAMPLE_ROSTER, START, Rig, import_example_roster, make_settings, running_bot
 
 # PTB 22 warns about RetryAfter.retry_after as int unless opted in to timedelta; GridSafe opts in (bot/cli.py).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -39,3 +44,30 @@ async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Servic
 async def rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
     async with running_bot(tmp_path, clock) as running:
         yield running
+
+
+TOKEN = BotApiServer().token
+ROSTER_PHONES = frozenset(re.findall(r"\b1\d{10}\b", EXAMPLE_ROSTER.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(autouse=True)
+def log_scan() -> Iterator[io.StringIO]:
+    """Every test logs through GridSafe's own handler at INFO, as `gridsafe run` does; its output is then scanned.
+
+    Whatever a test makes the bot do, no log line may contain the bot token or a phone number of the roster.
+    """
+    output = io.StringIO()
+    handler = log_handler(TOKEN, "text", output)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(min(level, logging.INFO))
+    try:
+        yield output
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    text = output.getvalue()
+    assert TOKEN not in text, "the bot token reached the log"
+    leaked = sorted(phone for phone in ROSTER_PHONES if phone in text)
+    assert not leaked, f"phone numbers reached the log: {leaked}"

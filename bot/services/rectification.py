@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Person, Role
 from bot.domain.policy import can_move, can_view
+from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier, hazard_subject
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
@@ -29,6 +31,8 @@ from storage.roster import RosterRepository
 
 _PHONE_AT_END = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")
 _HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -339,6 +343,8 @@ class RectificationService:
                 await self._notifier.enqueue(tx, notification, now)
             await self._notifier.settle(tx, hazard_subject(hazard.id))
             await self._conversations.delete(tx, actor.id)
+        bind_hazard(hazard.id)
+        log.info("hazard %s by person %s: %s -> %s", kind, actor.id, hazard.status.value, step.to.value)
         invite = None
         if move in (Move.ASSIGN, Move.REOPEN, Move.REJECT) and after.owner_id and not after.owner_bound:
             invite = await self._invites.create_for(after.owner_id, created_by=actor.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -15,6 +16,7 @@ from bot.domain.notifications import Button, Message, Notification, hazard_butto
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.logs import bind_hazard
 from bot.services.notify import Notifier
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
 from storage.database import Database
@@ -22,6 +24,8 @@ from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
 from storage.roster import RosterRepository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -319,6 +323,8 @@ class ReportingService:
             for person_id in admins:
                 await self._notifier.enqueue(tx, self._admin_alert(hazard, person_id, draft), now)
             await self._drafts.delete(tx, actor.id)
+        bind_hazard(hazard.id)
+        log.info("hazard reported by person %s: %s, %s", actor.id, hazard.severity.value, hazard.status.value)
         return hazard
 
     async def mine(self, actor: Actor, limit: int = 20) -> list[Hazard]:
