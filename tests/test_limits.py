@@ -1,0 +1,223 @@
+"""Every input limit of bot/domain/limits.py, at its edge: the last value accepted, the next one refused in Chinese.
+
+Each limit is listed in TESTED with the tests that hold it; a limit added without a test fails test_every_limit_is_tested.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot import texts
+from bot.domain import limits
+from bot.domain.people import Role
+from sandbox.simusers import BotMessage, SimUser
+from tests.flows import officer, submit, walk_to_summary
+from tests.rig import ROOT, START, Rig, png
+from tests.scenario import report
+
+TESTED = {
+    "MAX_PHOTOS": [
+        "test_report_keeps_ten_photos_and_refuses_the_eleventh",
+        "test_rectification_keeps_ten_after_photos",
+    ],
+    "MAX_DESCRIPTION": ["test_description_of_1000_characters_is_kept_1001_refused"],
+    "MAX_PLACE": ["test_place_of_60_characters_is_kept_61_refused"],
+    "MAX_DOWNLOAD_BYTES": ["test_a_20_mb_image_is_kept_one_byte_more_is_refused_unread"],
+    "PLACE_SUGGESTIONS": ["test_six_places_of_the_village_are_offered"],
+    "IMAGE_MIME_TYPES": ["test_only_jpeg_and_png_files_are_taken"],
+    "MAX_REASON": ["test_reason_of_500_characters_is_kept_501_refused"],
+    "MAX_DEADLINE_DAYS": ["test_deadline_365_days_ahead_is_kept_366_refused"],
+    "DEADLINE_CHOICES": ["test_deadline_buttons_are_the_configured_choices"],
+    "MAX_OWNER_OPTIONS": ["test_at_most_eight_owners_are_offered"],
+    "MAX_PLACES_CHECKED": ["test_check_of_10000_places_is_kept_10001_refused"],
+}
+
+
+def test_every_limit_is_tested_and_documented() -> None:
+    names = {name for name in vars(limits) if name.isupper()}
+    assert names == set(TESTED)
+    for tests in TESTED.values():
+        for test in tests:
+            assert callable(globals().get(test)), test
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Limits", 1)[1].split("\n## ", 1)[0]
+    assert len(re.findall(r"^\| (?!limit|---)", table, flags=re.MULTILINE)) == len(TESTED)
+
+
+async def supervisor(rig: Rig) -> SimUser:
+    return await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
+
+
+async def at_place_step(user: SimUser) -> None:
+    await user.send_photo(png(1))
+    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.expect("请简要描述")
+    await user.send("消防通道堆放纸箱")
+    await user.press("消防", message=await user.expect("请选择隐患类别"))
+    await user.press("一般隐患", message=await user.expect("请选择隐患等级"))
+
+
+async def test_report_keeps_ten_photos_and_refuses_the_eleventh(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send_album([png(100 + i) for i in range(limits.MAX_PHOTOS)])
+    await user.expect(f"已收到 {limits.MAX_PHOTOS} 张照片")
+    await user.send_photo(png(200))
+    refused = await user.next_message()
+    assert refused.text == texts.photos_received(limits.MAX_PHOTOS, 1, after=False, has_description=False)
+    draft = await rig.draft_of(user)
+    assert draft is not None and len(draft.photos) == limits.MAX_PHOTOS
+
+
+async def test_rectification_keeps_ten_after_photos(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter, photo=png(2)))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send("李师傅")
+    await boss.press("7天", message=await boss.expect("请选择整改期限"))
+    card = await reporter.expect("【请代为转告整改】")
+    await reporter.press("代为提交整改", message=card)
+    await reporter.expect("请发送整改后的照片")
+    await reporter.send_album([png(300 + i) for i in range(limits.MAX_PHOTOS)])
+    await reporter.expect(f"已收到 {limits.MAX_PHOTOS} 张整改后照片")
+    await reporter.send_photo(png(400))
+    refused = await reporter.next_message()
+    assert refused.text == texts.photos_received(limits.MAX_PHOTOS, 1, after=True, has_description=False)
+    await reporter.press("下一步", message=refused)
+    await reporter.expect("请简要说明整改情况")
+    await reporter.send("已清理")
+    await reporter.expect(f"#{number}")
+    assert await rig.rows("SELECT COUNT(*) FROM hazard_photos WHERE stage = 'after'") == [(limits.MAX_PHOTOS,)]
+
+
+async def test_description_of_1000_characters_is_kept_1001_refused(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send_photo(png(1))
+    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.expect("请简要描述")
+    await user.send("长" * (limits.MAX_DESCRIPTION + 1))
+    assert (await user.next_message()).text == texts.text_too_long(limits.MAX_DESCRIPTION, limits.MAX_DESCRIPTION + 1)
+    await user.send("长" * limits.MAX_DESCRIPTION)
+    await user.expect("请选择隐患类别")
+    draft = await rig.draft_of(user)
+    assert draft is not None and draft.description == "长" * limits.MAX_DESCRIPTION
+
+
+async def test_place_of_60_characters_is_kept_61_refused(rig: Rig) -> None:
+    user = await officer(rig)
+    await at_place_step(user)
+    await user.expect("场所")
+    await user.send("场" * (limits.MAX_PLACE + 1))
+    assert (await user.next_message()).text == texts.text_too_long(limits.MAX_PLACE, limits.MAX_PLACE + 1)
+    await user.send("场" * limits.MAX_PLACE)
+    await user.expect("发送当前位置")
+    draft = await rig.draft_of(user)
+    assert draft is not None and draft.place == "场" * limits.MAX_PLACE
+
+
+async def test_a_20_mb_image_is_kept_one_byte_more_is_refused_unread(rig: Rig) -> None:
+    user = await officer(rig)
+    image = png(5)
+    largest = image + b"\0" * (limits.MAX_DOWNLOAD_BYTES - len(image))
+    await user.send_document(largest + b"\0", file_name="大.png", mime_type="image/png")
+    refused = await user.next_message()
+    assert "20" in refused.text and "MB" in refused.text, refused.text
+    assert rig.server.calls_to("getFile") == []
+    await user.send_document(largest, file_name="正好.png", mime_type="image/png")
+    await user.expect("已收到 1 张照片")
+    draft = await rig.draft_of(user)
+    assert draft is not None and len(draft.photos) == 1
+
+
+async def test_only_jpeg_and_png_files_are_taken(rig: Rig) -> None:
+    assert limits.IMAGE_MIME_TYPES == ("image/jpeg", "image/png")
+    user = await officer(rig)
+    await user.send_document(png(6), file_name="现场.png", mime_type="image/png")
+    await user.expect("已收到 1 张照片")
+    gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
+    await user.send_document(gif, file_name="动图.gif", mime_type="image/gif")
+    assert (await user.next_message()).text == texts.PHOTO_NOT_IMAGE_FILE
+    await user.send_document(b"%PDF-1.4 not a photo", file_name="伪装.jpg", mime_type="image/jpeg")
+    assert "JPG" in (await user.next_message()).text
+    draft = await rig.draft_of(user)
+    assert draft is not None and len(draft.photos) == 1
+
+
+async def test_six_places_of_the_village_are_offered(rig: Rig) -> None:
+    user = await officer(rig)
+    reporter = await rig.services.access.actor(user.id)
+    assert reporter is not None
+    places = [f"场所{i}" for i in range(limits.PLACE_SUGGESTIONS + 1)]
+    for place in places:  # earlier reports of the village, each at another place
+        await report(rig.services, reporter, place=place)
+    await at_place_step(user)
+    prompt = await user.expect("场所")
+    offered = [button for button in prompt.buttons if button.startswith("场所")]
+    assert len(offered) == limits.PLACE_SUGGESTIONS and set(offered) < set(places)
+
+
+async def test_reason_of_500_characters_is_kept_501_refused(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter, photo=png(7)))
+    await boss.press("不属实", message=await boss.expect(f"#{number}"))
+    await boss.expect("请说明不属实的原因")
+    await boss.send("因" * (limits.MAX_REASON + 1))
+    assert (await boss.next_message()).text == texts.text_too_long(limits.MAX_REASON, limits.MAX_REASON + 1)
+    assert await rig.rows("SELECT status FROM hazards WHERE id = ?", (number,)) == [("reported",)]
+    await boss.send("因" * limits.MAX_REASON)
+    await boss.expect("不属实")
+    assert await rig.rows("SELECT closure FROM hazards WHERE id = ?", (number,)) == [("invalid",)]
+    notes = await rig.rows("SELECT note FROM hazard_events WHERE hazard_id = ? AND kind = 'invalid'", (number,))
+    assert notes == [("因" * limits.MAX_REASON,)]
+
+
+async def deadline_prompt(rig: Rig) -> tuple[SimUser, int, BotMessage]:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter, photo=png(9)))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send("李师傅")
+    return boss, number, await boss.expect("请选择整改期限")
+
+
+async def test_deadline_365_days_ahead_is_kept_366_refused(rig: Rig) -> None:
+    boss, number, _ = await deadline_prompt(rig)
+    today = START.date()  # 10:00 in Shanghai is still the same date in UTC
+    too_far = today + timedelta(days=limits.MAX_DEADLINE_DAYS + 1)
+    await boss.send(too_far.isoformat())
+    assert (await boss.next_message()).text == texts.DEADLINE_TOO_FAR
+    furthest = today + timedelta(days=limits.MAX_DEADLINE_DAYS)
+    await boss.send(furthest.isoformat())
+    await boss.expect(f"期限 {furthest.isoformat()}")
+    assert await rig.rows("SELECT deadline FROM hazards WHERE id = ?", (number,)) == [(furthest.isoformat(),)]
+
+
+async def test_deadline_buttons_are_the_configured_choices(rig: Rig) -> None:
+    _, _, prompt = await deadline_prompt(rig)
+    offered = [int(match.group(1)) for button in prompt.buttons if (match := re.match(r"(\d+)天", button))]
+    assert offered == list(limits.DEADLINE_CHOICES)  # the default (7 days for a general hazard) is one of them
+
+
+async def test_at_most_eight_owners_are_offered(rig: Rig) -> None:
+    for i in range(limits.MAX_OWNER_OPTIONS + 2):
+        await rig.invite(Role.OWNER, village="新龙村", name=f"店主{i}")
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter, photo=png(10)))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    prompt = await boss.expect("请选择责任人")
+    owners = [b for b in prompt.buttons if b.startswith("店主")]
+    assert len(owners) == limits.MAX_OWNER_OPTIONS
+    assert "新责任人" in prompt.buttons  # anyone else can still be named
+
+
+async def test_check_of_10000_places_is_kept_10001_refused(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send(f"排查 {limits.MAX_PLACES_CHECKED + 1} 查了全村")
+    assert (await user.next_message()).text == texts.CHECK_BAD_NUMBER
+    assert await rig.rows("SELECT COUNT(*) FROM checks") == [(0,)]
+    await user.send(f"排查 {limits.MAX_PLACES_CHECKED} 查了全村")
+    await user.expect(str(limits.MAX_PLACES_CHECKED))
+    assert await rig.rows("SELECT places_checked FROM checks") == [(limits.MAX_PLACES_CHECKED,)]
