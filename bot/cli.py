@@ -22,10 +22,13 @@ from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.logs import configure_logging
 from bot.roster_file import RosterFileError, read_roster
+from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
+from storage.backup import MissingMedia, NoDatabase, SnapshotDamaged, TargetNotEmpty
 from storage.database import Database
 from storage.migrations import available, migrate
+from storage.restore import BackupInvalid, DatabaseInUse, TargetExists, TooNew
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -92,7 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--geojson", type=Path, help=texts.CLI_EXPORT_HELP["geojson"])
     export.set_defaults(func=_export)
 
-    for sub in (run, mig, imp, invite, tick, export):
+    backup = commands.add_parser("backup", help=texts.CLI_BACKUP_HELP["backup"])
+    backup.add_argument("dir", metavar="DIR", type=Path, help=texts.CLI_BACKUP_HELP["backup_dir"])
+    backup.set_defaults(func=_backup)
+
+    restore = commands.add_parser("restore", help=texts.CLI_BACKUP_HELP["restore"])
+    restore.add_argument("dir", metavar="DIR", type=Path, help=texts.CLI_BACKUP_HELP["restore_dir"])
+    restore.add_argument("--force", action="store_true", help=texts.CLI_BACKUP_HELP["force"])
+    restore.set_defaults(func=_restore)
+
+    for sub in (run, mig, imp, invite, tick, export, backup, restore):
         sub.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -258,6 +270,59 @@ def _export(settings: Settings, args: argparse.Namespace) -> None:
             await services.close()
 
     asyncio.run(go())
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        manifest = asyncio.run(take_backup(settings, SystemClock(), args.dir))
+    except TargetNotEmpty as exc:
+        raise CliError(texts.BACKUP_TARGET_NOT_EMPTY.format(path=exc.path)) from exc
+    except NoDatabase as exc:
+        raise CliError(texts.BACKUP_NO_DATABASE.format(path=exc.path)) from exc
+    except SnapshotDamaged as exc:
+        raise CliError(texts.BACKUP_DATABASE_DAMAGED.format(detail=exc.detail)) from exc
+    except MissingMedia as exc:
+        files = texts.backup_listing(exc.missing)
+        raise CliError(
+            texts.BACKUP_MEDIA_MISSING.format(count=len(exc.missing), media_dir=exc.media_dir, files=files)
+        ) from exc
+    size = manifest.database.size + sum(file.size for file in manifest.media)
+    print(
+        texts.BACKUP_DONE.format(
+            path=args.dir,
+            schema=manifest.schema_version,
+            hazards=manifest.counts.get("hazards", 0),
+            media=len(manifest.media),
+            size=f"{size / 1_000_000:.1f} MB",
+        )
+    )
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        done = asyncio.run(restore_backup(settings, SystemClock(), args.dir, force=args.force))
+    except BackupInvalid as exc:
+        lines = [texts.RESTORE_PROBLEMS[p.kind].format(subject=p.subject) for p in exc.problems]
+        raise CliError(texts.RESTORE_INVALID.format(path=exc.path, problems=texts.backup_listing(lines))) from exc
+    except TooNew as exc:
+        raise CliError(texts.RESTORE_TOO_NEW.format(backup=exc.backup_version, supported=exc.supported)) from exc
+    except DatabaseInUse as exc:
+        raise CliError(texts.RESTORE_IN_USE.format(path=exc.path)) from exc
+    except TargetExists as exc:
+        raise CliError(texts.RESTORE_TARGET_EXISTS.format(path=exc.path)) from exc
+    manifest = done.manifest
+    print(
+        texts.RESTORE_DONE.format(
+            path=args.dir,
+            hazards=manifest.counts.get("hazards", 0),
+            media=len(manifest.media),
+            created=manifest.created_at.astimezone(settings.locale.zone).strftime("%Y-%m-%d %H:%M"),
+            before=done.backup_version,
+            after=done.schema_version,
+        )
+    )
+    for path in done.kept_aside:
+        print(texts.RESTORE_KEPT_ASIDE.format(path=path))
 
 
 if __name__ == "__main__":

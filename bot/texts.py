@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
+from bot.domain.limits import MAX_PHOTOS, MAX_PLACES_CHECKED
 from bot.domain.people import Role
 from bot.domain.queries import HazardPage, ListKind
 from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ranking, Stats, Tally, Weights
@@ -261,7 +262,7 @@ def photos_received(count: int, refused: int, *, after: bool, has_description: b
     kind = "整改后照片" if after else "照片"
     lines = [f"已收到 {count} 张{kind}。"]
     if refused:
-        lines.append(f"每次最多 10 张，另外 {refused} 张没有收下（已保留前 10 张）。")
+        lines.append(f"每次最多 {MAX_PHOTOS} 张，另外 {refused} 张没有收下（已保留前 {MAX_PHOTOS} 张）。")
     if after:
         lines.append("可以继续发送，或点击「下一步」。")
     elif has_description:
@@ -687,7 +688,7 @@ def unreachable(name: str, role: Role | None, reason: str) -> str:
 UNREACHABLE_BLOCKED = "已屏蔽机器人"
 UNREACHABLE_GONE = "对话已不存在"
 CHECK_USAGE = "登记方法：发送「排查 场所数 说明」，例如：排查 12 已查超市和加油站。也可以发一张照片，配文「排查 12」。"
-CHECK_BAD_NUMBER = "场所数需要是 0 到 10000 之间的整数。" + CHECK_USAGE
+CHECK_BAD_NUMBER = f"场所数需要是 0 到 {MAX_PLACES_CHECKED} 之间的整数。" + CHECK_USAGE
 
 
 def check_status(
@@ -1076,3 +1077,56 @@ CLI_HELP: dict[str, str] = {
     "tick_at": "当地时间，例如 2026-11-30T09:00",
     "tick_dry_run": "只列出将要发送的消息，不发送",
 }
+
+
+# ---- backup and restore (gridsafe backup / gridsafe restore) ----
+
+CLI_BACKUP_HELP: dict[str, str] = {
+    "backup": "把数据库和照片备份到一个新的（或空的）目录；机器人运行时也可以备份",
+    "backup_dir": "备份目录（不存在或为空）",
+    "restore": "从备份恢复数据库和照片（须先停止机器人）",
+    "restore_dir": "备份目录（由 gridsafe backup 生成）",
+    "force": "已有数据时仍然恢复：原数据库和照片目录改名保留（.before-restore-时间），不会删除",
+}
+BACKUP_DONE = "备份完成：{path}\n数据库版本 {schema}，隐患 {hazards} 条，照片文件 {media} 个，共 {size}。"
+BACKUP_TARGET_NOT_EMPTY = "备份目录 {path} 已存在且不为空（或不是目录），未做任何改动。请指定一个新的或空的目录。"
+BACKUP_NO_DATABASE = "找不到数据库 {path}，没有可以备份的数据。"
+BACKUP_DATABASE_DAMAGED = "数据库完整性检查未通过，未生成备份：{detail}"
+BACKUP_MEDIA_MISSING = "数据库引用的 {count} 个照片文件在照片目录 {media_dir} 中缺失或内容不符，未生成备份：\n{files}"
+RESTORE_DONE = (
+    "已从 {path} 恢复：隐患 {hazards} 条，照片文件 {media} 个（备份于 {created}）。\n"
+    "数据库完整性检查通过，数据库版本 {before} → {after}。"
+)
+RESTORE_KEPT_ASIDE = "原有数据已改名保留：{path}"
+RESTORE_INVALID = "备份 {path} 不完整或已被改动，未做任何改动：\n{problems}"
+RESTORE_PROBLEMS: dict[str, str] = {
+    "no_manifest": "缺少清单文件 {subject}（不是 GridSafe 备份，或备份没有完成）",
+    "bad_manifest": "清单文件无法读取：{subject}",
+    "database_missing": "缺少数据库文件 {subject}",
+    "database_changed": "数据库文件 {subject} 的校验值与清单不符",
+    "database_damaged": "数据库完整性检查未通过：{subject}",
+    "media_missing": "缺少照片文件 {subject}",
+    "media_changed": "照片文件 {subject} 的校验值与清单不符",
+    "reference_missing": "数据库引用的照片 {subject} 不在备份中",
+}
+RESTORE_MORE_PROBLEMS = "……另有 {count} 项"
+RESTORE_TOO_NEW = (
+    "备份来自更新版本的 GridSafe（数据库版本 {backup}，本程序最高支持 {supported}），未做任何改动。请先升级 GridSafe。"
+)
+RESTORE_IN_USE = "数据库 {path} 正在使用中（机器人可能仍在运行），未做任何改动。请先停止机器人（例如 systemctl stop gridsafe）再恢复。"
+RESTORE_TARGET_EXISTS = (
+    "{path} 已有数据，未做任何改动。确定要用备份替换时请加 --force（原有数据会改名保留，不会删除）。"
+)
+
+
+def backup_listing(lines: list[str], shown: int = 20) -> str:
+    """At most `shown` lines as a dashed list, and how many more there are."""
+    out = [f"- {line}" for line in lines[:shown]]
+    if len(lines) > shown:
+        out.append(RESTORE_MORE_PROBLEMS.format(count=len(lines) - shown))
+    return "\n".join(out)
+
+
+# ---- Bad input (issue 8, fuzzing): answers to updates the bot does not act on ----
+
+EDIT_IGNORED = "修改已发送的消息不会被处理。如需更正，请重新发送。"
