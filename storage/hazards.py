@@ -82,13 +82,14 @@ class HazardRepository:
         longitude: float | None,
         status: Status,
         fixed_on_spot: bool,
+        draft_token: str,
         now: datetime,
     ) -> int:
-        """Store a new hazard and return its public number."""
+        """Store a new hazard (submitted from the report with this token) and return its public number."""
         cursor = await tx.execute(
             "INSERT INTO hazards (town_id, village_id, reporter_id, description, category, severity, place,"
-            " latitude, longitude, status, fixed_on_spot, reported_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " latitude, longitude, status, fixed_on_spot, draft_token, reported_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 town_id,
                 village_id,
@@ -101,6 +102,7 @@ class HazardRepository:
                 longitude,
                 status.value,
                 int(fixed_on_spot),
+                draft_token,
                 to_db(now),
                 to_db(now),
             ),
@@ -255,6 +257,13 @@ class HazardRepository:
             (village_id, limit),
         )
         return [str(row[0]) for row in rows]
+
+    async def submitted_from(self, person_id: int, draft_token: str) -> Hazard | None:
+        """The hazard this person submitted from the report with this token, if any."""
+        row = await self._db.fetch_one(
+            f"{HAZARD_SELECT} WHERE h.reporter_id = ? AND h.draft_token = ?", (person_id, draft_token)
+        )
+        return hazard_from_row(row) if row is not None else None
 
     async def reported_by(self, person_id: int, limit: int) -> list[Hazard]:
         """A person's own reports, newest first."""

@@ -34,6 +34,14 @@ class MediaStore:
         os.replace(temporary, target)  # atomic: a crash never leaves half a photo under its final name
         return sha256
 
+    def remove_partial_files(self) -> int:
+        """Delete files a killed process was writing (never under a final name); the count removed."""
+        own = f".{os.getpid()}.part"
+        partial = [path for path in self.root.glob("??/*.part") if not path.name.endswith(own)]
+        for path in partial:
+            path.unlink(missing_ok=True)
+        return len(partial)
+
     def discard(self, sha256: str, extension: str) -> None:
         """Remove a file nothing refers to any more."""
         self.path(sha256, extension).unlink(missing_ok=True)

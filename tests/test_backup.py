@@ -165,7 +165,7 @@ async def test_backup_of_a_busy_bot_restores_a_consistent_snapshot_the_bot_runs_
         backup_done.set()
         reported = [n for numbers in await asyncio.gather(*reporting) for n in numbers]
         assert code == 0, err
-        assert f"备份完成：{backup_dir}" in out and "数据库版本 6" in out
+        assert f"备份完成：{backup_dir}" in out and f"数据库版本 {available()[-1].version}" in out
         assert before < after, "the officers kept reporting while the backup ran"
 
         manifest = Manifest.model_validate_json((backup_dir / MANIFEST).read_bytes())

@@ -67,6 +67,22 @@ async def test_album_of_three_interleaved_with_another_officers_album(rig: Rig) 
     assert other is not None and sorted(p.sha256 for p in other.photos) == sorted(sha(p) for p in second_photos)
 
 
+async def test_pressing_submit_again_gives_the_same_number_and_nothing_twice(rig: Rig) -> None:
+    supervisor = await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    user = await officer(rig)
+    summary = await walk_to_summary(user)
+    button = summary.button_data("提交")
+    number = await submit(user, summary)
+    await supervisor.expect(f"#{number}")
+    # A double tap, or a press whose answer a crash cut off: the summary's 提交 still answers with the number.
+    await user.press_data(button, summary)
+    assert (await user.expect("已登记")).text == texts.report_registered(number, fixed_on_spot=False)
+    assert await rig.rows("SELECT id FROM hazards") == [(number,)]
+    assert await rig.rows("SELECT COUNT(*) FROM hazard_events") == [(1,)]
+    await supervisor.assert_silent()
+    assert await rig.rows("SELECT COUNT(*) FROM outbox") == [(2,)]  # the town's two supervisors, once each
+
+
 async def test_captioned_photo_gives_photo_and_description(rig: Rig) -> None:
     user = await officer(rig)
     await user.send_photo(png(3), caption="配电箱电线裸露")

@@ -269,8 +269,17 @@ class ReportingService:
     # ---- submitting ----
 
     async def submit(self, actor: Actor, token: str) -> Hazard:
-        """Turn the draft into hazard #N with its photos, first events and notifications, in one transaction."""
-        draft = await self._current(actor, token, Step.SUMMARY)
+        """Turn the draft into hazard #N with its photos, first events and notifications, in one transaction.
+
+        Pressing 提交 of a report already submitted (a double tap, or after a crash cut the answer off) gives that
+        hazard again, and nothing else happens.
+        """
+        try:
+            draft = await self._current(actor, token, Step.SUMMARY)
+        except StaleButton:
+            if (earlier := await self._hazards.submitted_from(actor.id, token)) is not None:
+                return earlier
+            raise
         assert draft.description and draft.category and draft.severity and draft.place and draft.village_id
         town_id = await self._roster.town_of_village(draft.village_id)
         assert town_id is not None
@@ -292,6 +301,7 @@ class ReportingService:
                 longitude=draft.longitude,
                 status=status,
                 fixed_on_spot=draft.fixed_on_spot,
+                draft_token=draft.token,
                 now=now,
             )
             await self._hazards.add_photos(tx, hazard_id, Stage.BEFORE, draft.photos, now)
