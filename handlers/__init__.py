@@ -13,6 +13,7 @@ from handlers.export import export_command
 from handlers.gate import gate
 from handlers.hazard_actions import hazard_command, is_conversation_button, on_conversation_button, on_hazard_button
 from handlers.help import help_command, stale_button
+from handlers.invite import invite_command
 from handlers.mine import mine_command
 from handlers.photos import on_media
 from handlers.queries import is_page_button, on_page_button, open_command, overdue_command
@@ -39,6 +40,7 @@ def register(app: GridApplication) -> None:
         ("stats", stats_command),
         ("rank", rank_command),
         ("export", export_command),
+        ("invite", invite_command),
     ):
         app.add_handler(CommandHandler(name, callback))
         app.add_handler(MessageHandler(alias_filter(name), callback))

@@ -33,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("stats", Action.VIEW_STATS),
     Command("rank", Action.VIEW_STATS),
     Command("export", Action.EXPORT),
+    Command("invite", Action.INVITE),
     Command("cancel", Action.CANCEL),
     Command("help", Action.HELP),
 )

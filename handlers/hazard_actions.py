@@ -18,6 +18,7 @@ from bot.domain.errors import (
     TooLong,
     WrongInput,
 )
+from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import VIEW
 from bot.services.rectification import Done
@@ -40,13 +41,14 @@ async def hazard_command(update: Update, context: GridContext) -> None:
     assert message is not None
     args = message_args(message)
     number = args[0].lstrip("#") if args else ""
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):
         await message.reply_text(texts.HAZARD_USAGE)
         return
     actor = context.bound_actor
     try:
-        hazard = await context.services.rectification.visible(actor, int(number))
-    except NotFound:
+        hazard_id = parse_number(number)  # digits too many for an id: no such hazard
+        hazard = await context.services.rectification.visible(actor, hazard_id)
+    except (ValueError, NotFound):
         await message.reply_text(texts.hazard_not_found(number))
         return
     await show_card(context, message.chat_id, actor, hazard)
@@ -61,7 +63,7 @@ async def on_hazard_button(update: Update, context: GridContext) -> None:
     try:
         if len(parts) != 3:
             raise ValueError(query.data)
-        hazard_id = int(parts[1])
+        hazard_id = parse_number(parts[1])
         if parts[2] == VIEW:
             hazard = await context.services.rectification.visible(actor, hazard_id)
             await query.answer()
@@ -100,11 +102,11 @@ async def on_conversation_button(update: Update, context: GridContext) -> None:
     result: HazardConversation | Done
     try:
         if action == "owner" and len(parts) == 4:
-            result = await rectification.choose_owner(actor, token, int(arg))
+            result = await rectification.choose_owner(actor, token, parse_number(arg))
         elif action == "newowner" and len(parts) == 3:
             result = await rectification.ask_new_owner(actor, token)
         elif action == "days" and len(parts) == 4:
-            result = await rectification.choose_days(actor, token, int(arg))
+            result = await rectification.choose_days(actor, token, parse_number(arg))
         elif action == "photos" and len(parts) == 3:
             result = await rectification.photos_done(actor, token)
         else:

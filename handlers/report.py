@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 from bot import texts
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Severity
+from bot.domain.ids import parse_number
 from bot.domain.report import Step
 from handlers.context import GridContext
 from handlers.hazard_actions import answer_conversation
@@ -107,13 +108,13 @@ async def on_button(update: Update, context: GridContext) -> None:
         if action == "next" and not arg:
             draft = await reporting.next(actor, token)
         elif action == "cat" and len(arg) == 1:
-            draft = await reporting.choose_category(actor, token, int(arg[0]))
+            draft = await reporting.choose_category(actor, token, parse_number(arg[0]))
         elif action == "sev" and len(arg) == 1:
             draft = await reporting.choose_severity(actor, token, Severity(arg[0]))
         elif action == "vil" and len(arg) == 1:
-            draft = await reporting.choose_village(actor, token, int(arg[0]))
+            draft = await reporting.choose_village(actor, token, parse_number(arg[0]))
         elif action == "pl" and len(arg) == 1:
-            draft = await reporting.choose_place(actor, token, int(arg[0]))
+            draft = await reporting.choose_place(actor, token, parse_number(arg[0]))
         elif action == "fix" and not arg:
             draft = await reporting.fix_on_spot(actor, token)
         elif action == "edit" and not arg:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import StaleButton
 from bot.domain.hazards import Hazard, Severity
+from bot.domain.ids import parse_number
 
 PAGE_SIZE = 10
 QUERY_PREFIX = "q"
@@ -88,7 +89,7 @@ def parse_page_data(data: str) -> tuple[ListKind, Filters, int]:
         raise StaleButton(data)
     try:
         kind = ListKind(parts[1])
-        page = int(parts[2])
+        page = parse_number(parts[2])
         severity = {code: s for s, code in _SEVERITY_CODES.items()}[parts[6]] if parts[6] else None
         filters = Filters(
             town_id=_read_opt(parts[3]),
@@ -110,7 +111,4 @@ def _opt(value: int | None) -> str:
 def _read_opt(text: str) -> int | None:
     if not text:
         return None
-    value = int(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
+    return parse_number(text)

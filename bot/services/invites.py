@@ -15,10 +15,12 @@ from bot.domain.errors import (
     InviteExpired,
     InviteUnknown,
     InviteUsed,
+    NotAllowed,
     NotFound,
     UnknownPlace,
 )
-from bot.domain.people import Actor, Person, Role
+from bot.domain.people import Actor, Person, Role, Scope
+from bot.domain.policy import Action, can_invite, role_may
 from storage.database import Database
 from storage.invites import InviteRepository
 from storage.roster import RosterRepository
@@ -67,6 +69,22 @@ class InviteService:
         self._clock = clock
         self._ttl = ttl
 
+    async def create_by(self, actor: Actor, role: Role, place: str | None, name: str | None) -> CreatedInvite:
+        """An invite made in chat: a supervisor's for people of their own town, an admin's for anyone.
+
+        `place` is a town for a supervisor, a village (or `镇/村` where village names repeat) for an officer or an
+        owner, and unused for an admin; a supervisor's village is looked for in their own town.
+        """
+        if not role_may(actor.role, Action.INVITE):
+            raise NotAllowed(Action.INVITE)
+        town, _, village = (place or "").rpartition("/") if role in (Role.OFFICER, Role.OWNER) else (place, "", "")
+        if actor.role is Role.SUPERVISOR and not town:
+            town = actor.town_name
+        town_id, village_id = await self._resolve_scope(role, town or None, village or None)
+        if not can_invite(actor, role, Scope(town_id=town_id, village_id=village_id)):
+            raise NotAllowed(Action.INVITE)
+        return await self._create_in(role, town_id, village_id, name, created_by=actor.id)
+
     async def create(
         self,
         role: Role,
@@ -78,6 +96,11 @@ class InviteService:
     ) -> CreatedInvite:
         """Invite the roster person of this role and scope (created when a new name is given)."""
         town_id, village_id = await self._resolve_scope(role, town, village)
+        return await self._create_in(role, town_id, village_id, name, created_by=created_by)
+
+    async def _create_in(
+        self, role: Role, town_id: int | None, village_id: int | None, name: str | None, *, created_by: int | None
+    ) -> CreatedInvite:
         matches = await self._roster.people_in(role, town_id, village_id, name)
         if len(matches) > 1:
             raise AmbiguousPerson(len(matches))
