@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
 import handlers
 import scheduler.jobs
@@ -12,6 +12,7 @@ from bot.chat_order import PerChatUpdateProcessor
 from bot.clock import Clock
 from bot.services.container import Services
 from bot.settings import Settings
+from bot.telegram_retry import RetryingRateLimiter
 from bot.transport import AiohttpRequest
 from handlers.commands import set_default_menu
 from handlers.context import CONTEXT_TYPES, GridApplication
@@ -24,6 +25,7 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
     async def post_init(app: GridApplication) -> None:
         services = await Services.open(settings, clock)
         app.bot_data.services = services
+        services.media.remove_partial_files()  # left by a process killed while writing a photo
         await set_default_menu(app.bot)
         app.bot_data.dispatcher = await scheduler.jobs.start(app, services)
 
@@ -38,6 +40,7 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
     # Telegram's ~30 messages a second is a limit on bulk notifications, which the outbox dispatcher paces itself
     # (scheduler/ratelimit.py). Answers to the people writing to the bot are not throttled overall: a shared 30/s
     # budget made 179 officers reporting at once wait seconds for each answer. Group chats keep PTB's 20 a minute.
+    # A reply that fails in passing (429, 5xx, dropped connection) is sent once more (bot/telegram_retry.py).
     builder: Any = (
         ApplicationBuilder()
         .token(telegram.token.get_secret_value())
@@ -45,17 +48,19 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         .base_file_url(telegram.base_file_url)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatUpdateProcessor())
-        .rate_limiter(AIORateLimiter(overall_max_rate=0))
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=0))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    read_timeout = telegram.read_timeout_seconds
     if telegram.proxy_url.startswith("socks"):
         builder = builder.proxy(telegram.proxy_url).get_updates_proxy(telegram.proxy_url)
+        builder = builder.read_timeout(read_timeout).get_updates_read_timeout(read_timeout)
     else:
         # aiohttp carries the requests: a quarter of the CPU of PTB's httpx per request (bot/transport.py).
         proxy = telegram.proxy_url or None
-        builder = builder.request(AiohttpRequest(proxy=proxy)).get_updates_request(
-            AiohttpRequest(connection_pool_size=1, proxy=proxy)
+        builder = builder.request(AiohttpRequest(proxy=proxy, read_timeout=read_timeout)).get_updates_request(
+            AiohttpRequest(connection_pool_size=1, proxy=proxy, read_timeout=read_timeout)
         )
     app: GridApplication = builder.build()
     handlers.register(app)

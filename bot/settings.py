@@ -31,6 +31,7 @@ class TelegramSettings(_Section):
     base_file_url: str = "https://api.telegram.org/file/bot"
     proxy_url: str = ""
     poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    read_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
 
 
 class StorageSettings(_Section):

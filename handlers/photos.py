@@ -5,20 +5,22 @@ from __future__ import annotations
 from typing import cast
 
 from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Message, PhotoSize, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
 from bot import texts
 from bot.chat_order import PerChatUpdateProcessor
 from bot.domain import limits
+from bot.domain.conversation import Ask
 from bot.domain.errors import NotAllowed, WrongInput
 from bot.domain.people import Actor, Role
 from bot.domain.report import Step
 from bot.services.photo_intake import PhotoOutcome, PhotoSink, PhotoUpload
+from bot.telegram_retry import download
 from handlers.check import log_check_photo
 from handlers.commands import is_check_caption
 from handlers.context import GridContext
-from handlers.hazard_view import conversation_data
+from handlers.hazard_view import ask, conversation_data
 from handlers.report_view import next_button, prompt
 
 BATCH_JOB = "photo-batch:{chat_id}"
@@ -46,6 +48,8 @@ async def on_media(update: Update, context: GridContext) -> None:
     message = update.message
     assert message is not None
     actor = context.bound_actor
+    if await _not_now(message, context, actor):
+        return
     rectifying = await context.services.rectification.collecting_photos(actor)
     sink: PhotoSink = context.services.rectification if rectifying else context.services.reporting
     refusal = _refusal(message)
@@ -84,13 +88,37 @@ async def on_media(update: Update, context: GridContext) -> None:
     _schedule_confirmation(context, message.chat_id, actor)
 
 
+async def _not_now(message: Message, context: GridContext, actor: Actor) -> bool:
+    """Media while a typed answer or a button is due: say so and ask again; True if so answered.
+
+    A photo in the middle of an action (交办, 不通过, the rectification note...) must not start a report beside it, and
+    a voice message at the description step is no reason to ask for photos.
+    """
+    not_now = texts.PHOTO_NOT_NOW if message.photo else texts.MEDIA_NOT_NOW
+    conversation = await context.services.rectification.conversation(actor)
+    if conversation is not None:
+        if conversation.ask is Ask.PHOTOS:
+            return False
+        await message.reply_text(not_now)
+        await ask(context, message.chat_id, actor, conversation)
+        return True
+    draft = await context.services.reporting.draft(actor)
+    if draft is None or draft.step in (Step.PHOTOS, Step.AFTER_PHOTOS) or is_check_caption(message.caption):
+        return False
+    await message.reply_text(not_now)
+    await prompt(context, message.chat_id, actor, draft)
+    return True
+
+
 async def _download(message: Message, source: PhotoSize | Document) -> PhotoUpload | None:
-    """Fetch the file through getFile; a refusal or failure is answered and gives None."""
+    """Fetch the file (retrying passing failures); a refusal or lasting failure is answered and gives None.
+
+    The person is asked to send that photo again; whatever the report or rectification already holds is kept.
+    """
     try:
-        file = await source.get_file()
-        data = bytes(await file.download_as_bytearray())
-    except BadRequest as exc:
-        too_big = "too big" in str(exc).lower()
+        data = await download(source)
+    except TelegramError as exc:
+        too_big = isinstance(exc, BadRequest) and "too big" in str(exc).lower()
         await message.reply_text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)
         return None
     width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)

@@ -104,6 +104,11 @@ class ApiCall:
     at: float = 0.0  # time.monotonic() when the request arrived
 
     @property
+    def arrived(self) -> float:
+        """time.monotonic() when the request arrived (the same as `at`)."""
+        return self.at
+
+    @property
     def result(self) -> Any:
         """The "result" of a successful answer (None on errors)."""
         return self.response.get("result")

@@ -17,9 +17,20 @@ from aiohttp import web
 
 from sandbox import apirules as rules
 from sandbox.apirules import ApiCall, ApiError, FileStore, FloodControl, RateLimit, StoredFile, Upload
+from sandbox.faults import FILE, Faults, Intercept
 from sandbox.simusers import BotMessage, JsonDict, Signal, SimChat, SimGroup, SimUser
 
-__all__ = ["ApiCall", "ApiError", "BotApiServer", "BotMessage", "RateLimit", "SimGroup", "SimUser", "StoredFile"]
+__all__ = [
+    "ApiCall",
+    "ApiError",
+    "BotApiServer",
+    "BotMessage",
+    "Faults",
+    "RateLimit",
+    "SimGroup",
+    "SimUser",
+    "StoredFile",
+]
 
 ApiMethod = Callable[[JsonDict], Awaitable[Any]]
 
@@ -55,6 +66,7 @@ class BotApiServer:
         self._bot_messages: dict[tuple[int, Any], BotMessage] = {}
         self.files = FileStore()
         self.flood = FloodControl(rate_limit)
+        self.faults = Faults()  # injected 429s, 5xx, slow answers, time-outs, dropped connections (sandbox/faults.py)
         self._media_group_ids = itertools.count(14_000_000_000_000_001)
         self._queries: dict[str, SimUser] = {}
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
@@ -186,18 +198,24 @@ class BotApiServer:
         name = request.match_info["method"]
         method = self._canonical.get(name.lower())
         params: JsonDict = {}
+        fault: Intercept | None = None
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             if method is None:
                 raise ApiError(404, "Not Found")
             params = await rules.read_params(request)
+            fault = await self.faults.intercept(method, params, request)
+            if fault is not None and not fault.carry_out:
+                return web.Response()  # the connection is already closed: the client gets no answer
             self.flood.check(method, params)
             status, answer = 200, {"ok": True, "result": await self._methods[method](params)}
         except ApiError as exc:
             status, answer = exc.status, exc.body()
         except Exception as exc:  # a sandbox bug: answer 500 but keep the call on record
             status, answer = 500, {"ok": False, "error_code": 500, "description": f"Internal Server Error: {exc!r}"}
+        if fault is not None and not fault.finish(status):
+            return web.Response()  # carried out, but the answer is lost (dropped, or the client gave up waiting)
         if request.transport is not None and not request.transport.is_closing():
             # Not recorded: answers nobody receives, such as a long poll the client already abandoned.
             self.calls.append(ApiCall(method or name, params, status, answer, arrived))
@@ -207,9 +225,20 @@ class BotApiServer:
         if request.match_info["token"] != self.token:
             error = ApiError(401, "Unauthorized")
             return web.json_response(error.body(), status=error.status)
-        stored = self.files.by_path.get(request.match_info["file_path"])
+        file_path = request.match_info["file_path"]
+        try:
+            fault = await self.faults.intercept(FILE, {"file_path": file_path}, request)
+        except ApiError as exc:
+            return web.json_response(exc.body(), status=exc.status)
+        if fault is not None and not fault.carry_out:
+            return web.Response()  # the connection is already closed: the client gets no answer
+        stored = self.files.by_path.get(file_path)
         if stored is None or stored.size > self.max_download_bytes:
+            if fault is not None and not fault.finish(404):
+                return web.Response()
             return web.json_response(ApiError(404, "Not Found").body(), status=404)
+        if fault is not None and not fault.finish(200):
+            return web.Response()  # served, but the answer is lost (dropped, or the client gave up waiting)
         return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")
 
     # ---- helpers for the API methods ----------------------------------------------------------

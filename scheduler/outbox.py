@@ -11,13 +11,14 @@ from datetime import timedelta
 from functools import partial
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
 from bot.clock import Clock
 from bot.domain import limits
 from bot.domain.notifications import Message
 from bot.services.reminders import ReminderService
+from bot.telegram_retry import own_retries
 from scheduler.ratelimit import RateLimiter
 from storage.media import MediaStore
 from storage.outbox import OutboxRepository, Outgoing
@@ -107,26 +108,39 @@ class OutboxDispatcher:
         return sent
 
     async def _deliver_chat(self, items: list[Outgoing]) -> int:
-        return sum([await self._deliver(item) for item in items])
+        sent = 0
+        for item in items:
+            try:
+                sent += await self._deliver(item)
+            except Exception:  # an unexpected failure must not leave the rest of the batch claimed until a restart
+                log.exception("notification %s could not be delivered; it is tried again later", item.id)
+                await self._retry_later(item, "unexpected error")
+        return sent
 
     async def _deliver(self, item: Outgoing) -> int:
+        """Send one notification: each Telegram call at most once on success, retried through passing failures.
+
+        A time-out or a connection lost after Telegram carried a call out makes that call go out again: the
+        documented at-least-once case. The calls already confirmed are not repeated.
+        """
         if item.chat_id is None:
             await self._outbox.mark_failed(item.id, "not bound to Telegram")
             return 0
         parts = self._parts(item.chat_id, item.message)
-        done = 0
-        for attempt in range(ATTEMPTS_IN_PROCESS):
+        done, reason = 0, "network errors"
+        for attempt in range(1, ATTEMPTS_IN_PROCESS + 1):
+            pause = 0.0
             try:
-                while done < len(parts):
-                    await self._limiter.acquire(item.chat_id)
-                    await parts[done]()
-                    done += 1
+                with own_retries():  # this loop is the one retry policy of notifications
+                    while done < len(parts):
+                        await self._limiter.acquire(item.chat_id)
+                        await parts[done]()
+                        done += 1
                 await self._outbox.mark_sent(item.id, self._clock.now())
                 return 1
             except RetryAfter as exc:
-                seconds = _retry_seconds(exc)
-                self._limiter.pause(seconds)
-                await asyncio.sleep(seconds)
+                pause = _retry_seconds(exc)
+                self._limiter.pause(pause)
             except Forbidden as exc:
                 await self._give_up(item, str(exc), texts.UNREACHABLE_BLOCKED)
                 return 0
@@ -134,12 +148,22 @@ class OutboxDispatcher:
                 gone = "chat not found" in str(exc).lower()
                 await self._give_up(item, str(exc), texts.UNREACHABLE_GONE if gone else None)
                 return 0
-            except NetworkError as exc:  # includes time-outs and 5xx answers
-                log.info("notification %s: %s (attempt %s)", item.id, exc, attempt + 1)
-                await asyncio.sleep(0.5 * 2**attempt)
-        backoff = min(timedelta(seconds=30 * 2**item.attempts), MAX_BACKOFF)
-        await self._outbox.retry_at(item.id, self._clock.now() + backoff, "network errors")
+            except NetworkError as exc:  # time-outs, lost connections and 5xx answers
+                log.info("notification %s: %s (attempt %s)", item.id, exc, attempt)
+                pause = 0.5 * 2 ** (attempt - 1)
+            except TelegramError as exc:  # any other refusal (e.g. 404, 409): Telegram may accept it later
+                log.warning("notification %s: %s (attempt %s)", item.id, exc, attempt)
+                reason = str(exc)[:200]
+                break
+            if attempt < ATTEMPTS_IN_PROCESS:
+                await asyncio.sleep(pause)
+        await self._retry_later(item, reason)
         return 0
+
+    async def _retry_later(self, item: Outgoing, reason: str) -> None:
+        """Back to the queue, due again after a back-off that doubles with each claim (30 s up to 30 min)."""
+        backoff = min(timedelta(seconds=30 * 2**item.attempts), MAX_BACKOFF)
+        await self._outbox.retry_at(item.id, self._clock.now() + backoff, reason)
 
     async def _give_up(self, item: Outgoing, error: str, unreachable_reason: str | None) -> None:
         log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, error)

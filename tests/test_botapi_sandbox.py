@@ -21,7 +21,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -377,3 +377,99 @@ async def test_application_end_to_end(server: BotApiServer, alice: SimUser) -> N
         await app.stop()
         await app.shutdown()
     assert all(call.status == 200 for call in server.calls), [c for c in server.calls if c.status != 200]
+
+
+# ---- fault injection (sandbox/faults.py) ---------------------------------------------------------
+
+
+async def test_fault_429_and_5xx_answer_once_then_the_plan_is_spent(
+    server: BotApiServer, bot: Bot, alice: SimUser
+) -> None:
+    bob = server.user(1002, "Bob")
+    limited = server.faults.add("SENDMESSAGE", "429", retry_after=3)
+    broken = server.faults.add("sendMessage", "5xx", status=503, times=2, match=lambda p: p.get("chat_id") == bob.id)
+    assert not limited.arrived.is_set() and (limited.remaining(), broken.remaining()) == (1, 2)
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(alice.id, "one")
+    assert caught.value.retry_after.total_seconds() == 3  # type: ignore[union-attr]
+    assert limited.arrived.is_set() and (limited.hits, limited.remaining()) == (1, 0)
+    await bot.send_message(alice.id, "two")  # spent: answered normally
+    for _ in range(2):
+        with pytest.raises(NetworkError, match="Service Unavailable"):
+            await bot.send_message(bob.id, "to bob")
+    await bot.send_message(bob.id, "to bob")
+    assert broken.hits == 2 and server.faults.pending == 0
+    assert [(c.method, c.status) for c in server.calls_to("sendMessage")] == [
+        ("sendMessage", 429),
+        ("sendMessage", 200),
+        ("sendMessage", 503),
+        ("sendMessage", 503),
+        ("sendMessage", 200),
+    ]
+    assert server.calls_to("sendMessage")[0].response["parameters"] == {"retry_after": 3}
+    assert [m.text for m in alice.inbox] == ["two"] and [m.text for m in bob.inbox] == ["to bob"]
+    assert [(c.kind, c.status, c.carried_out) for c in server.faults.log] == [
+        ("429", 429, False),
+        ("5xx", 503, False),
+        ("5xx", 503, False),
+    ]
+
+
+async def test_fault_slow_timeout_and_drop_with_and_without_side_effect(server: BotApiServer, alice: SimUser) -> None:
+    async with Bot(server.token, base_url=server.base_url, base_file_url=server.base_file_url) as bot:
+        server.faults.add("sendMessage", "slow", delay=0.3)
+        started = time.monotonic()
+        await bot.send_message(alice.id, "slow")
+        assert time.monotonic() - started >= 0.3
+        server.faults.add("sendMessage", "timeout", delay=0.6)
+        with pytest.raises(TimedOut):
+            await bot.send_message(alice.id, "timed out", read_timeout=0.2)
+        await alice.expect("timed out")  # carried out after the client gave up
+        server.faults.add("sendMessage", "drop")
+        with pytest.raises(NetworkError):
+            await bot.send_message(alice.id, "dropped before")
+        server.faults.add("sendMessage", "drop", after=True)
+        with pytest.raises(NetworkError):
+            await bot.send_message(alice.id, "dropped after")
+        await alice.expect("dropped after")
+    # The timed-out message was sent anyway (the at-least-once case); the one dropped before was not.
+    assert [m.text for m in alice.inbox] == ["slow", "timed out", "dropped after"]
+    assert [(c.kind, c.carried_out, c.delivered) for c in server.faults.log] == [
+        ("slow", True, True),
+        ("timeout", True, False),
+        ("drop", False, False),
+        ("drop", True, False),
+    ]
+    assert [c.status for c in server.calls_to("sendMessage")] == [200]  # only answers someone received
+
+
+async def test_fault_on_get_file_and_the_download_route(server: BotApiServer, bot: Bot, alice: SimUser) -> None:
+    sent = await alice.send_photo(b"JPEG-DATA")
+    file_id = sent["photo"][-1]["file_id"]
+    server.faults.add("getFile", "5xx", status=500)
+    with pytest.raises(NetworkError):
+        await bot.get_file(file_id)
+    file = await bot.get_file(file_id)
+    download = server.faults.add("file", "5xx", status=502)
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await file.download_as_bytearray()
+    # HTTP clients resend a GET once when a reused keep-alive connection drops: drop twice to reach the caller.
+    dropped = server.faults.add("file", "drop", times=2, match=lambda p: str(file.file_path).endswith(p["file_path"]))
+    with pytest.raises(NetworkError):
+        await file.download_as_bytearray()
+    dropped.times = dropped.hits
+    server.faults.add("FILE", "429", retry_after=2)
+    with pytest.raises(RetryAfter):
+        await file.download_as_bytearray()
+    server.faults.add("file", "slow", delay=0.2)
+    assert bytes(await file.download_as_bytearray()) == b"JPEG-DATA"
+    assert (
+        download.hits == 1
+        and [c.kind for c in server.faults.calls_to("file")][: 1 + dropped.hits] == ["5xx"] + ["drop"] * dropped.hits
+    )
+    assert str(file.file_path).endswith(server.faults.calls_to("file")[0].params["file_path"])
+    server.faults.add("file", "5xx", times=5)
+    server.faults.clear()
+    assert bytes(await file.download_as_bytearray()) == b"JPEG-DATA"
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        server.faults.add("getFile", "teapot")
