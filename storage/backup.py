@@ -97,20 +97,20 @@ class BackupError(Exception):
     """A backup or restore that cannot be done; nothing was changed."""
 
 
-class TargetNotEmpty(BackupError):
+class PathRefused(BackupError):
+    """Nothing was done because of what is (or is not) at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+class TargetNotEmpty(PathRefused):
     """The backup folder exists and holds something (or is no folder)."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.path = path
 
-
-class NoDatabase(BackupError):
+class NoDatabase(PathRefused):
     """There is no database to back up."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.path = path
 
 
 class SnapshotDamaged(BackupError):

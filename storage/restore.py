@@ -18,6 +18,7 @@ from storage.backup import (
     MEDIA,
     BackupError,
     Manifest,
+    PathRefused,
     copy_hashed,
     integrity,
     make_dir,
@@ -73,20 +74,12 @@ class TooNew(BackupError):
         self.supported = supported
 
 
-class DatabaseInUse(BackupError):
+class DatabaseInUse(PathRefused):
     """Another connection (the running bot) has the target database open."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.path = path
 
-
-class TargetExists(BackupError):
+class TargetExists(PathRefused):
     """There is data where the backup would go, and replacing it was not asked for."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.path = path
 
 
 @dataclass(frozen=True)

@@ -91,29 +91,32 @@ async def test_rectification_keeps_ten_after_photos(rig: Rig) -> None:
     assert await rig.rows("SELECT COUNT(*) FROM hazard_photos WHERE stage = 'after'") == [(limits.MAX_PHOTOS,)]
 
 
+async def type_at_the_edge(user: SimUser, limit: int, next_prompt: str) -> str:
+    """Type one character too many (refused, nothing lost), then exactly the limit (kept); the text kept."""
+    await user.send("长" * (limit + 1))
+    assert (await user.next_message()).text == texts.text_too_long(limit, limit + 1)
+    await user.send("长" * limit)
+    await user.expect(next_prompt)
+    return "长" * limit
+
+
 async def test_description_of_1000_characters_is_kept_1001_refused(rig: Rig) -> None:
     user = await officer(rig)
     await user.send_photo(png(1))
     await user.press("下一步", message=await user.expect("已收到 1 张照片"))
     await user.expect("请简要描述")
-    await user.send("长" * (limits.MAX_DESCRIPTION + 1))
-    assert (await user.next_message()).text == texts.text_too_long(limits.MAX_DESCRIPTION, limits.MAX_DESCRIPTION + 1)
-    await user.send("长" * limits.MAX_DESCRIPTION)
-    await user.expect("请选择隐患类别")
+    typed = await type_at_the_edge(user, limits.MAX_DESCRIPTION, "请选择隐患类别")
     draft = await rig.draft_of(user)
-    assert draft is not None and draft.description == "长" * limits.MAX_DESCRIPTION
+    assert draft is not None and draft.description == typed
 
 
 async def test_place_of_60_characters_is_kept_61_refused(rig: Rig) -> None:
     user = await officer(rig)
     await at_place_step(user)
     await user.expect("场所")
-    await user.send("场" * (limits.MAX_PLACE + 1))
-    assert (await user.next_message()).text == texts.text_too_long(limits.MAX_PLACE, limits.MAX_PLACE + 1)
-    await user.send("场" * limits.MAX_PLACE)
-    await user.expect("发送当前位置")
+    typed = await type_at_the_edge(user, limits.MAX_PLACE, "发送当前位置")
     draft = await rig.draft_of(user)
-    assert draft is not None and draft.place == "场" * limits.MAX_PLACE
+    assert draft is not None and draft.place == typed
 
 
 async def test_a_20_mb_image_is_kept_one_byte_more_is_refused_unread(rig: Rig) -> None:
@@ -163,14 +166,10 @@ async def test_reason_of_500_characters_is_kept_501_refused(rig: Rig) -> None:
     number = await submit(reporter, await walk_to_summary(reporter, photo=png(7)))
     await boss.press("不属实", message=await boss.expect(f"#{number}"))
     await boss.expect("请说明不属实的原因")
-    await boss.send("因" * (limits.MAX_REASON + 1))
-    assert (await boss.next_message()).text == texts.text_too_long(limits.MAX_REASON, limits.MAX_REASON + 1)
-    assert await rig.rows("SELECT status FROM hazards WHERE id = ?", (number,)) == [("reported",)]
-    await boss.send("因" * limits.MAX_REASON)
-    await boss.expect("不属实")
+    typed = await type_at_the_edge(boss, limits.MAX_REASON, "不属实")
     assert await rig.rows("SELECT closure FROM hazards WHERE id = ?", (number,)) == [("invalid",)]
     notes = await rig.rows("SELECT note FROM hazard_events WHERE hazard_id = ? AND kind = 'invalid'", (number,))
-    assert notes == [("因" * limits.MAX_REASON,)]
+    assert notes == [(typed,)]
 
 
 async def deadline_prompt(rig: Rig) -> tuple[SimUser, int, BotMessage]:
