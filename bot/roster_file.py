@@ -7,8 +7,6 @@ import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from bot import texts
 
 REQUIRED = ("town", "village", "name", "role")
@@ -42,6 +40,9 @@ def _decode(data: bytes) -> str:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
+    # Imported here: openpyxl takes about 0.3 s to import, and only a roster import from .xlsx needs it.
+    from openpyxl import load_workbook
+
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]

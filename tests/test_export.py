@@ -64,6 +64,9 @@ async def test_supervisor_gets_the_town_ledger_as_a_workbook(rig: Rig) -> None:
     table = rows(ledger)
     assert table[0] == texts.LEDGER_HEADERS
     assert ledger.freeze_panes == "A2" and ledger.auto_filter.ref == "A1:AA8"
+    assert all(cell.font.b for cell in ledger[1]) and not ledger["A2"].font.b  # a bold header row
+    widths = ledger.column_dimensions
+    assert widths["G"].width >= 40 and widths["Z"].width >= 50 and 10 <= widths["A"].width < 20  # 描述, 照片, 编号
     by_id = {row[0]: dict(zip(texts.LEDGER_HEADERS, row, strict=True)) for row in table[1:]}
     assert [row[0] for row in table[1:]] == [
         s.old_overdue.id,
@@ -130,6 +133,7 @@ async def test_supervisor_gets_the_town_ledger_as_a_workbook(rig: Rig) -> None:
     stats = book[texts.SHEET_STATS]
     figures = rows(stats)
     assert figures[0] == texts.STATS_HEADERS and len(figures) == 1 + 1 + 12
+    assert stats.freeze_panes == "A2" and stats.auto_filter.ref == "A1:O14"
     total = dict(zip(texts.STATS_HEADERS, figures[1], strict=True))
     assert total["范围"] == "青龙镇合计"
     assert [total[k] for k in ("上报", "已销号", "不属实", "重复", "应整改", "按期整改", "当前逾期")] == [
@@ -212,3 +216,30 @@ async def test_gridsafe_export_writes_the_ledger_and_located_hazards_as_geojson(
     assert texts.EXPORT_NEEDS_OUTPUT in capsys.readouterr().err
     assert await asyncio.to_thread(main, ["-c", str(config), "export", "--month", "11/2026", "-o", str(xlsx)]) == 2
     assert texts.BAD_MONTH in capsys.readouterr().err
+
+
+async def test_text_typed_in_chat_stays_text_in_the_ledger(
+    services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Whatever an officer types is written as plain text: never a formula, a link, a number or sheet markup."""
+    cast = await Cast.assemble(services)
+    clock.set(datetime(2026, 11, 3, 10, tzinfo=SHANGHAI))
+    places = [
+        '=HYPERLINK("http://example.com","点我")',
+        "<r>幸福超市</r>",  # what XlsxWriter takes for its own rich-text markup
+        "https://example.com/超市",
+        "0012",
+        "超市\x07二楼",  # a control character, which no worksheet may hold
+    ]
+    for place in places:
+        await report(services, cast.officer, place=place)
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    written = await services.ledger.write_xlsx(None, services.statistics.period(["2026-11"], weeks=False), folder)
+    assert written.path.parent == folder and written.hazards == len(places)
+    assert list(folder.iterdir()) == [written.path]  # nothing else left behind
+    ledger = load_workbook(written.path)[texts.SHEET_HAZARDS]
+    cells = [row[3] for row in ledger.iter_rows(min_row=2)]  # 场所
+    assert [cell.value for cell in cells] == [*places[:4], "超市二楼"]
+    assert [(cell.data_type, cell.hyperlink) for cell in cells] == [("s", None)] * len(places)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import tempfile
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from typing import Any, NamedTuple
 
 from bot import texts
 from bot.clock import Clock
@@ -28,6 +26,18 @@ from storage.ledger import CheckEntry, LedgerEntry, LedgerRepository
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 DAY_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.0%"
+# Characters a worksheet cannot hold (XML 1.0 allows tab, line feed and carriage return only), as openpyxl defines them.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+class Styled(NamedTuple):
+    """A date, moment or number shown with a number format."""
+
+    value: date | float
+    number_format: str
+
+
+Row = Sequence[str | int | float | Styled | None]
 
 
 @dataclass(frozen=True)
@@ -62,32 +72,27 @@ class LedgerService:
         stats = await self._statistics.figures(town_id, period)
         file_name = texts.ledger_file_name(stats.scope_name, period)
         path = target / file_name if target.is_dir() else target
-        workbook = Workbook(write_only=True)
-        titles = (texts.SHEET_HAZARDS, texts.SHEET_CHECKS, texts.SHEET_STATS)
-        headers = (texts.LEDGER_HEADERS, texts.CHECK_HEADERS, texts.STATS_HEADERS)
-        sheets = [workbook.create_sheet(title) for title in titles]
-        for sheet, header in zip(sheets, headers, strict=True):
-            _start(sheet, header)
-        # Rows are read in batches and written off the event loop (openpyxl is CPU-bound: a city's month takes
-        # seconds), one batch at a time, so other chats are answered meanwhile and memory holds one batch.
-        today = self._clock.now().astimezone(self._zone).date()
-        hazards = checks = 0
-        start, end = self._moment(period.start), self._moment(period.end)
-        async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
-            await asyncio.to_thread(self._write_hazards, sheets[0], batch, today)
-            hazards += len(batch)
-        # Every check logged for the month's weeks and the month itself, whether or not they were due yet.
-        kinds = [("village", week_key(monday)) for monday in month_mondays(period.start)]
-        kinds.append(("town", month_key(period.start)))
-        async for check_batch in self._ledger.checks(town_id, kinds):
-            await asyncio.to_thread(self._write_checks, sheets[1], check_batch)
-            checks += len(check_batch)
-        sheets[2].append(_stats_row(sheets[2], texts.stats_total_label(stats.scope_name), stats.total))
-        for area in stats.rows:
-            sheets[2].append(_stats_row(sheets[2], area.name, area.tally))
-        for sheet, header, rows in zip(sheets, headers, (hazards, checks, len(stats.rows) + 1), strict=True):
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
-        await asyncio.to_thread(workbook.save, path)
+        async with _book(path) as book:
+            titles = (texts.SHEET_HAZARDS, texts.SHEET_CHECKS, texts.SHEET_STATS)
+            headers = (texts.LEDGER_HEADERS, texts.CHECK_HEADERS, texts.STATS_HEADERS)
+            ledger, log, figures = (book.sheet(title, header) for title, header in zip(titles, headers, strict=True))
+            # Rows are read in batches and written off the event loop (writing is CPU-bound: a city's month takes
+            # seconds), one batch at a time, so other chats are answered meanwhile and memory holds one batch.
+            today = self._clock.now().astimezone(self._zone).date()
+            hazards = checks = 0
+            start, end = self._moment(period.start), self._moment(period.end)
+            async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
+                await asyncio.to_thread(self._write_hazards, ledger, batch, today)
+                hazards += len(batch)
+            # Every check logged for the month's weeks and the month itself, whether or not they were due yet.
+            kinds = [("village", week_key(monday)) for monday in month_mondays(period.start)]
+            kinds.append(("town", month_key(period.start)))
+            async for check_batch in self._ledger.checks(town_id, kinds):
+                await asyncio.to_thread(self._write_checks, log, check_batch)
+                checks += len(check_batch)
+            figures.append(_stats_row(texts.stats_total_label(stats.scope_name), stats.total))
+            for area in stats.rows:
+                figures.append(_stats_row(area.name, area.tally))
         return LedgerFile(path, file_name, stats.scope_name, period, hazards, checks)
 
     async def write_geojson(self, town_id: int | None, period: Period, path: Path) -> int:
@@ -110,15 +115,15 @@ class LedgerService:
         # Excel has no time zones: moments are written as the deployment's local time.
         return None if moment is None else moment.astimezone(self._zone).replace(tzinfo=None)
 
-    def _write_hazards(self, sheet: Any, batch: list[LedgerEntry], today: date) -> None:
+    def _write_hazards(self, sheet: _Sheet, batch: list[LedgerEntry], today: date) -> None:
         for entry in batch:
-            sheet.append(self._hazard_row(sheet, entry, today))
+            sheet.append(self._hazard_row(entry, today))
 
-    def _write_checks(self, sheet: Any, batch: list[CheckEntry]) -> None:
+    def _write_checks(self, sheet: _Sheet, batch: list[CheckEntry]) -> None:
         for check in batch:
-            sheet.append(self._check_row(sheet, check))
+            sheet.append(self._check_row(check))
 
-    def _hazard_row(self, sheet: Any, entry: LedgerEntry, today: date) -> list[Any]:
+    def _hazard_row(self, entry: LedgerEntry, today: date) -> Row:
         h = entry.hazard
         on_time = None if entry.on_time is None else (texts.YES if entry.on_time else texts.NO)
         return [
@@ -134,14 +139,14 @@ class LedgerService:
             texts.status_name(h),
             texts.YES if h.fixed_on_spot else texts.NO,
             h.reporter_name,
-            _cell(sheet, self._local(h.reported_at), MOMENT_FORMAT),
-            _cell(sheet, self._local(h.assigned_at), MOMENT_FORMAT),
+            _styled(self._local(h.reported_at), MOMENT_FORMAT),
+            _styled(self._local(h.assigned_at), MOMENT_FORMAT),
             h.owner_name,
             entry.owner_phone,
-            _cell(sheet, h.deadline, DAY_FORMAT),
-            _cell(sheet, self._local(h.submitted_at), MOMENT_FORMAT),
+            _styled(h.deadline, DAY_FORMAT),
+            _styled(self._local(h.submitted_at), MOMENT_FORMAT),
             _text(entry.rectify_note),
-            _cell(sheet, self._local(h.closed_at), MOMENT_FORMAT),
+            _styled(self._local(h.closed_at), MOMENT_FORMAT),
             texts.CLOSURE_NAMES[h.closure] if h.closure else None,
             _text(entry.closing_note),
             h.duplicate_of,
@@ -151,7 +156,7 @@ class LedgerService:
             "; ".join(entry.after_photos) or None,
         ]
 
-    def _check_row(self, sheet: Any, check: CheckEntry) -> list[Any]:
+    def _check_row(self, check: CheckEntry) -> Row:
         return [
             texts.CHECK_KIND_NAMES.get(check.kind, check.kind),
             check.town,
@@ -161,8 +166,8 @@ class LedgerService:
             check.places_checked,
             _text(check.note),
             check.photo,
-            _cell(sheet, self._local(check.logged_at), MOMENT_FORMAT),
-            _cell(sheet, self._local(check.updated_at), MOMENT_FORMAT),
+            _styled(self._local(check.logged_at), MOMENT_FORMAT),
+            _styled(self._local(check.updated_at), MOMENT_FORMAT),
         ]
 
     def _feature(self, entry: LedgerEntry) -> dict[str, Any]:
@@ -204,38 +209,11 @@ def _text(value: str | None) -> str | None:
     return None if value is None else ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def _cell(sheet: Any, value: date | datetime | None, number_format: str) -> WriteOnlyCell | None:
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
+def _styled(value: date | float | None, number_format: str) -> Styled | None:
+    return None if value is None else Styled(value, number_format)
 
 
-def _start(sheet: Any, headers: list[str]) -> None:
-    """Column widths and the frozen header row must be set before the first row is streamed."""
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = texts.WIDE_COLUMNS.get(
-            header, max(10, 2 * len(header) + 2)
-        )
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _stats_row(sheet: Any, label: str, t: Tally) -> list[Any]:
-    def rate(value: float | None) -> WriteOnlyCell | None:
-        if value is None:
-            return None
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = RATE_FORMAT
-        return cell
-
+def _stats_row(label: str, t: Tally) -> Row:
     return [
         label,
         t.reported,
@@ -243,13 +221,119 @@ def _stats_row(sheet: Any, label: str, t: Tally) -> list[Any]:
         t.invalid,
         t.duplicate,
         t.valid,
-        rate(t.rectification_rate),
+        _styled(t.rectification_rate, RATE_FORMAT),
         t.on_time,
-        rate(t.on_time_rate),
+        _styled(t.on_time_rate, RATE_FORMAT),
         t.overdue,
         t.village_weeks_done,
         t.village_weeks_expected,
         t.town_months_done,
         t.town_months_expected,
-        rate(t.check_rate),
+        _styled(t.check_rate, RATE_FORMAT),
     ]
+
+
+@asynccontextmanager
+async def _book(path: Path) -> AsyncIterator[_Book]:
+    """A workbook made in a scratch folder beside `path` and moved onto it once complete; if it fails, nothing stays."""
+    # XlsxWriter streams each sheet's rows to a file of its own (constant memory) and writes the package from them.
+    with tempfile.TemporaryDirectory(prefix=".gridsafe-ledger-", dir=path.parent) as scratch:
+        book = _Book(Path(scratch) / "ledger.xlsx", Path(scratch))
+        try:
+            yield book
+            await asyncio.to_thread(book.close)
+        except BaseException:
+            await asyncio.to_thread(book.discard)
+            raise
+        book.path.replace(path)
+
+
+class _Book:
+    """An .xlsx written with XlsxWriter, each sheet streamed row by row (constant memory, inline strings)."""
+
+    def __init__(self, path: Path, scratch: Path) -> None:
+        # Imported here: only an export needs it, and the bot starts without it.
+        from xlsxwriter import Workbook
+
+        # Every value is written by its type (strings never become formulas, links or numbers), but say so anyway.
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        self.path = path
+        self._workbook = Workbook(str(path), {"constant_memory": True, "tmpdir": str(scratch), **options})
+        self._formats: dict[str, Any] = {}
+        self._bold = self._workbook.add_format({"bold": True})
+        self._sheets: list[_Sheet] = []
+
+    def sheet(self, title: str, headers: list[str]) -> _Sheet:
+        """A new sheet with its bold header row frozen, columns as wide as their header (or WIDE_COLUMNS say)."""
+        sheet = _Sheet(self._workbook.add_worksheet(title), len(headers), self._format)
+        sheet.start(headers, self._bold)
+        self._sheets.append(sheet)
+        return sheet
+
+    def close(self) -> None:
+        """Set each sheet's auto-filter over its rows and write the package."""
+        for sheet in self._sheets:
+            sheet.finish()
+        self._workbook.close()
+
+    def discard(self) -> None:
+        """Let go of an unfinished workbook (XlsxWriter closes its sheets' files only as it writes the package)."""
+        with suppress(Exception):
+            self._workbook.close()
+
+    def _format(self, number_format: str) -> Any:
+        if number_format not in self._formats:
+            self._formats[number_format] = self._workbook.add_format({"num_format": number_format})
+        return self._formats[number_format]
+
+
+class _Sheet:
+    """One worksheet being streamed: rows go down in order; when finished, the auto-filter covers them all."""
+
+    def __init__(self, worksheet: Any, columns: int, format_of: Callable[[str], Any]) -> None:
+        self._worksheet = worksheet
+        self._columns = columns
+        self._format_of = format_of
+        self._next = 0
+
+    def start(self, headers: list[str], bold: Any) -> None:
+        """The header row, frozen, with column widths (in characters)."""
+        for column, header in enumerate(headers):
+            width = texts.WIDE_COLUMNS.get(header, max(10, 2 * len(header) + 2))
+            self._worksheet.set_column(column, column, width)
+            self._worksheet.write_string(0, column, header, bold)
+        self._worksheet.freeze_panes(1, 0)
+        self._next = 1
+
+    def finish(self) -> None:
+        """The auto-filter over the header and every row."""
+        self._worksheet.autofilter(0, 0, self._next - 1, self._columns - 1)
+
+    def append(self, row: Row) -> None:
+        """Write one row below the last one: strings as text, numbers, and styled dates, moments and numbers."""
+        worksheet, number = self._worksheet, self._next
+        for column, value in enumerate(row):
+            if value is None:
+                continue  # an empty cell is not written at all
+            if isinstance(value, str):
+                _write_text(worksheet, number, column, value)
+            elif isinstance(value, Styled):
+                cell_format = self._format_of(value.number_format)
+                if isinstance(value.value, date):
+                    worksheet.write_datetime(number, column, value.value, cell_format)
+                else:
+                    worksheet.write_number(number, column, value.value, cell_format)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                worksheet.write_number(number, column, value)
+            else:
+                raise TypeError(f"no way to write {value!r} in a ledger cell")
+        self._next = number + 1
+
+
+def _write_text(worksheet: Any, row: int, column: int, text: str) -> None:
+    # In constant-memory mode XlsxWriter copies a string that looks like its own rich-text XML ("<r>...</r>") into the
+    # sheet unescaped; such text, if anyone types it, goes in as three plain runs instead, escaped like any other.
+    if text.startswith("<r>") and text.endswith("</r>"):
+        worksheet.write_rich_string(row, column, text[:1], text[1:-1], text[-1:])
+    else:
+        worksheet.write_string(row, column, text)
