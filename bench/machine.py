@@ -51,5 +51,6 @@ def describe() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "pydantic": _version("pydantic"),
         "openpyxl": _version("openpyxl"),
+        "xlsxwriter": _version("xlsxwriter"),
         "platform": platform.platform(),
     }

@@ -266,6 +266,8 @@ def _export(settings: Settings, args: argparse.Namespace) -> None:
                 print(texts.EXPORTED_GEOJSON.format(scope=scope, period=label, count=count, path=args.geojson))
         except BadPeriod as exc:
             raise CliError(texts.BAD_MONTH, EXIT_CONFIG) from exc
+        except OSError as exc:  # a folder that does not exist, no permission, a full disk
+            raise CliError(texts.EXPORT_CANNOT_WRITE.format(path=exc.filename or "", reason=exc.strerror)) from exc
         finally:
             await services.close()
 

@@ -1016,6 +1016,7 @@ CLI_EXPORT_HELP: dict[str, str] = {
 }
 EXPORTED_XLSX = "已导出{scope} {period} 的隐患台账：隐患 {hazards} 条，排查记录 {checks} 条 → {path}"
 EXPORTED_GEOJSON = "已导出{scope} {period} 有位置的隐患 {count} 条（GeoJSON）→ {path}"
+EXPORT_CANNOT_WRITE = "无法写入 {path}（{reason}）。请确认目录存在且可以写入。"
 EXPORT_NEEDS_OUTPUT = "请用 -o 指定 Excel 文件，或用 --geojson 指定 GeoJSON 文件。"
 
 
@@ -1130,6 +1131,7 @@ def backup_listing(lines: list[str], shown: int = 20) -> str:
 # ---- Bad input (issue 8, fuzzing): answers to updates the bot does not act on ----
 
 EDIT_IGNORED = "修改已发送的消息不会被处理。如需更正，请重新发送。"
+MEDIA_NOT_NOW = "这一步不需要文件、语音或其他内容，已收到的内容都还在。"
 
 
 # ---- /invite (邀请) in chat ----

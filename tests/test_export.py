@@ -216,6 +216,10 @@ async def test_gridsafe_export_writes_the_ledger_and_located_hazards_as_geojson(
     assert texts.EXPORT_NEEDS_OUTPUT in capsys.readouterr().err
     assert await asyncio.to_thread(main, ["-c", str(config), "export", "--month", "11/2026", "-o", str(xlsx)]) == 2
     assert texts.BAD_MONTH in capsys.readouterr().err
+    missing = tmp_path / "no-such-folder" / "ledger.xlsx"
+    assert await asyncio.to_thread(main, ["-c", str(config), "export", "-o", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert "无法写入" in err and "no-such-folder" in err and "Traceback" not in err
 
 
 async def test_text_typed_in_chat_stays_text_in_the_ledger(
