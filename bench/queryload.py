@@ -37,6 +37,7 @@ class Load:
     sent: list[tuple[int, float]]  # (chat, moment the update was queued)
     seconds: float
     failures: list[str]
+    driver_cpu: float  # CPU seconds of this process (the loopback Bot API and the simulated people) meanwhile
 
     @property
     def rate(self) -> float:
@@ -69,13 +70,13 @@ async def _load(requests: dict[SimUser, list[str]], concurrent: bool) -> Load:
         for text in texts:
             await one(user, text)
 
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     if concurrent:
         await asyncio.gather(*(person(user, texts) for user, texts in requests.items()))
     else:
         for user, text in _interleaved(requests):
             await one(user, text)
-    return Load(sent, time.monotonic() - started, failures)
+    return Load(sent, time.monotonic() - started, failures, time.process_time() - cpu)
 
 
 def _interleaved(requests: dict[SimUser, list[str]]) -> list[tuple[SimUser, str]]:
@@ -177,6 +178,11 @@ def _figures(
             "note": f"{len(scene.people)} people each waiting for their answer before asking again",
         },
         "bot_cpu_ms_per_request": round(1000 * cpu / max(len(loaded.sent), 1), 2),
+        "driver_cpu_ms_per_request": {
+            "gridsafe": round(1000 * loaded.driver_cpu / max(len(loaded.sent), 1), 2),
+            "echo_bot": round(1000 * echo.driver_cpu / max(len(echo.sent), 1), 2),
+            "note": "the loopback Bot API server and the simulated people, in the benchmark's own process",
+        },
         "bot_memory_mb": memory,
         "errors": len(errors) + len(loaded.failures) + len(single.failures),
         "error_samples": (errors + loaded.failures + single.failures)[:5],

@@ -1132,6 +1132,7 @@ def backup_listing(lines: list[str], shown: int = 20) -> str:
 
 EDIT_IGNORED = "修改已发送的消息不会被处理。如需更正，请重新发送。"
 MEDIA_NOT_NOW = "这一步不需要文件、语音或其他内容，已收到的内容都还在。"
+FINISH_ACTION_FIRST = "您有一项操作还没有完成，请先回答下面的问题；如要放弃这项操作，请发送 /cancel。"
 
 
 # ---- /invite (邀请) in chat ----

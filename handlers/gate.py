@@ -15,8 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def _is_start_command(update: Update) -> bool:
-    message = update.message
-    return bool(message and message.text and message.text.split(maxsplit=1)[0].split("@")[0] == "/start")
+    words = (update.message.text or "").split(maxsplit=1) if update.message else []
+    return bool(words) and words[0].split("@")[0] == "/start"  # a text of only spaces has no first word
 
 
 async def gate(update: Update, context: GridContext) -> None:
@@ -28,6 +28,12 @@ async def gate(update: Update, context: GridContext) -> None:
     bind_user(user.id)
     if chat.type != Chat.PRIVATE:
         await _notice_group(update, context, chat)
+        raise ApplicationHandlerStop
+    if update.edited_message is not None:
+        # Acting on an edit would act twice (a check logged again, a report cancelled by an edited /cancel), so edits
+        # get a hint to send again. A live location moving arrives as edits every few seconds: those stay silent.
+        if update.edited_message.location is None:
+            await update.edited_message.reply_text(texts.EDIT_IGNORED)
         raise ApplicationHandlerStop
     context.actor = await context.services.access.actor(user.id)
     if context.actor is not None or _is_start_command(update):

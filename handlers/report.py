@@ -14,6 +14,7 @@ from bot.domain.ids import parse_number
 from bot.domain.report import Step
 from handlers.context import GridContext
 from handlers.hazard_actions import answer_conversation
+from handlers.hazard_view import ask
 from handlers.report_view import PREFIX, edit_keyboard, prompt
 
 
@@ -22,6 +23,12 @@ async def report_command(update: Update, context: GridContext) -> None:
     message = update.effective_message
     assert message is not None
     actor = context.bound_actor
+    conversation = await context.services.rectification.conversation(actor)
+    if conversation is not None:
+        # An action in progress comes first (its typed answers and photos go to it): finish or cancel it, then report.
+        await message.reply_text(texts.FINISH_ACTION_FIRST)
+        await ask(context, message.chat_id, actor, conversation)
+        return
     reporting = context.services.reporting
     existing = await reporting.draft(actor)
     try:
@@ -69,7 +76,7 @@ async def on_text(update: Update, context: GridContext) -> None:
         await message.reply_text(texts.text_too_long(exc.limit, len(message.text.strip())))
         return
     except WrongInput:
-        if draft.step is Step.PHOTOS:
+        if draft.step is Step.PHOTOS and not draft.photos:
             await message.reply_text(texts.ASK_PHOTO_FIRST)
         else:
             await prompt(context, message.chat_id, actor, draft)

@@ -436,3 +436,67 @@ class SimUser(SimChat):
             "new_chat_member": {"user": bot, "status": new, **until},
         }
         return self.server.enqueue({"my_chat_member": member})
+
+    # ---- more kinds of updates: venues, polls, edits, channel posts, forwards -------------------
+
+    async def send_venue(
+        self, latitude: float, longitude: float, title: str, address: str, *, chat: SimChat | None = None
+    ) -> JsonDict:
+        """Send a venue (a named place); Telegram gives it a location too."""
+        location = {"latitude": latitude, "longitude": longitude}
+        venue = {"location": location, "title": title, "address": address}
+        return self.deliver(self.build_message(chat, location=location, venue=venue))
+
+    async def send_poll(self, question: str, options: list[str], *, chat: SimChat | None = None) -> JsonDict:
+        """Send a regular anonymous poll."""
+        poll = {
+            "id": str(secrets.randbits(63)),
+            "question": question,
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": str(number)}
+                for number, option in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+            "allows_revoting": True,
+            "members_only": False,
+        }
+        return self.deliver(self.build_message(chat, poll=poll))
+
+    async def edit_sent(self, message: JsonDict, text: str) -> JsonDict:
+        """Edit a message this user sent (its text, or its caption): an edited_message update."""
+        key = "text" if "text" in message else "caption"
+        edited = {k: v for k, v in copy.deepcopy(message).items() if k not in ("entities", "caption_entities")}
+        edited |= {key: text, "edit_date": self.server.now()}
+        if key == "text" and text.startswith("/") and len(text) > 1:
+            command = text.split(maxsplit=1)[0]
+            edited["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+        self.server.enqueue({"edited_message": edited})
+        return edited
+
+    async def post_in_channel(self, channel_id: int, title: str, text: str, *, edited: bool = False) -> JsonDict:
+        """Post (or edit) text in a channel the bot is in, signed by this user: a channel_post update."""
+        chat = {"id": channel_id, "type": "channel", "title": title}
+        post: JsonDict = {
+            "message_id": secrets.randbelow(1_000_000) + 1,
+            "date": self.server.now(),
+            "chat": chat,
+            "sender_chat": chat,
+            "author_signature": self.first_name,
+            "text": text,
+        }
+        return self.server.enqueue({"edited_channel_post" if edited else "channel_post": post})
+
+    async def send_forwarded(
+        self, origin_name: str, text: str | None = None, *, photo: bytes | None = None, chat: SimChat | None = None
+    ) -> JsonDict:
+        """Forward someone else's text, or photo with text as caption (its origin: a user hiding their account)."""
+        if photo is not None:
+            message = self.photo_message(photo, caption=text, chat=chat)
+        else:
+            message = self.text_message(text or "", chat=chat)
+        message["forward_origin"] = {"type": "hidden_user", "sender_user_name": origin_name, "date": self.server.now()}
+        return self.deliver(message)

@@ -12,6 +12,7 @@ from bot.domain.people import Actor, Role
 from bot.domain.periods import month_end, month_key, month_start, week_key, week_start
 from bot.domain.photos import Photo
 from bot.domain.policy import Action, can
+from bot.domain.typed_text import clean
 from bot.services.notify import Notifier, check_subject
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
 from storage.checks import CheckRecord, CheckRepository
@@ -60,6 +61,7 @@ class CheckService:
     async def log(self, actor: Actor, places: int, note: str | None, upload: PhotoUpload | None = None) -> CheckStatus:
         """Log (or update) this period's check; reminders about it that have not gone out are cancelled."""
         kind, _, _, period, place_id = self._period(actor)
+        note = clean(note or "") or None
         if note and len(note) > limits.MAX_REASON:
             raise TooLong(limits.MAX_REASON)
         if not 0 <= places <= limits.MAX_PLACES_CHECKED:

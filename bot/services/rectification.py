@@ -19,6 +19,7 @@ from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Person, Role
 from bot.domain.policy import can_move, can_view
+from bot.domain.typed_text import clean
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier, hazard_subject
@@ -185,7 +186,7 @@ class RectificationService:
         if conversation is None:
             raise NoDraft(actor.id)
         hazard = await self.visible(actor, conversation.hazard_id)
-        text = text.strip()
+        text = clean(text)
         ask = conversation.ask
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
             conversation.owner_id = await self._new_owner(actor, hazard, text)

@@ -16,6 +16,7 @@ from bot.domain.notifications import Button, Message, Notification, hazard_butto
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.domain.typed_text import clean
 from bot.logs import bind_hazard
 from bot.services.notify import Notifier
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
@@ -126,7 +127,7 @@ class ReportingService:
             draft.refused_photos += 1
             await self._drafts.store(draft, self._clock.now())
             return outcome
-        caption = (upload.caption or "").strip()
+        caption = clean(upload.caption or "")
         if (
             caption
             and draft.description is None
@@ -161,7 +162,9 @@ class ReportingService:
         draft = await self._drafts.get(actor.id)
         if draft is None:
             raise NoDraft(actor.id)
-        text = text.strip()
+        text = clean(text)
+        if not text:
+            raise WrongInput(draft.step)
         if draft.step in (Step.PHOTOS, Step.DESCRIPTION) and draft.photos:
             if len(text) > limits.MAX_DESCRIPTION:
                 raise TooLong(limits.MAX_DESCRIPTION)

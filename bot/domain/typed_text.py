@@ -1,0 +1,27 @@
+"""Typed text as GridSafe keeps it: what people type, without the characters nobody can see."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_KEPT_CONTROLS = "\n\t"
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiners shape emoji sequences and some scripts
+
+
+def _kept(char: str) -> bool:
+    return char in _KEPT_CONTROLS or char in _JOINERS or unicodedata.category(char) not in ("Cc", "Cf")
+
+
+def _visible(char: str) -> bool:
+    category = unicodedata.category(char)
+    return char not in _JOINERS and category[0] != "Z" and category not in ("Cc", "Cf", "Cs")
+
+
+def clean(text: str) -> str:
+    """The text without control and format characters (line breaks and tabs stay), trimmed; "" if nothing shows.
+
+    Such characters come with text copied from web pages or garbled by a keyboard: they cannot be seen, make an
+    official record differ from what was shown, are not allowed in a spreadsheet, and U+202E even turns a line around.
+    """
+    kept = "".join(char for char in text if _kept(char)).strip()
+    return kept if any(_visible(char) for char in kept) else ""
