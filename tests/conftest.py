@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import re
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from bot.clock import FakeClock
 from bot.logs import log_handler
 from bot.services.container import Services
 from bot.settings import Settings
+from sandbox.apirules import ApiCall, Upload
 from sandbox.botapi import BotApiServer
 from tests.rig import EXAMPLE_ROSTER, START, Rig, import_example_roster, make_settings, running_bot
 
@@ -44,6 +47,25 @@ async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Servic
 async def rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
     async with running_bot(tmp_path, clock) as running:
         yield running
+        assert_token_never_sent(running.server.calls)
+
+
+def assert_token_never_sent(calls: list[ApiCall]) -> None:
+    """Nothing the bot sent anyone (texts, captions, buttons, files such as the ledger) holds the bot token."""
+    for call in calls:
+        for value in call.params.values():
+            if isinstance(value, Upload):
+                assert TOKEN.encode() not in _unpacked(value.data), f"the token in a file sent by {call.method}"
+            else:
+                assert TOKEN not in json.dumps(value, ensure_ascii=False, default=str), f"the token in {call.method}"
+
+
+def _unpacked(data: bytes) -> bytes:
+    """A file's bytes, or for a zip (an .xlsx) the bytes of every member."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
 
 
 TOKEN = BotApiServer().token
