@@ -597,19 +597,27 @@ async def _check_card(world: World, role: str, hazard: Planted, response: Respon
     assert shown == card_buttons(role, hazard)
 
 
-@pytest.mark.parametrize(("scope", "status", "role"), _hazard_cases())
-async def test_hazard_command(world: World, scope: str, status: str, role: str) -> None:
-    hazard = world.hazards[scope, status]
+async def _card_or_nothing(world: World, role: str, hazard: Planted, *, pressed: bool) -> None:
+    """/hazard N (or 查看详情 when pressed): the card for who may see it, else exactly what a missing hazard gets."""
     before = await world.snapshot()
-    response = await world.exchange(role, text=f"/hazard {hazard.id}")
+    asking = {"data": f"hz:{hazard.id}:view"} if pressed else {"text": f"/hazard {hazard.id}"}
+    response = await world.exchange(role, **asking)
     assert await world.snapshot() == before
     world.assert_reveals_nothing_hidden(role, response, asked={hazard.id})
     if role == "unbound":
-        assert_stranger(response, pressed=False)
+        assert_stranger(response, pressed=pressed)
     elif sees(role, hazard):
+        assert not pressed or response.answer is None
         await _check_card(world, role, hazard, response)
     else:
-        await assert_hidden(world, role, response, hazard, "hazard-command")
+        if pressed:
+            assert_clear_refusal(response)
+        await assert_hidden(world, role, response, hazard, "view" if pressed else "hazard-command")
+
+
+@pytest.mark.parametrize(("scope", "status", "role"), _hazard_cases())
+async def test_hazard_command(world: World, scope: str, status: str, role: str) -> None:
+    await _card_or_nothing(world, role, world.hazards[scope, status], pressed=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -628,19 +636,7 @@ async def test_hazard_command_with_a_number_that_is_no_id(world: World, number: 
 
 @pytest.mark.parametrize(("scope", "status", "role"), _hazard_cases())
 async def test_view_button(world: World, scope: str, status: str, role: str) -> None:
-    hazard = world.hazards[scope, status]
-    before = await world.snapshot()
-    response = await world.exchange(role, data=f"hz:{hazard.id}:view")
-    assert await world.snapshot() == before
-    world.assert_reveals_nothing_hidden(role, response, asked={hazard.id})
-    if role == "unbound":
-        assert_stranger(response, pressed=True)
-    elif sees(role, hazard):
-        assert response.answer is None
-        await _check_card(world, role, hazard, response)
-    else:
-        assert_clear_refusal(response)
-        await assert_hidden(world, role, response, hazard, "view")
+    await _card_or_nothing(world, role, world.hazards[scope, status], pressed=True)
 
 
 # ---- every hazard button × roles × scopes × states -------------------------------------------------------------
