@@ -16,6 +16,7 @@ from bot.telegram_retry import RetryingRateLimiter
 from bot.transport import AiohttpRequest
 from handlers.commands import set_default_menu
 from handlers.context import CONTEXT_TYPES, GridApplication
+from handlers.photos import resume_confirmations
 
 
 def build_application(settings: Settings, clock: Clock) -> GridApplication:
@@ -26,6 +27,8 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         services = await Services.open(settings, clock)
         app.bot_data.services = services
         services.media.remove_partial_files()  # left by a process killed while writing a photo
+        assert app.job_queue is not None
+        await resume_confirmations(app.job_queue, services)
         await set_default_menu(app.bot)
         app.bot_data.dispatcher = await scheduler.jobs.start(app, services)
 

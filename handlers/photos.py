@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Message, PhotoSize, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext
+from telegram.ext import CallbackContext, JobQueue
 
 from bot import texts
 from bot.chat_order import PerChatUpdateProcessor
@@ -15,6 +15,7 @@ from bot.domain.conversation import Ask
 from bot.domain.errors import NotAllowed, WrongInput
 from bot.domain.people import Actor, Role
 from bot.domain.report import Step
+from bot.services.container import Services
 from bot.services.photo_intake import PhotoOutcome, PhotoSink, PhotoUpload
 from bot.telegram_retry import download
 from handlers.check import log_check_photo
@@ -134,18 +135,24 @@ async def _download(message: Message, source: PhotoSize | Document) -> PhotoUplo
 
 def _schedule_confirmation(context: GridContext, chat_id: int, actor: Actor) -> None:
     """(Re)start the batch timer: photos arriving close together get one confirmation."""
-    job_queue = context.job_queue
-    assert job_queue is not None
+    assert context.job_queue is not None
+    _start_timer(context.job_queue, chat_id, actor, context.services.settings.reporting.photo_batch_seconds)
+
+
+def _start_timer(job_queue: JobQueue[Any], chat_id: int, actor: Actor, seconds: float) -> None:
     name = BATCH_JOB.format(chat_id=chat_id)
     for job in job_queue.get_jobs_by_name(name):
         job.schedule_removal()
-    job_queue.run_once(
-        _confirm_batch,
-        when=context.services.settings.reporting.photo_batch_seconds,
-        name=name,
-        chat_id=chat_id,
-        user_id=actor.telegram_user_id,
-    )
+    job_queue.run_once(_confirm_batch, when=seconds, name=name, chat_id=chat_id, user_id=actor.telegram_user_id)
+
+
+async def resume_confirmations(job_queue: JobQueue[Any], services: Services) -> int:
+    """At start-up: photos kept just before the process stopped had their batch timer in memory; confirm them now."""
+    waiting = await services.reporting.unconfirmed() + await services.rectification.unconfirmed()
+    people = await services.access.bound(waiting)
+    for actor in people:
+        _start_timer(job_queue, actor.chat_id, actor, services.settings.reporting.photo_batch_seconds)
+    return len(people)
 
 
 async def _confirm_batch(context: CallbackContext) -> None:  # type: ignore[type-arg]

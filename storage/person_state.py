@@ -27,6 +27,13 @@ class PersonState(Generic[Model]):
         row = await self._db.fetch_one(f"SELECT data FROM {self._table} WHERE person_id = ?", (person_id,))
         return self._model.model_validate_json(row[0]) if row else None
 
+    async def all(self) -> list[Model]:
+        """Every person's document."""
+        return [
+            self._model.model_validate_json(row[0])
+            for row in await self._db.fetch_all(f"SELECT data FROM {self._table}")
+        ]
+
     async def save(self, person_id: int, document: Model, now: datetime, *extra: tuple[str, object]) -> None:
         """Store the document as it is now."""
         columns = ", ".join(["person_id", "data", "updated_at", *(name for name, _ in extra)])

@@ -44,6 +44,16 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
+_ACTOR_SELECT = (
+    f"SELECT {_PERSON_COLUMNS}, b.telegram_user_id, b.chat_id {_PERSON_FROM}"
+    " JOIN telegram_bindings b ON b.person_id = p.id AND b.ended_at IS NULL"
+)
+
+
+def _actor(row: aiosqlite.Row) -> Actor:
+    return Actor(**_person(row).model_dump(), telegram_user_id=row["telegram_user_id"], chat_id=row["chat_id"])
+
+
 class RosterRepository:
     """SQL for the roster tables."""
 
@@ -171,15 +181,15 @@ class RosterRepository:
 
     async def actor(self, telegram_user_id: int) -> Actor | None:
         """The person currently bound to this Telegram account."""
-        row = await self._db.fetch_one(
-            f"SELECT {_PERSON_COLUMNS}, b.telegram_user_id, b.chat_id {_PERSON_FROM}"
-            " JOIN telegram_bindings b ON b.person_id = p.id AND b.ended_at IS NULL"
-            " WHERE b.telegram_user_id = ?",
-            (telegram_user_id,),
+        row = await self._db.fetch_one(f"{_ACTOR_SELECT} WHERE b.telegram_user_id = ?", (telegram_user_id,))
+        return _actor(row) if row is not None else None
+
+    async def bound(self, person_ids: list[int]) -> list[Actor]:
+        """Those of these people who are bound to a Telegram account."""
+        rows = await self._db.fetch_all(
+            f"{_ACTOR_SELECT} WHERE p.id IN (SELECT value FROM json_each(?))", (json.dumps(person_ids),)
         )
-        if row is None:
-            return None
-        return Actor(**_person(row).model_dump(), telegram_user_id=row["telegram_user_id"], chat_id=row["chat_id"])
+        return [_actor(row) for row in rows]
 
     async def villages_of(self, town_id: int) -> list[tuple[int, str]]:
         """(id, name) of the town's villages, by name."""

@@ -143,8 +143,7 @@ async def running_bot(
             TELEGRAM__TOKEN=server.token,
             TELEGRAM__BASE_URL=server.base_url,
             TELEGRAM__BASE_FILE_URL=server.base_file_url,
-            REPORTING__PHOTO_BATCH_SECONDS="0.4",
-            **env,
+            **{"REPORTING__PHOTO_BATCH_SECONDS": "0.4", **env},
         )
         rig = Rig(server=server, app=await _start(settings, clock), settings=settings, clock=clock)
         await import_example_roster(rig.services)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+from pathlib import Path
 
 from bot import texts
+from bot.clock import FakeClock
+from bot.domain.hazards import Status
+from bot.domain.lifecycle import Move
 from bot.domain.people import Role
+from bot.services.container import Services
 from tests.flows import NEIGHBOUR_VILLAGE, OFFICER_VILLAGE, officer, sha, submit, wait_for, walk_to_summary
-from tests.rig import JPEG, Rig, png
+from tests.rig import JPEG, Rig, png, running_bot
+from tests.scenario import Cast, hazard_in, upload
 
 
 async def test_officer_reports_hazard_with_single_photo(rig: Rig) -> None:
@@ -245,6 +252,21 @@ async def test_report_survives_a_restart(rig: Rig) -> None:
     assert await rig.rows("SELECT sha256 FROM hazard_photos") == [(sha(photo),)]
 
 
+async def test_photos_kept_just_before_a_restart_are_confirmed_after_it(tmp_path: Path, clock: FakeClock) -> None:
+    # The batch confirmation waits (here 2 s) for more photos on a timer in memory; the bot stops before it fires.
+    async with running_bot(tmp_path, clock, REPORTING__PHOTO_BATCH_SECONDS="2") as rig:
+        user = await officer(rig)
+        await user.send_album([png(61), png(62)])
+        while (draft := await rig.draft_of(user)) is None or len(draft.photos) < 2:
+            await asyncio.sleep(0.02)
+        await rig.restart()
+        confirmation = await user.expect("已收到 2 张照片")
+        await user.press("下一步", message=confirmation)
+        await user.expect("请简要描述")
+        await user.assert_silent()
+        assert [m.text for m in user.inbox if "已收到" in (m.text or "")] == [confirmation.text]
+
+
 async def test_duplicate_warning_for_same_place_and_category(rig: Rig) -> None:
     user = await officer(rig)
     first = await submit(user, await walk_to_summary(user, photo=png(14), place="幸福超市"))
@@ -332,3 +354,21 @@ async def test_mine_lists_an_officers_own_reports(rig: Rig) -> None:
     await user.send("/mine")
     listing = await user.next_message()
     assert f"#{number} 幸福超市 · 消防 · 一般隐患 · 待交办" in listing.text
+
+
+async def test_unconfirmed_photos_are_found_for_reports_and_rectifications(services: Services) -> None:
+    cast = await Cast.assemble(services)
+    hazard = await hazard_in(services, cast, Status.ASSIGNED)
+    await services.reporting.add_photo(cast.officer, upload())  # a new report, its first photo not yet confirmed
+    await services.rectification.begin(cast.owner, hazard.id, Move.SUBMIT)
+    await services.rectification.add_photo(cast.owner, upload())
+    assert await services.reporting.unconfirmed() == [cast.officer.id]
+    assert await services.rectification.unconfirmed() == [cast.owner.id]
+    assert {a.id for a in await services.access.bound([cast.officer.id, cast.owner.id])} == {
+        cast.officer.id,
+        cast.owner.id,
+    }
+    await services.reporting.take_batch(cast.officer)
+    await services.rectification.take_batch(cast.owner)
+    assert await services.reporting.unconfirmed() == []
+    assert await services.rectification.unconfirmed() == []

@@ -49,3 +49,4 @@ class HazardConversation(BaseModel):
     reason: str | None = None
     photos: list[Photo] = []
     refused_photos: int = 0
+    confirmed_photos: int = 0  # after-photos the person has been told about

@@ -40,6 +40,7 @@ class ReportDraft(BaseModel):
     photos: list[Photo] = []
     after_photos: list[Photo] = []
     refused_photos: int = 0  # photos over the limit since the last batch confirmation
+    confirmed_photos: int = 0  # photos the person has been told about ("已收到 N 张照片")
     description: str | None = None
     category: str | None = None
     severity: Severity | None = None

@@ -16,6 +16,10 @@ class AccessService:
         self._chats = chats
         self._clock = clock
 
+    async def bound(self, person_ids: list[int]) -> list[Actor]:
+        """Those of these people who are bound to a Telegram account."""
+        return await self._roster.bound(person_ids)
+
     async def actor(self, telegram_user_id: int) -> Actor | None:
         """The bound person behind this Telegram account, None for strangers."""
         return await self._roster.actor(telegram_user_id)

@@ -245,8 +245,17 @@ class RectificationService:
         if conversation is None or conversation.ask is not Ask.PHOTOS:
             return None
         refused, conversation.refused_photos = conversation.refused_photos, 0
+        conversation.confirmed_photos = len(conversation.photos)
         await self._conversations.store(conversation, self._clock.now())
         return conversation, len(conversation.photos), refused
+
+    async def unconfirmed(self) -> list[int]:
+        """People whose latest after-photos were kept but never confirmed (the process stopped before the timer)."""
+        return [
+            conversation.person_id
+            for conversation in await self._conversations.all()
+            if conversation.ask is Ask.PHOTOS and len(conversation.photos) > conversation.confirmed_photos
+        ]
 
     # ---- inside ----
 

@@ -143,10 +143,19 @@ class ReportingService:
         draft = await self._drafts.get(actor.id)
         if draft is None or draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             return None
-        refused, draft.refused_photos = draft.refused_photos, 0
-        await self._drafts.store(draft, self._clock.now())
         kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
+        refused, draft.refused_photos, draft.confirmed_photos = draft.refused_photos, 0, len(kept)
+        await self._drafts.store(draft, self._clock.now())
         return Batch(draft=draft, count=len(kept), refused=refused)
+
+    async def unconfirmed(self) -> list[int]:
+        """People whose latest photos were kept but never confirmed (the process stopped before the batch's timer)."""
+
+        def waiting(draft: ReportDraft) -> bool:
+            kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
+            return draft.step in (Step.PHOTOS, Step.AFTER_PHOTOS) and len(kept) > draft.confirmed_photos
+
+        return [draft.person_id for draft in await self._drafts.all() if waiting(draft)]
 
     async def next(self, actor: Actor, token: str) -> ReportDraft:
         """下一步 after photos."""
