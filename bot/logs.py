@@ -6,8 +6,6 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import IO, Literal
@@ -32,16 +30,6 @@ def bind_user(user_id: int | None) -> None:
 def bind_hazard(hazard_id: int | None) -> None:
     """Tag every later log line of the current task with this hazard id."""
     _hazard_id.set(hazard_id)
-
-
-@contextmanager
-def hazard_context(hazard_id: int) -> Iterator[None]:
-    """Tag the log lines written inside the block with this hazard id."""
-    token = _hazard_id.set(hazard_id)
-    try:
-        yield
-    finally:
-        _hazard_id.reset(token)
 
 
 class Redactor:

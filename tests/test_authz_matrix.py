@@ -652,6 +652,21 @@ def _move_cases() -> list[Any]:
     ]
 
 
+async def assert_pressed_and_refused(
+    world: World, role: str, response: Response, hazard: Planted, move: str, expected: Outcome
+) -> None:
+    """A hazard button refused as expected: the stranger's notice, "not found", "not allowed" or "already handled"."""
+    if expected is Outcome.STRANGER:
+        assert_stranger(response, pressed=True)
+        return
+    assert_clear_refusal(response)
+    if expected is Outcome.HIDDEN:
+        await assert_hidden(world, role, response, hazard, move)
+    else:
+        answers = {Outcome.DENY: texts.NOT_ALLOWED, Outcome.HANDLED: texts.HAZARD_HANDLED}
+        assert response.answer == answers[expected]
+
+
 @pytest.mark.parametrize(("move", "scope", "status", "role"), _move_cases())
 async def test_hazard_button(world: World, move: str, scope: str, status: str, role: str) -> None:
     hazard = world.hazards[scope, status]
@@ -662,18 +677,8 @@ async def test_hazard_button(world: World, move: str, scope: str, status: str, r
     response = await world.exchange(role, data=f"hz:{hazard.id}:{move}")
     after = await world.snapshot()
     world.assert_reveals_nothing_hidden(role, response, asked={hazard.id})
-    if expected is Outcome.STRANGER:
-        assert_stranger(response, pressed=True)
-    elif expected is Outcome.HIDDEN:
-        assert_clear_refusal(response)
-        await assert_hidden(world, role, response, hazard, move)
-    elif expected is Outcome.DENY:
-        assert_clear_refusal(response)
-        assert response.answer == texts.NOT_ALLOWED
-    elif expected is Outcome.HANDLED:
-        assert_clear_refusal(response)
-        assert response.answer == texts.HAZARD_HANDLED
     if expected is not Outcome.ALLOW:
+        await assert_pressed_and_refused(world, role, response, hazard, move, expected)
         assert after == before
         return
     actor = world.actors[role]
@@ -712,15 +717,8 @@ async def test_submit_for_an_owner_without_telegram(world: World, which: str, ro
     response = await world.exchange(role, data=f"hz:{hazard.id}:submit")
     after = await world.snapshot()
     world.assert_reveals_nothing_hidden(role, response, asked={hazard.id})
-    if expected is Outcome.STRANGER:
-        assert_stranger(response, pressed=True)
-    elif expected is Outcome.HIDDEN:
-        assert_clear_refusal(response)
-        await assert_hidden(world, role, response, hazard, "submit")
-    elif expected is Outcome.DENY:
-        assert_clear_refusal(response)
-        assert response.answer == texts.NOT_ALLOWED
     if expected is not Outcome.ALLOW:
+        await assert_pressed_and_refused(world, role, response, hazard, "submit", expected)
         assert after == before
         return
     actor = world.actors[role]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bot.domain.people import Role
-from bot.logs import REDACTED_PHONE, REDACTED_TOKEN, LogFormat, Redactor, hazard_context, log_handler
+from bot.logs import REDACTED_PHONE, REDACTED_TOKEN, LogFormat, Redactor, bind_hazard, log_handler
 from sandbox.simusers import SimUser
 from tests.conftest import TOKEN
 from tests.flows import officer, submit, walk_to_summary
@@ -63,8 +63,10 @@ def test_a_traceback_carrying_the_token_is_masked_too() -> None:
     assert TOKEN not in text and REDACTED_TOKEN in text
 
 
-def test_json_lines_carry_level_logger_message_and_ids() -> None:
-    with captured("json") as output, hazard_context(42):
+async def test_json_lines_carry_level_logger_message_and_ids() -> None:
+    # In its own task (as each update is handled), so the bound id goes no further than this test.
+    bind_hazard(42)
+    with captured("json") as output:
         log.warning("hazard overdue, owner 13800001111")
         try:
             raise ValueError("boom")
