@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _KEPT_CONTROLS = "\n\t"
@@ -25,3 +26,15 @@ def clean(text: str) -> str:
     """
     kept = "".join(char for char in text if _kept(char)).strip()
     return kept if any(_visible(char) for char in kept) else ""
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(text: str) -> str:
+    """A person's or place's name as kept: cleaned like typed text, on one line, without invisible joiners.
+
+    A name is compared with other names: "肖浩\u200b" or "肖浩\u200d" would look exactly like the peer 肖浩.
+    """
+    kept = "".join(char for char in clean(text) if char not in _JOINERS)
+    return _SPACES.sub(" ", kept).strip()
