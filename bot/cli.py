@@ -197,7 +197,11 @@ def _person(settings: Settings, args: argparse.Namespace) -> None:
         roster = services.roster
         try:
             person = await roster.one(args.name, args.at)
-            done = await roster.deactivate(person) if getattr(args, "to", None) is None else await roster.move(person, args.to)
+            done = (
+                await roster.deactivate(person)
+                if getattr(args, "to", None) is None
+                else await roster.move(person, args.to)
+            )
         except NotFound as exc:
             place = f"（{args.at}）" if args.at else ""
             raise CliError(texts.PERSON_NOT_FOUND.format(name=args.name, place=place)) from exc

@@ -97,11 +97,13 @@ class InviteRepository:
             (person_id, telegram_user_id, chat_id, invite_id, to_db(now)),
         )
 
-    async def revoke_pending(self, tx: aiosqlite.Connection, person_id: int, now: datetime) -> int:
-        """End every unused invite of this person now (it then reads as expired); how many there were."""
+    async def revoke_pending(self, tx: aiosqlite.Connection, person_id: int) -> int:
+        """End every unused invite of this person (it then reads as expired); how many were not ended before."""
+        # Expired as of its creation rather than of `now`: the CLI and the bot may not share a clock.
         cursor = await tx.execute(
-            "UPDATE invites SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?",
-            (to_db(now), person_id, to_db(now)),
+            "UPDATE invites SET expires_at = created_at"
+            " WHERE person_id = ? AND used_at IS NULL AND expires_at > created_at",
+            (person_id,),
         )
         return cursor.rowcount
 

@@ -121,7 +121,7 @@ class RosterService:
 
     async def _take_away(self, tx: aiosqlite.Connection, person_id: int, *, moved_to: int | None) -> tuple[bool, int]:
         now = self._clock.now()
-        revoked = await self._invites.revoke_pending(tx, person_id, now)
+        revoked = await self._invites.revoke_pending(tx, person_id)
         if moved_to is None:
             was_bound = await self._invites.end_binding(tx, person_id, now, "deactivated")
         else:
