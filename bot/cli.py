@@ -25,6 +25,7 @@ from bot.domain.errors import (
     NotFound,
     RosterInvalid,
     SeveralPeople,
+    TooLong,
     UnknownPlace,
 )
 from bot.domain.people import Role
@@ -234,6 +235,8 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
             created = await services.invites.create(role, town=args.town, village=args.village, name=args.name)
         except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
             raise CliError(_invite_refusal(exc, role, args)) from exc
+        except TooLong as exc:
+            raise CliError(texts.NAME_TOO_LONG.format(limit=exc.limit), EXIT_CONFIG) from exc
         finally:
             await services.close()
         person = created.person

@@ -1048,6 +1048,12 @@ ROSTER_UNREADABLE = "无法读取名册文件 {path}：{reason}"
 ROSTER_UNSUPPORTED = "不支持的名册文件类型：{suffix}（请使用 .csv 或 .xlsx）"
 ROSTER_MISSING_COLUMNS = "缺少必需的列：{columns}（列名可用 town/village/name/role/phone 或 镇/村/姓名/角色/电话）"
 ROSTER_EMPTY = "名册中没有任何人员"
+ROSTER_FILE_TOO_LARGE = "名册文件过大（最大 {limit}），未导入任何数据。"
+ROSTER_UNPACKED_TOO_LARGE = "名册 .xlsx 解压后过大（最大 {limit}），可能已损坏或是恶意文件，未导入任何数据。"
+ROSTER_TOO_MANY_ROWS = "名册行数过多（最多 {limit} 行），未导入任何数据。"
+ROSTER_NOT_XLSX = "名册文件不是有效的 .xlsx 文件（不是 Excel 工作簿的压缩格式），请用 Excel 另存为 .xlsx 或 .csv 后重试。"
+ROSTER_BAD_XLSX = "名册 .xlsx 文件内容已损坏（{reason}），请用 Excel 打开并另存后重试。"
+ROSTER_BAD_CSV = "名册 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。"
 PERSON_CLI_AT = "\n（用 --at 指定）"
 
 
@@ -1205,6 +1211,7 @@ def invite_created(name: str, scope: str, role: Role, expires: str, link: str) -
     )
 
 
+NAME_TOO_LONG = "姓名过长（最多 {limit} 个字），请重新输入。"
 INVITE_NOT_ALLOWED = "您只能为本镇的信息员、责任人和镇安监员生成邀请链接。"
 INVITE_CHAT_NEEDS_NAME = "{scope}有 {count} 位{role}，请在最后写上姓名，例如：邀请 {role} {place} 张三。"
 INVITE_CHAT_NEEDS_NEW_NAME = "名册中没有这个人。要新建人员，请在最后写上姓名。"

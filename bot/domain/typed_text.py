@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.domain.errors import TooLong
+from bot.domain.limits import MAX_NAME
+
 _KEPT_CONTROLS = "\n\t"
 _JOINERS = "\u200c\u200d"  # zero-width (non-)joiners shape emoji sequences and some scripts
 
@@ -38,3 +41,11 @@ def clean_name(text: str) -> str:
     """
     kept = "".join(char for char in clean(text) if char not in _JOINERS)
     return _SPACES.sub(" ", kept).strip()
+
+
+def person_name(text: str | None) -> str | None:
+    """A person's name as given in chat or on the command line: cleaned, None if nothing shows, TooLong past the limit."""
+    name = clean_name(text or "")
+    if len(name) > MAX_NAME:
+        raise TooLong(MAX_NAME)
+    return name or None
