@@ -67,9 +67,7 @@ def _xlsx_rows(path: Path) -> list[tuple[int, Mapping[str, str]]]:
     except zipfile.BadZipFile as exc:
         raise RosterFileError(texts.ROSTER_NOT_XLSX) from exc
     if unpacked > limits.MAX_ROSTER_UNCOMPRESSED_BYTES:
-        raise RosterFileError(
-            texts.ROSTER_UNPACKED_TOO_LARGE.format(limit=_mb(limits.MAX_ROSTER_UNCOMPRESSED_BYTES))
-        )
+        raise RosterFileError(texts.ROSTER_UNPACKED_TOO_LARGE.format(limit=_mb(limits.MAX_ROSTER_UNCOMPRESSED_BYTES)))
     # Imported here: openpyxl takes about 0.3 s to import, and only a roster import from .xlsx needs it.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException

@@ -164,6 +164,19 @@ class RosterRepository:
             (to_db(now), moved_to, to_db(now), person_id),
         )
 
+    async def scope_ids(
+        self, tx: aiosqlite.Connection, town: str | None, village: str | None
+    ) -> tuple[int | None, int | None]:
+        """Ids of a town and village by name, read in the caller's transaction (they may have just been created)."""
+        rows = await tx.execute_fetchall(
+            "SELECT t.id, v.id FROM towns t LEFT JOIN villages v ON v.town_id = t.id AND v.name = ? WHERE t.name = ?",
+            (village or "", town or ""),
+        )
+        row = next(iter(rows), None)
+        if row is None:
+            return None, None
+        return int(row[0]), (int(row[1]) if village else None)
+
     # ---- reads ----
 
     async def active_people(self) -> list[Person]:

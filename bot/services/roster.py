@@ -49,7 +49,7 @@ class RosterService:
             outcome = await self._roster.import_people(tx, entries, self._clock.now())
             if apply_removals:
                 for person, entry in removals.moved:
-                    town_id, village_id = await self._entry_scope(tx, entry)
+                    town_id, village_id = await self._roster.scope_ids(tx, entry.town, entry.village)
                     target, _ = await self._roster.upsert_person(
                         tx,
                         name=entry.name,
@@ -128,15 +128,6 @@ class RosterService:
             was_bound = await self._invites.move_binding(tx, person_id, moved_to, now)
         await self._roster.deactivate(tx, person_id, now, moved_to)
         return was_bound, revoked
-
-    async def _entry_scope(self, tx: aiosqlite.Connection, entry: RosterEntry) -> tuple[int | None, int | None]:
-        # Read in the import's own transaction: the entry's town or village may have just been created.
-        rows = await tx.execute_fetchall(
-            "SELECT t.id, v.id FROM towns t LEFT JOIN villages v ON v.town_id = t.id AND v.name = ? WHERE t.name = ?",
-            (entry.village or "", entry.town or ""),
-        )
-        row = next(iter(rows))
-        return int(row[0]), (int(row[1]) if entry.village else None)
 
     async def _target(self, role: Role, place: str) -> tuple[int, int | None]:
         if role is Role.SUPERVISOR:
