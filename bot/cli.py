@@ -17,7 +17,17 @@ from telegram.request import HTTPXRequest
 from bot import texts
 from bot.app import build_application
 from bot.clock import SystemClock
-from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, BadPeriod, NotFound, RosterInvalid, UnknownPlace
+from bot.domain.errors import (
+    AmbiguousPerson,
+    AmbiguousPlace,
+    BadPeriod,
+    CannotMove,
+    NotFound,
+    RosterInvalid,
+    SeveralPeople,
+    TooLong,
+    UnknownPlace,
+)
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.logs import configure_logging
@@ -75,7 +85,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = roster.add_parser("import", help=texts.CLI_HELP["roster_import"])
     imp.add_argument("file", type=Path, help=texts.CLI_HELP["roster_file"])
+    imp.add_argument("--apply-removals", action="store_true", help=texts.CLI_HELP["apply_removals"])
     imp.set_defaults(func=_roster_import)
+
+    person = commands.add_parser("person", help=texts.CLI_HELP["person"]).add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    deactivate = person.add_parser("deactivate", help=texts.CLI_HELP["person_deactivate"])
+    deactivate.add_argument("name", help=texts.CLI_HELP["person_name"])
+    deactivate.add_argument("--at", help=texts.CLI_HELP["person_at"])
+    deactivate.set_defaults(func=_person)
+    move = person.add_parser("move", help=texts.CLI_HELP["person_move"])
+    move.add_argument("name", help=texts.CLI_HELP["person_name"])
+    move.add_argument("--to", required=True, help=texts.CLI_HELP["person_to"])
+    move.add_argument("--at", help=texts.CLI_HELP["person_at"])
+    move.set_defaults(func=_person)
 
     invite = commands.add_parser("invite", help=texts.CLI_HELP["invite"])
     invite.add_argument("--role", required=True, choices=[r.value for r in Role], help=texts.CLI_HELP["role"])
@@ -104,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true", help=texts.CLI_BACKUP_HELP["force"])
     restore.set_defaults(func=_restore)
 
-    for sub in (run, mig, imp, invite, tick, export, backup, restore):
+    for sub in (run, mig, imp, deactivate, move, invite, tick, export, backup, restore):
         sub.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -151,7 +175,7 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
     async def go() -> None:
         services = await Services.open(settings, SystemClock())
         try:
-            summary = await services.roster.import_entries(entries)
+            summary = await services.roster.import_entries(entries, apply_removals=args.apply_removals)
         finally:
             await services.close()
         print(
@@ -163,6 +187,39 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
                 unchanged=summary.unchanged,
             )
         )
+        print(texts.roster_removals(summary.removals, applied=summary.removals_applied, file=str(args.file)))
+
+    asyncio.run(go())
+
+
+def _person(settings: Settings, args: argparse.Namespace) -> None:
+    async def go() -> None:
+        services = await Services.open(settings, SystemClock())
+        roster = services.roster
+        try:
+            person = await roster.one(args.name, args.at)
+            done = (
+                await roster.deactivate(person)
+                if getattr(args, "to", None) is None
+                else await roster.move(person, args.to)
+            )
+        except NotFound as exc:
+            place = f"（{args.at}）" if args.at else ""
+            raise CliError(texts.PERSON_NOT_FOUND.format(name=args.name, place=place)) from exc
+        except SeveralPeople as exc:
+            choices = [(texts.scope_label(p.town_name, p.village_name), p.role) for p in exc.people]
+            raise CliError(texts.person_choices(args.name, choices) + texts.PERSON_CLI_AT) from exc
+        except CannotMove as exc:
+            raise CliError(texts.PERSON_CANNOT_MOVE[exc.reason]) from exc
+        except UnknownPlace as exc:
+            unknown = texts.UNKNOWN_VILLAGE.format(village=exc.village) if exc.village else None
+            raise CliError(unknown or texts.UNKNOWN_TOWN.format(town=exc.town)) from exc
+        except AmbiguousPlace as exc:
+            village = str(args.to).rpartition("/")[2]
+            raise CliError(texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=village)) from exc
+        finally:
+            await services.close()
+        print(texts.removal_report(done))
 
     asyncio.run(go())
 
@@ -178,6 +235,8 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
             created = await services.invites.create(role, town=args.town, village=args.village, name=args.name)
         except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
             raise CliError(_invite_refusal(exc, role, args)) from exc
+        except TooLong as exc:
+            raise CliError(texts.NAME_TOO_LONG.format(limit=exc.limit), EXIT_CONFIG) from exc
         finally:
             await services.close()
         person = created.person

@@ -14,6 +14,7 @@ from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ran
 
 if TYPE_CHECKING:
     from bot.domain.report import ReportDraft
+    from bot.domain.roster_changes import Removed, RosterChanges
 
 PRODUCT = "网格安全通"
 
@@ -65,6 +66,10 @@ UNBOUND = (
 )
 PRIVATE_ONLY = f"「{PRODUCT}」只在私聊中工作，请点击机器人头像与我私聊。群内消息不会被记录。"
 UNBOUND_BUTTON = "您还没有绑定身份，请先通过邀请链接绑定。"
+DEACTIVATED = (
+    "您已不在人员名册中（已停用），不能再使用本平台。您经手的隐患记录都已保留。\n如有疑问，请联系市应急管理局管理员。"
+)
+DEACTIVATED_BUTTON = "您已不在人员名册中（已停用），不能再进行任何操作。"
 
 INVITE_UNKNOWN = "邀请码无效。请确认链接完整，或向安监员索取新的邀请链接。"
 INVITE_USED = "该邀请链接已被使用过，每个链接只能使用一次。如需重新绑定，请向安监员索取新的邀请链接。"
@@ -111,6 +116,7 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "rank": "月度排名",
     "export": "导出台账",
     "invite": "生成邀请链接",
+    "person": "人员停用、调动",
     "cancel": "取消当前操作",
 }
 
@@ -126,6 +132,7 @@ COMMAND_ALIASES: dict[str, str] = {
     "排名": "rank",
     "导出": "export",
     "邀请": "invite",
+    "人员": "person",
     "取消": "cancel",
 }
 
@@ -141,6 +148,7 @@ _HELP_LINES: dict[str, str] = {
     "rank": "/rank（排名）— 查看各镇月度排名",
     "export": "/export（导出）— 导出隐患台账 Excel",
     "invite": "/invite（邀请）— 生成邀请链接",
+    "person": "/person（人员）— 停用或调动人员，例如：人员 停用 肖浩；人员 调动 肖浩 白石镇",
     "cancel": "/cancel（取消）— 退出当前操作，不保存未完成的内容",
 }
 
@@ -1040,6 +1048,41 @@ ROSTER_UNREADABLE = "无法读取名册文件 {path}：{reason}"
 ROSTER_UNSUPPORTED = "不支持的名册文件类型：{suffix}（请使用 .csv 或 .xlsx）"
 ROSTER_MISSING_COLUMNS = "缺少必需的列：{columns}（列名可用 town/village/name/role/phone 或 镇/村/姓名/角色/电话）"
 ROSTER_EMPTY = "名册中没有任何人员"
+ROSTER_FILE_TOO_LARGE = "名册文件过大（最大 {limit}），未导入任何数据。"
+ROSTER_UNPACKED_TOO_LARGE = "名册 .xlsx 解压后过大（最大 {limit}），可能已损坏或是恶意文件，未导入任何数据。"
+ROSTER_TOO_MANY_ROWS = "名册行数过多（最多 {limit} 行），未导入任何数据。"
+ROSTER_NOT_XLSX = (
+    "名册文件不是有效的 .xlsx 文件（不是 Excel 工作簿的压缩格式），请用 Excel 另存为 .xlsx 或 .csv 后重试。"
+)
+ROSTER_BAD_XLSX = "名册 .xlsx 文件内容已损坏（{reason}），请用 Excel 打开并另存后重试。"
+ROSTER_BAD_CSV = "名册 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。"
+PERSON_CLI_AT = "\n（用 --at 指定）"
+
+
+def roster_removals(removals: RosterChanges, *, applied: bool, file: str) -> str:
+    """Who a roster file takes away (moved, deactivated), and whether it was done or how to do it."""
+    if not removals:
+        return "名册外没有需要停用或调动的人员。"
+    lines = []
+    if removals.moved:
+        lines.append(f"调动 {len(removals.moved)} 人（同名同角色，换了镇或村）：")
+        for person, entry in removals.moved:
+            old = scope_label(person.town_name, person.village_name)
+            lines.append(
+                f"- {person.name}（{ROLE_NAMES[person.role]}）{old} → {scope_label(entry.town, entry.village)}"
+            )
+    if removals.deactivated:
+        lines.append(f"停用 {len(removals.deactivated)} 人（名册中已没有）：")
+        for person in removals.deactivated:
+            scope = scope_label(person.town_name, person.village_name)
+            lines.append(f"- {person.name}（{scope} · {ROLE_NAMES[person.role]}）")
+    if applied:
+        lines.append("以上停用和调动已执行：停用的人解除绑定、作废未使用的邀请；调动的人绑定随人转移。记录都已保留。")
+    else:
+        lines.append(f"以上停用和调动尚未执行。确认无误后请运行：gridsafe roster import {file} --apply-removals")
+    return "\n".join(lines)
+
+
 REASON_NAME_MISSING = "缺少姓名"
 REASON_NAME_TOO_LONG = "姓名过长（最多 {limit} 个字）"
 REASON_ROLE_UNKNOWN = "角色「{role}」无法识别（可用：信息员、责任人、镇安监员、管理员）"
@@ -1069,6 +1112,13 @@ CLI_HELP: dict[str, str] = {
     "roster": "管理人员名册",
     "roster_import": "从 CSV 或 XLSX 导入镇、村和人员",
     "roster_file": "名册文件（列：town, village, name, role, phone 或 镇、村、姓名、角色、电话）",
+    "apply_removals": "同时执行名册带来的停用和调动（不加时只列出，不执行）",
+    "person": "停用或调动一个人",
+    "person_deactivate": "停用：解除绑定、作废未使用的邀请，经手的记录保留",
+    "person_move": "调动到另一个镇（镇安监员）或村（信息员、责任人），绑定随人转移",
+    "person_name": "姓名",
+    "person_at": "此人现在的镇或村（同名的人不止一位时用来区分）",
+    "person_to": "新的镇（镇安监员）或村（信息员、责任人；村名重名时写「镇/村」）",
     "invite": "生成一次性邀请链接",
     "role": "角色：officer 信息员 / owner 责任人 / supervisor 镇安监员 / admin 管理员",
     "town": "镇名（镇安监员必填；村名重名时用来区分）",
@@ -1163,10 +1213,62 @@ def invite_created(name: str, scope: str, role: Role, expires: str, link: str) -
     )
 
 
+NAME_TOO_LONG = "姓名过长（最多 {limit} 个字），请重新输入。"
 INVITE_NOT_ALLOWED = "您只能为本镇的信息员、责任人和镇安监员生成邀请链接。"
 INVITE_CHAT_NEEDS_NAME = "{scope}有 {count} 位{role}，请在最后写上姓名，例如：邀请 {role} {place} 张三。"
 INVITE_CHAT_NEEDS_NEW_NAME = "名册中没有这个人。要新建人员，请在最后写上姓名。"
 INVITE_CHAT_AMBIGUOUS_VILLAGE = "有多个镇都有村「{village}」，请写成「镇/村」，例如：青龙镇/{village}。"
+
+# ---- /person (人员): an admin deactivates or moves one person ----
+
+PERSON_DEACTIVATE_WORD = "停用"
+PERSON_MOVE_WORD = "调动"
+PERSON_USAGE = (
+    "人员管理（仅管理员）：\n"
+    "人员 停用 姓名 [现在的镇或村] — 停用：解除绑定、作废未使用的邀请，经手的记录保留\n"
+    "人员 调动 姓名 [现在的镇或村] 新的镇或村 — 调动：只能在新的地方办事，绑定随人转移\n"
+    "例如：人员 停用 肖浩；人员 调动 肖浩 白石镇；人员 调动 王伟 新龙村 白石镇/石桥村\n"
+    "同名的人不止一位时，请写上此人现在的镇或村；村名在多个镇重名时写成「镇/村」。"
+)
+PERSON_NOT_FOUND = "名册中没有在职的「{name}」{place}。"
+PERSON_CANNOT_MOVE: dict[str, str] = {
+    "admin": "管理员不属于某个镇或村，不能调动。",
+    "same_place": "此人已在该地。",
+    "taken": "新地点的同名人员已由另一个账号绑定，未做任何改动。",
+}
+
+
+def person_choices(name: str, people: list[tuple[str, Role]]) -> str:
+    """Several active people share the name: which one is meant."""
+    lines = [f"名册中有 {len(people)} 位「{name}」，请在姓名后写上此人现在的镇或村："]
+    lines += [f"- {scope} · {ROLE_NAMES[role]}" for scope, role in people]
+    return "\n".join(lines)
+
+
+def person_deactivated(name: str, scope: str, role: Role, was_bound: bool, revoked: int) -> str:
+    """What 人员 停用 / gridsafe person deactivate did."""
+    done = "已解除其 Telegram 绑定" if was_bound else "此人未绑定 Telegram"
+    return f"已停用 {name}（{scope} · {ROLE_NAMES[role]}）：{done}，作废未使用的邀请 {revoked} 个。经手的隐患记录保留。"
+
+
+def person_moved(name: str, role: Role, old: str, new: str, was_bound: bool, revoked: int) -> str:
+    """What 人员 调动 / gridsafe person move did."""
+    bound = "绑定已随人转移，此后只能在新的地方办事" if was_bound else "此人未绑定 Telegram，请为新的地方生成邀请"
+    return (
+        f"已将 {name}（{ROLE_NAMES[role]}）从 {old} 调到 {new}：{bound}；作废原地未使用的邀请 {revoked} 个。"
+        "原地经手的隐患记录保留。"
+    )
+
+
+def removal_report(done: Removed) -> str:
+    """What a deactivation or a move did (the chat and the CLI say the same)."""
+    person = done.person
+    scope = scope_label(person.town_name, person.village_name)
+    if done.now_at is None:
+        return person_deactivated(person.name, scope, person.role, done.was_bound, done.invites_revoked)
+    new = scope_label(done.now_at.town_name, done.now_at.village_name)
+    return person_moved(person.name, person.role, scope, new, done.was_bound, done.invites_revoked)
+
 
 # ---- Telegram faults (issue 8): a reply that could not be delivered ---------------------------------------------
 

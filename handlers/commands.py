@@ -34,6 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("rank", Action.VIEW_STATS),
     Command("export", Action.EXPORT),
     Command("invite", Action.INVITE),
+    Command("person", Action.MANAGE_PEOPLE),
     Command("cancel", Action.CANCEL),
     Command("help", Action.HELP),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
-from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, NotAllowed, NotFound, UnknownPlace
+from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, NotAllowed, NotFound, TooLong, UnknownPlace
 from bot.domain.people import Role
 from bot.domain.policy import Action, can
 from handlers.commands import message_args
@@ -30,6 +30,9 @@ async def invite_command(update: Update, context: GridContext) -> None:
         created = await context.services.invites.create_by(actor, role, place, " ".join(name) or None)
     except NotAllowed:
         await message.reply_text(texts.INVITE_NOT_ALLOWED)
+        return
+    except TooLong as exc:
+        await message.reply_text(texts.NAME_TOO_LONG.format(limit=exc.limit))
         return
     except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
         await message.reply_text(_refusal(exc, actor.role, role, place))

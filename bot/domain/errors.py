@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.domain.people import Person
+
 
 class DomainError(Exception):
     """Base of every error a person can cause."""
@@ -42,6 +47,22 @@ class AmbiguousPlace(DomainError):
 
 class AmbiguousPerson(DomainError):
     """Several roster entries match and a name is needed to choose."""
+
+
+class SeveralPeople(DomainError):
+    """Several active people match a name; the place is needed to choose."""
+
+    def __init__(self, people: list[Person]) -> None:
+        super().__init__(len(people))
+        self.people = people
+
+
+class CannotMove(DomainError):
+    """A person cannot be moved there; the reason code is "admin" (no place), "same_place" or "taken"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class RosterInvalid(DomainError):

@@ -22,6 +22,7 @@ class Action(StrEnum):
     VIEW_STATS = "view_stats"
     EXPORT = "export"
     INVITE = "invite"
+    MANAGE_PEOPLE = "manage_people"
 
 
 _EVERYONE = frozenset(Role)
@@ -39,6 +40,7 @@ _ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.VIEW_STATS: _MANAGERS,
     Action.EXPORT: _MANAGERS,
     Action.INVITE: _MANAGERS,
+    Action.MANAGE_PEOPLE: frozenset({Role.ADMIN}),
 }
 
 # Whom each role may invite; a supervisor only inside their own town.

@@ -75,7 +75,7 @@ class Services:
             clock=clock,
             settings=settings,
             access=AccessService(roster, ChatRepository(db), clock),
-            roster=RosterService(db, roster, clock),
+            roster=RosterService(db, roster, InviteRepository(), clock),
             invites=invites,
             reporting=ReportingService(
                 db,

@@ -21,6 +21,7 @@ from bot.domain.errors import (
 )
 from bot.domain.people import Actor, Person, Role, Scope
 from bot.domain.policy import Action, can_invite, role_may
+from bot.domain.typed_text import person_name
 from storage.database import Database
 from storage.invites import InviteRepository
 from storage.roster import RosterRepository
@@ -101,6 +102,7 @@ class InviteService:
     async def _create_in(
         self, role: Role, town_id: int | None, village_id: int | None, name: str | None, *, created_by: int | None
     ) -> CreatedInvite:
+        name = person_name(name)
         matches = await self._roster.people_in(role, town_id, village_id, name)
         if len(matches) > 1:
             raise AmbiguousPerson(len(matches))

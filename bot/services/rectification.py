@@ -19,7 +19,7 @@ from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Person, Role
 from bot.domain.policy import can_move, can_view
-from bot.domain.typed_text import clean
+from bot.domain.typed_text import clean, clean_name
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier, hazard_subject
@@ -150,7 +150,7 @@ class RectificationService:
         """An owner button (交办)."""
         conversation, hazard = await self._current(actor, token, Ask.OWNER)
         owner = await self._roster.person(owner_id)
-        if owner is None or owner.role is not Role.OWNER or owner.village_id != hazard.village_id:
+        if owner is None or not owner.active or owner.role is not Role.OWNER or owner.village_id != hazard.village_id:
             raise StaleButton(owner_id)
         conversation.owner_id, conversation.ask = owner.id, Ask.DEADLINE
         await self._conversations.store(conversation, self._clock.now())
@@ -274,7 +274,7 @@ class RectificationService:
     async def _new_owner(self, actor: Actor, hazard: Hazard, text: str) -> int:
         match = _PHONE_AT_END.match(text)
         name, phone = (match.group(1).strip(), match.group(2)) if match else (text, None)
-        name = _bounded(name, 30)
+        name = _bounded(clean_name(name), limits.MAX_NAME)
         async with self._db.transaction() as tx:
             person_id, _ = await self._roster.upsert_person(
                 tx,
