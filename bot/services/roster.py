@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.domain.people import Person
 from bot.domain.roster import RosterEntry
 from storage.database import Database
 from storage.roster import RosterRepository, Upsert
@@ -41,3 +42,7 @@ class RosterService:
             towns=towns,
             villages=villages,
         )
+
+    async def directory(self) -> list[tuple[Person, int | None]]:
+        """Everyone on the roster and their Telegram account, if bound (the sandbox's list of people)."""
+        return await self._roster.directory()
