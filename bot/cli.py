@@ -26,11 +26,11 @@ from bot.roster_file import RosterFileError, read_roster
 from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
+from sandbox.web import LOOPBACK, SandboxSite
+from sandbox.world import SandboxOverlap, World
 from storage.backup import MissingMedia, NoDatabase, SnapshotDamaged, TargetNotEmpty
 from storage.database import Database
 from storage.migrations import available, migrate
-from sandbox.web import LOOPBACK, SandboxSite
-from sandbox.world import SandboxOverlap, World
 from storage.restore import BackupInvalid, DatabaseInUse, TargetExists, TooNew
 
 EXIT_FAILED = 1
@@ -142,7 +142,9 @@ def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
     except SandboxOverlap as exc:
         raise CliError(texts.SANDBOX_OVERLAP.format(path=exc), EXIT_CONFIG) from exc
     # The sandbox prints its one line; the bot's routine INFO lines would bury it.
-    configure_logging("", settings.logging.format, "WARNING" if settings.logging.level == "INFO" else settings.logging.level)
+    configure_logging(
+        "", settings.logging.format, "WARNING" if settings.logging.level == "INFO" else settings.logging.level
+    )
     if args.reset:
         world.wipe()
     port = settings.sandbox.port if args.port is None else args.port
@@ -163,7 +165,9 @@ async def _serve_sandbox(world: World, host: str, port: int) -> None:
             print(texts.SANDBOX_HOST_WARNING.format(host=host), file=sys.stderr, flush=True)
         data_dir = world.base_settings.sandbox.data_dir
         print(
-            texts.SANDBOX_STARTED.format(url=site.url, data_dir=data_dir, database=world.base_settings.storage.database),
+            texts.SANDBOX_STARTED.format(
+                url=site.url, data_dir=data_dir, database=world.base_settings.storage.database
+            ),
             flush=True,
         )
         await stop.wait()

@@ -33,9 +33,7 @@ def transcript(server: BotApiServer, user: SimUser, sent: list[JsonDict]) -> Jso
         "menu": _menu(server, user.chat_id),
         "actions": len(user.chat_actions),
         "action": user.chat_actions[-1] if user.chat_actions else None,
-        "answers": [
-            {"text": a.get("text") or "", "alert": bool(a.get("show_alert"))} for a in user.callback_answers
-        ],
+        "answers": [{"text": a.get("text") or "", "alert": bool(a.get("show_alert"))} for a in user.callback_answers],
     }
 
 

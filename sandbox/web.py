@@ -121,9 +121,7 @@ class _Routes:
             if person.village_name is None:
                 town["people"].append(entry)
             else:
-                village = town["villages"].setdefault(
-                    person.village_name, {"name": person.village_name, "people": []}
-                )
+                village = town["villages"].setdefault(person.village_name, {"name": person.village_name, "people": []})
                 village["people"].append(entry)
         listing = [{**town, "villages": list(town["villages"].values())} for town in towns.values()]
         return web.json_response({"city": city, "towns": listing})

@@ -239,4 +239,3 @@ class World:
                 dispatcher.kick()
         self.events.publish({"type": "clock"})
         return len(result.notifications)
-
