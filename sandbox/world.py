@@ -202,6 +202,8 @@ class World:
             person, user_id = await self.person(person_id)
             if user_id is not None:
                 return self._user(user_id, person.name)
+            if USER_ID_BASE + person.id in self.server.users:  # their /start is on its way: bind only once
+                return self.server.users[USER_ID_BASE + person.id]
             user = self._user(USER_ID_BASE + person.id, person.name)
             invite = await self.services.invites.create_for(person.id, created_by=None)
             self.record(user, await user.send(f"/start {invite.code}"))

@@ -15,6 +15,7 @@ const state = {
   again: false,
   rosterTimer: null,
   samples: [],
+  stick: true,
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -118,6 +119,8 @@ function applySearch() {
 
 async function choosePerson(id) {
   state.personId = id;
+  state.userId = null;
+  state.stick = true;
   state.answersSeen = null;
   state.actionsSeen = null;
   history.replaceState(null, "", `#p=${id}`);
@@ -165,7 +168,6 @@ function render(data) {
 
 function renderMessages(messages) {
   const box = $("messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   box.replaceChildren();
   let album = null;
   for (const m of messages) {
@@ -181,7 +183,12 @@ function renderMessages(messages) {
   const lastBot = messages.filter((m) => m.from === "bot").map((m) => m.id).pop() || 0;
   if (lastBot > state.lastBotId) $("action").hidden = true;
   state.lastBotId = lastBot;
-  if (atBottom || messages.length) box.scrollTop = box.scrollHeight;
+  stickToBottom();
+}
+
+// The chat follows new messages unless the reader scrolled up; photos loading later keep it at the bottom.
+function stickToBottom() {
+  if (state.stick) $("messages").scrollTop = $("messages").scrollHeight;
 }
 
 function addContent(bubble, m) {
@@ -189,16 +196,16 @@ function addContent(bubble, m) {
     let grid = bubble.querySelector(".photos");
     if (!grid) { grid = el("div", { class: "photos" }); bubble.prepend(grid); }
     const src = `/api/files/${encodeURIComponent(m.photo)}`;
-    grid.append(el("img", { class: "thumb", src, alt: "", loading: "lazy", onclick: () => enlarge(src) }));
+    grid.append(el("img", { class: "thumb", src, alt: "", onclick: () => enlarge(src), onload: stickToBottom }));
   }
   if (m.document) {
     const name = m.document.file_name || "file";
     bubble.append(el("a", {
       class: "document", href: `/api/files/${encodeURIComponent(m.document.file_id)}`, download: name,
-    }, el("span", { text: "📄" }), el("span", { text: name })));
+    }, el("span", { class: "icon", text: "↓" }), el("span", { text: name })));
   }
   if (m.location) {
-    bubble.append(el("div", { class: "location", text: `📍 ${m.location.latitude}, ${m.location.longitude}` }));
+    bubble.append(el("div", { class: "location", text: `${UI.location}：${m.location.latitude}, ${m.location.longitude}` }));
   }
   const body = m.text ?? m.caption;
   if (body) {
@@ -322,7 +329,8 @@ function listen() {
   source.onmessage = (event) => {
     const data = JSON.parse(event.data);
     if (data.type === "chat") {
-      if (data.user_id === state.userId) refreshChat();
+      // userId is unknown while a chat is being opened: its first answer may come before the page has it.
+      if (state.personId !== null && (state.userId === null || data.user_id === state.userId)) refreshChat();
       scheduleRoster();
     } else if (data.type === "clock") {
       loadClock();
@@ -341,6 +349,10 @@ function wire() {
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = UI[node.dataset.t];
   for (const node of document.querySelectorAll("[data-t-placeholder]")) node.placeholder = UI[node.dataset.tPlaceholder];
   $("search").addEventListener("input", applySearch);
+  $("messages").addEventListener("scroll", () => {
+    const box = $("messages");
+    state.stick = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  });
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = $("input").value;
