@@ -210,9 +210,11 @@ class World:
             return user
 
     async def user_of(self, person_id: int) -> SimUser | None:
-        """The person's account if they are bound, None otherwise (nothing is created)."""
+        """The person's account if they are bound or being bound, None otherwise (nothing is created)."""
         person, user_id = await self.person(person_id)
-        return None if user_id is None else self._user(user_id, person.name)
+        if user_id is None:
+            return self.server.users.get(USER_ID_BASE + person.id)  # opened: their /start is on its way
+        return self._user(user_id, person.name)
 
     def record(self, user: SimUser, *messages: JsonDict) -> None:
         """Remember messages a person sent from the page, for their transcript."""

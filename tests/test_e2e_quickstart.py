@@ -168,7 +168,10 @@ async def test_run_script_without_token_serves_the_sandbox_apart_from_the_real_d
         line = await _started_line(sandbox)
         url = f"http://127.0.0.1:{port}"
         assert url in line and "不连接 Telegram" in line
-        assert str(tmp_path / "deploy" / "data" / "sandbox") in line and str(tmp_path / "deploy" / "data" / "gridsafe.db") in line
+        assert (
+            str(tmp_path / "deploy" / "data" / "sandbox") in line
+            and str(tmp_path / "deploy" / "data" / "gridsafe.db") in line
+        )
         async with aiohttp.ClientSession() as http:
             async with http.get(url) as response:
                 assert response.status == 200 and "网格安全通" in await response.text()

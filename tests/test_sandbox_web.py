@@ -87,7 +87,10 @@ async def test_forged_button_press_is_refused_before_the_bot(site: SandboxSite, 
     assert user is not None
     welcome = user.inbox[-1]
     status, answer = await call(
-        http, "POST", f"{site.url}/api/people/{person_id}/press", json={"message_id": welcome.message_id, "data": "h:1:verify"}
+        http,
+        "POST",
+        f"{site.url}/api/people/{person_id}/press",
+        json={"message_id": welcome.message_id, "data": "h:1:verify"},
     )
     assert status == 400 and "没有这个按钮" in str(answer["error"])
     status, answer = await call(
@@ -117,7 +120,9 @@ async def test_thirty_megabyte_file_is_refused(site: SandboxSite, http: aiohttp.
     files_before = len(site.world.server.files.by_id)
     for endpoint, field in (("file", "file"), ("photos", "photo")):
         form = aiohttp.FormData()
-        form.add_field(field, io.BytesIO(b"\xff\xd8\xff" + bytes(30 * 1024 * 1024)), filename="big.jpg", content_type="image/jpeg")
+        form.add_field(
+            field, io.BytesIO(b"\xff\xd8\xff" + bytes(30 * 1024 * 1024)), filename="big.jpg", content_type="image/jpeg"
+        )
         status, answer = await call(http, "POST", f"{site.url}/api/people/{person_id}/{endpoint}", data=form)
         assert status == 413 and "「big.jpg」超过 20 MB" in str(answer["error"]), answer
     assert len(site.world.server.files.by_id) == files_before
@@ -130,7 +135,9 @@ async def test_clock_moves_forward_runs_the_pass_and_refuses_backwards(
 ) -> None:
     person_id = await bound_officer(site, http)
     status, answer = await call(http, "POST", f"{site.url}/api/clock", json={"at": "2026-11-22 10:00"})
-    assert status == 400 and "时钟只能向前拨" in str(answer["error"]) and "2026-11-22 周日 10:00" in str(answer["error"])
+    assert (
+        status == 400 and "时钟只能向前拨" in str(answer["error"]) and "2026-11-22 周日 10:00" in str(answer["error"])
+    )
     status, answer = await call(http, "POST", f"{site.url}/api/clock", json={"at": "明天"})
     assert status == 400 and "无法识别的时间" in str(answer["error"])
     assert site.world.clock.now() < datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
