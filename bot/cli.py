@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -35,6 +36,8 @@ from bot.roster_file import RosterFileError, read_roster
 from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
+from sandbox.web import LOOPBACK, SandboxSite
+from sandbox.world import SandboxOverlap, World
 from storage.backup import MissingMedia, NoDatabase, SnapshotDamaged, TargetNotEmpty
 from storage.database import Database
 from storage.migrations import available, migrate
@@ -75,7 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help=texts.CLI_HELP["run"])
+    run.add_argument("--sandbox-without-token", action="store_true", help=texts.CLI_HELP["run_sandbox"])
     run.set_defaults(func=_run)
+
+    sandbox = commands.add_parser("sandbox", help=texts.CLI_HELP["sandbox"])
+    sandbox.add_argument("--port", type=int, help=texts.CLI_HELP["port"])
+    sandbox.add_argument("--host", default="127.0.0.1", help=texts.CLI_HELP["host"])
+    sandbox.add_argument("--reset", action="store_true", help=texts.CLI_HELP["reset"])
+    sandbox.set_defaults(func=_sandbox)
 
     mig = commands.add_parser("migrate", help=texts.CLI_HELP["migrate"])
     mig.set_defaults(func=_migrate)
@@ -128,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true", help=texts.CLI_BACKUP_HELP["force"])
     restore.set_defaults(func=_restore)
 
-    for sub in (run, mig, imp, deactivate, move, invite, tick, export, backup, restore):
+    for sub in (run, sandbox, mig, imp, deactivate, move, invite, tick, export, backup, restore):
         sub.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -141,9 +151,52 @@ def _require_token(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> None:
+    if args.sandbox_without_token and not settings.telegram.token.get_secret_value():
+        args.port, args.host, args.reset = None, "127.0.0.1", False
+        _sandbox(settings, args)
+        return
     configure_logging(_require_token(settings, args), settings.logging.format, settings.logging.level)
     app = build_application(settings, SystemClock())
     app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram.poll_timeout_seconds)
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        world = World(settings)
+    except SandboxOverlap as exc:
+        raise CliError(texts.SANDBOX_OVERLAP.format(path=exc), EXIT_CONFIG) from exc
+    # The sandbox prints its one line; the bot's routine INFO lines would bury it.
+    configure_logging(
+        "", settings.logging.format, "WARNING" if settings.logging.level == "INFO" else settings.logging.level
+    )
+    if args.reset:
+        world.wipe()
+    port = settings.sandbox.port if args.port is None else args.port
+    asyncio.run(_serve_sandbox(world, args.host, port))
+
+
+async def _serve_sandbox(world: World, host: str, port: int) -> None:
+    try:
+        site = await SandboxSite.open(world, host, port)
+    except OSError as exc:
+        raise CliError(texts.SANDBOX_PORT_BUSY.format(host=host, port=port, reason=exc.strerror or exc)) from exc
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        if host not in LOOPBACK:
+            print(texts.SANDBOX_HOST_WARNING.format(host=host), file=sys.stderr, flush=True)
+        data_dir = world.base_settings.sandbox.data_dir
+        print(
+            texts.SANDBOX_STARTED.format(
+                url=site.url, data_dir=data_dir, database=world.base_settings.storage.database
+            ),
+            flush=True,
+        )
+        await stop.wait()
+    finally:
+        await site.close()
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> None:

@@ -146,6 +146,7 @@ class SimChat:
         self._consumed = 0
         self._edits_seen: dict[int, int] = {}
         self._signal = Signal()
+        self.watchers: list[Callable[[SimChat], None]] = []  # called on every change (the sandbox page's live feed)
 
     @property
     def chat_id(self) -> int:
@@ -160,11 +161,13 @@ class SimChat:
             self.reply_keyboard = message.keyboard
         elif markup.get("remove_keyboard"):
             self.reply_keyboard = None
-        self._signal.notify()
+        self.changed()
 
     def changed(self) -> None:
-        """Wake waiters after an edit, deletion or callback answer (called by the server)."""
+        """Wake waiters after a message, edit, deletion or callback answer (called by the server)."""
         self._signal.notify()
+        for watcher in self.watchers:
+            watcher(self)
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = EVENT_TIMEOUT, what: str = "") -> None:
         """Wait until predicate() holds, re-checked on every change in this chat."""

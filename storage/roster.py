@@ -239,6 +239,16 @@ class RosterRepository:
         )
         return [_person(r) for r in rows]
 
+    async def directory(self) -> list[tuple[Person, int | None]]:
+        """Everyone active on the roster with their current Telegram account (None: not bound), by town and village."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PERSON_COLUMNS}, b.telegram_user_id {_PERSON_FROM}"
+            " LEFT JOIN telegram_bindings b ON b.person_id = p.id AND b.ended_at IS NULL"
+            " WHERE p.deactivated_at IS NULL"
+            " ORDER BY t.id IS NOT NULL, t.id, v.id IS NOT NULL, v.id, p.role, p.id"
+        )
+        return [(_person(row), row["telegram_user_id"]) for row in rows]
+
     async def actor(self, telegram_user_id: int) -> Actor | None:
         """The person currently bound to this Telegram account."""
         row = await self._db.fetch_one(f"{_ACTOR_SELECT} AND b.telegram_user_id = ?", (telegram_user_id,))

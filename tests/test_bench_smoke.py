@@ -49,5 +49,7 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
         assert len(due) == 1 and due.pop() > 0
     elif name == "export":
         assert figures["rows_written"] == figures["hazards_in_month"] > 0
+    elif name == "webchat":
+        assert figures["page_load"]["n"] == figures["round_trip"]["n"] > 0
     elif name == "startup":
         assert figures["errors"] == 0 and figures["startup_seconds"]

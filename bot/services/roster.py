@@ -148,6 +148,10 @@ class RosterService:
             raise AmbiguousPlace(village)
         return found[0]
 
+    async def directory(self) -> list[tuple[Person, int | None]]:
+        """Everyone active on the roster and their Telegram account, if bound (the sandbox's list of people)."""
+        return await self._roster.directory()
+
 
 def _at(person: Person, place: str) -> bool:
     """Whether `place` (a town, a village or 镇/村) names where the person is."""
