@@ -13,3 +13,6 @@ MAX_DEADLINE_DAYS = 365  # the longest term a deadline may give
 DEADLINE_CHOICES = (3, 7, 15, 30)  # deadline buttons, in days
 MAX_OWNER_OPTIONS = 8  # owner buttons offered when assigning
 MAX_PLACES_CHECKED = 10_000  # places a check may report
+CHAT_FLOOD_BACKLOG = 20  # updates of one chat waiting for their turn that make it a flood (refused at the gate)
+MAX_CHAT_BACKLOG = 50  # updates of one chat waiting or running; any more are dropped unread
+FLOOD_QUIET_SECONDS = 30  # a flood ends after this long without an update from the chat
