@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from bot.domain.errors import (
 )
 from bot.domain.people import Role
 from bot.domain.roster import validate
-from bot.logs import configure_logging
+from bot.logs import configure_logging, masked_output
 from bot.roster_file import RosterFileError, read_roster
 from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
@@ -62,13 +63,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(Path(args.config), os.environ)
-        args.func(settings, args)
     except SettingsError as exc:
         print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
         return EXIT_CONFIG
-    except CliError as exc:
-        print(exc, file=sys.stderr)
-        return exc.code
+    with masked_output(settings.telegram.token.get_secret_value()):
+        try:
+            args.func(settings, args)
+        except SettingsError as exc:
+            print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+            return EXIT_CONFIG
+        except CliError as exc:
+            print(exc, file=sys.stderr)
+            return exc.code
+        except Exception:
+            # Printed here, inside the mask: Python would print it after main() returned (the token in plain text,
+            # e.g. python-telegram-bot's "The token `…` was rejected" when the token is revoked).
+            traceback.print_exc()
+            return EXIT_FAILED
     return 0
 
 

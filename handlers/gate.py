@@ -8,6 +8,8 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.chat_order import PerChatUpdateProcessor
+from bot.domain.flood import Screening
 from bot.logs import bind_user
 from handlers.context import GridContext
 
@@ -27,6 +29,7 @@ async def gate(update: Update, context: GridContext) -> None:
     if chat is None or user is None or user.is_bot:
         raise ApplicationHandlerStop
     bind_user(user.id)
+    await _refuse_flood(update, context, chat)
     if chat.type != Chat.PRIVATE:
         await _notice_group(update, context, chat)
         raise ApplicationHandlerStop
@@ -51,6 +54,21 @@ async def gate(update: Update, context: GridContext) -> None:
         await update.callback_query.answer(answer, show_alert=True)
     elif update.message is not None:
         await update.message.reply_text(texts.DEACTIVATED if deactivated else texts.UNBOUND)
+    raise ApplicationHandlerStop
+
+
+async def _refuse_flood(update: Update, context: GridContext, chat: Chat) -> None:
+    # A chat with a backlog (bot/domain/flood.py) is refused before anything costs a query; told once per flood.
+    processor = context.application.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)
+    screening = processor.screen(chat.id)
+    if screening is Screening.PASS:
+        return
+    if screening is Screening.REFUSE_WITH_NOTICE and chat.type == Chat.PRIVATE:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.FLOOD_REFUSED, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(texts.FLOOD_REFUSED)
     raise ApplicationHandlerStop
 
 

@@ -17,6 +17,7 @@ from bot import texts
 from bot.cli import main
 from bot.domain import limits
 from bot.domain.errors import RosterInvalid
+from bot.domain.flood import Arrival, FloodWatch, Screening
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.roster_file import RosterFileError, read_roster
@@ -50,6 +51,12 @@ TESTED = {
     "MAX_ROSTER_FILE_BYTES": ["test_roster_file_at_the_size_limit_is_read_one_byte_more_refused"],
     "MAX_ROSTER_UNCOMPRESSED_BYTES": ["test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused"],
     "MAX_ROSTER_ROWS": ["test_roster_of_20000_rows_is_read_20001_refused"],
+    "CHAT_FLOOD_BACKLOG": [
+        "test_twenty_messages_at_once_are_all_answered_twenty_one_are_a_flood",
+        "test_a_backlog_of_20_starts_a_flood_19_does_not",
+    ],
+    "MAX_CHAT_BACKLOG": ["test_a_chat_holds_50_updates_the_51st_is_dropped"],
+    "FLOOD_QUIET_SECONDS": ["test_a_flood_ends_after_30_quiet_seconds_not_before"],
 }
 
 
@@ -364,3 +371,43 @@ async def test_owner_name_typed_at_assignment_is_cleaned_and_limited(rig: Rig) -
     await boss.send("赵" * limits.MAX_NAME + "\u200b\x07")
     await boss.expect("期限")
     assert await rig.rows("SELECT name FROM people WHERE role = 'owner'") == [("赵" * limits.MAX_NAME,)]
+
+
+async def test_twenty_messages_at_once_are_all_answered_twenty_one_are_a_flood(rig: Rig) -> None:
+    patient, flooder = rig.stranger("甲"), rig.stranger("乙")
+    for n in range(limits.CHAT_FLOOD_BACKLOG):
+        patient.deliver(patient.text_message(f"消息 {n}"))
+    for n in range(limits.CHAT_FLOOD_BACKLOG + 1):
+        flooder.deliver(flooder.text_message(f"消息 {n}"))
+    await patient.wait_until(lambda: len(patient.inbox) == limits.CHAT_FLOOD_BACKLOG, timeout=10)
+    await flooder.wait_until(lambda: any(m.text == texts.FLOOD_REFUSED for m in flooder.inbox), timeout=10)
+    assert {m.text for m in patient.inbox} == {texts.UNBOUND}
+    served = [m.text for m in flooder.inbox if m.text == texts.UNBOUND]
+    assert len(served) < limits.CHAT_FLOOD_BACKLOG  # the updates waiting when the flood began were refused
+
+
+def test_a_backlog_of_20_starts_a_flood_19_does_not() -> None:
+    watch = FloodWatch()
+    watch.arrive(1, limits.CHAT_FLOOD_BACKLOG - 1, START)
+    assert watch.screen(1) is Screening.PASS
+    watch.arrive(1, limits.CHAT_FLOOD_BACKLOG, START)
+    assert watch.screen(1) is Screening.REFUSE_WITH_NOTICE
+    assert watch.screen(1) is Screening.REFUSE  # told once per flood
+    assert watch.screen(2) is Screening.PASS  # other chats are not affected
+
+
+def test_a_chat_holds_50_updates_the_51st_is_dropped() -> None:
+    watch = FloodWatch()
+    assert watch.arrive(1, limits.MAX_CHAT_BACKLOG - 1, START) is Arrival.QUEUE
+    assert watch.arrive(1, limits.MAX_CHAT_BACKLOG, START) is Arrival.DROP
+
+
+def test_a_flood_ends_after_30_quiet_seconds_not_before() -> None:
+    watch = FloodWatch()
+    watch.arrive(1, limits.CHAT_FLOOD_BACKLOG, START)
+    quiet = timedelta(seconds=limits.FLOOD_QUIET_SECONDS)
+    last = START + quiet - timedelta(milliseconds=1)
+    watch.arrive(1, 0, last)  # 29.999 s: still flooding, and the quiet starts again from here
+    assert watch.screen(1) is Screening.REFUSE_WITH_NOTICE
+    watch.arrive(1, 0, last + quiet)  # 30 s after the last update: the flood is over
+    assert watch.screen(1) is Screening.PASS

@@ -18,3 +18,6 @@ MAX_PLACE_NAME = 40  # characters of a town or village name in a roster file
 MAX_ROSTER_FILE_BYTES = 5 * 1024 * 1024  # a roster file as stored on disk
 MAX_ROSTER_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # the members of a roster .xlsx once unzipped
 MAX_ROSTER_ROWS = 20_000  # rows of a roster file, header included
+CHAT_FLOOD_BACKLOG = 20  # updates of one chat waiting for their turn that make it a flood (refused at the gate)
+MAX_CHAT_BACKLOG = 50  # updates of one chat waiting or running; any more are dropped unread
+FLOOD_QUIET_SECONDS = 30  # a flood ends after this long without an update from the chat
