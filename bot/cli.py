@@ -17,7 +17,15 @@ from telegram.request import HTTPXRequest
 from bot import texts
 from bot.app import build_application
 from bot.clock import SystemClock
-from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, BadPeriod, NotFound, RosterInvalid, UnknownPlace
+from bot.domain.errors import (
+    AmbiguousPerson,
+    AmbiguousPlace,
+    BadPeriod,
+    NotFound,
+    RosterInvalid,
+    TickInFuture,
+    UnknownPlace,
+)
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.logs import configure_logging
@@ -224,6 +232,9 @@ def _tick(settings: Settings, args: argparse.Namespace) -> None:
         try:
             result = await services.reminders.run_pass(at, dry_run=args.dry_run)
             lines = await services.reminders.describe(result.notifications)
+        except TickInFuture as exc:
+            zone = settings.locale.zone
+            raise CliError(texts.tick_in_future(exc.at.astimezone(zone), exc.now.astimezone(zone))) from exc
         finally:
             await services.close()
         count = len(result.notifications)

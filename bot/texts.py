@@ -722,6 +722,15 @@ def pass_done(count: int) -> str:
     return f"本次排程已加入发送队列 {count} 条消息。"
 
 
+def tick_in_future(at: datetime, now: datetime) -> str:
+    """`gridsafe tick --at` a moment after now: refused, a preview is offered instead."""
+    return (
+        f"不能按未来时刻 {at:%Y-%m-%d %H:%M} 实际运行排程（现在是 {now:%Y-%m-%d %H:%M}）："
+        "那样会让正在运行的机器人在此之前不再发送任何提醒。"
+        "如需预览该时刻将发送的消息，请加 --dry-run。"
+    )
+
+
 # ---- chat: queries, statistics, ledger ----------------------------------------------------------------------
 
 CITY = "全市"
