@@ -122,6 +122,7 @@ COMMAND_ALIASES: dict[str, str] = {
     "未整改": "open",
     "逾期": "overdue",
     "我的": "mine",
+    "隐患": "hazard",  # followed by a number: 隐患 12 (or #12 alone)
     "统计": "stats",
     "排名": "rank",
     "导出": "export",
@@ -136,7 +137,7 @@ _HELP_LINES: dict[str, str] = {
     "open": "/open（未整改）— 查看辖区内未整改的隐患，可加村名、类别或「重大」筛选",
     "overdue": "/overdue（逾期）— 查看辖区内逾期未整改的隐患",
     "mine": "/mine（我的）— 查看与我有关的隐患",
-    "hazard": "/hazard 编号 — 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
+    "hazard": "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
     "stats": "/stats（统计）— 查看本周、本月或某月的统计",
     "rank": "/rank（排名）— 查看各镇月度排名",
     "export": "/export（导出）— 导出隐患台账 Excel",
@@ -394,7 +395,7 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 HAZARD_HANDLED = "该隐患已处理"
-HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12"
+HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12 或 隐患 12"
 OWNER_PHOTO_HINT = "要提交整改照片，请先点击整改通知里的「提交整改」按钮（发送 /mine 查看需要整改的隐患）。"
 ASK_OWNER = "请选择责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
 ASK_OWNER_NAME = "请输入责任人姓名，可在后面加手机号，例如：张三 13800000000"
