@@ -884,9 +884,11 @@ def stats_text(stats: Stats, zone: tzinfo) -> str:
 
 def ranking_formula(weights: Weights) -> str:
     """The score formula with the configured weights."""
+    total = f"{weights.check + weights.rectification + weights.on_time:g}"
     return (
-        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×整改率"
-        f" + {weights.on_time:g}×按期整改率）÷ 适用权重之和 − {weights.overdue_penalty:g}×逾期数"
+        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×到期整改率"
+        f" + {weights.on_time:g}×按期整改率）÷ {total} − {weights.overdue_penalty:g}×逾期数"
+        "（隐患部分最低为 0；没有到期隐患时，隐患部分按排查完成率计）"
     )
 
 
@@ -894,7 +896,7 @@ def _ranked_line(town: RankedTown, own: bool) -> str:
     t = town.tally
     return (
         f"{town.place}. {town.town_name}{'（本镇）' if own else ''} {town.score:.1f} 分"
-        f"｜排查 {percent(t.check_rate)}｜整改 {percent(t.rectification_rate)}"
+        f"｜排查 {percent(t.check_rate)}｜到期整改 {percent(t.due_rectification_rate)}"
         f"｜按期 {percent(t.on_time_rate)}｜逾期 {t.overdue}" + ("  ⚠️后三位" if town.flagged else "")
     )
 
