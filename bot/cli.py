@@ -27,6 +27,7 @@ from bot.domain.errors import (
     NotFound,
     RosterInvalid,
     SeveralPeople,
+    TickInFuture,
     TooLong,
     UnknownPlace,
 )
@@ -347,6 +348,9 @@ def _tick(settings: Settings, args: argparse.Namespace) -> None:
         try:
             result = await services.reminders.run_pass(at, dry_run=args.dry_run)
             lines = await services.reminders.describe(result.notifications)
+        except TickInFuture as exc:
+            zone = settings.locale.zone
+            raise CliError(texts.tick_in_future(exc.at.astimezone(zone), exc.now.astimezone(zone))) from exc
         finally:
             await services.close()
         count = len(result.notifications)

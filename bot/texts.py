@@ -129,6 +129,7 @@ COMMAND_ALIASES: dict[str, str] = {
     "未整改": "open",
     "逾期": "overdue",
     "我的": "mine",
+    "隐患": "hazard",  # followed by a number: 隐患 12 (or #12 alone)
     "统计": "stats",
     "排名": "rank",
     "导出": "export",
@@ -144,7 +145,7 @@ _HELP_LINES: dict[str, str] = {
     "open": "/open（未整改）— 查看辖区内未整改的隐患，可加村名、类别或「重大」筛选",
     "overdue": "/overdue（逾期）— 查看辖区内逾期未整改的隐患",
     "mine": "/mine（我的）— 查看与我有关的隐患",
-    "hazard": "/hazard 编号 — 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
+    "hazard": "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
     "stats": "/stats（统计）— 查看本周、本月或某月的统计",
     "rank": "/rank（排名）— 查看各镇月度排名",
     "export": "/export（导出）— 导出隐患台账 Excel",
@@ -403,7 +404,7 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 HAZARD_HANDLED = "该隐患已处理"
-HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12"
+HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12 或 隐患 12"
 OWNER_PHOTO_HINT = "要提交整改照片，请先点击整改通知里的「提交整改」按钮（发送 /mine 查看需要整改的隐患）。"
 ASK_OWNER = "请选择责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
 ASK_OWNER_NAME = "请输入责任人姓名，可在后面加手机号，例如：张三 13800000000"
@@ -731,6 +732,15 @@ def pass_done(count: int) -> str:
     return f"本次排程已加入发送队列 {count} 条消息。"
 
 
+def tick_in_future(at: datetime, now: datetime) -> str:
+    """`gridsafe tick --at` a moment after now: refused, a preview is offered instead."""
+    return (
+        f"不能按未来时刻 {at:%Y-%m-%d %H:%M} 实际运行排程（现在是 {now:%Y-%m-%d %H:%M}）："
+        "那样会让正在运行的机器人在此之前不再发送任何提醒。"
+        "如需预览该时刻将发送的消息，请加 --dry-run。"
+    )
+
+
 # ---- chat: queries, statistics, ledger ----------------------------------------------------------------------
 
 CITY = "全市"
@@ -883,9 +893,11 @@ def stats_text(stats: Stats, zone: tzinfo) -> str:
 
 def ranking_formula(weights: Weights) -> str:
     """The score formula with the configured weights."""
+    total = f"{weights.check + weights.rectification + weights.on_time:g}"
     return (
-        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×整改率"
-        f" + {weights.on_time:g}×按期整改率）÷ 适用权重之和 − {weights.overdue_penalty:g}×逾期数"
+        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×到期整改率"
+        f" + {weights.on_time:g}×按期整改率）÷ {total} − {weights.overdue_penalty:g}×逾期数"
+        "（隐患部分最低为 0；没有到期隐患时，隐患部分按排查完成率计）"
     )
 
 
@@ -893,7 +905,7 @@ def _ranked_line(town: RankedTown, own: bool) -> str:
     t = town.tally
     return (
         f"{town.place}. {town.town_name}{'（本镇）' if own else ''} {town.score:.1f} 分"
-        f"｜排查 {percent(t.check_rate)}｜整改 {percent(t.rectification_rate)}"
+        f"｜排查 {percent(t.check_rate)}｜到期整改 {percent(t.due_rectification_rate)}"
         f"｜按期 {percent(t.on_time_rate)}｜逾期 {t.overdue}" + ("  ⚠️后三位" if town.flagged else "")
     )
 

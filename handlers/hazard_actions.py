@@ -40,7 +40,8 @@ async def hazard_command(update: Update, context: GridContext) -> None:
     message = update.effective_message
     assert message is not None
     args = message_args(message)
-    number = args[0].lstrip("#") if args else ""
+    # "/hazard 12", "隐患 #12", or "#12" alone (then the number is the whole text)
+    number = (args[0] if args else (message.text or "").strip()).lstrip("#")
     if not (number.isascii() and number.isdigit()):
         await message.reply_text(texts.HAZARD_USAGE)
         return

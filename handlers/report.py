@@ -12,8 +12,9 @@ from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongIn
 from bot.domain.hazards import Severity
 from bot.domain.ids import parse_number
 from bot.domain.report import Step
+from handlers.commands import is_hazard_number
 from handlers.context import GridContext
-from handlers.hazard_actions import answer_conversation
+from handlers.hazard_actions import answer_conversation, hazard_command
 from handlers.hazard_view import ask
 from handlers.report_view import PREFIX, edit_keyboard, prompt
 
@@ -67,7 +68,10 @@ async def on_text(update: Update, context: GridContext) -> None:
     reporting = context.services.reporting
     draft = await reporting.draft(actor)
     if draft is None:
-        await message.reply_text(texts.UNKNOWN_MESSAGE)
+        if is_hazard_number(message.text):
+            await hazard_command(update, context)
+        else:
+            await message.reply_text(texts.UNKNOWN_MESSAGE)
         return
     was = draft.step
     try:

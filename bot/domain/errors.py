@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -120,3 +121,12 @@ class UnknownFilter(DomainError):
 
 class BadPeriod(DomainError):
     """A period that is not 本周, 本月, 上月 or YYYY-MM, or a month still to come."""
+
+
+class TickInFuture(DomainError):
+    """A real scheduler pass was asked for a moment after now (only a dry run may look ahead)."""
+
+    def __init__(self, at: datetime, now: datetime) -> None:
+        super().__init__(f"tick at {at} is after now ({now})")
+        self.at = at
+        self.now = now
