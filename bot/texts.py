@@ -695,6 +695,15 @@ def unreachable(name: str, role: Role | None, reason: str) -> str:
     return f"【无法送达】{who}收不到机器人的消息（{reason}）。请当面提醒其重新打开与机器人的对话并发送 /start。"
 
 
+def delivery_failed(name: str, role: Role | None, error: str) -> str:
+    """Admins: Telegram refused a notification for good, for a reason other than a blocked bot."""
+    who = f"{name}（{ROLE_NAMES[role]}）" if role else name
+    return (
+        f"【通知发送失败】发给{who}的一条通知被 Telegram 拒收，无法送达（{error[:200]}）。"
+        "这通常是系统问题，请联系系统维护人员查看日志；同类失败今天不再重复提醒。"
+    )
+
+
 UNREACHABLE_BLOCKED = "已屏蔽机器人"
 UNREACHABLE_GONE = "对话已不存在"
 CHECK_USAGE = "登记方法：发送「排查 场所数 说明」，例如：排查 12 已查超市和加油站。也可以发一张照片，配文「排查 12」。"

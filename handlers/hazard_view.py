@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.domain import limits
@@ -12,6 +12,7 @@ from bot.domain.lifecycle import Move
 from bot.domain.notifications import hazard_button_data
 from bot.domain.people import Actor, Role
 from bot.services.rectification import Done
+from bot.telegram_photos import PhotoSender
 from handlers.context import GridContext
 
 CONVERSATION_PREFIX = "hc"
@@ -32,21 +33,13 @@ def move_buttons(hazard: Hazard, moves: list[Move]) -> InlineKeyboardMarkup | No
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
 
 
-async def send_photos(context: GridContext, chat_id: int, file_ids: list[str]) -> None:
-    """One photo, or albums of up to ten."""
-    for start in range(0, len(file_ids), limits.MAX_PHOTOS):
-        chunk = file_ids[start : start + limits.MAX_PHOTOS]
-        if len(chunk) == 1:
-            await context.bot.send_photo(chat_id, chunk[0])
-        else:
-            await context.bot.send_media_group(chat_id, [InputMediaPhoto(f) for f in chunk])
-
-
 async def show_card(context: GridContext, chat_id: int, actor: Actor, hazard: Hazard) -> None:
     """/hazard N: photos before and after, every field, the timeline, and only this person's buttons."""
-    rectification = context.services.rectification
+    services = context.services
+    rectification = services.rectification
+    photos = PhotoSender(context.bot, services.media, services.photo_ids)
     for stage in (Stage.BEFORE, Stage.AFTER):
-        await send_photos(context, chat_id, await rectification.photos(hazard, stage))
+        await photos.send(chat_id, await rectification.photos(hazard, stage))
     text = texts.hazard_card(
         hazard,
         await rectification.timeline(hazard),

@@ -140,6 +140,12 @@ class HazardRepository:
                 for index, p in enumerate(photos, start=1)
             ],
         )
+        # A photo that arrived as a photo (it has dimensions) can be re-sent by its file_id; one sent as a file
+        # cannot, and gets a photo file_id when it is first sent (storage/photo_ids.py).
+        await tx.executemany(
+            "INSERT OR IGNORE INTO telegram_photo_ids (sha256, file_id) VALUES (?, ?)",
+            [(p.sha256, p.file_id) for p in photos if p.width > 0],
+        )
 
     async def add_event(
         self,

@@ -29,6 +29,7 @@ from storage.ledger import LedgerRepository
 from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
+from storage.photo_ids import PhotoIdRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
@@ -52,6 +53,7 @@ class Services:
     outbox: OutboxRepository
     notifier: Notifier
     media: MediaStore
+    photo_ids: PhotoIdRepository
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
@@ -116,6 +118,7 @@ class Services:
             outbox=outbox,
             notifier=notifier,
             media=media,
+            photo_ids=PhotoIdRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),

@@ -95,8 +95,8 @@ class RectificationService:
         return [m for m in Move if can_move(actor, m, hazard) and transition(m, hazard.status, has_owner=has_owner)]
 
     async def photos(self, hazard: Hazard, stage: Stage) -> list[str]:
-        """File ids of a hazard's photos at one stage."""
-        return [p.file_id for p in await self._hazards.photos(hazard.id, stage)]
+        """A hazard's photos at one stage, by media-store name (how they are sent again)."""
+        return [p.name for p in await self._hazards.photos(hazard.id, stage)]
 
     async def timeline(self, hazard: Hazard) -> list[TimelineEvent]:
         """Every change of the hazard, oldest first."""
@@ -395,7 +395,7 @@ class RectificationService:
             out.append(note(hazard.owner_id, "owner", Message(text=texts.owner_closed(hazard))))
         if move is Move.SUBMIT:
             before = await self.photos(hazard, Stage.BEFORE)
-            after = [p.file_id for p in conversation.photos]
+            after = [p.name for p in conversation.photos]
             review = [
                 [
                     Button(text=texts.BUTTON_VERIFY, data=hazard_button_data(hazard.id, Move.VERIFY)),

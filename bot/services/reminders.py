@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -183,6 +184,24 @@ class ReminderService:
             for recipient in recipients:
                 key = f"unreachable:{person_id}:{day}:{recipient}"
                 await self._notifier.enqueue(tx, _note(recipient, key, message), now)
+
+    async def delivery_failed(self, person_id: int, error: str) -> None:
+        """Tell the admins that Telegram refused a notification for good; once a day per kind of refusal.
+
+        One fault (a message Telegram cannot take) usually hits many notifications: the admins hear of it once a
+        day, not once per recipient; the log has every one.
+        """
+        person = await self._roster.person(person_id)
+        if person is None:
+            return
+        now = self._clock.now()
+        day = now.astimezone(self._rules.zone).date().isoformat()
+        kind = hashlib.sha256(error.encode()).hexdigest()[:16]
+        message = Message(text=texts.delivery_failed(person.name, person.role, error))
+        async with self._db.transaction() as tx:
+            for admin in await self._roster.ids_with_role(Role.ADMIN):
+                key = f"delivery-failed:{kind}:{day}:{admin}"
+                await self._notifier.enqueue(tx, _note(admin, key, message), now)
 
     # ---- checks ----
 
