@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 
-from bot import texts
+from bot import screen, texts
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Hazard, Stage
@@ -65,7 +65,8 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
         hazard = await rectification.visible(actor, conversation.hazard_id)
         owners = await rectification.owner_options(hazard)
         buttons = [
-            InlineKeyboardButton(o.name, callback_data=conversation_data(conversation, "owner", o.id)) for o in owners
+            InlineKeyboardButton(screen.label(o.name), callback_data=conversation_data(conversation, "owner", o.id))
+            for o in owners
         ]
         buttons.append(
             InlineKeyboardButton(texts.BUTTON_NEW_OWNER, callback_data=conversation_data(conversation, "newowner"))
