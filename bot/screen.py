@@ -73,7 +73,9 @@ def hazard(h: Hazard, *, names: int = NAME) -> Hazard:
 def event(e: TimelineEvent) -> TimelineEvent:
     """A timeline event with its actor's name and its note within their budgets."""
     note = None if e.note is None else clip(e.note, limits.MAX_REASON)
-    return e.model_copy(update={"actor": name(e.actor), "note": note})
+    owners = {"from_owner": e.from_owner, "to_owner": e.to_owner}
+    shown = {key: None if value is None else name(value) for key, value in owners.items()}
+    return e.model_copy(update={"actor": name(e.actor), "note": note, **shown})
 
 
 def fit(

@@ -391,6 +391,7 @@ MOVE_BUTTONS: dict[Move, str] = {
     Move.VERIFY: BUTTON_VERIFY,
     Move.REJECT: BUTTON_REJECT,
     Move.REOPEN: "重新打开",
+    Move.REASSIGN: "改派",
 }
 EVENT_NAMES: dict[str, str] = {
     "reported": "上报",
@@ -403,6 +404,7 @@ EVENT_NAMES: dict[str, str] = {
     "verify": "复核通过，销号",
     "reject": "复核不通过",
     "reopen": "重新打开",
+    "reassign": "改派",
 }
 
 HAZARD_HANDLED = "该隐患已处理"
@@ -417,7 +419,10 @@ ASK_REASON: dict[Move, str] = {
     Move.INVALID: "请说明不属实的原因：",
     Move.REJECT: "请说明复核不通过的原因（将转告责任人）：",
     Move.REOPEN: "请说明重新打开的原因（例如：复查发现问题再次出现）：",
+    Move.REASSIGN: "请说明改派的原因（例如：原责任人登记错误、场所已转让），将记入隐患进展：",
 }
+ASK_REASSIGN_OWNER = "改派：请选择新的责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
+SAME_OWNER = "新责任人与原责任人相同。请选择或输入另一位责任人："
 DEADLINE_EXAMPLES = "如 2026-12-05、12月5日 或 12-05"
 DEADLINE_UNREADABLE = f"没有看懂这个日期。请输入日期，{DEADLINE_EXAMPLES}，或点击上面的天数按钮。"
 DEADLINE_IN_PAST = f"期限不能早于今天。请输入今天或以后的日期，{DEADLINE_EXAMPLES}。"
@@ -449,6 +454,16 @@ def ask_deadline(default_days: int) -> str:
     return f"请选择整改期限（默认 {default_days} 天），或直接输入日期，{DEADLINE_EXAMPLES}："
 
 
+def ask_reassign_deadline(deadline: date | None, today: date) -> str:
+    """The deadline question of 改派: the current deadline is kept unless changed."""
+    return f"原整改期限：{deadline_label(deadline, today)}。点击「保持原期限」，或选择新的期限，或直接输入日期，{DEADLINE_EXAMPLES}："
+
+
+def keep_deadline_button(deadline: date) -> str:
+    """The 改派 button that keeps the deadline."""
+    return f"保持原期限（{deadline.month}月{deadline.day}日）"
+
+
 def days_button(days: int, default: bool) -> str:
     """A deadline button."""
     return f"{days}天" + ("（默认）" if default else "")
@@ -466,6 +481,7 @@ def owner_card(hazard: Hazard, move: Move, today: date) -> str:
         Move.ASSIGN: "【整改通知】",
         Move.REJECT: "【整改复核未通过，请重新整改】",
         Move.REOPEN: "【隐患重新打开，请整改】",
+        Move.REASSIGN: "【改派·整改通知】",
     }
     lines = [
         f"{head.get(move, '【整改通知】')}隐患 #{hazard.id}",
@@ -508,7 +524,20 @@ def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = 
         return f"{head}已复核通过，销号。"
     if move is Move.REJECT:
         return f"{head}整改复核未通过，已退回整改，新期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.REASSIGN:
+        return f"{head}已改派给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
     return f"{head}已重新打开，状态：{status_name(hazard)}。"
+
+
+def reassigned_away(hazard: Hazard) -> str:
+    """The former owner's news of a 改派: the hazard is no longer theirs (who has it now is not theirs to know)."""
+    hazard = screen.hazard(hazard)
+    return f"隐患 #{hazard.id}（{hazard.place}）已由镇安监员改派给其他责任人，您不再负责该隐患的整改，无需提交整改。"
+
+
+def no_longer_owner(number: int) -> str:
+    """A former owner's stale 提交整改 or /hazard N after a 改派."""
+    return f"隐患 #{number} 已改派给其他责任人，您不再负责该隐患的整改。发送 /mine 查看需要您整改的隐患。"
 
 
 def owner_closed(hazard: Hazard) -> str:
@@ -565,6 +594,8 @@ def move_done(hazard: Hazard, move: Move, today: date) -> str:
         if hazard.status is Status.REPORTED:
             return f"隐患 #{hazard.id} 复核不通过，已退回待交办，请指定责任人。"
         return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.REASSIGN:
+        return f"已将隐患 #{hazard.id} 改派给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
     return f"隐患 #{hazard.id} 已重新打开，当前状态：{status_name(hazard)}。"
 
 
@@ -602,6 +633,8 @@ def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: 
     for event in (screen.event(e) for e in events):
         who = "" if for_owner else f" {event.actor}"
         note = f"：{event.note}" if event.note and not for_owner else ""
+        if event.from_owner and event.to_owner and not for_owner:
+            note = f" {event.from_owner} → {event.to_owner}{note}"
         rows.append(f"· {_local(event.at, zone)}{who} {EVENT_NAMES.get(event.kind, event.kind)}{note}")
     return screen.fit(lines, rows, [], lambda left_out: _earlier_events(len(rows), left_out), newest_last=True)
 
