@@ -434,7 +434,8 @@ ACTION_CANCELLED = "已取消当前操作，隐患状态没有变化。"
 
 def hazard_not_found(number: int | str) -> str:
     """The same answer for a hazard that does not exist and one outside the asker's scope."""
-    return f"没有找到隐患 #{screen.clip(str(number), 20)}。"
+    shown = str(number)
+    return f"没有找到隐患 #{shown}。" if len(shown) <= 20 else "没有找到这个编号的隐患。"  # no hazard has such a number
 
 
 def deadline_label(deadline: date | None, today: date) -> str:

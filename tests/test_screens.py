@@ -64,6 +64,15 @@ def long_timeline(rounds: int) -> list[TimelineEvent]:
     events = [
         TimelineEvent(at=NOW, actor=LEGACY_NAME, kind="reported", to_status=Status.REPORTED, note=None),
         TimelineEvent(at=NOW, actor=LEGACY_NAME, kind="assign", to_status=Status.ASSIGNED, note=None),
+        TimelineEvent(
+            at=NOW,
+            actor=LEGACY_NAME,
+            kind="reassign",
+            to_status=Status.ASSIGNED,
+            note=WIDE_NOTE,
+            from_owner=LEGACY_NAME,
+            to_owner=EMOJI_NAME,
+        ),
     ]
     for _ in range(rounds):
         events.append(TimelineEvent(at=NOW, actor=EMOJI_NAME, kind="submit", to_status=Status.SUBMITTED, note=NOTE))
@@ -173,6 +182,10 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"move_done:{move}", texts.move_done(hazard, move, TODAY))
     add("proxy_card", texts.proxy_card(hazard, TODAY))
     add("owner_closed", texts.owner_closed(hazard))
+    add("reassigned_away", texts.reassigned_away(hazard))
+    add("no_longer_owner", texts.no_longer_owner(hazard.id))
+    add("ask_reassign_deadline", texts.ask_reassign_deadline(hazard.deadline, TODAY))
+    add("keep_deadline_button", texts.keep_deadline_button(date(2026, 12, 31)), screen.LABEL)
     add("review_card", texts.review_card(hazard, 10, 10, WIDE_NOTE, proxy=True, today=TODAY))
     add("owner_invite", texts.owner_invite(LEGACY_NAME, "https://t.me/gridsafe_bot?start=" + "c" * 64))
     for rounds in (0, 3, 50):
@@ -249,7 +262,7 @@ def test_screen_fits_telegram(name: str) -> None:
 
 def test_long_timeline_keeps_the_newest_events_and_says_how_many_are_hidden() -> None:
     card = texts.hazard_card(maximal_hazard(), long_timeline(50), TODAY, ZONE, for_owner=False)
-    assert "时间线共 102 条，较早的" in card
+    assert "时间线共 103 条，较早的" in card
     assert card.rstrip().endswith(texts.EVENT_NAMES["reject"] + "：" + NOTE)  # the newest 不通过 reason in full
     assert DESCRIPTION in card  # a description within its limit is shown whole
 
@@ -300,6 +313,18 @@ async def test_open_lists_hazards_whose_owner_has_a_900_character_name(rig: Rig)
         assert listed.text.count("名" * (screen.NAME_IN_LIST - 1) + "…") == 5
         assert screen.units(listed.text) <= screen.TEXT_LIMIT
     assert await rig.rows("SELECT name FROM people WHERE role = 'owner' AND name LIKE '名%'") == [(LEGACY_NAME,)]
+
+
+async def test_owner_buttons_with_a_legacy_name_keep_a_sensible_label(rig: Rig) -> None:
+    boss, _, _, number = await _assigned_hazard(rig)
+    await rig.join(Role.OWNER, village="新龙村", name="王老板")
+    async with rig.services.db.transaction() as tx:
+        await tx.execute("UPDATE people SET name = ? WHERE name = '王老板'", ("王" * 900,))
+    await boss.send(f"/hazard {number}")
+    await boss.press("改派", message=await boss.expect(f"隐患 #{number} ·"))
+    question = await boss.expect("请选择新的责任人")
+    assert "王" * (screen.LABEL - 1) + "…" in question.buttons
+    assert all(len(label) <= screen.LABEL for label in question.buttons)
 
 
 async def test_hazard_card_with_the_longest_description_and_three_rejections(rig: Rig) -> None:
