@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
+from bot import screen
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
-from bot.domain.limits import MAX_PHOTOS, MAX_PLACES_CHECKED
+from bot.domain.limits import MAX_DESCRIPTION, MAX_PHOTOS, MAX_PLACE, MAX_PLACES_CHECKED, MAX_REASON
 from bot.domain.people import Role
 from bot.domain.queries import HazardPage, ListKind
 from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ranking, Stats, Tally, Weights
@@ -80,9 +81,9 @@ INVITE_EXPIRED = "该邀请链接已过期。请向安监员索取新的邀请�
 def scope_label(town: str | None, village: str | None) -> str:
     """Where a person works, as shown in greetings and lists."""
     if village and town:
-        return f"{town}{village}"
+        return f"{screen.name(town)}{screen.name(village)}"
     if town:
-        return town
+        return screen.name(town)
     return "全市"
 
 
@@ -90,16 +91,14 @@ def welcome(name: str, role: Role, town: str | None, village: str | None, *, reb
     """Greeting after a successful binding."""
     head = "已为您更换绑定的 Telegram 账号。" if rebound else "绑定成功！"
     return (
-        f"{head}\n{name}，您好！您的身份是【{scope_label(town, village)} · {ROLE_NAMES[role]}】。\n"
+        f"{head}\n{screen.name(name)}，您好！您的身份是【{scope_label(town, village)} · {ROLE_NAMES[role]}】。\n"
         "发送 /help 或「帮助」查看您可以使用的功能。"
     )
 
 
 def already_bound(name: str, role: Role, town: str | None, village: str | None) -> str:
     """Answer to /start from someone already bound."""
-    return (
-        f"{name}，您已绑定为【{scope_label(town, village)} · {ROLE_NAMES[role]}】。发送 /help 或「帮助」查看可用功能。"
-    )
+    return f"{screen.name(name)}，您已绑定为【{scope_label(town, village)} · {ROLE_NAMES[role]}】。发送 /help 或「帮助」查看可用功能。"
 
 
 # ---- chat: commands -----------------------------------------------------------------------------------------
@@ -164,7 +163,7 @@ _ROLE_INTRO: dict[Role, str] = {
 
 def help_text(role: Role, name: str, commands: list[str]) -> str:
     """Role-specific help listing exactly the commands this role may use."""
-    lines = [f"{name}（{ROLE_NAMES[role]}），{_ROLE_INTRO[role]}", "", "可用功能："]
+    lines = [f"{screen.name(name)}（{ROLE_NAMES[role]}），{_ROLE_INTRO[role]}", "", "可用功能："]
     lines += [_HELP_LINES[c] for c in commands if c in _HELP_LINES]
     return "\n".join(lines)
 
@@ -294,21 +293,26 @@ def report_summary(draft: ReportDraft, village: str, lookalikes: list[int]) -> s
     lines = [
         "请核对隐患信息：",
         f"照片：{len(draft.photos)} 张",
-        f"描述：{draft.description}",
-        f"类别：{draft.category}",
+        f"描述：{screen.clip(draft.description or '', MAX_DESCRIPTION)}",
+        f"类别：{screen.clip(draft.category or '', screen.CATEGORY)}",
         f"等级：{SEVERITY_NAMES[draft.severity]}",
-        f"村（社区）：{village}",
-        f"场所：{draft.place}",
+        f"村（社区）：{screen.name(village)}",
+        f"场所：{screen.clip(draft.place or '', MAX_PLACE)}",
         f"位置：{_location(draft.latitude, draft.longitude)}",
     ]
     if draft.fixed_on_spot:
         lines.append(f"即查即改：已当场整改，整改后照片 {len(draft.after_photos)} 张")
     if lookalikes:
         lines.append("")
-        lines.append("⚠️ 可能与 " + "、".join(f"#{n}" for n in lookalikes) + " 重复（同一场所、同一类别、尚未销号）。")
+        numbers = screen.joined([f"#{n}" for n in lookalikes], "、", 300, _and_more)
+        lines.append(f"⚠️ 可能与 {numbers} 重复（同一场所、同一类别、尚未销号）。")
     lines.append("")
     lines.append("确认无误请点击「提交」。")
     return "\n".join(lines)
+
+
+def _and_more(count: int) -> str:
+    return f" 等另外 {count} 起"
 
 
 def report_registered(hazard_id: int, *, fixed_on_spot: bool) -> str:
@@ -324,6 +328,7 @@ def _local(moment: datetime, zone: tzinfo) -> str:
 
 def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo) -> str:
     """What a township supervisor receives for a new hazard (the reporter is named: supervisors may know)."""
+    hazard = screen.hazard(hazard)
     head = "【即查即改·待复核】" if hazard.fixed_on_spot else "【新隐患·待交办】"
     if hazard.severity is Severity.MAJOR:
         head = "【重大隐患】" + head
@@ -342,6 +347,7 @@ def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo) -> st
 
 def major_hazard_alert(hazard: Hazard, photos: int, zone: tzinfo) -> str:
     """What every admin receives at once for a major hazard."""
+    hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【重大隐患报警】#{hazard.id}",
@@ -362,18 +368,24 @@ def status_name(hazard: Hazard) -> str:
 
 
 MINE_EMPTY_OWNER = "目前没有交办给您的隐患。"
+
+
+def _more_hazards(count: int) -> str:
+    return f"……另有 {count} 条未列出，发送 /hazard 编号 查看某一条。"
+
+
 MINE_EMPTY_OFFICER = "您还没有上报过隐患。发送 /report 或「上报」开始上报，也可以直接发送照片。"
 
 
 def my_reports(hazards: list[Hazard], zone: tzinfo) -> str:
     """An officer's own reports, newest first."""
-    lines = [f"我的上报（最近 {len(hazards)} 条）："]
-    for h in hazards:
-        lines.append(
+    rows = []
+    for h in (screen.hazard(h) for h in hazards):
+        rows.append(
             f"#{h.id} {h.place} · {h.category} · {SEVERITY_NAMES[h.severity]} · {status_name(h)}"
             f" · {h.reported_at.astimezone(zone).strftime('%m-%d')}"
         )
-    return "\n".join(lines)
+    return screen.fit([f"我的上报（最近 {len(hazards)} 条）："], rows, [], _more_hazards)
 
 
 # ---- chat: rectification ------------------------------------------------------------------------------------
@@ -389,6 +401,7 @@ MOVE_BUTTONS: dict[Move, str] = {
     Move.VERIFY: BUTTON_VERIFY,
     Move.REJECT: BUTTON_REJECT,
     Move.REOPEN: "重新打开",
+    Move.REASSIGN: "改派",
 }
 EVENT_NAMES: dict[str, str] = {
     "reported": "上报",
@@ -401,6 +414,7 @@ EVENT_NAMES: dict[str, str] = {
     "verify": "复核通过，销号",
     "reject": "复核不通过",
     "reopen": "重新打开",
+    "reassign": "改派",
 }
 
 HAZARD_HANDLED = "该隐患已处理"
@@ -415,7 +429,10 @@ ASK_REASON: dict[Move, str] = {
     Move.INVALID: "请说明不属实的原因：",
     Move.REJECT: "请说明复核不通过的原因（将转告责任人）：",
     Move.REOPEN: "请说明重新打开的原因（例如：复查发现问题再次出现）：",
+    Move.REASSIGN: "请说明改派的原因（例如：原责任人登记错误、场所已转让），将记入隐患进展：",
 }
+ASK_REASSIGN_OWNER = "改派：请选择新的责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
+SAME_OWNER = "新责任人与原责任人相同。请选择或输入另一位责任人："
 DEADLINE_EXAMPLES = "如 2026-12-05、12月5日 或 12-05"
 DEADLINE_UNREADABLE = f"没有看懂这个日期。请输入日期，{DEADLINE_EXAMPLES}，或点击上面的天数按钮。"
 DEADLINE_IN_PAST = f"期限不能早于今天。请输入今天或以后的日期，{DEADLINE_EXAMPLES}。"
@@ -427,7 +444,8 @@ ACTION_CANCELLED = "已取消当前操作，隐患状态没有变化。"
 
 def hazard_not_found(number: int | str) -> str:
     """The same answer for a hazard that does not exist and one outside the asker's scope."""
-    return f"没有找到隐患 #{number}。"
+    shown = str(number)
+    return f"没有找到隐患 #{shown}。" if len(shown) <= 20 else "没有找到这个编号的隐患。"  # no hazard has such a number
 
 
 def deadline_label(deadline: date | None, today: date) -> str:
@@ -447,21 +465,34 @@ def ask_deadline(default_days: int) -> str:
     return f"请选择整改期限（默认 {default_days} 天），或直接输入日期，{DEADLINE_EXAMPLES}："
 
 
+def ask_reassign_deadline(deadline: date | None, today: date) -> str:
+    """The deadline question of 改派: the current deadline is kept unless changed."""
+    return f"原整改期限：{deadline_label(deadline, today)}。点击「保持原期限」，或选择新的期限，或直接输入日期，{DEADLINE_EXAMPLES}："
+
+
+def keep_deadline_button(deadline: date) -> str:
+    """The 改派 button that keeps the deadline."""
+    return f"保持原期限（{deadline.month}月{deadline.day}日）"
+
+
 def days_button(days: int, default: bool) -> str:
     """A deadline button."""
     return f"{days}天" + ("（默认）" if default else "")
 
 
 def _place(hazard: Hazard) -> str:
-    return f"{hazard.town_name}{hazard.village_name} · {hazard.place}"
+    h = screen.hazard(hazard)
+    return f"{h.town_name}{h.village_name} · {h.place}"
 
 
 def owner_card(hazard: Hazard, move: Move, today: date) -> str:
     """What an owner receives: the hazard and the deadline, never who reported it."""
+    hazard = screen.hazard(hazard)
     head = {
         Move.ASSIGN: "【整改通知】",
         Move.REJECT: "【整改复核未通过，请重新整改】",
         Move.REOPEN: "【隐患重新打开，请整改】",
+        Move.REASSIGN: "【改派·整改通知】",
     }
     lines = [
         f"{head.get(move, '【整改通知】')}隐患 #{hazard.id}",
@@ -476,6 +507,7 @@ def owner_card(hazard: Hazard, move: Move, today: date) -> str:
 
 def proxy_card(hazard: Hazard, today: date) -> str:
     """What the reporting officer receives when the owner has no Telegram."""
+    hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【请代为转告整改】隐患 #{hazard.id}",
@@ -489,6 +521,7 @@ def proxy_card(hazard: Hazard, today: date) -> str:
 
 def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = None) -> str:
     """What the reporting officer is told at every status change of their report."""
+    hazard = screen.hazard(hazard)
     head = f"您上报的隐患 #{hazard.id}（{hazard.place}）"
     if move is Move.ASSIGN:
         return f"{head}已交办给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
@@ -502,16 +535,32 @@ def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = 
         return f"{head}已复核通过，销号。"
     if move is Move.REJECT:
         return f"{head}整改复核未通过，已退回整改，新期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.REASSIGN:
+        return f"{head}已改派给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
     return f"{head}已重新打开，状态：{status_name(hazard)}。"
+
+
+def reassigned_away(hazard: Hazard) -> str:
+    """The former owner's news of a 改派: the hazard is no longer theirs (who has it now is not theirs to know)."""
+    hazard = screen.hazard(hazard)
+    return f"隐患 #{hazard.id}（{hazard.place}）已由镇安监员改派给其他责任人，您不再负责该隐患的整改，无需提交整改。"
+
+
+def no_longer_owner(number: int) -> str:
+    """A former owner's stale 提交整改 or /hazard N after a 改派."""
+    return f"隐患 #{number} 已改派给其他责任人，您不再负责该隐患的整改。发送 /mine 查看需要您整改的隐患。"
 
 
 def owner_closed(hazard: Hazard) -> str:
     """The owner's news that the rectification was accepted."""
+    hazard = screen.hazard(hazard)
     return f"您负责整改的隐患 #{hazard.id}（{hazard.place}）已复核通过，销号。谢谢配合！"
 
 
 def review_card(hazard: Hazard, before: int, after: int, note: str | None, *, proxy: bool, today: date) -> str:
     """What supervisors receive to verify a rectification, with the before and after photos."""
+    hazard = screen.hazard(hazard)
+    note = None if note is None else screen.clip(note, MAX_REASON)
     who = f"{hazard.owner_name or '信息员'}" + ("（由信息员代为提交）" if proxy else "")
     return "\n".join(
         [
@@ -529,6 +578,7 @@ def review_card(hazard: Hazard, before: int, after: int, note: str | None, *, pr
 
 def admin_update(hazard: Hazard, move: Move, today: date) -> str:
     """Admins follow every step of a major hazard."""
+    hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【重大隐患进展】#{hazard.id} {_place(hazard)}",
@@ -540,6 +590,7 @@ def admin_update(hazard: Hazard, move: Move, today: date) -> str:
 
 def move_done(hazard: Hazard, move: Move, today: date) -> str:
     """The answer to the person who made the move."""
+    hazard = screen.hazard(hazard)
     if move is Move.ASSIGN:
         return f"已将隐患 #{hazard.id} 交办给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
     if move is Move.INVALID:
@@ -554,11 +605,14 @@ def move_done(hazard: Hazard, move: Move, today: date) -> str:
         if hazard.status is Status.REPORTED:
             return f"隐患 #{hazard.id} 复核不通过，已退回待交办，请指定责任人。"
         return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.REASSIGN:
+        return f"已将隐患 #{hazard.id} 改派给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
     return f"隐患 #{hazard.id} 已重新打开，当前状态：{status_name(hazard)}。"
 
 
 def owner_invite(name: str, link: str) -> str:
     """For the supervisor: a link to forward to an owner who is not on Telegram yet."""
+    name = screen.name(name)
     return (
         f"{name} 还没有使用本平台。请把下面的邀请链接转发给 {name}（7 天内有效）：\n{link}\n"
         "在其绑定之前，整改通知会发给上报的信息员，由信息员转告并代为提交整改。"
@@ -566,7 +620,11 @@ def owner_invite(name: str, link: str) -> str:
 
 
 def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: tzinfo, *, for_owner: bool) -> str:
-    """The full card of /hazard N; an owner sees neither the reporter nor who did what."""
+    """The full card of /hazard N; an owner sees neither the reporter nor who did what.
+
+    Every field is shown whole (within its input limit); the oldest events give way when the timeline is long.
+    """
+    hazard = screen.hazard(hazard)
     lines = [
         f"隐患 #{hazard.id} · {status_name(hazard)}",
         f"地点：{_place(hazard)}",
@@ -582,20 +640,26 @@ def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: 
         lines.append(f"期限：{deadline_label(hazard.deadline, today)}")
     lines.append("")
     lines.append("进展：")
-    for event in events:
+    rows = []
+    for event in (screen.event(e) for e in events):
         who = "" if for_owner else f" {event.actor}"
         note = f"：{event.note}" if event.note and not for_owner else ""
-        lines.append(f"· {_local(event.at, zone)}{who} {EVENT_NAMES.get(event.kind, event.kind)}{note}")
-    return "\n".join(lines)
+        if event.from_owner and event.to_owner and not for_owner:
+            note = f" {event.from_owner} → {event.to_owner}{note}"
+        rows.append(f"· {_local(event.at, zone)}{who} {EVENT_NAMES.get(event.kind, event.kind)}{note}")
+    return screen.fit(lines, rows, [], lambda left_out: _earlier_events(len(rows), left_out), newest_last=True)
+
+
+def _earlier_events(total: int, left_out: int) -> str:
+    return f"…（时间线共 {total} 条，较早的 {left_out} 条未显示，完整记录见隐患台账）"
 
 
 def owner_tasks(hazards: list[Hazard], today: date) -> str:
     """An owner's /mine: what they must fix, nearest deadline first."""
-    lines = ["需要我整改的隐患："]
-    for h in hazards:
-        lines.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
-    lines.append("发送 /hazard 编号 查看详情。")
-    return "\n".join(lines)
+    rows = []
+    for h in (screen.hazard(h) for h in hazards):
+        rows.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
+    return screen.fit(["需要我整改的隐患："], rows, ["发送 /hazard 编号 查看详情。"], _more_hazards)
 
 
 # ---- chat: checks and reminders ------------------------------------------------------------------------------
@@ -626,20 +690,21 @@ _TOWN_HEADS = {
 def village_check_reminder(rung: str, village: str, monday: date) -> str:
     """An officer whose village has not logged this week's check."""
     return (
-        f"{_VILLAGE_HEADS[rung]}{village}本周（{_week(monday)}）还没有登记排查。"
+        f"{_VILLAGE_HEADS[rung]}{screen.name(village)}本周（{_week(monday)}）还没有登记排查。"
         "各村每周至少排查一次：排查后发送「排查 场所数」登记，例如：排查 12 已查超市和加油站。"
     )
 
 
 def village_miss_list(monday: date, villages: list[str]) -> str:
     """Supervisors: the villages of their town that missed last week."""
-    return f"【上周排查未完成】上周（{_week(monday)}）以下 {len(villages)} 个村没有登记排查：\n" + "、".join(villages)
+    names = screen.joined([screen.short_name(v) for v in villages], "、", screen.LIST_BUDGET - 100, _and_more_places)
+    return f"【上周排查未完成】上周（{_week(monday)}）以下 {len(villages)} 个村没有登记排查：\n" + names
 
 
 def town_check_reminder(rung: str, town: str, today: date) -> str:
     """A supervisor whose town has not logged this month's check."""
     return (
-        f"{_TOWN_HEADS[rung]}{town}本月（{today.year}年{today.month}月）还没有登记镇级排查。"
+        f"{_TOWN_HEADS[rung]}{screen.name(town)}本月（{today.year}年{today.month}月）还没有登记镇级排查。"
         "各镇每月至少排查一次：排查后发送「排查 场所数」登记，例如：排查 30。"
     )
 
@@ -648,12 +713,17 @@ def town_miss_list(month_day: date, towns: list[str]) -> str:
     """Admins: the towns that missed last month."""
     return (
         f"【上月镇级排查未完成】{month_day.year}年{month_day.month}月以下 {len(towns)} 个镇没有登记排查：\n"
-        + "、".join(towns)
+        + screen.joined([screen.short_name(t) for t in towns], "、", screen.LIST_BUDGET - 100, _and_more_places)
     )
+
+
+def _and_more_places(count: int) -> str:
+    return f" 等，另有 {count} 个未列出"
 
 
 def deadline_reminder(hazard: Hazard, rung: str, today: date, *, for_fixer: bool) -> str:
     """A rung of the deadline ladder: names the hazard, the place, the deadline and how overdue it is."""
+    hazard = screen.hazard(hazard)
     assert hazard.deadline is not None
     overdue = (today - hazard.deadline).days
     if rung in ("d-3", "d-1"):
@@ -679,6 +749,7 @@ def deadline_reminder(hazard: Hazard, rung: str, today: date, *, for_fixer: bool
 
 def triage_reminder(hazard: Hazard, hours: int) -> str:
     """Supervisors: a new hazard nobody has assigned."""
+    hazard = screen.hazard(hazard)
     return (
         f"【待交办提醒】隐患 #{hazard.id}（{_place(hazard)}，{hazard.category}）上报已超过 {hours} 小时，还没有交办。"
     )
@@ -691,6 +762,7 @@ def review_reminder(hazard: Hazard, days: int) -> str:
 
 def unreachable(name: str, role: Role | None, reason: str) -> str:
     """Supervisors (or admins): someone cannot receive GridSafe's messages."""
+    name = screen.name(name)
     who = f"{name}（{ROLE_NAMES[role]}）" if role else name
     return f"【无法送达】{who}收不到机器人的消息（{reason}）。请当面提醒其重新打开与机器人的对话并发送 /start。"
 
@@ -715,6 +787,8 @@ def check_status(
 ) -> str:
     """/check: whether this period's check is logged, and the hazards reported in the period."""
     period = f"本周（{_span(first, last)}）" if kind == "village" else f"本月（{first.year}年{first.month}月）"
+    place = screen.name(place)
+    note = None if note is None else screen.clip(note, MAX_REASON)
     if places is None:
         head = f"{place}{period}还没有登记排查。"
     else:
@@ -765,7 +839,6 @@ LIST_TITLES: dict[ListKind, str] = {ListKind.OPEN: "未整改隐患", ListKind.O
 BUTTON_PAGE_PREVIOUS = "◀ 上一页"
 BUTTON_PAGE_NEXT = "下一页 ▶"
 NO_OWNER = "未指定责任人"
-MESSAGE_BUDGET = 3900  # characters of a list message, under Telegram's 4096
 
 
 def _short_day(day: date, today: date) -> str:
@@ -785,6 +858,7 @@ def _deadline_short(hazard: Hazard, today: date) -> str:
 
 def hazard_line(hazard: Hazard, today: date, *, show_town: bool) -> str:
     """One line of /open or /overdue: #N 村 · 类别 · 一般/重大 · 状态 · 期限/逾期N天 · 责任人."""
+    hazard = screen.hazard(hazard, names=screen.NAME_IN_LIST)
     village = f"{hazard.town_name}{hazard.village_name}" if show_town else hazard.village_name
     parts = [
         f"#{hazard.id} {village}",
@@ -798,7 +872,8 @@ def hazard_line(hazard: Hazard, today: date, *, show_town: bool) -> str:
 
 
 def _narrowed(scope_name: str | None, labels: list[str]) -> str:
-    return (scope_name or CITY) + (f"（筛选：{'、'.join(labels)}）" if labels else "")
+    labels = [screen.short_name(label) for label in labels]
+    return screen.name(scope_name or CITY) + (f"（筛选：{'、'.join(labels)}）" if labels else "")
 
 
 def hazard_page(page: HazardPage) -> str:
@@ -806,9 +881,8 @@ def hazard_page(page: HazardPage) -> str:
     head = f"{LIST_TITLES[page.kind]} · {_narrowed(page.scope_name, page.filter_labels)}：共 {page.total} 起"
     if page.pages > 1:
         head += f"，第 {page.page + 1}/{page.pages} 页"
-    lines = [head, *(hazard_line(h, page.today, show_town=page.show_town) for h in page.hazards)]
-    lines.append("发送 /hazard 编号 查看详情和可做的操作。")
-    return "\n".join(lines)
+    rows = [hazard_line(h, page.today, show_town=page.show_town) for h in page.hazards]
+    return screen.fit([head], rows, ["发送 /hazard 编号 查看详情和可做的操作。"], _more_hazards)
 
 
 def list_empty(kind: ListKind, scope_name: str | None, labels: list[str]) -> str:
@@ -819,16 +893,17 @@ def list_empty(kind: ListKind, scope_name: str | None, labels: list[str]) -> str
 
 def filters_not_understood(understood: list[str], unknown: list[str], categories: list[str]) -> str:
     """Filter words that are not a village, a category or 重大/一般: say what was and was not understood."""
-    lines = [f"没有看懂：{'、'.join(unknown)}。"]
+    lines = [f"没有看懂：{screen.clip('、'.join(unknown), 200)}。"]
     if understood:
-        lines.append(f"已看懂：{'、'.join(understood)}。")
+        lines.append(f"已看懂：{screen.clip('、'.join(understood), 200)}。")
     lines.append("可以按村（社区）名、类别、「重大」或「一般」筛选，例如：未整改 新龙村 消防 重大")
-    lines.append("类别：" + "、".join(categories))
+    lines.append("类别：" + screen.clip("、".join(categories), 1000))
     return "\n".join(lines)
 
 
 def ambiguous_village_filter(village: str) -> str:
     """A village name found in several towns of the asker's scope."""
+    village = screen.name(village)
     return f"有多个镇都有「{village}」，请同时写上镇名，例如：未整改 青龙镇 {village}"
 
 
@@ -867,23 +942,18 @@ def _tally_lines(t: Tally) -> list[str]:
 def _area_line(area: AreaTally) -> str:
     t = area.tally
     return (
-        f"{area.name}：上报 {t.reported} · 销号 {t.verified} · 整改率 {percent(t.rectification_rate)}"
+        f"{screen.short_name(area.name)}：上报 {t.reported} · 销号 {t.verified} · 整改率 {percent(t.rectification_rate)}"
         f" · 按期 {percent(t.on_time_rate)} · 逾期 {t.overdue} · 排查 {percent(t.check_rate)}"
     )
 
 
 def _within_budget(head: list[str], rows: list[str], tail: list[str]) -> str:
     """Head, as many rows as fit in one message, a note of those left out, and the tail."""
-    used = sum(len(line) + 1 for line in head + tail)
-    shown = []
-    for row in rows:
-        if used + len(row) + 1 > MESSAGE_BUDGET - 60:
-            break
-        shown.append(row)
-        used += len(row) + 1
-    if len(shown) < len(rows):
-        shown.append(f"……另有 {len(rows) - len(shown)} 行未列出，完整数据请发送 /export 导出台账。")
-    return "\n".join(head + shown + tail)
+    return screen.fit(head, rows, tail, _more_rows)
+
+
+def _more_rows(count: int) -> str:
+    return f"……另有 {count} 行未列出，完整数据请发送 /export 导出台账。"
 
 
 STATS_DEFINITION = "口径：按上报日期统计本期上报的隐患及其当前状态；逾期为本期结束前上报、目前仍逾期的隐患。"
@@ -892,7 +962,7 @@ STATS_DEFINITION = "口径：按上报日期统计本期上报的隐患及其当
 def stats_text(stats: Stats, zone: tzinfo) -> str:
     """/stats: the totals of the scope, then one line per village (a town) or per town (the city)."""
     head = [
-        f"【统计】{stats.scope_name or CITY} · {period_label(stats.period)}（截至 {_local(stats.as_of, zone)}）",
+        f"【统计】{screen.name(stats.scope_name or CITY)} · {period_label(stats.period)}（截至 {_local(stats.as_of, zone)}）",
         *_tally_lines(stats.total),
         "",
         "各村（社区）：" if stats.scope_name else "各镇：",
@@ -913,7 +983,7 @@ def ranking_formula(weights: Weights) -> str:
 def _ranked_line(town: RankedTown, own: bool) -> str:
     t = town.tally
     return (
-        f"{town.place}. {town.town_name}{'（本镇）' if own else ''} {town.score:.1f} 分"
+        f"{town.place}. {screen.short_name(town.town_name)}{'（本镇）' if own else ''} {town.score:.1f} 分"
         f"｜排查 {percent(t.check_rate)}｜到期整改 {percent(t.due_rectification_rate)}"
         f"｜按期 {percent(t.on_time_rate)}｜逾期 {t.overdue}" + ("  ⚠️后三位" if town.flagged else "")
     )
@@ -928,8 +998,10 @@ def ranking_text(ranking: Ranking, zone: tzinfo, own_town_id: int | None = None)
     ]
     if not ranking.towns:
         return "\n".join([*head, "暂无镇的数据。"])
-    flagged = [t.town_name for t in ranking.towns if t.flagged]
-    tail = ["", f"后三位：{'、'.join(flagged)}，请加强隐患排查整改。"] if flagged else []
+    flagged = [screen.short_name(t.town_name) for t in ranking.towns if t.flagged]
+    tail = (
+        ["", f"后三位：{screen.joined(flagged, '、', 300, _and_more_places)}，请加强隐患排查整改。"] if flagged else []
+    )
     return _within_budget(head, [_ranked_line(t, t.town_id == own_town_id) for t in ranking.towns], tail)
 
 
@@ -937,7 +1009,7 @@ def town_place(ranking: Ranking, villages: Stats, zone: tzinfo) -> str:
     """A supervisor's part of the ranking: their town's place and components, then their villages."""
     assert villages.town_id is not None
     entry = ranking.place_of(villages.town_id)
-    lines = [f"【月度排名】{period_label(ranking.period)} {villages.scope_name}"]
+    lines = [f"【月度排名】{period_label(ranking.period)} {screen.name(villages.scope_name or CITY)}"]
     if entry is not None:
         flag = "，位列后三位，请加强隐患排查整改" if entry.flagged else ""
         lines[0] += f" 第 {entry.place} 名（共 {len(ranking.towns)} 个镇），得分 {entry.score:.1f}{flag}。"
@@ -1030,12 +1102,12 @@ def stats_total_label(scope_name: str | None) -> str:
 
 def ledger_file_name(scope_name: str | None, period: Period) -> str:
     """File name of the ledger sent in chat."""
-    return f"隐患台账_{scope_name or CITY}_{period.key}.xlsx"
+    return f"隐患台账_{screen.short_name(scope_name or CITY)}_{period.key}.xlsx"
 
 
 def ledger_caption(scope_name: str | None, period: Period, hazards: int, checks: int) -> str:
     """Caption of the ledger document."""
-    return f"隐患台账 · {scope_name or CITY} · {period_label(period)}：隐患 {hazards} 条，排查记录 {checks} 条。"
+    return f"隐患台账 · {screen.name(scope_name or CITY)} · {period_label(period)}：隐患 {hazards} 条，排查记录 {checks} 条。"
 
 
 CLI_EXPORT_HELP: dict[str, str] = {
@@ -1313,6 +1385,7 @@ def invite_usage(role: Role) -> str:
 
 def invite_created(name: str, scope: str, role: Role, expires: str, link: str) -> str:
     """The link to forward to the invited person."""
+    name, scope = screen.name(name), screen.clip(scope, 2 * screen.NAME)
     return (
         f"已为 {name}（{scope} · {ROLE_NAMES[role]}）生成邀请链接，有效期至 {expires}，只能使用一次。\n"
         f"请把链接转发给本人：\n{link}"

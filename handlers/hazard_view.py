@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
+from bot import screen, texts
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Hazard, Stage
@@ -58,14 +58,16 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
         hazard = await rectification.visible(actor, conversation.hazard_id)
         owners = await rectification.owner_options(hazard)
         buttons = [
-            InlineKeyboardButton(o.name, callback_data=conversation_data(conversation, "owner", o.id)) for o in owners
+            InlineKeyboardButton(screen.label(o.name), callback_data=conversation_data(conversation, "owner", o.id))
+            for o in owners
         ]
         buttons.append(
             InlineKeyboardButton(texts.BUTTON_NEW_OWNER, callback_data=conversation_data(conversation, "newowner"))
         )
+        question = texts.ASK_REASSIGN_OWNER if conversation.move is Move.REASSIGN else texts.ASK_OWNER
         await send(
             chat_id,
-            texts.ASK_OWNER,
+            question,
             reply_markup=InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)]),
         )
     elif conversation.ask is Ask.OWNER_NAME:
@@ -80,7 +82,13 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
             )
             for d in choices
         ]
-        await send(chat_id, texts.ask_deadline(default), reply_markup=InlineKeyboardMarkup([buttons]))
+        rows = [buttons]
+        question = texts.ask_deadline(default)
+        if conversation.move is Move.REASSIGN and hazard.deadline is not None:
+            keep = texts.keep_deadline_button(hazard.deadline)
+            rows.insert(0, [InlineKeyboardButton(keep, callback_data=conversation_data(conversation, "keep"))])
+            question = texts.ask_reassign_deadline(hazard.deadline, rectification.today())
+        await send(chat_id, question, reply_markup=InlineKeyboardMarkup(rows))
     elif conversation.ask is Ask.REASON:
         await send(chat_id, texts.ASK_REASON[conversation.move])
     elif conversation.ask is Ask.ORIGINAL:

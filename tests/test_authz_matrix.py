@@ -125,6 +125,7 @@ MOVE_FROM = {
     "verify": "submitted",
     "reject": "submitted",
     "reopen": "closed",
+    "reassign": "assigned",  # 改派: 整改中, overdue or not
 }
 # DESIGN.md sections 1 and 4: supervisors triage (交办 / 不属实 / 重复), verify (复核通过 / 不通过) and close; owners submit
 # the evidence of their own hazards. Decision (DESIGN is silent): the city admin, whose scope is everything, may make
@@ -137,6 +138,7 @@ MOVERS: dict[str, frozenset[str]] = {
     "verify": frozenset({"supervisor", "admin"}),
     "reject": frozenset({"supervisor", "admin"}),
     "reopen": frozenset({"supervisor", "admin"}),
+    "reassign": frozenset({"supervisor", "admin"}),  # issue 13 item 11: the town's supervisors and the admins
 }
 MOVES = tuple(MOVE_FROM)
 
@@ -211,6 +213,7 @@ FIRST_QUESTION = {
     "submit": texts.ASK_RECTIFY_PHOTOS,
     "reject": texts.ASK_REASON[Move.REJECT],
     "reopen": texts.ASK_REASON[Move.REOPEN],
+    "reassign": texts.ASK_REASSIGN_OWNER,
 }
 
 NONEXISTENT = 999_999
@@ -923,7 +926,7 @@ async def test_a_real_button_with_another_hazards_id_or_another_action(world: Wo
         response = await world.exchange("owner", data=real.replace(f":{own.id}:", f":{other.id}:"), on=card)
         assert_clear_refusal(response)
         await assert_hidden(world, "owner", response, other, "submit")
-    for move in ("verify", "reject", "assign", "invalid", "duplicate", "reopen"):
+    for move in ("verify", "reject", "assign", "invalid", "duplicate", "reopen", "reassign"):
         response = await world.exchange("owner", data=real.replace(":submit", f":{move}"), on=card)
         assert_clear_refusal(response)
         assert response.answer == texts.NOT_ALLOWED

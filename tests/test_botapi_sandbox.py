@@ -221,6 +221,14 @@ async def test_send_message_rejections(bot: Bot, alice: SimUser, text: str, mark
     assert alice.inbox == []
 
 
+async def test_lengths_are_counted_as_telegram_counts_them(bot: Bot, alice: SimUser) -> None:
+    # In UTF-16 code units, after entity parsing: markup is not text.
+    assert (await bot.send_message(alice.id, "<b>" + "x" * 4096 + "</b>", parse_mode=ParseMode.HTML)).text
+    assert (await bot.send_photo(alice.id, b"img", caption="😀" * 512)).caption
+    with pytest.raises(BadRequest, match="Message caption is too long"):
+        await bot.send_photo(alice.id, b"img", caption="😀" * 513)  # 513 characters but 1026 UTF-16 code units
+
+
 async def test_other_rejections(server: BotApiServer, bot: Bot, alice: SimUser) -> None:
     assert (await bot.send_message(alice.id, "😀" * 2048)).text  # exactly 4096 UTF-16 units is fine
     with pytest.raises(BadRequest, match="Message caption is too long"):

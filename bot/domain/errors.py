@@ -21,6 +21,14 @@ class NotFound(DomainError):
     """The thing does not exist (or lies outside the asker's scope, which must look the same)."""
 
 
+class SameOwner(DomainError):
+    """改派 to the owner the hazard already has."""
+
+
+class NoLongerOwner(NotFound):
+    """An owner asks about a hazard that was reassigned (改派) away from them: they may be told so."""
+
+
 class InviteUnknown(DomainError):
     """No invite has this code."""
 

@@ -81,4 +81,5 @@ def can_move(actor: Actor, move: Move, hazard: Hazard) -> bool:
             return hazard.owner_id == actor.id
         # 代为提交: the reporting officer acts for an owner who has no Telegram.
         return actor.role is Role.OFFICER and hazard.reporter_id == actor.id and not hazard.owner_bound
+    # 交办, 不属实, 重复, 复核, 不通过, 重新打开 and 改派: the town's supervisors and the admins.
     return actor.role in _MANAGERS and actor.scope.contains(hazard.scope)
