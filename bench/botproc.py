@@ -19,9 +19,9 @@ def _run_gridsafe() -> None:
     from telegram import Update
 
     from bench.world import RunningClock
-    from bot.app import build_application
     from bot.logs import configure_logging
     from bot.settings import load_settings
+    from handlers.telegram.app import build_application
 
     settings = load_settings(None, os.environ)
     configure_logging(settings.telegram.token.get_secret_value())

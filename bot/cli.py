@@ -17,7 +17,6 @@ from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot import texts
-from bot.app import build_application
 from bot.clock import SystemClock
 from bot.domain.errors import (
     AmbiguousPerson,
@@ -38,6 +37,7 @@ from bot.roster_file import RosterFileError, read_roster
 from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
+from handlers.telegram.app import build_application
 from sandbox.web import LOOPBACK, SandboxSite
 from sandbox.world import SandboxOverlap, World
 from storage.backup import MissingMedia, NoDatabase, SnapshotDamaged, TargetNotEmpty

@@ -11,13 +11,13 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.app import build_application
 from bot.domain.people import Person
 from bot.domain.roster import validate
 from bot.roster_file import read_roster
 from bot.services.container import Services
 from bot.settings import Settings
-from handlers.context import GridApplication
+from handlers.telegram.app import build_application
+from handlers.telegram.context import GridApplication
 from sandbox.botapi import BotApiServer
 from sandbox.clock import JumpClock
 from sandbox.simusers import JsonDict, SimChat, SimUser

@@ -1,22 +1,19 @@
-"""The outbox dispatcher: drains due notifications within Telegram's limits, retries, records failures."""
+"""The outbox dispatcher: drains due notifications within the channel's limits, retries, records failures.
+
+It knows no channel: a sender (bot/chat/delivery.py), injected by the application wiring, makes the calls of each
+notification and names its failures in plain terms; callbacks tell supervisors and admins of permanent failures.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import timedelta
-from functools import partial
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-
-from bot import texts
+from bot.chat.delivery import Later, Passing, RateLimited, Refused, Sender, Unreachable
 from bot.clock import Clock
-from bot.domain.notifications import Message
-from bot.services.reminders import ReminderService
-from bot.telegram_photos import PhotoSender, SendCall
-from bot.telegram_retry import own_retries
 from scheduler.ratelimit import RateLimiter
 from storage.outbox import OutboxRepository, Outgoing
 
@@ -24,19 +21,10 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS_IN_PROCESS = 4  # then the notification goes back to the queue with a longer backoff
 MAX_BACKOFF = timedelta(minutes=30)
+PASSING_PAUSE_SECONDS = 0.5  # before the second attempt after a passing failure; doubled for each further one
 
-
-def _markup(message: Message) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in message.buttons]
-    )
-
-
-def _retry_seconds(exc: RetryAfter) -> float:
-    value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+# Told of a person's permanent failure: (person id, reason or error).
+FailureCallback = Callable[[int, str], Awaitable[object]]
 
 
 class OutboxDispatcher:
@@ -52,18 +40,19 @@ class OutboxDispatcher:
 
     def __init__(
         self,
-        bot: Bot,
+        sender: Sender,
         outbox: OutboxRepository,
-        reminders: ReminderService,
         limiter: RateLimiter,
         clock: Clock,
-        photos: PhotoSender,
         lanes: int,
+        *,
+        unreachable: FailureCallback,
+        failed: FailureCallback,
     ) -> None:
-        self._bot = bot
-        self._photos = photos
+        self._sender = sender
         self._outbox = outbox
-        self._reminders = reminders
+        self._unreachable = unreachable
+        self._failed = failed
         self._limiter = limiter
         self._clock = clock
         self._lanes = max(1, lanes)
@@ -131,42 +120,40 @@ class OutboxDispatcher:
             self._wake.set()
 
     async def _deliver(self, item: Outgoing) -> int:
-        """Send one notification: each Telegram call at most once on success, retried through passing failures.
+        """Send one notification: each call at most once on success, retried through passing failures.
 
-        A time-out or a connection lost after Telegram carried a call out makes that call go out again: the
+        A time-out or a connection lost after the channel carried a call out makes that call go out again: the
         documented at-least-once case. The calls already confirmed are not repeated.
         """
         if item.chat_id is None:
             await self._outbox.mark_failed(item.id, "not bound to Telegram")
             return 0
-        parts = self._parts(item.chat_id, item.message)
+        parts = self._sender.calls(item.chat_id, item.message)
         done, reason = 0, "network errors"
         for attempt in range(1, ATTEMPTS_IN_PROCESS + 1):
             pause = 0.0
             try:
-                with own_retries():  # this loop is the one retry policy of notifications
-                    while done < len(parts):
-                        async with self._limiter.slot(item.chat_id):
-                            await parts[done]()
-                        done += 1
+                while done < len(parts):
+                    async with self._limiter.slot(item.chat_id):
+                        await parts[done]()
+                    done += 1
                 await self._outbox.mark_sent(item.id, self._clock.now())
                 return 1
-            except RetryAfter as exc:
-                pause = _retry_seconds(exc)
+            except RateLimited as exc:
+                pause = exc.seconds
                 self._limiter.pause(pause)
-            except Forbidden as exc:
-                await self._give_up(item, str(exc), texts.UNREACHABLE_BLOCKED)
+            except Unreachable as exc:
+                await self._give_up(item, exc.error, exc.reason)
                 return 0
-            except BadRequest as exc:
-                gone = "chat not found" in str(exc).lower()
-                await self._give_up(item, str(exc), texts.UNREACHABLE_GONE if gone else None)
+            except Refused as exc:
+                await self._give_up(item, exc.error, None)
                 return 0
-            except NetworkError as exc:  # time-outs, lost connections and 5xx answers
+            except Passing as exc:  # time-outs, lost connections and server errors
                 log.info("notification %s: %s (attempt %s)", item.id, exc, attempt)
-                pause = 0.5 * 2 ** (attempt - 1)
-            except TelegramError as exc:  # any other refusal (e.g. 404, 409): Telegram may accept it later
+                pause = PASSING_PAUSE_SECONDS * 2 ** (attempt - 1)
+            except Later as exc:  # any other refusal: the channel may accept it later
                 log.warning("notification %s: %s (attempt %s)", item.id, exc, attempt)
-                reason = str(exc)[:200]
+                reason = exc.error[:200]
                 break
             if attempt < ATTEMPTS_IN_PROCESS:
                 await asyncio.sleep(pause)
@@ -187,15 +174,7 @@ class OutboxDispatcher:
         await self._outbox.mark_failed(item.id, error)
         if unreachable_reason is not None:
             log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
-            await self._reminders.unreachable(item.person_id, unreachable_reason)
+            await self._unreachable(item.person_id, unreachable_reason)
         else:
             log.error("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
-            await self._reminders.delivery_failed(item.person_id, error)
-
-    def _parts(self, chat_id: int, message: Message) -> list[SendCall]:
-        """The Telegram calls of one notification: photos (one, or albums of up to ten), then the text."""
-        parts = self._photos.calls(chat_id, message.photos)
-        if message.image is not None:
-            parts += self._photos.calls(chat_id, [message.image])
-        parts.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=_markup(message)))
-        return parts
+            await self._failed(item.person_id, error)

@@ -20,7 +20,7 @@ from bot.domain.roster import validate
 from bot.roster_file import read_roster
 from bot.services.container import Services
 from bot.settings import Settings, load_settings
-from handlers.context import GridApplication
+from handlers.telegram.context import GridApplication
 from sandbox.botapi import BotApiServer, RateLimit
 from sandbox.simusers import SimUser
 from sandbox.world import start_application, stop_application

@@ -6,7 +6,7 @@ import pytest
 
 from bot import texts
 from bot.domain.people import Role
-from handlers.commands import ALIAS_ARGUMENTS, COMMANDS, alias_pattern
+from handlers.telegram.commands import ALIAS_ARGUMENTS, COMMANDS, alias_pattern
 from tests.flows import officer, submit, walk_to_summary
 from tests.rig import Rig, png
 

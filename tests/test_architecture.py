@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["bot/domain", "bot/services", "storage"]
+CORE = ["bot", "storage", "scheduler"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -17,8 +17,11 @@ def _python_files(*folders: str) -> list[Path]:
     return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", _python_files(*CORE), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", [p for p in _python_files(*CORE) if p != ROOT / "bot" / "cli.py"], ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_core_never_imports_telegram(path: Path) -> None:
+    """Nothing under bot/ (the CLI, the wiring, aside), storage/ or scheduler/ imports telegram."""
     source = path.read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import telegram|from telegram)", source, re.MULTILINE)
 
@@ -42,6 +45,110 @@ def _displayable_strings(tree: ast.AST) -> list[ast.Constant]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
     ]
+
+
+# The layers, from the inside out (README "Architecture"). A module is in the first layer whose prefix it starts with.
+LAYERS: dict[str, str] = {
+    "bot.domain": "domain",
+    "bot.services": "services",
+    "bot.chat": "chat",
+    "bot.cli": "wiring",
+    "bot": "support",  # texts, screen, clock, settings, logs, chart, roster_file: used by every layer above domain
+    "storage": "storage",
+    "scheduler": "scheduler",
+    "sandbox": "wiring",  # builds the whole application against loopback servers
+}
+# What each layer may import. A channel border may import services, the chat core, the domain and the support
+# modules, and its own folder; only the wiring (the CLI, the sandbox, each border's app.py) imports a border.
+MAY_IMPORT: dict[str, set[str]] = {
+    "domain": {"domain"},
+    "storage": {"domain", "storage"},
+    "support": {"domain", "support"},
+    "services": {"domain", "storage", "support", "services"},
+    "chat": {"domain", "services", "support", "chat"},
+    "scheduler": {"domain", "services", "storage", "support", "chat", "scheduler"},
+    "border": {"domain", "services", "support", "chat"},
+}
+PROJECT = {"bot", "handlers", "storage", "scheduler", "sandbox", "bench", "tests"}
+# Imports that break a rule today, each with the change that removes it.
+PENDING: set[tuple[str, str]] = {
+    ("bot.domain.roster", "bot.texts"),  # issue 14 item 4: the domain returns reason codes, the catalog the sentences
+}
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _layer(module: str) -> str:
+    """The layer of a module; a channel border is "border:<channel>", its app.py the wiring."""
+    parts = module.split(".")
+    if parts[0] == "handlers":
+        if len(parts) < 2:
+            return "handlers"
+        return "wiring" if parts[2:] == ["app"] else f"border:{parts[1]}"
+    for prefix, layer in LAYERS.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return layer
+    return parts[0]
+
+
+def _imports(path: Path) -> set[str]:
+    """Project modules a file imports, at run time or for type checking alike."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import"
+            assert node.module is not None
+            # "from bot import texts" imports the module bot.texts
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] in PROJECT}
+
+
+def _allowed(importer: str, imported: str) -> bool:
+    if importer == "wiring":
+        return True
+    if imported.startswith("border:") or imported == "handlers":
+        return importer == imported
+    if importer.startswith("border:"):
+        return imported in MAY_IMPORT["border"]
+    return imported in MAY_IMPORT.get(importer, set())
+
+
+def test_imports_point_inwards() -> None:
+    """Domain imports only domain; storage only domain; services domain and storage; the chat core domain and
+    services; a border services, chat core and domain; nothing but the wiring imports a border."""
+    offenders = []
+    for path in _python_files("bot", "storage", "scheduler", "handlers", "sandbox"):
+        module = _module(path)
+        importer = _layer(module)
+        for name in sorted(_imports(path)):
+            # "from bot.domain import limits" names bot.domain.limits; "from bot.x import Name" a name in bot.x
+            imported = _layer(name if _layer(name) != "support" or name.count(".") < 2 else name.rsplit(".", 1)[0])
+            if (module, name) not in PENDING and not _allowed(importer, imported):
+                offenders.append(f"{module} ({importer}) imports {name} ({imported})")
+    assert offenders == []
+
+
+def test_the_import_rule_catches_a_wrong_direction() -> None:
+    """The rule itself: each forbidden direction is refused, each allowed one accepted."""
+    assert not _allowed("domain", "services")
+    assert not _allowed("storage", "services")
+    assert not _allowed("services", "chat")
+    assert not _allowed("chat", "border:telegram")
+    assert not _allowed("scheduler", "border:telegram")
+    assert not _allowed("border:telegram", "border:wecom")
+    assert not _allowed("border:telegram", "scheduler")
+    assert not _allowed("support", "services")
+    assert _allowed("border:telegram", "border:telegram")
+    assert _allowed("border:telegram", "chat")
+    assert _allowed("wiring", "border:telegram")
+    assert _layer("handlers.telegram.app") == "wiring"
+    assert _layer("handlers.telegram.photos") == "border:telegram"
+    assert _layer("bot.texts") == "support"
 
 
 def test_user_facing_text_lives_only_in_the_catalog() -> None:

@@ -42,7 +42,7 @@ from bot.domain.report import Step
 from bot.services.container import Services
 from bot.services.photo_intake import PhotoUpload
 from bot.services.rectification import Done
-from handlers.commands import COMMANDS
+from handlers.telegram.commands import COMMANDS
 from sandbox.simusers import BotMessage, SimUser
 from tests.flows import walk_to_summary
 from tests.rig import START, Rig, png, running_bot

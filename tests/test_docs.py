@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from bot.cli import _parser
-from handlers.commands import COMMANDS
+from handlers.telegram.commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 
 from bot import texts
 from bot.domain.people import Role
-from handlers.commands import commands_for
+from handlers.telegram.commands import commands_for
 from tests.rig import Rig
 
 

@@ -6,9 +6,9 @@ import asyncio
 from datetime import timedelta
 
 from bot import texts
-from bot.chat_order import PerChatUpdateProcessor
 from bot.domain.limits import CHAT_FLOOD_BACKLOG, FLOOD_QUIET_SECONDS
 from bot.domain.people import Role
+from handlers.telegram.chat_order import PerChatUpdateProcessor
 from sandbox.simusers import SimUser
 from tests.rig import Rig
 

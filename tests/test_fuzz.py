@@ -3,7 +3,7 @@
 Each example puts one person of the crew at one step (through the real services, as tests/scenario.py does), sends one
 generated update through the loopback Bot API, waits until the Application has handled it, and then checks:
 
-- no exception reached handlers/errors.py or any logger at ERROR or above (PTB's "telegram.ext" loggers included);
+- no exception reached handlers/telegram/errors.py or any logger at ERROR or above (PTB's "telegram.ext" loggers included);
 - every person got a sensible answer or a deliberate silence: every message the bot sent (to anyone) is non-empty
   Simplified Chinese with no English sentence and no traceback, and a private update that is a person's action got
   at least one message or an answer to the button press;
@@ -55,7 +55,7 @@ from bot.domain.people import Actor, Role
 from bot.domain.report import ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.services.photo_intake import PhotoUpload
-from handlers.photos import BATCH_JOB
+from handlers.telegram.photos import BATCH_JOB
 from sandbox.simusers import EVENT_TIMEOUT, BotMessage, SimChat, SimGroup, SimUser, utf16_len
 from tests.rig import JPEG, Rig, png, running_bot
 
@@ -223,7 +223,7 @@ TOWN = "青龙镇"
 
 
 class ErrorLog(logging.Handler):
-    """Every record at ERROR or above, from any logger (handlers/errors.py logs each unhandled exception)."""
+    """Every record at ERROR or above, from any logger (handlers/telegram/errors.py logs each unhandled exception)."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)

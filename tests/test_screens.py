@@ -18,8 +18,8 @@ from bot.domain.people import Role
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind, page_data
 from bot.domain.report import ReportDraft, Step
 from bot.domain.statistics import AreaTally, RankedTown, Ranking, Stats, Tally, Weights, month_period, week_period
-from handlers import report_view
-from handlers.hazard_view import conversation_data
+from handlers.telegram import report_view
+from handlers.telegram.hazard_view import conversation_data
 from sandbox.simusers import SimUser
 from tests.flows import officer, submit, walk_to_summary
 from tests.rig import Rig, png

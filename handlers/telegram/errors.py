@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
-from handlers.context import GridContext
+from handlers.telegram.context import GridContext
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from telegram import Update
 from bot import texts
 from bot.domain.errors import AmbiguousPlace, CannotMove, NotFound, SeveralPeople, UnknownPlace
 from bot.domain.policy import Action, can
-from handlers.commands import message_args
-from handlers.context import GridContext
+from handlers.telegram.commands import message_args
+from handlers.telegram.context import GridContext
 
 
 async def person_command(update: Update, context: GridContext) -> None:

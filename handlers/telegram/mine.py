@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import texts
 from bot.domain.people import Role
-from handlers.context import GridContext
+from handlers.telegram.context import GridContext
 
 
 async def mine_command(update: Update, context: GridContext) -> None:

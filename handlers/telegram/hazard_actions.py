@@ -24,9 +24,9 @@ from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import VIEW
 from bot.services.rectification import Done
-from handlers.commands import message_args
-from handlers.context import GridContext
-from handlers.hazard_view import CONVERSATION_PREFIX, ask, finish, show_card
+from handlers.telegram.commands import message_args
+from handlers.telegram.context import GridContext
+from handlers.telegram.hazard_view import CONVERSATION_PREFIX, ask, finish, show_card
 
 _TEXT_REFUSALS: dict[type[DomainError], str] = {
     DeadlineUnreadable: texts.DEADLINE_UNREADABLE,

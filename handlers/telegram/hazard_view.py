@@ -12,8 +12,8 @@ from bot.domain.lifecycle import Move
 from bot.domain.notifications import hazard_button_data
 from bot.domain.people import Actor, Role
 from bot.services.rectification import Done
-from bot.telegram_photos import PhotoSender
-from handlers.context import GridContext
+from handlers.telegram.context import GridContext
+from handlers.telegram.photo_sender import PhotoSender
 
 CONVERSATION_PREFIX = "hc"
 
@@ -37,7 +37,7 @@ async def show_card(context: GridContext, chat_id: int, actor: Actor, hazard: Ha
     """/hazard N: photos before and after, every field, the timeline, and only this person's buttons."""
     services = context.services
     rectification = services.rectification
-    photos = PhotoSender(context.bot, services.media, services.photo_ids)
+    photos = PhotoSender(context.bot, services)
     for stage in (Stage.BEFORE, Stage.AFTER):
         await photos.send(chat_id, await rectification.photos(hazard, stage))
     text = texts.hazard_card(

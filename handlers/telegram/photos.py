@@ -9,7 +9,6 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
 from bot import texts
-from bot.chat_order import PerChatUpdateProcessor
 from bot.domain import limits
 from bot.domain.conversation import Ask
 from bot.domain.errors import NotAllowed, WrongInput
@@ -17,12 +16,13 @@ from bot.domain.people import Actor, Role
 from bot.domain.report import Step
 from bot.services.container import Services
 from bot.services.photo_intake import PhotoOutcome, PhotoSink, PhotoUpload
-from bot.telegram_retry import download
-from handlers.check import log_check_photo
-from handlers.commands import is_check_caption
-from handlers.context import GridContext
-from handlers.hazard_view import ask, conversation_data
-from handlers.report_view import next_button, prompt
+from handlers.telegram.chat_order import PerChatUpdateProcessor
+from handlers.telegram.check import log_check_photo
+from handlers.telegram.commands import is_check_caption
+from handlers.telegram.context import GridContext
+from handlers.telegram.hazard_view import ask, conversation_data
+from handlers.telegram.report_view import next_button, prompt
+from handlers.telegram.retry import download
 
 BATCH_JOB = "photo-batch:{chat_id}"
 

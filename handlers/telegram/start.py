@@ -7,8 +7,8 @@ from telegram import Update
 from bot import texts
 from bot.domain.errors import InviteExpired, InviteUnknown, InviteUsed
 from bot.services.invites import Binding
-from handlers.commands import set_role_menu
-from handlers.context import GridContext
+from handlers.telegram.commands import set_role_menu
+from handlers.telegram.context import GridContext
 
 _REFUSALS = {
     InviteUnknown: texts.INVITE_UNKNOWN,

@@ -14,8 +14,8 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.domain.errors import BadPeriod, NotAllowed
-from handlers.commands import message_args
-from handlers.context import GridContext
+from handlers.telegram.commands import message_args
+from handlers.telegram.context import GridContext
 
 # Telegram shows a chat action for about five seconds; a long export renews it.
 ACTION_RENEW_SECONDS = 4.0

@@ -18,8 +18,7 @@ from telegram.error import BadRequest
 
 from bot.domain import limits
 from bot.domain.photos import media_file
-from storage.media import MediaStore
-from storage.photo_ids import PhotoIdRepository
+from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +34,10 @@ def _refused_file(exc: BadRequest) -> bool:
 class PhotoSender:
     """Sends photos named by media-store file (sha256.ext); other names are taken as Telegram photo file_ids."""
 
-    def __init__(self, bot: Bot, media: MediaStore, ids: PhotoIdRepository) -> None:
+    def __init__(self, bot: Bot, services: Services) -> None:
         self._bot = bot
-        self._media = media
-        self._ids = ids
+        self._media = services.media
+        self._ids = services.photo_ids
 
     def calls(self, chat_id: int, names: Sequence[str]) -> list[SendCall]:
         """One Telegram call per single photo or album of up to ten, to be made in order."""

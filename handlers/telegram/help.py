@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
-from handlers.commands import commands_for
-from handlers.context import GridContext
+from handlers.telegram.commands import commands_for
+from handlers.telegram.context import GridContext
 
 
 async def help_command(update: Update, context: GridContext) -> None:

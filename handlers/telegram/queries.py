@@ -8,8 +8,8 @@ from telegram.error import BadRequest
 from bot import texts
 from bot.domain.errors import AmbiguousPlace, NotAllowed, StaleButton, UnknownFilter
 from bot.domain.queries import QUERY_PREFIX, HazardPage, ListKind, page_data, parse_page_data
-from handlers.commands import message_args
-from handlers.context import GridContext
+from handlers.telegram.commands import message_args
+from handlers.telegram.context import GridContext
 
 
 async def open_command(update: Update, context: GridContext) -> None:

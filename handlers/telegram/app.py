@@ -1,22 +1,37 @@
-"""Application wiring: build the PTB Application from settings; post_init opens storage, post_shutdown closes it."""
+"""The Telegram border's wiring: build the PTB Application from settings; post_init opens storage, post_shutdown closes it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram.ext import ApplicationBuilder
+from telegram.ext import ApplicationBuilder, JobQueue
 
-import handlers
 import scheduler.jobs
-from bot.chat_order import PerChatUpdateProcessor
 from bot.clock import Clock
 from bot.services.container import Services
 from bot.settings import Settings
-from bot.telegram_retry import RetryingRateLimiter
-from bot.transport import AiohttpRequest
-from handlers.commands import set_default_menu
-from handlers.context import CONTEXT_TYPES, GridApplication
-from handlers.photos import resume_confirmations
+from handlers.telegram import register
+from handlers.telegram.chat_order import PerChatUpdateProcessor
+from handlers.telegram.commands import set_default_menu
+from handlers.telegram.context import CONTEXT_TYPES, GridApplication
+from handlers.telegram.outbox_sender import TelegramSender
+from handlers.telegram.photo_sender import PhotoSender
+from handlers.telegram.photos import resume_confirmations
+from handlers.telegram.retry import RetryingRateLimiter
+from handlers.telegram.transport import AiohttpRequest
+
+
+def _repeat_on(job_queue: JobQueue[Any]) -> scheduler.jobs.Repeat:
+    """The scheduler's jobs on PTB's JobQueue."""
+
+    def repeat(job: Callable[[], Awaitable[None]], interval: float, name: str) -> None:
+        async def callback(_: object) -> None:
+            await job()
+
+        job_queue.run_repeating(callback, interval=interval, first=interval, name=name)
+
+    return repeat
 
 
 def build_application(settings: Settings, clock: Clock) -> GridApplication:
@@ -30,7 +45,10 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         assert app.job_queue is not None
         await resume_confirmations(app.job_queue, services)
         await set_default_menu(app.bot)
-        app.bot_data.dispatcher = await scheduler.jobs.start(app, services)
+        sender = TelegramSender(app.bot, PhotoSender(app.bot, services))
+        dispatcher = await scheduler.jobs.start(services, sender, _repeat_on(app.job_queue))
+        app.bot_data.dispatcher = dispatcher
+        app.bot_data.kick_outbox = dispatcher.kick
 
     async def post_shutdown(app: GridApplication) -> None:
         if app.bot_data.dispatcher is not None:
@@ -43,7 +61,7 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
     # Telegram's ~30 messages a second is a limit on bulk notifications, which the outbox dispatcher paces itself
     # (scheduler/ratelimit.py). Answers to the people writing to the bot are not throttled overall: a shared 30/s
     # budget made 179 officers reporting at once wait seconds for each answer. Group chats keep PTB's 20 a minute.
-    # A reply that fails in passing (429, 5xx, dropped connection) is sent once more (bot/telegram_retry.py).
+    # A reply that fails in passing (429, 5xx, dropped connection) is sent once more (handlers/telegram/retry.py).
     builder: Any = (
         ApplicationBuilder()
         .token(telegram.token.get_secret_value())
@@ -60,11 +78,11 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         builder = builder.proxy(telegram.proxy_url).get_updates_proxy(telegram.proxy_url)
         builder = builder.read_timeout(read_timeout).get_updates_read_timeout(read_timeout)
     else:
-        # aiohttp carries the requests: a quarter of the CPU of PTB's httpx per request (bot/transport.py).
+        # aiohttp carries the requests: a quarter of the CPU of PTB's httpx per request (handlers/telegram/transport.py).
         proxy = telegram.proxy_url or None
         builder = builder.request(AiohttpRequest(proxy=proxy, read_timeout=read_timeout)).get_updates_request(
             AiohttpRequest(connection_pool_size=1, proxy=proxy, read_timeout=read_timeout)
         )
     app: GridApplication = builder.build()
-    handlers.register(app)
+    register(app)
     return app

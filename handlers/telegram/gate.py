@@ -8,10 +8,10 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.chat_order import PerChatUpdateProcessor
 from bot.domain.flood import Screening
 from bot.logs import bind_user
-from handlers.context import GridContext
+from handlers.telegram.chat_order import PerChatUpdateProcessor
+from handlers.telegram.context import GridContext
 
 log = logging.getLogger(__name__)
 

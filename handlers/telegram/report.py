@@ -12,11 +12,11 @@ from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongIn
 from bot.domain.hazards import Severity
 from bot.domain.ids import parse_number
 from bot.domain.report import Step
-from handlers.commands import is_hazard_number
-from handlers.context import GridContext
-from handlers.hazard_actions import answer_conversation, hazard_command
-from handlers.hazard_view import ask
-from handlers.report_view import PREFIX, edit_keyboard, prompt
+from handlers.telegram.commands import is_hazard_number
+from handlers.telegram.context import GridContext
+from handlers.telegram.hazard_actions import answer_conversation, hazard_command
+from handlers.telegram.hazard_view import ask
+from handlers.telegram.report_view import PREFIX, edit_keyboard, prompt
 
 
 async def report_command(update: Update, context: GridContext) -> None:

@@ -11,8 +11,8 @@ from telegram.constants import ChatAction
 from bot import texts
 from bot.chart import NoChineseFont, ranking_chart
 from bot.domain.errors import BadPeriod, NotAllowed
-from handlers.commands import message_args
-from handlers.context import GridContext
+from handlers.telegram.commands import message_args
+from handlers.telegram.context import GridContext
 
 log = logging.getLogger(__name__)
 

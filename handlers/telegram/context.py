@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.domain.people import Actor
 from bot.services.container import Services
 
-if TYPE_CHECKING:
-    from scheduler.outbox import OutboxDispatcher
+
+class Dispatcher(Protocol):
+    """The outbox dispatcher as the border sees it (scheduler/outbox.py, started by the wiring)."""
+
+    def kick(self) -> None:
+        """Look for due notifications in the background."""
+
+    async def drain(self) -> int:
+        """Send everything due now; how many were sent."""
+
+    async def close(self) -> None:
+        """Stop sending."""
 
 
 class BotData:
@@ -20,7 +30,7 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.kick_outbox: Callable[[], object] = lambda: None
-        self.dispatcher: OutboxDispatcher | None = None
+        self.dispatcher: Dispatcher | None = None
 
 
 class GridContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

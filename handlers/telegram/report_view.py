@@ -8,7 +8,7 @@ from bot import screen, texts
 from bot.domain.hazards import Severity
 from bot.domain.people import Actor
 from bot.domain.report import EDITABLE, ReportDraft, Step
-from handlers.context import GridContext
+from handlers.telegram.context import GridContext
 
 PREFIX = "rp"
 

@@ -8,8 +8,8 @@ from bot import texts
 from bot.domain.errors import NotAllowed, TooLong, WrongInput
 from bot.services.checks import CheckStatus
 from bot.services.photo_intake import PhotoUpload
-from handlers.commands import message_args
-from handlers.context import GridContext
+from handlers.telegram.commands import message_args
+from handlers.telegram.context import GridContext
 
 
 def _parse(words: list[str]) -> tuple[int, str | None] | None:

@@ -8,8 +8,8 @@ from bot import texts
 from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, NotAllowed, NotFound, TooLong, UnknownPlace
 from bot.domain.people import Role
 from bot.domain.policy import Action, can
-from handlers.commands import message_args
-from handlers.context import GridContext
+from handlers.telegram.commands import message_args
+from handlers.telegram.context import GridContext
 
 
 async def invite_command(update: Update, context: GridContext) -> None:

@@ -1,0 +1,57 @@
+"""The Telegram half of the outbox: a notification as Telegram calls, Telegram's errors named in plain terms."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import texts
+from bot.chat.delivery import Later, Passing, RateLimited, Refused, SendCall, Unreachable
+from bot.domain.notifications import Message
+from handlers.telegram.photo_sender import PhotoSender
+from handlers.telegram.retry import own_retries, retry_after_seconds
+
+
+def _markup(message: Message) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in message.buttons]
+    )
+
+
+async def _translated(call: SendCall) -> object:
+    """Make one Telegram call with the dispatcher's retry policy, its failures as delivery errors."""
+    try:
+        with own_retries():  # the dispatcher's loop is the one retry policy of notifications
+            return await call()
+    except RetryAfter as exc:
+        raise RateLimited(str(exc), retry_after_seconds(exc)) from exc
+    except Forbidden as exc:
+        raise Unreachable(str(exc), texts.UNREACHABLE_BLOCKED) from exc
+    except BadRequest as exc:
+        if "chat not found" in str(exc).lower():
+            raise Unreachable(str(exc), texts.UNREACHABLE_GONE) from exc
+        raise Refused(str(exc)) from exc
+    except NetworkError as exc:  # time-outs, lost connections and 5xx answers
+        raise Passing(str(exc)) from exc
+    except TelegramError as exc:  # any other refusal (e.g. 404, 409): Telegram may accept it later
+        raise Later(str(exc)) from exc
+
+
+class TelegramSender:
+    """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons."""
+
+    def __init__(self, bot: Bot, photos: PhotoSender) -> None:
+        self._bot = bot
+        self._photos = photos
+
+    def calls(self, address: int, message: Message) -> list[SendCall]:
+        """The Telegram calls of one notification, in order."""
+        calls = self._photos.calls(address, message.photos)
+        if message.image is not None:
+            calls += self._photos.calls(address, [message.image])
+        calls.append(partial(self._bot.send_message, address, message.text, reply_markup=_markup(message)))
+        return [partial(_translated, call) for call in calls]
