@@ -20,17 +20,6 @@ class DraftRepository(PersonState[ReportDraft]):
         """Store the draft as it is now."""
         await self.save(draft.person_id, draft, now)
 
-    async def photo_in_use(self, sha256: str) -> bool:
-        """Whether any hazard, check, report in progress or hazard conversation still refers to this photo."""
-        row = await self._db.fetch_one(
-            "SELECT EXISTS (SELECT 1 FROM hazard_photos WHERE sha256 = ?)"
-            " OR EXISTS (SELECT 1 FROM checks WHERE photo_sha256 = ?)"
-            " OR EXISTS (SELECT 1 FROM report_drafts WHERE instr(data, ?) > 0)"
-            " OR EXISTS (SELECT 1 FROM hazard_conversations WHERE instr(data, ?) > 0)",
-            (sha256, sha256, sha256, sha256),
-        )
-        return bool(row and row[0])
-
 
 class ConversationRepository(PersonState[HazardConversation]):
     """SQL for hazard_conversations."""

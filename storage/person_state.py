@@ -22,6 +22,17 @@ class PersonState(Generic[Model]):
         self._table = table
         self._model = model
 
+    async def photo_in_use(self, sha256: str) -> bool:
+        """Whether any hazard, check, report in progress or hazard conversation still refers to this photo."""
+        row = await self._db.fetch_one(
+            "SELECT EXISTS (SELECT 1 FROM hazard_photos WHERE sha256 = ?)"
+            " OR EXISTS (SELECT 1 FROM checks WHERE photo_sha256 = ?)"
+            " OR EXISTS (SELECT 1 FROM report_drafts WHERE instr(data, ?) > 0)"
+            " OR EXISTS (SELECT 1 FROM hazard_conversations WHERE instr(data, ?) > 0)",
+            (sha256, sha256, sha256, sha256),
+        )
+        return bool(row and row[0])
+
     async def get(self, person_id: int) -> Model | None:
         """The person's document."""
         row = await self._db.fetch_one(f"SELECT data FROM {self._table} WHERE person_id = ?", (person_id,))

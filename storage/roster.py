@@ -116,6 +116,15 @@ class RosterRepository:
             Upsert.UNCHANGED: len(entries) - len(added) - len(restored) - len(updated),
         }
 
+    async def same_person(self, *, name: str, role: Role, town_id: int | None, village_id: int | None) -> int | None:
+        """The id upsert_person would update for this name, role and scope (None: it would add a person)."""
+        row = await self._db.fetch_one(
+            "SELECT id FROM people WHERE role = ? AND COALESCE(town_id, 0) = COALESCE(?, 0)"
+            " AND COALESCE(village_id, 0) = COALESCE(?, 0) AND name = ?",
+            (role.value, town_id, village_id, name),
+        )
+        return None if row is None else int(row[0])
+
     async def upsert_person(
         self,
         tx: aiosqlite.Connection,

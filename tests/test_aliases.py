@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot import texts
+from bot.chat.commands import ALIAS_ARGUMENTS, COMMANDS, alias_pattern
 from bot.domain.people import Role
-from handlers.telegram.commands import ALIAS_ARGUMENTS, COMMANDS, alias_pattern
 from tests.flows import officer, submit, walk_to_summary
 from tests.rig import Rig, png
 

@@ -34,6 +34,7 @@ import pytest
 import pytest_asyncio
 
 from bot import texts
+from bot.chat.commands import COMMANDS
 from bot.clock import FakeClock
 from bot.domain.hazards import Hazard, Severity
 from bot.domain.lifecycle import Move
@@ -42,7 +43,6 @@ from bot.domain.report import Step
 from bot.services.container import Services
 from bot.services.photo_intake import PhotoUpload
 from bot.services.rectification import Done
-from handlers.telegram.commands import COMMANDS
 from sandbox.simusers import BotMessage, SimUser
 from tests.flows import walk_to_summary
 from tests.rig import START, Rig, png, running_bot

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot import texts
+from bot.chat.commands import commands_for
 from bot.domain.people import Role
-from handlers.telegram.commands import commands_for
 from tests.rig import Rig
 
 

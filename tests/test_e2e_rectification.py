@@ -295,3 +295,47 @@ async def test_admins_follow_every_change_of_a_major_hazard(rig: Rig) -> None:
     await boss.press("30天", message=choose)
     progress = await admin.expect(f"【重大隐患进展】#{number}")
     assert "交办" in progress.text and "钱老板" in progress.text
+
+
+async def test_cancelled_rectification_leaves_no_after_photo_behind(rig: Rig) -> None:
+    """/取消 during 提交整改 drops the after-photos' files too, as a cancelled report does."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    number = await reported(await officer(rig))
+    await assign(boss, number, "张老板")
+    await owner.press("提交整改", message=await owner.expect("【整改通知】"))
+    await owner.expect("请发送整改后的照片")
+    media = rig.settings.storage.media_dir
+    before = set(media.rglob("*.png"))
+    await owner.send_photo(png(91))
+    await owner.expect("已收到 1 张整改后照片")
+    assert len(set(media.rglob("*.png")) - before) == 1
+    await owner.send("/cancel")
+    assert (await owner.next_message()).text == texts.ACTION_CANCELLED
+    assert set(media.rglob("*.png")) == before  # the hazard's own photo stays, the after-photo is gone
+    assert await rig.rows("SELECT COUNT(*) FROM hazard_conversations") == [(0,)]
+    assert await rig.rows("SELECT status FROM hazards WHERE id = ?", (number,)) == [("assigned",)]
+
+
+async def test_a_new_owner_typed_during_assign_joins_the_roster_only_when_the_move_completes(rig: Rig) -> None:
+    """A name typed at 交办 and then /取消: nobody is left on the roster; typed again and finished: one person."""
+    boss = await supervisor(rig)
+    number = await reported(await officer(rig))
+    card = await boss.expect(f"#{number}")
+    await boss.press("交办", message=card)
+    await boss.press("新责任人", message=await boss.expect("请选择责任人"))
+    await boss.expect("请输入责任人姓名")
+    await boss.send("王五金 13800001111")
+    await boss.expect("请选择整改期限")
+    await boss.send("/cancel")
+    assert (await boss.next_message()).text == texts.ACTION_CANCELLED
+    assert await rig.rows("SELECT COUNT(*) FROM people WHERE name = '王五金'") == [(0,)]
+    assert await rig.rows("SELECT status, owner_id FROM hazards WHERE id = ?", (number,)) == [("reported", None)]
+
+    await boss.press("交办", message=card)
+    await boss.send("王五金 13800001111")  # typed at the owner question
+    await boss.press("7天", message=await boss.expect("请选择整改期限"))
+    await boss.expect(f"已将隐患 #{number} 交办给 王五金")
+    people = await rig.rows("SELECT id, phone FROM people WHERE name = '王五金'")
+    assert [phone for _, phone in people] == ["13800001111"]
+    assert await rig.rows("SELECT owner_id FROM hazards WHERE id = ?", (number,)) == [(people[0][0],)]

@@ -9,17 +9,22 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import screen, texts
+from bot.chat.actions import (
+    ConversationStep,
+    ConversationVerb,
+    HazardPress,
+    PageTurn,
+    ReportStep,
+    ReportVerb,
+    encode,
+)
 from bot.domain import limits
-from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
-from bot.domain.notifications import hazard_button_data
 from bot.domain.people import Role
-from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind, page_data
-from bot.domain.report import ReportDraft, Step
+from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind
+from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.statistics import AreaTally, RankedTown, Ranking, Stats, Tally, Weights, month_period, week_period
-from handlers.telegram import report_view
-from handlers.telegram.hazard_view import conversation_data
 from sandbox.simusers import SimUser
 from tests.flows import officer, submit, walk_to_summary
 from tests.rig import Rig, png
@@ -364,12 +369,14 @@ async def test_hazard_card_with_the_longest_description_and_three_rejections(rig
 
 def test_button_data_fits_64_bytes_with_billion_sized_ids() -> None:
     big = 999_999_999
-    data = [hazard_button_data(big, move) for move in Move]
-    data.append(
-        page_data(ListKind.OVERDUE, Filters(town_id=big, village_id=big, category=99, severity=Severity.MAJOR), big)
-    )
-    talk = HazardConversation(person_id=big, hazard_id=big, move=Move.REASSIGN, ask=Ask.DEADLINE, token="f" * 8)
-    data += [conversation_data(talk, action, big) for action in ("owner", "days", "keep", "newowner", "photos")]
-    draft = ReportDraft(token="f" * 8, person_id=big, village_id=big, started_at=NOW)
-    data += [report_view.data(draft, action, big) for action in ("cat", "sev", "vil", "pl", "edit", "submit", "fix")]
+    token = "f" * 8
+    data = [encode(HazardPress(big, move)) for move in [*Move, None]]
+    filters = Filters(town_id=big, village_id=big, category=99, severity=Severity.MAJOR)
+    data.append(encode(PageTurn(ListKind.OVERDUE, filters, big)))
+    data += [encode(ConversationStep(token, verb, big)) for verb in (ConversationVerb.OWNER, ConversationVerb.DAYS)]
+    data += [encode(ConversationStep(token, verb)) for verb in (ConversationVerb.NEW_OWNER, ConversationVerb.KEEP)]
+    data += [encode(ReportStep(token, verb, number=big)) for verb in (ReportVerb.CATEGORY, ReportVerb.PLACE)]
+    data += [encode(ReportStep(token, verb)) for verb in (ReportVerb.SUBMIT, ReportVerb.CANCEL, ReportVerb.FIX)]
+    data += [encode(ReportStep(token, ReportVerb.SEVERITY, severity=s)) for s in Severity]
+    data += [encode(ReportStep(token, ReportVerb.EDIT, step=s)) for s in EDITABLE]
     assert all(len(d.encode()) <= screen.DATA_LIMIT for d in data), max(data, key=len)

@@ -46,7 +46,10 @@ class HazardConversation(BaseModel):
     move: Move
     ask: Ask
     token: str  # in every button of this conversation
-    owner_id: int | None = None
+    owner_id: int | None = None  # an owner on the roster (chosen, or the one a typed name names)
+    # A new owner typed by name (and phone): joins the roster only when the move completes, so 取消 leaves no one.
+    new_owner_name: str | None = None
+    new_owner_phone: str | None = None
     reason: str | None = None
     photos: list[Photo] = []
     refused_photos: int = 0

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Button(BaseModel):
-    """An inline button: its label and its callback data."""
+    """A button: its label and its action, encoded by bot/chat/actions.py (the one codec of button data)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -53,12 +53,3 @@ class Notification(BaseModel):
     def rank(self) -> Priority:
         """The priority it is sent with: an urgent notification is always urgent."""
         return Priority.URGENT if self.urgent else self.priority
-
-
-HAZARD_PREFIX = "hz"
-VIEW = "view"  # the 查看详情 button of reminders: shows the hazard card
-
-
-def hazard_button_data(hazard_id: int, action: str) -> str:
-    """Callback data of a button acting on a hazard; handlers re-authorize every press."""
-    return f"{HAZARD_PREFIX}:{hazard_id}:{action}"

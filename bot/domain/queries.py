@@ -1,4 +1,4 @@
-"""Lists of open hazards (/open, /overdue): filters, urgency order, pages, and their compact button data."""
+"""Lists of open hazards (/open, /overdue): filters, urgency order and pages (their buttons: bot/chat/actions.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.errors import StaleButton
 from bot.domain.hazards import Hazard, Severity
-from bot.domain.ids import parse_number
 
 PAGE_SIZE = 10
-QUERY_PREFIX = "q"
 
 
 class ListKind(StrEnum):
@@ -63,52 +60,3 @@ class HazardPage(BaseModel):
     hazards: list[Hazard]
     today: date
     show_town: bool  # lines name the town too (the city-wide list)
-
-
-_SEVERITY_CODES = {Severity.MAJOR: "m", Severity.GENERAL: "g"}
-
-
-def page_data(kind: ListKind, filters: Filters, page: int) -> str:
-    """Callback data of a page button: q:<kind>:<page>:<town>:<village>:<category>:<severity> (ids, ≤ 64 bytes)."""
-    parts = [
-        QUERY_PREFIX,
-        kind.value,
-        str(page),
-        _opt(filters.town_id),
-        _opt(filters.village_id),
-        _opt(filters.category),
-        _SEVERITY_CODES[filters.severity] if filters.severity else "",
-    ]
-    return ":".join(parts)
-
-
-def parse_page_data(data: str) -> tuple[ListKind, Filters, int]:
-    """Read a page button's data; anything malformed is a stale button (its meaning is re-checked later)."""
-    parts = data.split(":")
-    if len(parts) != 7 or parts[0] != QUERY_PREFIX:
-        raise StaleButton(data)
-    try:
-        kind = ListKind(parts[1])
-        page = parse_number(parts[2])
-        severity = {code: s for s, code in _SEVERITY_CODES.items()}[parts[6]] if parts[6] else None
-        filters = Filters(
-            town_id=_read_opt(parts[3]),
-            village_id=_read_opt(parts[4]),
-            category=_read_opt(parts[5]),
-            severity=severity,
-        )
-    except (ValueError, KeyError) as exc:
-        raise StaleButton(data) from exc
-    if page < 0:
-        raise StaleButton(data)
-    return kind, filters, page
-
-
-def _opt(value: int | None) -> str:
-    return "" if value is None else str(value)
-
-
-def _read_opt(text: str) -> int | None:
-    if not text:
-        return None
-    return parse_number(text)

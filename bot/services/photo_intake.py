@@ -44,6 +44,21 @@ class PhotoSink(Protocol):
         ...
 
 
+class PhotoUse(Protocol):
+    """Whether anything still refers to a stored photo."""
+
+    async def photo_in_use(self, sha256: str) -> bool:
+        """Any hazard, check, report in progress or hazard conversation."""
+        ...
+
+
+async def discard_unused(media: MediaStore, use: PhotoUse, photos: list[Photo]) -> None:
+    """Remove the files of photos nothing refers to any more: what a cancelled report or action leaves."""
+    for photo in photos:
+        if not await use.photo_in_use(photo.sha256):
+            media.discard(photo.sha256, photo.extension)
+
+
 def keep_photo(media: MediaStore, kept: list[Photo], upload: PhotoUpload) -> PhotoOutcome:
     """Store the photo and append it to `kept`, unless it is no image or `kept` is full."""
     extension = image_extension(upload.data)

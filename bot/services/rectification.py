@@ -8,7 +8,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
+import aiosqlite
+
 from bot import texts
+from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation, first_ask
@@ -26,14 +29,14 @@ from bot.domain.errors import (
 )
 from bot.domain.hazards import Hazard, Severity, Stage, Status, TimelineEvent
 from bot.domain.lifecycle import Move, transition
-from bot.domain.notifications import Button, Message, Notification, hazard_button_data
+from bot.domain.notifications import Message, Notification
 from bot.domain.people import Actor, Person, Role
 from bot.domain.policy import can_move, can_view
 from bot.domain.typed_text import clean, clean_name
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier, hazard_subject
-from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
+from bot.services.photo_intake import PhotoOutcome, PhotoUpload, discard_unused, keep_photo
 from storage.database import Database
 from storage.drafts import ConversationRepository
 from storage.hazards import HazardRepository
@@ -129,11 +132,12 @@ class RectificationService:
         return await self._conversations.get(actor.id)
 
     async def cancel(self, actor: Actor) -> bool:
-        """Drop the action in progress (its after-photos with it); True if there was one."""
+        """Drop the action in progress, its after-photos' files with it; True if there was one."""
         conversation = await self._conversations.get(actor.id)
         if conversation is None:
             return False
         await self._conversations.discard(actor.id)
+        await discard_unused(self._media, self._conversations, conversation.photos)
         return True
 
     # ---- starting ----
@@ -165,7 +169,8 @@ class RectificationService:
         owner = await self._roster.person(owner_id)
         if owner is None or not owner.active or owner.role is not Role.OWNER or owner.village_id != hazard.village_id:
             raise StaleButton(owner_id)
-        conversation.owner_id, conversation.ask = owner.id, _after_owner(conversation, owner.id, hazard)
+        conversation.ask = _after_owner(conversation, owner.id, hazard)
+        conversation.owner_id, conversation.new_owner_name, conversation.new_owner_phone = owner.id, None, None
         await self._conversations.store(conversation, self._clock.now())
         return conversation
 
@@ -209,8 +214,7 @@ class RectificationService:
         text = clean(text)
         ask = conversation.ask
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
-            owner_id = await self._new_owner(actor, hazard, text)
-            conversation.owner_id, conversation.ask = owner_id, _after_owner(conversation, owner_id, hazard)
+            await self._new_owner(conversation, hazard, text)
         elif ask is Ask.DEADLINE:
             return await self._complete(actor, conversation, hazard, deadline=parse_deadline(text, self.today()))
         elif ask is Ask.REASON:
@@ -291,20 +295,29 @@ class RectificationService:
             raise StaleButton(token)
         return conversation, await self.visible(actor, conversation.hazard_id)
 
-    async def _new_owner(self, actor: Actor, hazard: Hazard, text: str) -> int:
+    async def _new_owner(self, conversation: HazardConversation, hazard: Hazard, text: str) -> None:
+        """A typed owner: remembered in the conversation; the roster changes only when the move completes."""
         match = _PHONE_AT_END.match(text)
         name, phone = (match.group(1).strip(), match.group(2)) if match else (text, None)
         name = _bounded(clean_name(name), limits.MAX_NAME)
-        async with self._db.transaction() as tx:
-            person_id, _ = await self._roster.upsert_person(
-                tx,
-                name=name,
-                role=Role.OWNER,
-                town_id=hazard.town_id,
-                village_id=hazard.village_id,
-                phone=phone,
-                now=self._clock.now(),
-            )
+        known = await self._roster.same_person(
+            name=name, role=Role.OWNER, town_id=hazard.town_id, village_id=hazard.village_id
+        )
+        conversation.ask = _after_owner(conversation, known, hazard)
+        conversation.owner_id, conversation.new_owner_name, conversation.new_owner_phone = known, name, phone
+
+    async def _typed_owner(self, tx: aiosqlite.Connection, conversation: HazardConversation, hazard: Hazard) -> int:
+        """The typed owner on the roster now (added, or the same name's phone updated and reactivated)."""
+        assert conversation.new_owner_name is not None
+        person_id, _ = await self._roster.upsert_person(
+            tx,
+            name=conversation.new_owner_name,
+            role=Role.OWNER,
+            town_id=hazard.town_id,
+            village_id=hazard.village_id,
+            phone=conversation.new_owner_phone,
+            now=self._clock.now(),
+        )
         return person_id
 
     async def _original(self, actor: Actor, hazard: Hazard, text: str) -> int:
@@ -331,8 +344,10 @@ class RectificationService:
         if not can_move(actor, move, hazard):
             raise NotAllowed(move)
         reassign = move is Move.REASSIGN
-        owner_id = conversation.owner_id if move in (Move.ASSIGN, Move.REASSIGN) else hazard.owner_id
-        step = transition(move, hazard.status, has_owner=owner_id is not None)
+        chooses_owner = move in (Move.ASSIGN, Move.REASSIGN)
+        typed_owner = chooses_owner and conversation.new_owner_name is not None
+        owner_id = conversation.owner_id if chooses_owner else hazard.owner_id
+        step = transition(move, hazard.status, has_owner=owner_id is not None or typed_owner)
         if step is None:
             raise InvalidTransition(move)
         if step.to is not Status.ASSIGNED:
@@ -348,6 +363,10 @@ class RectificationService:
         former_conversation = None if former is None else await self._conversations.get(former)
         now = self._clock.now()
         async with self._db.transaction() as tx:
+            if typed_owner:
+                owner_id = await self._typed_owner(tx, conversation, hazard)
+                if former is not None and owner_id == former:
+                    raise SameOwner(former)  # rolls the new person back too
             if reassign:
                 assert former is not None and owner_id is not None and deadline is not None
                 moved = await self._hazards.reassign(
@@ -390,9 +409,12 @@ class RectificationService:
             for notification in notifications:
                 await self._notifier.enqueue(tx, notification, now)
             await self._notifier.settle(tx, hazard_subject(hazard.id))
-            if former is not None and former_conversation is not None and former_conversation.hazard_id == hazard.id:
+            ended = former_conversation is not None and former_conversation.hazard_id == hazard.id
+            if former is not None and ended:
                 await self._conversations.delete(tx, former)  # their 提交整改 in progress ends with the move
             await self._conversations.delete(tx, actor.id)
+        if ended and former_conversation is not None:  # its after-photos' files with it
+            await discard_unused(self._media, self._conversations, former_conversation.photos)
         bind_hazard(hazard.id)
         log.info("hazard %s by person %s: %s -> %s", kind, actor.id, hazard.status.value, step.to.value)
         invite = None
@@ -417,11 +439,11 @@ class RectificationService:
         today = self.today()
         out: list[Notification] = []
         to_owner = hazard.status is Status.ASSIGNED and move in (Move.ASSIGN, Move.REJECT, Move.REOPEN, Move.REASSIGN)
-        submit = [[Button(text=texts.BUTTON_RECTIFY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
+        submit = move_buttons(hazard.id, [Move.SUBMIT])
         acts_for_owner = to_owner and not hazard.owner_bound and reporter.role is Role.OFFICER
         if reporter.id != actor.id:
             if acts_for_owner:
-                proxy_submit = [[Button(text=texts.BUTTON_PROXY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
+                proxy_submit = move_buttons(hazard.id, [Move.SUBMIT], proxy=True)
                 out.append(
                     note(reporter.id, "proxy", Message(text=texts.proxy_card(hazard, today), buttons=proxy_submit))
                 )
@@ -436,12 +458,7 @@ class RectificationService:
         if move is Move.SUBMIT:
             before = await self.photos(hazard, Stage.BEFORE)
             after = [p.name for p in conversation.photos]
-            review = [
-                [
-                    Button(text=texts.BUTTON_VERIFY, data=hazard_button_data(hazard.id, Move.VERIFY)),
-                    Button(text=texts.BUTTON_REJECT, data=hazard_button_data(hazard.id, Move.REJECT)),
-                ]
-            ]
+            review = move_buttons(hazard.id, [Move.VERIFY, Move.REJECT])
             text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
             for supervisor in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
                 out.append(note(supervisor, "review", Message(text=text, photos=before + after, buttons=review)))
@@ -452,11 +469,11 @@ class RectificationService:
         return out
 
 
-def _after_owner(conversation: HazardConversation, owner_id: int, hazard: Hazard) -> Ask:
+def _after_owner(conversation: HazardConversation, owner_id: int | None, hazard: Hazard) -> Ask:
     """交办 asks the deadline next; 改派 asks why first (and refuses the owner the hazard already has)."""
     if conversation.move is not Move.REASSIGN:
         return Ask.DEADLINE
-    if owner_id == hazard.owner_id:
+    if owner_id is not None and owner_id == hazard.owner_id:
         raise SameOwner(owner_id)
     return Ask.REASON
 

@@ -11,11 +11,12 @@ from datetime import date, datetime, timedelta
 
 from bot import texts
 from bot.chart import NoChineseFont, ranking_chart
+from bot.chat.actions import move_buttons, view_button
 from bot.clock import Clock
 from bot.domain.errors import TickInFuture
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
-from bot.domain.notifications import VIEW, Button, Message, Notification, hazard_button_data
+from bot.domain.notifications import Message, Notification
 from bot.domain.people import Person, Role
 from bot.domain.periods import month_key, week_key, week_start
 from bot.domain.schedule import (
@@ -295,11 +296,8 @@ class ReminderService:
         recipients.pop(0, None)
         out = []
         for person, role in recipients.items():
-            if role == "fixer":
-                label = texts.BUTTON_PROXY if proxy else texts.BUTTON_RECTIFY
-                buttons = [[Button(text=label, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
-            else:
-                buttons = [[Button(text=texts.BUTTON_VIEW, data=hazard_button_data(hazard.id, VIEW))]]
+            fixer = role == "fixer"
+            buttons = move_buttons(hazard.id, [Move.SUBMIT], proxy=proxy) if fixer else view_button(hazard.id)
             text = texts.deadline_reminder(hazard, rung.name, today, for_fixer=role == "fixer")
             key = f"deadline:{hazard.id}:{hazard.deadline.isoformat()}:{rung.name}:{person}"
             out.append(_note(person, key, Message(text=text, buttons=buttons), hazard_subject(hazard.id)))
@@ -309,24 +307,13 @@ class ReminderService:
         out: list[Notification] = []
         triage, review = timedelta(hours=self._rules.triage_hours), timedelta(hours=self._rules.review_hours)
         for hazard in await self._schedule.waiting_since("reported", "reported_at", since - triage, at - triage):
-            buttons = [
-                [
-                    Button(text=texts.BUTTON_ASSIGN, data=hazard_button_data(hazard.id, Move.ASSIGN)),
-                    Button(text=texts.BUTTON_INVALID, data=hazard_button_data(hazard.id, Move.INVALID)),
-                    Button(text=texts.BUTTON_DUPLICATE, data=hazard_button_data(hazard.id, Move.DUPLICATE)),
-                ]
-            ]
+            buttons = move_buttons(hazard.id, [Move.ASSIGN, Move.INVALID, Move.DUPLICATE])
             message = Message(text=texts.triage_reminder(hazard, self._rules.triage_hours), buttons=buttons)
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
                 out.append(_note(person, f"triage:{hazard.id}:{person}", message, hazard_subject(hazard.id)))
         for hazard in await self._schedule.waiting_since("submitted", "submitted_at", since - review, at - review):
             assert hazard.submitted_at is not None
-            buttons = [
-                [
-                    Button(text=texts.BUTTON_VERIFY, data=hazard_button_data(hazard.id, Move.VERIFY)),
-                    Button(text=texts.BUTTON_REJECT, data=hazard_button_data(hazard.id, Move.REJECT)),
-                ]
-            ]
+            buttons = move_buttons(hazard.id, [Move.VERIFY, Move.REJECT])
             message = Message(text=texts.review_reminder(hazard, self._rules.review_hours // 24), buttons=buttons)
             stamp = int(hazard.submitted_at.timestamp())
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):

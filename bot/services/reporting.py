@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from bot import texts
+from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import limits
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Hazard, Severity, Stage, Status
-from bot.domain.notifications import Button, Message, Notification, Priority, hazard_button_data
+from bot.domain.lifecycle import Move
+from bot.domain.notifications import Message, Notification, Priority
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.logs import bind_hazard
 from bot.services.notify import Notifier
-from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
+from bot.services.photo_intake import PhotoOutcome, PhotoUpload, discard_unused, keep_photo
 from storage.database import Database
 from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
@@ -91,9 +93,7 @@ class ReportingService:
         if draft is None:
             return False
         await self._drafts.discard(actor.id)
-        for photo in draft.photos + draft.after_photos:
-            if not await self._drafts.photo_in_use(photo.sha256):
-                self._media.discard(photo.sha256, photo.extension)
+        await discard_unused(self._media, self._drafts, draft.photos + draft.after_photos)
         return True
 
     # ---- photos ----
@@ -382,21 +382,14 @@ class ReportingService:
         return draft
 
     def _supervisor_alert(self, hazard: Hazard, person_id: int, draft: ReportDraft) -> Notification:
-        if hazard.fixed_on_spot:
-            actions = [("verify", texts.BUTTON_VERIFY), ("reject", texts.BUTTON_REJECT)]
-        else:
-            actions = [
-                ("assign", texts.BUTTON_ASSIGN),
-                ("invalid", texts.BUTTON_INVALID),
-                ("duplicate", texts.BUTTON_DUPLICATE),
-            ]
+        moves = [Move.VERIFY, Move.REJECT] if hazard.fixed_on_spot else [Move.ASSIGN, Move.INVALID, Move.DUPLICATE]
         return Notification(
             person_id=person_id,
             dedupe_key=f"hazard:{hazard.id}:new:{person_id}",
             message=Message(
                 text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
                 photos=[p.name for p in draft.photos + draft.after_photos],
-                buttons=[[Button(text=label, data=hazard_button_data(hazard.id, action)) for action, label in actions]],
+                buttons=move_buttons(hazard.id, moves),
             ),
             urgent=hazard.severity is Severity.MAJOR,
             priority=Priority.PROMPT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
+from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.errors import (
     DeadlineInPast,
@@ -21,12 +22,10 @@ from bot.domain.errors import (
     WrongInput,
 )
 from bot.domain.ids import parse_number
-from bot.domain.lifecycle import Move
-from bot.domain.notifications import VIEW
 from bot.services.rectification import Done
 from handlers.telegram.commands import message_args
 from handlers.telegram.context import GridContext
-from handlers.telegram.hazard_view import CONVERSATION_PREFIX, ask, finish, show_card
+from handlers.telegram.hazard_view import ask, finish, show_card
 
 _TEXT_REFUSALS: dict[type[DomainError], str] = {
     DeadlineUnreadable: texts.DEADLINE_UNREADABLE,
@@ -60,30 +59,23 @@ async def hazard_command(update: Update, context: GridContext) -> None:
     await show_card(context, message.chat_id, actor, hazard)
 
 
-async def on_hazard_button(update: Update, context: GridContext) -> None:
+async def on_hazard_button(update: Update, context: GridContext, press: HazardPress) -> None:
     """交办, 不属实, 重复, 提交整改, 复核通过, 不通过, 重新打开: re-authorized against the hazard as it is now."""
     query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
-    parts = query.data.split(":")
+    assert query is not None and query.message is not None
     actor = context.bound_actor
-    try:
-        if len(parts) != 3:
-            raise ValueError(query.data)
-        hazard_id = parse_number(parts[1])
-        if parts[2] == VIEW:
+    hazard_id, move = press.hazard_id, press.move
+    if move is None:
+        try:
             hazard = await context.services.rectification.visible(actor, hazard_id)
-            await query.answer()
-            await show_card(context, query.message.chat.id, actor, hazard)
+        except NoLongerOwner:
+            await query.answer(texts.no_longer_owner(hazard_id), show_alert=True)
             return
-        move = Move(parts[2])
-    except ValueError:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
-        return
-    except NoLongerOwner:
-        await query.answer(texts.no_longer_owner(hazard_id), show_alert=True)
-        return
-    except NotFound:
-        await query.answer(texts.hazard_not_found(parts[1]), show_alert=True)
+        except NotFound:
+            await query.answer(texts.hazard_not_found(hazard_id), show_alert=True)
+            return
+        await query.answer()
+        await show_card(context, query.message.chat.id, actor, hazard)
         return
     try:
         result = await context.services.rectification.begin(actor, hazard_id, move)
@@ -103,28 +95,27 @@ async def on_hazard_button(update: Update, context: GridContext) -> None:
     await _continue(context, query.message.chat.id, result)
 
 
-async def on_conversation_button(update: Update, context: GridContext) -> None:
+async def on_conversation_button(update: Update, context: GridContext, press: ConversationStep) -> None:
     """An owner, 新责任人, a number of days, or 下一步 after the after-photos."""
     query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
+    assert query is not None and query.message is not None
     actor = context.bound_actor
     rectification = context.services.rectification
-    parts = query.data.split(":")
-    token, action, arg = [*parts, "", "", ""][1:4]
+    token, verb = press.token, press.verb
     result: HazardConversation | Done
     try:
-        if action == "owner" and len(parts) == 4:
-            result = await rectification.choose_owner(actor, token, parse_number(arg))
-        elif action == "newowner" and len(parts) == 3:
+        if verb is ConversationVerb.OWNER and press.number is not None:
+            result = await rectification.choose_owner(actor, token, press.number)
+        elif verb is ConversationVerb.NEW_OWNER:
             result = await rectification.ask_new_owner(actor, token)
-        elif action == "days" and len(parts) == 4:
-            result = await rectification.choose_days(actor, token, parse_number(arg))
-        elif action == "keep" and len(parts) == 3:
+        elif verb is ConversationVerb.DAYS and press.number is not None:
+            result = await rectification.choose_days(actor, token, press.number)
+        elif verb is ConversationVerb.KEEP:
             result = await rectification.keep_deadline(actor, token)
-        elif action == "photos" and len(parts) == 3:
+        elif verb is ConversationVerb.PHOTOS:
             result = await rectification.photos_done(actor, token)
         else:
-            raise StaleButton(query.data)
+            raise StaleButton(press)
     except (StaleButton, NotFound, WrongInput, SameOwner, ValueError):
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
@@ -171,8 +162,3 @@ async def _continue(context: GridContext, chat_id: int, result: HazardConversati
         await finish(context, chat_id, result)
     else:
         await ask(context, chat_id, context.bound_actor, result)
-
-
-def is_conversation_button(data: object) -> bool:
-    """Callback data of a hazard conversation step."""
-    return isinstance(data, str) and data.startswith(f"{CONVERSATION_PREFIX}:")

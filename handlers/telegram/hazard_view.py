@@ -5,32 +5,34 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import screen, texts
+from bot.chat.actions import ConversationStep, ConversationVerb, encode
+from bot.chat.actions import move_buttons as move_button_rows
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Hazard, Stage
 from bot.domain.lifecycle import Move
-from bot.domain.notifications import hazard_button_data
+from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
 from bot.services.rectification import Done
 from handlers.telegram.context import GridContext
 from handlers.telegram.photo_sender import PhotoSender
 
-CONVERSATION_PREFIX = "hc"
+
+def conversation_data(conversation: HazardConversation, verb: ConversationVerb, number: int | None = None) -> str:
+    """Callback data of a button of this conversation (bot/chat/actions.py)."""
+    return encode(ConversationStep(conversation.token, verb, number))
 
 
-def conversation_data(conversation: HazardConversation, action: str, arg: int | None = None) -> str:
-    """Callback data of a button of this conversation: hc:<token>:<action>[:<arg>]."""
-    return f"{CONVERSATION_PREFIX}:{conversation.token}:{action}" + ("" if arg is None else f":{arg}")
+def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    """Plain buttons as Telegram's inline keyboard."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
 
 
 def move_buttons(hazard: Hazard, moves: list[Move]) -> InlineKeyboardMarkup | None:
     """The buttons of the moves this person may make now, and no others."""
-    if not moves:
-        return None
-    buttons = [
-        InlineKeyboardButton(texts.MOVE_BUTTONS[m], callback_data=hazard_button_data(hazard.id, m)) for m in moves
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    return keyboard(move_button_rows(hazard.id, moves))
 
 
 async def show_card(context: GridContext, chat_id: int, actor: Actor, hazard: Hazard) -> None:
@@ -58,11 +60,15 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
         hazard = await rectification.visible(actor, conversation.hazard_id)
         owners = await rectification.owner_options(hazard)
         buttons = [
-            InlineKeyboardButton(screen.label(o.name), callback_data=conversation_data(conversation, "owner", o.id))
+            InlineKeyboardButton(
+                screen.label(o.name), callback_data=conversation_data(conversation, ConversationVerb.OWNER, o.id)
+            )
             for o in owners
         ]
         buttons.append(
-            InlineKeyboardButton(texts.BUTTON_NEW_OWNER, callback_data=conversation_data(conversation, "newowner"))
+            InlineKeyboardButton(
+                texts.BUTTON_NEW_OWNER, callback_data=conversation_data(conversation, ConversationVerb.NEW_OWNER)
+            )
         )
         question = texts.ASK_REASSIGN_OWNER if conversation.move is Move.REASSIGN else texts.ASK_OWNER
         await send(
@@ -78,7 +84,8 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
         choices = sorted({*limits.DEADLINE_CHOICES, default})
         buttons = [
             InlineKeyboardButton(
-                texts.days_button(d, d == default), callback_data=conversation_data(conversation, "days", d)
+                texts.days_button(d, d == default),
+                callback_data=conversation_data(conversation, ConversationVerb.DAYS, d),
             )
             for d in choices
         ]
@@ -86,7 +93,9 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
         question = texts.ask_deadline(default)
         if conversation.move is Move.REASSIGN and hazard.deadline is not None:
             keep = texts.keep_deadline_button(hazard.deadline)
-            rows.insert(0, [InlineKeyboardButton(keep, callback_data=conversation_data(conversation, "keep"))])
+            rows.insert(
+                0, [InlineKeyboardButton(keep, callback_data=conversation_data(conversation, ConversationVerb.KEEP))]
+            )
             question = texts.ask_reassign_deadline(hazard.deadline, rectification.today())
         await send(chat_id, question, reply_markup=InlineKeyboardMarkup(rows))
     elif conversation.ask is Ask.REASON:

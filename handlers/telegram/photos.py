@@ -9,6 +9,8 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
 from bot import texts
+from bot.chat.actions import ConversationVerb
+from bot.chat.commands import is_check_caption
 from bot.domain import limits
 from bot.domain.conversation import Ask
 from bot.domain.errors import NotAllowed, WrongInput
@@ -18,7 +20,6 @@ from bot.services.container import Services
 from bot.services.photo_intake import PhotoOutcome, PhotoSink, PhotoUpload
 from handlers.telegram.chat_order import PerChatUpdateProcessor
 from handlers.telegram.check import log_check_photo
-from handlers.telegram.commands import is_check_caption
 from handlers.telegram.context import GridContext
 from handlers.telegram.hazard_view import ask, conversation_data
 from handlers.telegram.report_view import next_button, prompt
@@ -173,7 +174,9 @@ async def _send_confirmation(context: GridContext, chat_id: int, user_id: int) -
     if rectifying is not None:
         conversation, count, refused = rectifying
         text = texts.photos_received(count, refused, after=True, has_description=False)
-        button = InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=conversation_data(conversation, "photos"))
+        button = InlineKeyboardButton(
+            texts.BUTTON_NEXT, callback_data=conversation_data(conversation, ConversationVerb.PHOTOS)
+        )
         await context.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup([[button]]))
         return
     batch = await context.services.reporting.take_batch(actor)

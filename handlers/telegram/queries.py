@@ -6,8 +6,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot import texts
+from bot.chat.actions import PageTurn, encode
 from bot.domain.errors import AmbiguousPlace, NotAllowed, StaleButton, UnknownFilter
-from bot.domain.queries import QUERY_PREFIX, HazardPage, ListKind, page_data, parse_page_data
+from bot.domain.queries import HazardPage, ListKind
 from handlers.telegram.commands import message_args
 from handlers.telegram.context import GridContext
 
@@ -42,13 +43,12 @@ async def _first_page(update: Update, context: GridContext, kind: ListKind) -> N
     await message.reply_text(text, reply_markup=buttons)
 
 
-async def on_page_button(update: Update, context: GridContext) -> None:
+async def on_page_button(update: Update, context: GridContext, turn: PageTurn) -> None:
     """◀ or ▶: the page asked for, re-checked against the presser's scope, edited into the same message."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     try:
-        kind, filters, number = parse_page_data(query.data)
-        page = await context.services.queries.page(context.bound_actor, kind, filters, number)
+        page = await context.services.queries.page(context.bound_actor, turn.kind, turn.filters, turn.page)
     except StaleButton:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
@@ -71,14 +71,9 @@ def render(page: HazardPage) -> tuple[str, InlineKeyboardMarkup | None]:
         return texts.list_empty(page.kind, page.scope_name, page.filter_labels), None
     buttons = []
     if page.page > 0:
-        data = page_data(page.kind, page.filters, page.page - 1)
+        data = encode(PageTurn(page.kind, page.filters, page.page - 1))
         buttons.append(InlineKeyboardButton(texts.BUTTON_PAGE_PREVIOUS, callback_data=data))
     if page.page < page.pages - 1:
-        data = page_data(page.kind, page.filters, page.page + 1)
+        data = encode(PageTurn(page.kind, page.filters, page.page + 1))
         buttons.append(InlineKeyboardButton(texts.BUTTON_PAGE_NEXT, callback_data=data))
     return texts.hazard_page(page), InlineKeyboardMarkup([buttons]) if buttons else None
-
-
-def is_page_button(data: object) -> bool:
-    """Callback data of a ◀ ▶ button of a list."""
-    return isinstance(data, str) and data.startswith(f"{QUERY_PREFIX}:")

@@ -8,15 +8,14 @@ from telegram import CallbackQuery, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 
 from bot import texts
+from bot.chat.actions import ReportStep, ReportVerb
+from bot.chat.commands import is_hazard_number
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
-from bot.domain.hazards import Severity
-from bot.domain.ids import parse_number
 from bot.domain.report import Step
-from handlers.telegram.commands import is_hazard_number
 from handlers.telegram.context import GridContext
 from handlers.telegram.hazard_actions import answer_conversation, hazard_command
 from handlers.telegram.hazard_view import ask
-from handlers.telegram.report_view import PREFIX, edit_keyboard, prompt
+from handlers.telegram.report_view import edit_keyboard, prompt
 
 
 async def report_command(update: Update, context: GridContext) -> None:
@@ -106,43 +105,42 @@ async def on_location(update: Update, context: GridContext) -> None:
     await prompt(context, message.chat_id, actor, draft)
 
 
-async def on_button(update: Update, context: GridContext) -> None:
+async def on_button(update: Update, context: GridContext, press: ReportStep) -> None:
     """A button of a report in progress: re-checked against the draft, so stale and forged ones change nothing."""
     query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
+    assert query is not None and query.message is not None
     actor = context.bound_actor
     reporting = context.services.reporting
-    parts = query.data.split(":")
-    token, action, arg = parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "", parts[3:]
+    token, verb = press.token, press.verb
     chat_id = query.message.chat.id
     try:
-        if action == "next" and not arg:
+        if verb is ReportVerb.NEXT:
             draft = await reporting.next(actor, token)
-        elif action == "cat" and len(arg) == 1:
-            draft = await reporting.choose_category(actor, token, parse_number(arg[0]))
-        elif action == "sev" and len(arg) == 1:
-            draft = await reporting.choose_severity(actor, token, Severity(arg[0]))
-        elif action == "vil" and len(arg) == 1:
-            draft = await reporting.choose_village(actor, token, parse_number(arg[0]))
-        elif action == "pl" and len(arg) == 1:
-            draft = await reporting.choose_place(actor, token, parse_number(arg[0]))
-        elif action == "fix" and not arg:
+        elif verb is ReportVerb.CATEGORY and press.number is not None:
+            draft = await reporting.choose_category(actor, token, press.number)
+        elif verb is ReportVerb.SEVERITY and press.severity is not None:
+            draft = await reporting.choose_severity(actor, token, press.severity)
+        elif verb is ReportVerb.VILLAGE and press.number is not None:
+            draft = await reporting.choose_village(actor, token, press.number)
+        elif verb is ReportVerb.PLACE and press.number is not None:
+            draft = await reporting.choose_place(actor, token, press.number)
+        elif verb is ReportVerb.FIX:
             draft = await reporting.fix_on_spot(actor, token)
-        elif action == "edit" and not arg:
+        elif verb is ReportVerb.EDIT and press.step is None and not press.back:
             draft = await reporting.edit(actor, token, None)
             await query.answer()
             await query.edit_message_reply_markup(edit_keyboard(draft))
             return
-        elif action == "edit" and len(arg) == 1:
-            draft = await reporting.edit(actor, token, None if arg[0] == "back" else Step(arg[0]))
-        elif action == "cancel" and not arg:
+        elif verb is ReportVerb.EDIT:
+            draft = await reporting.edit(actor, token, press.step)
+        elif verb is ReportVerb.CANCEL:
             await _current_or_stale(context, token)
             await reporting.cancel(actor)
             await query.answer()
             await _close_buttons(query)
             await context.bot.send_message(chat_id, texts.REPORT_CANCELLED, reply_markup=ReplyKeyboardRemove())
             return
-        elif action == "submit" and not arg:
+        elif verb is ReportVerb.SUBMIT:
             hazard = await reporting.submit(actor, token)
             await query.answer()
             await _close_buttons(query)
@@ -152,7 +150,7 @@ async def on_button(update: Update, context: GridContext) -> None:
             context.bot_data.kick_outbox()
             return
         else:
-            raise StaleButton(query.data)
+            raise StaleButton(press)
     except (StaleButton, NoDraft, WrongInput, ValueError):
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
@@ -171,8 +169,3 @@ async def _close_buttons(query: CallbackQuery) -> None:
     # A pressed step's buttons are removed so they cannot be pressed twice; an already edited message is fine.
     with suppress(BadRequest):
         await query.edit_message_reply_markup(None)
-
-
-def is_report_button(data: object) -> bool:
-    """Callback data that belongs to a report in progress."""
-    return isinstance(data, str) and data.startswith(f"{PREFIX}:")

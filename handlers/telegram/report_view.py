@@ -5,17 +5,24 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot import screen, texts
+from bot.chat.actions import ReportStep, ReportVerb, encode
 from bot.domain.hazards import Severity
 from bot.domain.people import Actor
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from handlers.telegram.context import GridContext
 
-PREFIX = "rp"
 
-
-def data(draft: ReportDraft, action: str, arg: str | int | None = None) -> str:
-    """Callback data of a button of this draft: rp:<token>:<action>[:<arg>] (well under 64 bytes)."""
-    return f"{PREFIX}:{draft.token}:{action}" + ("" if arg is None else f":{arg}")
+def data(
+    draft: ReportDraft,
+    verb: ReportVerb,
+    *,
+    number: int | None = None,
+    severity: Severity | None = None,
+    step: Step | None = None,
+    back: bool = False,
+) -> str:
+    """Callback data of a button of this draft (bot/chat/actions.py)."""
+    return encode(ReportStep(draft.token, verb, number=number, severity=severity, step=step, back=back))
 
 
 def _grid(buttons: list[InlineKeyboardButton], width: int) -> InlineKeyboardMarkup:
@@ -24,7 +31,7 @@ def _grid(buttons: list[InlineKeyboardButton], width: int) -> InlineKeyboardMark
 
 def next_button(draft: ReportDraft) -> InlineKeyboardMarkup:
     """下一步, after photos."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=data(draft, "next"))]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=data(draft, ReportVerb.NEXT))]])
 
 
 def location_keyboard() -> ReplyKeyboardMarkup:
@@ -39,8 +46,10 @@ def location_keyboard() -> ReplyKeyboardMarkup:
 def edit_keyboard(draft: ReportDraft) -> InlineKeyboardMarkup:
     """修改: which step to answer again."""
     steps = [s for s in EDITABLE if s is not Step.VILLAGE or draft.chooses_village]
-    buttons = [InlineKeyboardButton(texts.STEP_NAMES[s], callback_data=data(draft, "edit", s.value)) for s in steps]
-    buttons.append(InlineKeyboardButton(texts.BUTTON_BACK, callback_data=data(draft, "edit", "back")))
+    buttons = [
+        InlineKeyboardButton(texts.STEP_NAMES[s], callback_data=data(draft, ReportVerb.EDIT, step=s)) for s in steps
+    ]
+    buttons.append(InlineKeyboardButton(texts.BUTTON_BACK, callback_data=data(draft, ReportVerb.EDIT, back=True)))
     return _grid(buttons, 4)
 
 
@@ -62,26 +71,28 @@ async def prompt(context: GridContext, chat_id: int, actor: Actor, draft: Report
         await bot.send_message(chat_id, texts.ASK_DESCRIPTION)
     elif step is Step.CATEGORY:
         buttons = [
-            InlineKeyboardButton(screen.label(name), callback_data=data(draft, "cat", i))
+            InlineKeyboardButton(screen.label(name), callback_data=data(draft, ReportVerb.CATEGORY, number=i))
             for i, name in enumerate(reporting.categories)
         ]
         await bot.send_message(chat_id, texts.ASK_CATEGORY, reply_markup=_grid(buttons, 3))
     elif step is Step.SEVERITY:
         buttons = [
-            InlineKeyboardButton(texts.SEVERITY_NAMES[s], callback_data=data(draft, "sev", s.value)) for s in Severity
+            InlineKeyboardButton(texts.SEVERITY_NAMES[s], callback_data=data(draft, ReportVerb.SEVERITY, severity=s))
+            for s in Severity
         ]
         await bot.send_message(chat_id, texts.ASK_SEVERITY, reply_markup=_grid(buttons, 2))
     elif step is Step.VILLAGE:
         villages = await reporting.village_options(actor)
         buttons = [
-            InlineKeyboardButton(screen.label(name), callback_data=data(draft, "vil", vid)) for vid, name in villages
+            InlineKeyboardButton(screen.label(name), callback_data=data(draft, ReportVerb.VILLAGE, number=vid))
+            for vid, name in villages
         ]
         await bot.send_message(chat_id, texts.ASK_VILLAGE, reply_markup=_grid(buttons, 3))
     elif step is Step.PLACE:
         draft = await reporting.place_options(actor)
         if draft.place_options:
             buttons = [
-                InlineKeyboardButton(screen.label(place), callback_data=data(draft, "pl", i))
+                InlineKeyboardButton(screen.label(place), callback_data=data(draft, ReportVerb.PLACE, number=i))
                 for i, place in enumerate(draft.place_options)
             ]
             await bot.send_message(chat_id, texts.ASK_PLACE_WITH_OPTIONS, reply_markup=_grid(buttons, 2))
@@ -94,13 +105,13 @@ async def prompt(context: GridContext, chat_id: int, actor: Actor, draft: Report
         village = await reporting.village_name(summary.draft)
         rows = [
             [
-                InlineKeyboardButton(texts.BUTTON_SUBMIT, callback_data=data(draft, "submit")),
-                InlineKeyboardButton(texts.BUTTON_EDIT, callback_data=data(draft, "edit")),
-                InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=data(draft, "cancel")),
+                InlineKeyboardButton(texts.BUTTON_SUBMIT, callback_data=data(draft, ReportVerb.SUBMIT)),
+                InlineKeyboardButton(texts.BUTTON_EDIT, callback_data=data(draft, ReportVerb.EDIT)),
+                InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=data(draft, ReportVerb.CANCEL)),
             ]
         ]
         if draft.severity is Severity.GENERAL and not draft.fixed_on_spot:
-            rows.append([InlineKeyboardButton(texts.BUTTON_FIX_ON_SPOT, callback_data=data(draft, "fix"))])
+            rows.append([InlineKeyboardButton(texts.BUTTON_FIX_ON_SPOT, callback_data=data(draft, ReportVerb.FIX))])
         await bot.send_message(
             chat_id,
             texts.report_summary(summary.draft, village, summary.lookalikes),
