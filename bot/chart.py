@@ -8,7 +8,9 @@ is none. Without one, `ranking_chart` raises NoChineseFont rather than draw empt
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +18,8 @@ from pathlib import Path
 
 from bot import texts
 from bot.domain.statistics import Ranking
+
+log = logging.getLogger(__name__)
 
 # Families with Chinese glyphs, in order of preference (Linux packages, then macOS and Windows fonts).
 CHINESE_FAMILIES = (
@@ -152,3 +156,15 @@ def _draw(ranking: Ranking, configured_font: str) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+async def chart_or_none(ranking: Ranking, configured_font: str = "") -> bytes | None:
+    """The ranking chart drawn off the event loop (other chats are not held up); None without a Chinese font.
+
+    The one place the chart is drawn for a chat answer and for the monthly ranking notification.
+    """
+    try:
+        return await asyncio.to_thread(ranking_chart, ranking, configured_font)
+    except NoChineseFont:
+        log.warning("ranking chart skipped: no font with Chinese glyphs (install fonts-noto-cjk or fonts-wqy-zenhei)")
+        return None

@@ -52,7 +52,8 @@ LAYERS: dict[str, str] = {
     "bot.domain": "domain",
     "bot.services": "services",
     "bot.chat.actions": "values",  # typed actions and their codec: plain values services put in notifications
-    "bot.chat.delivery": "values",  # what a channel's sender promises the outbox dispatcher
+    "bot.chat.delivery": "values",
+    "bot.chat.replies": "values",  # what a channel's sender promises the outbox dispatcher
     "bot.chat": "chat",
     "bot.cli": "wiring",
     "bot": "support",  # texts, screen, clock, settings, logs, chart, roster_file: used by every layer above domain

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from bot.domain.errors import StaleButton
 from bot.domain.lifecycle import Move
 from bot.domain.photos import Photo
 
@@ -54,3 +57,20 @@ class HazardConversation(BaseModel):
     photos: list[Photo] = []
     refused_photos: int = 0
     confirmed_photos: int = 0  # after-photos the person has been told about
+
+
+class Tokened(Protocol):
+    """A flow whose buttons carry its token (a report in progress, a hazard conversation)."""
+
+    token: str
+
+
+Flow = TypeVar("Flow", bound=Tokened)
+
+
+def current(flow: Flow | None, token: str | None, step: Callable[[Flow], object], steps: Collection[object]) -> Flow:
+    """The one stale-button check: the flow a press belongs to, if it is still in progress (the same token: not
+    cancelled and begun again) and at a step the button answers; else StaleButton. token None: a typed answer."""
+    if flow is None or (token is not None and flow.token != token) or step(flow) not in steps:
+        raise StaleButton(token)
+    return flow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from bot.domain import limits
 from bot.domain.people import Actor
@@ -57,6 +57,62 @@ async def discard_unused(media: MediaStore, use: PhotoUse, photos: list[Photo]) 
     for photo in photos:
         if not await use.photo_in_use(photo.sha256):
             media.discard(photo.sha256, photo.extension)
+
+
+class Collecting(Protocol):
+    """A flow collecting photos (a report, a rectification): what it has refused and confirmed so far."""
+
+    refused_photos: int  # photos over the limit since the last batch confirmation
+    confirmed_photos: int  # photos the person has been told about ("已收到 N 张照片")
+
+
+Flow = TypeVar("Flow", bound=Collecting)
+
+
+@dataclass(frozen=True)
+class Batch(Generic[Flow]):
+    """What to confirm after a batch of photos: the flow, how many photos it keeps, how many were refused."""
+
+    flow: Flow
+    count: int
+    refused: int
+
+
+class PhotoCollector:
+    """The one photo collector of every flow: limits, refusals counted per batch, one confirmation per batch.
+
+    Photos arriving close together (an album) are confirmed once, when the batch's timer runs out (the border keeps
+    the timer); what was refused over the limit is said in that same confirmation.
+    """
+
+    def __init__(self, media: MediaStore) -> None:
+        self._media = media
+
+    @staticmethod
+    def room(flow: Collecting, kept: list[Photo]) -> bool:
+        """Whether one more photo would be kept; a refused one is counted for the batch's confirmation."""
+        if len(kept) < limits.MAX_PHOTOS:
+            return True
+        flow.refused_photos += 1
+        return False
+
+    def keep(self, flow: Collecting, kept: list[Photo], upload: PhotoUpload) -> PhotoOutcome:
+        """Store the photo and add it to `kept`, or count it as refused over the limit."""
+        outcome = keep_photo(self._media, kept, upload)
+        if outcome is PhotoOutcome.OVER_LIMIT:
+            flow.refused_photos += 1
+        return outcome
+
+    @staticmethod
+    def take_batch(flow: Flow, kept: list[Photo]) -> Batch[Flow]:
+        """The batch's confirmation: everything kept so far is now confirmed, the refused count starts again."""
+        refused, flow.refused_photos, flow.confirmed_photos = flow.refused_photos, 0, len(kept)
+        return Batch(flow, len(kept), refused)
+
+    @staticmethod
+    def unconfirmed(flow: Collecting, kept: list[Photo]) -> bool:
+        """Photos were kept but never confirmed (the process stopped before the batch's timer)."""
+        return len(kept) > flow.confirmed_photos
 
 
 def keep_photo(media: MediaStore, kept: list[Photo], upload: PhotoUpload) -> PhotoOutcome:

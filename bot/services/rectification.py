@@ -14,7 +14,7 @@ from bot import texts
 from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import limits
-from bot.domain.conversation import Ask, HazardConversation, first_ask
+from bot.domain.conversation import Ask, HazardConversation, current, first_ask
 from bot.domain.deadlines import check_deadline, parse_deadline
 from bot.domain.errors import (
     InvalidTransition,
@@ -36,7 +36,7 @@ from bot.domain.typed_text import clean, clean_name
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier, hazard_subject
-from bot.services.photo_intake import PhotoOutcome, PhotoUpload, discard_unused, keep_photo
+from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
 from storage.database import Database
 from storage.drafts import ConversationRepository
 from storage.hazards import HazardRepository
@@ -81,6 +81,7 @@ class RectificationService:
         self._invites = invites
         self._notifier = notifier
         self._media = media
+        self._photos = PhotoCollector(media)
         self._clock = clock
         self._zone = zone
         self._deadline_days = deadline_days
@@ -247,38 +248,34 @@ class RectificationService:
     async def photo_room(self, actor: Actor) -> bool:
         """Whether one more after-photo would be kept."""
         conversation = await self._photo_conversation(actor)
-        if len(conversation.photos) < limits.MAX_PHOTOS:
+        if self._photos.room(conversation, conversation.photos):
             return True
-        conversation.refused_photos += 1
         await self._conversations.store(conversation, self._clock.now())
         return False
 
     async def add_photo(self, actor: Actor, upload: PhotoUpload) -> PhotoOutcome:
         """Keep an after-photo."""
         conversation = await self._photo_conversation(actor)
-        outcome = keep_photo(self._media, conversation.photos, upload)
-        if outcome is PhotoOutcome.OVER_LIMIT:
-            conversation.refused_photos += 1
+        outcome = self._photos.keep(conversation, conversation.photos, upload)
         if outcome is not PhotoOutcome.NOT_IMAGE:
             await self._conversations.store(conversation, self._clock.now())
         return outcome
 
-    async def take_batch(self, actor: Actor) -> tuple[HazardConversation, int, int] | None:
-        """(conversation, kept, refused) to confirm after a batch of after-photos."""
+    async def take_batch(self, actor: Actor) -> Batch[HazardConversation] | None:
+        """The confirmation due after a batch of after-photos; resets the refused count."""
         conversation = await self._conversations.get(actor.id)
         if conversation is None or conversation.ask is not Ask.PHOTOS:
             return None
-        refused, conversation.refused_photos = conversation.refused_photos, 0
-        conversation.confirmed_photos = len(conversation.photos)
+        batch = self._photos.take_batch(conversation, conversation.photos)
         await self._conversations.store(conversation, self._clock.now())
-        return conversation, len(conversation.photos), refused
+        return batch
 
     async def unconfirmed(self) -> list[int]:
         """People whose latest after-photos were kept but never confirmed (the process stopped before the timer)."""
         return [
             conversation.person_id
             for conversation in await self._conversations.all()
-            if conversation.ask is Ask.PHOTOS and len(conversation.photos) > conversation.confirmed_photos
+            if conversation.ask is Ask.PHOTOS and self._photos.unconfirmed(conversation, conversation.photos)
         ]
 
     # ---- inside ----
@@ -290,9 +287,7 @@ class RectificationService:
         return conversation
 
     async def _current(self, actor: Actor, token: str, ask: Ask) -> tuple[HazardConversation, Hazard]:
-        conversation = await self._conversations.get(actor.id)
-        if conversation is None or conversation.token != token or conversation.ask is not ask:
-            raise StaleButton(token)
+        conversation = current(await self._conversations.get(actor.id), token, _ask, (ask,))
         return conversation, await self.visible(actor, conversation.hazard_id)
 
     async def _new_owner(self, conversation: HazardConversation, hazard: Hazard, text: str) -> None:
@@ -484,3 +479,7 @@ def _bounded(text: str, limit: int) -> str:
     if len(text) > limit:
         raise TooLong(limit)
     return text
+
+
+def _ask(conversation: HazardConversation) -> Ask:
+    return conversation.ask

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections import defaultdict
@@ -10,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import texts
-from bot.chart import NoChineseFont, ranking_chart
+from bot.chart import chart_or_none
 from bot.chat.actions import move_buttons, view_button
 from bot.clock import Clock
 from bot.domain.errors import TickInFuture
@@ -138,12 +137,9 @@ class ReminderService:
         ranking = await self._statistics.ranking(last_month)
         month = month_key(last_month)
         image = None
-        if render:
-            try:
-                chart = await asyncio.to_thread(ranking_chart, ranking, self._chart_font)
-                image = f"{self._media.put(chart, 'png')}.png"
-            except NoChineseFont:
-                log.warning("monthly ranking sent without its chart: no font with Chinese glyphs")
+        chart = await chart_or_none(ranking, self._chart_font) if render else None
+        if chart is not None:
+            image = f"{self._media.put(chart, 'png')}.png"
         zone = self._rules.zone
         out = [
             _note(admin, f"ranking:{month}:{admin}", Message(text=texts.ranking_text(ranking, zone), image=image))

@@ -11,17 +11,19 @@ from bot import texts
 from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import limits
+from bot.domain.conversation import current
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Hazard, Severity, Stage, Status
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification, Priority
 from bot.domain.people import Actor, Role, Scope
+from bot.domain.photos import Photo
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.logs import bind_hazard
 from bot.services.notify import Notifier
-from bot.services.photo_intake import PhotoOutcome, PhotoUpload, discard_unused, keep_photo
+from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
 from storage.database import Database
 from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
@@ -29,15 +31,6 @@ from storage.media import MediaStore
 from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Batch:
-    """What to confirm after a batch of photos: how many are kept, how many were refused."""
-
-    draft: ReportDraft
-    count: int
-    refused: int
 
 
 @dataclass(frozen=True)
@@ -69,6 +62,7 @@ class ReportingService:
         self._roster = roster
         self._notifier = notifier
         self._media = media
+        self._photos = PhotoCollector(media)
         self._clock = clock
         self.categories = categories
         self._zone = zone
@@ -106,10 +100,8 @@ class ReportingService:
             return True
         if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             raise WrongInput(draft.step)
-        kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
-        if len(kept) < limits.MAX_PHOTOS:
+        if self._photos.room(draft, _kept(draft)):
             return True
-        draft.refused_photos += 1
         await self._drafts.store(draft, self._clock.now())
         return False
 
@@ -119,12 +111,10 @@ class ReportingService:
         draft = await self._drafts.get(actor.id) or await self._new_draft(actor)
         if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             raise WrongInput(draft.step)
-        kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
-        outcome = keep_photo(self._media, kept, upload)
+        outcome = self._photos.keep(draft, _kept(draft), upload)
         if outcome is PhotoOutcome.NOT_IMAGE:
             return outcome
         if outcome is PhotoOutcome.OVER_LIMIT:
-            draft.refused_photos += 1
             await self._drafts.store(draft, self._clock.now())
             return outcome
         caption = clean(upload.caption or "")
@@ -138,22 +128,21 @@ class ReportingService:
         await self._drafts.store(draft, self._clock.now())
         return PhotoOutcome.ADDED
 
-    async def take_batch(self, actor: Actor) -> Batch | None:
+    async def take_batch(self, actor: Actor) -> Batch[ReportDraft] | None:
         """The confirmation due after a batch of photos; resets the refused count."""
         draft = await self._drafts.get(actor.id)
         if draft is None or draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             return None
-        kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
-        refused, draft.refused_photos, draft.confirmed_photos = draft.refused_photos, 0, len(kept)
+        batch = self._photos.take_batch(draft, _kept(draft))
         await self._drafts.store(draft, self._clock.now())
-        return Batch(draft=draft, count=len(kept), refused=refused)
+        return batch
 
     async def unconfirmed(self) -> list[int]:
         """People whose latest photos were kept but never confirmed (the process stopped before the batch's timer)."""
 
         def waiting(draft: ReportDraft) -> bool:
-            kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
-            return draft.step in (Step.PHOTOS, Step.AFTER_PHOTOS) and len(kept) > draft.confirmed_photos
+            collecting = draft.step in (Step.PHOTOS, Step.AFTER_PHOTOS)
+            return collecting and self._photos.unconfirmed(draft, _kept(draft))
 
         return [draft.person_id for draft in await self._drafts.all() if waiting(draft)]
 
@@ -371,10 +360,7 @@ class ReportingService:
         return draft
 
     async def _current(self, actor: Actor, token: str | None, *steps: Step) -> ReportDraft:
-        draft = await self._drafts.get(actor.id)
-        if draft is None or (token is not None and draft.token != token) or draft.step not in steps:
-            raise StaleButton(token)
-        return draft
+        return current(await self._drafts.get(actor.id), token, _step, steps)
 
     async def _advance(self, draft: ReportDraft) -> ReportDraft:
         draft.step = draft.next_step()
@@ -405,3 +391,12 @@ class ReportingService:
             ),
             urgent=True,
         )
+
+
+def _kept(draft: ReportDraft) -> list[Photo]:
+    """The photos the draft's step collects: the after-photos when fixed on the spot, else the hazard's."""
+    return draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
+
+
+def _step(draft: ReportDraft) -> Step:
+    return draft.step

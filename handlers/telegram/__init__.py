@@ -17,9 +17,8 @@ from handlers.telegram.errors import on_error
 from handlers.telegram.export import export_command
 from handlers.telegram.gate import gate
 from handlers.telegram.hazard_actions import hazard_command
-from handlers.telegram.help import help_command
 from handlers.telegram.invite import invite_command
-from handlers.telegram.mine import mine_command
+from handlers.telegram.mine import help_command, mine_command
 from handlers.telegram.person import person_command
 from handlers.telegram.photos import on_media
 from handlers.telegram.queries import open_command, overdue_command

@@ -1,44 +1,40 @@
-"""Photos sent during a report (or to start one): checked, downloaded, stored, confirmed once per batch."""
+"""Photos in Telegram: what arrived, told to the chat core; downloads; the batch timer of each chat."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Message, PhotoSize, Update
+from telegram import Document, Message, PhotoSize, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
-from bot import texts
-from bot.chat.actions import ConversationVerb
-from bot.chat.commands import is_check_caption
+from bot.chat import photos
+from bot.chat.photos import Confirm, Fetch, Media, MediaKind
 from bot.domain import limits
-from bot.domain.conversation import Ask
-from bot.domain.errors import NotAllowed, WrongInput
-from bot.domain.people import Actor, Role
-from bot.domain.report import Step
+from bot.domain.people import Actor
 from bot.services.container import Services
-from bot.services.photo_intake import PhotoOutcome, PhotoSink, PhotoUpload
+from bot.services.photo_intake import PhotoUpload
 from handlers.telegram.chat_order import PerChatUpdateProcessor
-from handlers.telegram.check import log_check_photo
 from handlers.telegram.context import GridContext
-from handlers.telegram.hazard_view import ask, conversation_data
-from handlers.telegram.report_view import next_button, prompt
+from handlers.telegram.render import render
 from handlers.telegram.retry import download
 
 BATCH_JOB = "photo-batch:{chat_id}"
 
 
-def _refusal(message: Message) -> str | None:
-    """The answer for media that cannot be a hazard photo, None when it can."""
+def _media(message: Message) -> Media:
+    """What arrived, in plain terms."""
     if message.photo:
-        return None
+        return Media(MediaKind.PHOTO, message.photo[-1].file_size, message.caption)
     if message.document is not None:
-        return None if message.document.mime_type in limits.IMAGE_MIME_TYPES else texts.PHOTO_NOT_IMAGE_FILE
+        image = message.document.mime_type in limits.IMAGE_MIME_TYPES
+        kind = MediaKind.IMAGE_FILE if image else MediaKind.FILE
+        return Media(kind, message.document.file_size, message.caption)
     if message.sticker is not None:
-        return texts.PHOTO_STICKER
+        return Media(MediaKind.STICKER)
     if message.video is not None or message.video_note is not None or message.animation is not None:
-        return texts.PHOTO_VIDEO
-    return texts.PHOTO_OTHER_MEDIA
+        return Media(MediaKind.VIDEO)
+    return Media(MediaKind.OTHER)
 
 
 def _upload_source(message: Message) -> PhotoSize | Document:
@@ -46,73 +42,24 @@ def _upload_source(message: Message) -> PhotoSize | Document:
 
 
 async def on_media(update: Update, context: GridContext) -> None:
-    """A photo, a file or other media from a bound person."""
+    """A photo, a file or other media from a bound person: the chat core says whether to download it."""
     message = update.message
     assert message is not None
     actor = context.bound_actor
-    if await _not_now(message, context, actor):
-        return
-    rectifying = await context.services.rectification.collecting_photos(actor)
-    sink: PhotoSink = context.services.rectification if rectifying else context.services.reporting
-    refusal = _refusal(message)
-    if refusal is not None:
-        busy = rectifying or await context.services.reporting.draft(actor) is not None
-        await message.reply_text(refusal if busy else texts.UNKNOWN_MESSAGE)
-        return
-    source = _upload_source(message)
-    if source.file_size is not None and source.file_size > limits.MAX_DOWNLOAD_BYTES:
-        await message.reply_text(texts.PHOTO_TOO_LARGE)
-        return
-    if is_check_caption(message.caption):
-        upload = await _download(message, source)
-        if upload is not None:
-            await log_check_photo(message, context, upload)
-        return
-    try:
-        room = await sink.photo_room(actor)
-    except NotAllowed:
-        await message.reply_text(texts.OWNER_PHOTO_HINT if actor.role is Role.OWNER else texts.REPORT_NOT_ALLOWED)
-        return
-    except WrongInput:
-        await message.reply_text(texts.PHOTO_NOT_NOW)
-        draft = await context.services.reporting.draft(actor)
-        assert draft is not None
-        await prompt(context, message.chat_id, actor, draft)
-        return
-    if room:
-        upload = await _download(message, source)
+    services = context.services
+    decision = await photos.arriving(services, actor, _media(message))
+    if isinstance(decision, Fetch):
+        upload = await _download(context, message, _upload_source(message))
         if upload is None:
             return
-        outcome = await sink.add_photo(actor, upload)
-        if outcome is PhotoOutcome.NOT_IMAGE:
-            await message.reply_text(texts.PHOTO_BROKEN)
-            return
-    _schedule_confirmation(context, message.chat_id, actor)
+        decision = await photos.fetched(services, actor, decision, upload)
+    if isinstance(decision, Confirm):
+        _schedule_confirmation(context, message.chat_id, actor)
+    else:
+        await render(context, message.chat_id, decision)
 
 
-async def _not_now(message: Message, context: GridContext, actor: Actor) -> bool:
-    """Media while a typed answer or a button is due: say so and ask again; True if so answered.
-
-    A photo in the middle of an action (交办, 不通过, the rectification note...) must not start a report beside it, and
-    a voice message at the description step is no reason to ask for photos.
-    """
-    not_now = texts.PHOTO_NOT_NOW if message.photo else texts.MEDIA_NOT_NOW
-    conversation = await context.services.rectification.conversation(actor)
-    if conversation is not None:
-        if conversation.ask is Ask.PHOTOS:
-            return False
-        await message.reply_text(not_now)
-        await ask(context, message.chat_id, actor, conversation)
-        return True
-    draft = await context.services.reporting.draft(actor)
-    if draft is None or draft.step in (Step.PHOTOS, Step.AFTER_PHOTOS) or is_check_caption(message.caption):
-        return False
-    await message.reply_text(not_now)
-    await prompt(context, message.chat_id, actor, draft)
-    return True
-
-
-async def _download(message: Message, source: PhotoSize | Document) -> PhotoUpload | None:
+async def _download(context: GridContext, message: Message, source: PhotoSize | Document) -> PhotoUpload | None:
     """Fetch the file (retrying passing failures); a refusal or lasting failure is answered and gives None.
 
     The person is asked to send that photo again; whatever the report or rectification already holds is kept.
@@ -121,7 +68,7 @@ async def _download(message: Message, source: PhotoSize | Document) -> PhotoUplo
         data = await download(source)
     except TelegramError as exc:
         too_big = isinstance(exc, BadRequest) and "too big" in str(exc).lower()
-        await message.reply_text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)
+        await render(context, message.chat_id, photos.download_failed(too_big=too_big))
         return None
     width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)
     return PhotoUpload(
@@ -149,8 +96,7 @@ def _start_timer(job_queue: JobQueue[Any], chat_id: int, actor: Actor, seconds: 
 
 async def resume_confirmations(job_queue: JobQueue[Any], services: Services) -> int:
     """At start-up: photos kept just before the process stopped had their batch timer in memory; confirm them now."""
-    waiting = await services.reporting.unconfirmed() + await services.rectification.unconfirmed()
-    people = await services.access.bound(waiting)
+    people = await services.access.bound(await photos.waiting(services))
     for actor in people:
         _start_timer(job_queue, actor.chat_id, actor, services.settings.reporting.photo_batch_seconds)
     return len(people)
@@ -168,22 +114,5 @@ async def _confirm_batch(context: CallbackContext) -> None:  # type: ignore[type
 
 async def _send_confirmation(context: GridContext, chat_id: int, user_id: int) -> None:
     actor = await context.services.access.actor(user_id)
-    if actor is None:
-        return
-    rectifying = await context.services.rectification.take_batch(actor)
-    if rectifying is not None:
-        conversation, count, refused = rectifying
-        text = texts.photos_received(count, refused, after=True, has_description=False)
-        button = InlineKeyboardButton(
-            texts.BUTTON_NEXT, callback_data=conversation_data(conversation, ConversationVerb.PHOTOS)
-        )
-        await context.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup([[button]]))
-        return
-    batch = await context.services.reporting.take_batch(actor)
-    if batch is None:
-        return
-    after = batch.draft.step is Step.AFTER_PHOTOS
-    text = texts.photos_received(
-        batch.count, batch.refused, after=after, has_description=batch.draft.description is not None
-    )
-    await context.bot.send_message(chat_id, text, reply_markup=next_button(batch.draft))
+    if actor is not None:
+        await render(context, chat_id, await photos.confirmation(context.services, actor))

@@ -1,0 +1,196 @@
+"""Hazards in the chat: the card (/hazard N), the moves on it, and the questions of a multi-step move.
+
+Each function takes plain inputs and returns the replies; the services re-authorize everything against the hazard
+as it is now.
+"""
+
+from __future__ import annotations
+
+from bot import screen, texts
+from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, button, move_buttons
+from bot.chat.replies import NotificationsQueued, OwnerInvite, Photos, Reply, Text, Toast, grid, stale
+from bot.domain import limits
+from bot.domain.conversation import Ask, HazardConversation
+from bot.domain.errors import (
+    DeadlineInPast,
+    DeadlineTooFar,
+    DeadlineUnreadable,
+    DomainError,
+    InvalidTransition,
+    NoLongerOwner,
+    NotAllowed,
+    NotFound,
+    SameOwner,
+    StaleButton,
+    TooLong,
+    WrongInput,
+)
+from bot.domain.hazards import Hazard, Stage
+from bot.domain.ids import parse_number
+from bot.domain.lifecycle import Move
+from bot.domain.notifications import Button
+from bot.domain.people import Actor, Role
+from bot.services.container import Services
+from bot.services.rectification import Done
+
+_TEXT_REFUSALS: dict[type[DomainError], str] = {
+    DeadlineUnreadable: texts.DEADLINE_UNREADABLE,
+    DeadlineInPast: texts.DEADLINE_IN_PAST,
+    DeadlineTooFar: texts.DEADLINE_TOO_FAR,
+    InvalidTransition: texts.HAZARD_HANDLED,
+    NotAllowed: texts.NOT_ALLOWED,
+}
+_QUESTIONS = {
+    Ask.OWNER_NAME: texts.ASK_OWNER_NAME,
+    Ask.ORIGINAL: texts.ASK_ORIGINAL,
+    Ask.PHOTOS: texts.ASK_RECTIFY_PHOTOS,
+    Ask.NOTE: texts.ASK_RECTIFY_NOTE,
+}
+_WRONG_ANSWER = {Ask.ORIGINAL: texts.ORIGINAL_INVALID, Ask.PHOTOS: texts.ASK_RECTIFY_PHOTOS}
+
+
+def _button(conversation: HazardConversation, label: str, verb: ConversationVerb, number: int | None = None) -> Button:
+    return button(label, ConversationStep(conversation.token, verb, number))
+
+
+async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
+    """Photos before and after, every field, the timeline, and only this person's buttons."""
+    rectification = services.rectification
+    text = texts.hazard_card(
+        hazard,
+        await rectification.timeline(hazard),
+        rectification.today(),
+        services.settings.locale.zone,
+        for_owner=actor.role is Role.OWNER,
+    )
+    return [
+        Photos(await rectification.photos(hazard, Stage.BEFORE)),
+        Photos(await rectification.photos(hazard, Stage.AFTER)),
+        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard))),
+    ]
+
+
+async def hazard_command(services: Services, actor: Actor, args: list[str], text: str) -> list[Reply]:
+    """/hazard N, 隐患 #N, or "#N" alone: the card, if the hazard is in the asker's scope (else as if it did not exist)."""
+    number = (args[0] if args else text.strip()).lstrip("#")
+    if not (number.isascii() and number.isdigit()):
+        return [Text(texts.HAZARD_USAGE)]
+    try:
+        hazard_id = parse_number(number)  # digits too many for an id: no such hazard
+        hazard = await services.rectification.visible(actor, hazard_id)
+    except NoLongerOwner:
+        return [Text(texts.no_longer_owner(hazard_id))]
+    except (ValueError, NotFound):
+        return [Text(texts.hazard_not_found(number))]
+    return await card(services, actor, hazard)
+
+
+async def ask(services: Services, actor: Actor, conversation: HazardConversation) -> list[Reply]:
+    """The conversation's next question."""
+    rectification = services.rectification
+    if conversation.ask is Ask.OWNER:
+        hazard = await rectification.visible(actor, conversation.hazard_id)
+        owners = await rectification.owner_options(hazard)
+        buttons = [_button(conversation, screen.label(o.name), ConversationVerb.OWNER, o.id) for o in owners]
+        buttons.append(_button(conversation, texts.BUTTON_NEW_OWNER, ConversationVerb.NEW_OWNER))
+        question = texts.ASK_REASSIGN_OWNER if conversation.move is Move.REASSIGN else texts.ASK_OWNER
+        return [Text(question, grid(buttons, 3))]
+    if conversation.ask is Ask.DEADLINE:
+        hazard = await rectification.visible(actor, conversation.hazard_id)
+        default = rectification.default_days(hazard)
+        choices = sorted({*limits.DEADLINE_CHOICES, default})
+        rows = [[_button(conversation, texts.days_button(d, d == default), ConversationVerb.DAYS, d) for d in choices]]
+        question = texts.ask_deadline(default)
+        if conversation.move is Move.REASSIGN and hazard.deadline is not None:
+            keep = texts.keep_deadline_button(hazard.deadline)
+            rows.insert(0, [_button(conversation, keep, ConversationVerb.KEEP)])
+            question = texts.ask_reassign_deadline(hazard.deadline, rectification.today())
+        return [Text(question, rows)]
+    if conversation.ask is Ask.REASON:
+        return [Text(texts.ASK_REASON[conversation.move])]
+    return [Text(_QUESTIONS[conversation.ask])]
+
+
+def photos_confirmed(conversation: HazardConversation, count: int, refused: int) -> list[Reply]:
+    """The confirmation of a batch of after-photos, with 下一步."""
+    text = texts.photos_received(count, refused, after=True, has_description=False)
+    return [Text(text, [[_button(conversation, texts.BUTTON_NEXT, ConversationVerb.PHOTOS)]])]
+
+
+def finish(services: Services, done: Done) -> list[Reply]:
+    """What the move did; the invite of an owner without the bot; the notifications it queued go out now."""
+    replies: list[Reply] = [Text(texts.move_done(done.hazard, done.move, services.rectification.today()))]
+    if done.owner_invite is not None:
+        replies.append(OwnerInvite(done.owner_invite.person.name, done.owner_invite.code))
+    replies.append(NotificationsQueued())
+    return replies
+
+
+async def _next(services: Services, actor: Actor, result: HazardConversation | Done) -> list[Reply]:
+    return finish(services, result) if isinstance(result, Done) else await ask(services, actor, result)
+
+
+async def press_hazard(services: Services, actor: Actor, press: HazardPress) -> list[Reply]:
+    """交办, 不属实, 重复, 提交整改, 复核通过, 不通过, 重新打开, 改派, or 查看详情."""
+    rectification = services.rectification
+    hazard_id = press.hazard_id
+    try:
+        if press.move is None:
+            return [Toast(), *await card(services, actor, await rectification.visible(actor, hazard_id))]
+        result = await rectification.begin(actor, hazard_id, press.move)
+    except NoLongerOwner:
+        return [Toast(texts.no_longer_owner(hazard_id), alert=True)]
+    except NotFound:
+        return [Toast(texts.hazard_not_found(hazard_id), alert=True)]
+    except NotAllowed:
+        return [Toast(texts.NOT_ALLOWED, alert=True)]
+    except InvalidTransition:
+        return [Toast(texts.HAZARD_HANDLED, alert=True)]
+    return [Toast(), *await _next(services, actor, result)]
+
+
+async def press_step(services: Services, actor: Actor, press: ConversationStep) -> list[Reply]:
+    """An owner, 新责任人, a number of days, 保持原期限, or 下一步 after the after-photos."""
+    rectification = services.rectification
+    token, verb = press.token, press.verb
+    result: HazardConversation | Done
+    try:
+        if verb is ConversationVerb.OWNER and press.number is not None:
+            result = await rectification.choose_owner(actor, token, press.number)
+        elif verb is ConversationVerb.NEW_OWNER:
+            result = await rectification.ask_new_owner(actor, token)
+        elif verb is ConversationVerb.DAYS and press.number is not None:
+            result = await rectification.choose_days(actor, token, press.number)
+        elif verb is ConversationVerb.KEEP:
+            result = await rectification.keep_deadline(actor, token)
+        elif verb is ConversationVerb.PHOTOS:
+            result = await rectification.photos_done(actor, token)
+        else:
+            raise StaleButton(press)
+    except (StaleButton, NotFound, WrongInput, SameOwner, ValueError):
+        return [stale()]
+    except InvalidTransition:
+        await rectification.cancel(actor)
+        return [Toast(texts.HAZARD_HANDLED, alert=True)]
+    return [Toast(), *await _next(services, actor, result)]
+
+
+async def answer(services: Services, actor: Actor, conversation: HazardConversation, text: str) -> list[Reply]:
+    """A typed answer to the action in progress."""
+    rectification = services.rectification
+    try:
+        result = await rectification.answer_text(actor, text)
+    except TooLong as exc:
+        return [Text(texts.text_too_long(exc.limit, len(text.strip())))]
+    except SameOwner:
+        return [Text(texts.SAME_OWNER)]
+    except NoLongerOwner:
+        await rectification.cancel(actor)
+        return [Text(texts.no_longer_owner(conversation.hazard_id))]
+    except (WrongInput, NotFound):
+        return [Text(_WRONG_ANSWER.get(conversation.ask, texts.REASON_EMPTY))]
+    except (DeadlineUnreadable, DeadlineInPast, DeadlineTooFar, InvalidTransition, NotAllowed) as refusal:
+        if isinstance(refusal, InvalidTransition | NotAllowed):
+            await rectification.cancel(actor)
+        return [Text(_TEXT_REFUSALS[type(refusal)])]
+    return await _next(services, actor, result)

@@ -1,0 +1,161 @@
+"""What the chat core answers: plain reply values that each channel's border renders in its own form.
+
+The core decides every word, button and photo a person is shown; a border only renders these values (Telegram:
+messages, inline and reply keyboards, albums, edits of the pressed message, chat actions, callback answers).
+Buttons are bot.domain.notifications.Button: a label and an action encoded by bot/chat/actions.py, the same values
+the outbox stores for notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from bot import texts
+from bot.domain.notifications import Button
+
+Rows = list[list[Button]]
+
+
+def grid(buttons: list[Button], width: int) -> Rows:
+    """Buttons in rows of `width`."""
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message, with its buttons. remove_keyboard: the reply keyboard of an earlier question goes away."""
+
+    text: str
+    buttons: Rows = field(default_factory=list)
+    remove_keyboard: bool = False
+
+
+@dataclass(frozen=True)
+class AskLocation:
+    """A question answered by sharing a location (or with the skip word): the channel's location request."""
+
+    text: str
+    send_label: str
+    skip_label: str
+
+
+@dataclass(frozen=True)
+class Photos:
+    """Stored photos by media-store name, one or in albums as the channel allows."""
+
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image made for this answer (the ranking chart), with its caption."""
+
+    data: bytes
+    caption: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send, with its caption."""
+
+    path: Path
+    caption: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point on the map."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class ReplaceScreen:
+    """Replace the pressed message's text and buttons (paging): no new message."""
+
+    text: str
+    buttons: Rows = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReplaceButtons:
+    """Replace only the pressed message's buttons (修改 shows the steps to answer again)."""
+
+    buttons: Rows
+
+
+@dataclass(frozen=True)
+class CloseButtons:
+    """Remove the pressed message's buttons, so a step's buttons cannot be pressed twice."""
+
+
+class Activity(StrEnum):
+    """What the bot is busy with, shown while a slow answer is prepared."""
+
+    TYPING = "typing"
+    UPLOAD_DOCUMENT = "upload_document"
+    UPLOAD_PHOTO = "upload_photo"
+
+
+@dataclass(frozen=True)
+class ChatAction:
+    """Show that the bot is busy."""
+
+    activity: Activity
+
+
+@dataclass(frozen=True)
+class Toast:
+    """The answer to a button press; alert: one the person must close."""
+
+    text: str | None = None
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class OwnerInvite:
+    """The invite of a new owner without the bot: the channel makes the link from the code."""
+
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Later:
+    """Replies that take a while to make (drawing a chart): made when the border reaches this point, so what comes
+    before (a text, a chat action) is shown meanwhile."""
+
+    make: Callable[[], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class NotificationsQueued:
+    """Notifications were written to the outbox: the channel's dispatcher should look now, not at its next tick."""
+
+
+Reply = (
+    Text
+    | AskLocation
+    | Photos
+    | Image
+    | Document
+    | Location
+    | ReplaceScreen
+    | ReplaceButtons
+    | CloseButtons
+    | ChatAction
+    | Toast
+    | OwnerInvite
+    | Later
+    | NotificationsQueued
+)
+
+
+def stale() -> Toast:
+    """The answer to a press of an old, forged or already answered button."""
+    return Toast(texts.STALE_BUTTON, alert=True)

@@ -1,0 +1,224 @@
+"""The report conversation in the chat: /report (上报), typed answers, a location, the buttons of each step, /cancel.
+
+Which step comes next is the draft's own rule (ReportDraft.next_step); this module says how each step is asked.
+"""
+
+from __future__ import annotations
+
+from bot import screen, texts
+from bot.chat import hazards
+from bot.chat.actions import ReportStep, ReportVerb, button
+from bot.chat.commands import is_hazard_number
+from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel
+from bot.chat.replies import (
+    AskLocation,
+    CloseButtons,
+    NotificationsQueued,
+    ReplaceButtons,
+    Reply,
+    Text,
+    Toast,
+    grid,
+    stale,
+)
+from bot.domain.conversation import current
+from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
+from bot.domain.hazards import Severity
+from bot.domain.notifications import Button
+from bot.domain.people import Actor
+from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.services.container import Services
+from bot.services.photo_intake import Batch
+
+_CANCELLED = {
+    Cancelled.ACTION: texts.ACTION_CANCELLED,
+    Cancelled.REPORT: texts.REPORT_CANCELLED,
+    Cancelled.NOTHING: texts.NOTHING_TO_CANCEL,
+}
+
+
+def _button(
+    draft: ReportDraft,
+    label: str,
+    verb: ReportVerb,
+    *,
+    number: int | None = None,
+    severity: Severity | None = None,
+    step: Step | None = None,
+    back: bool = False,
+) -> Button:
+    return button(label, ReportStep(draft.token, verb, number=number, severity=severity, step=step, back=back))
+
+
+def next_buttons(draft: ReportDraft) -> list[list[Button]]:
+    """下一步, after photos."""
+    return [[_button(draft, texts.BUTTON_NEXT, ReportVerb.NEXT)]]
+
+
+def edit_buttons(draft: ReportDraft) -> list[list[Button]]:
+    """修改: which step to answer again."""
+    steps = [s for s in EDITABLE if s is not Step.VILLAGE or draft.chooses_village]
+    buttons = [_button(draft, texts.STEP_NAMES[s], ReportVerb.EDIT, step=s) for s in steps]
+    buttons.append(_button(draft, texts.BUTTON_BACK, ReportVerb.EDIT, back=True))
+    return grid(buttons, 4)
+
+
+async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[Reply]:
+    """Ask for whatever the draft's current step needs."""
+    reporting = services.reporting
+    step = draft.step
+    if step is Step.PHOTOS:
+        if not draft.photos:
+            return [Text(texts.ASK_PHOTOS)]
+        text = texts.photos_received(len(draft.photos), 0, after=False, has_description=draft.description is not None)
+        return [Text(text, next_buttons(draft))]
+    if step is Step.AFTER_PHOTOS:
+        return [Text(texts.ASK_AFTER_PHOTOS)]
+    if step is Step.DESCRIPTION:
+        return [Text(texts.ASK_DESCRIPTION)]
+    if step is Step.CATEGORY:
+        categories = [
+            _button(draft, screen.label(name), ReportVerb.CATEGORY, number=i)
+            for i, name in enumerate(reporting.categories)
+        ]
+        return [Text(texts.ASK_CATEGORY, grid(categories, 3))]
+    if step is Step.SEVERITY:
+        levels = [_button(draft, texts.SEVERITY_NAMES[s], ReportVerb.SEVERITY, severity=s) for s in Severity]
+        return [Text(texts.ASK_SEVERITY, grid(levels, 2))]
+    if step is Step.VILLAGE:
+        villages = [
+            _button(draft, screen.label(name), ReportVerb.VILLAGE, number=vid)
+            for vid, name in await reporting.village_options(actor)
+        ]
+        return [Text(texts.ASK_VILLAGE, grid(villages, 3))]
+    if step is Step.PLACE:
+        draft = await reporting.place_options(actor)
+        if not draft.place_options:
+            return [Text(texts.ASK_PLACE)]
+        places = [
+            _button(draft, screen.label(place), ReportVerb.PLACE, number=i)
+            for i, place in enumerate(draft.place_options)
+        ]
+        return [Text(texts.ASK_PLACE_WITH_OPTIONS, grid(places, 2))]
+    if step is Step.LOCATION:
+        return [AskLocation(texts.ASK_LOCATION, texts.BUTTON_SEND_LOCATION, texts.SKIP)]
+    summary = await reporting.summary(actor)
+    village = await reporting.village_name(summary.draft)
+    rows = [
+        [
+            _button(draft, texts.BUTTON_SUBMIT, ReportVerb.SUBMIT),
+            _button(draft, texts.BUTTON_EDIT, ReportVerb.EDIT),
+            _button(draft, texts.BUTTON_CANCEL, ReportVerb.CANCEL),
+        ]
+    ]
+    if draft.severity is Severity.GENERAL and not draft.fixed_on_spot:
+        rows.append([_button(draft, texts.BUTTON_FIX_ON_SPOT, ReportVerb.FIX)])
+    return [Text(texts.report_summary(summary.draft, village, summary.lookalikes), rows)]
+
+
+async def ask_again(services: Services, actor: Actor, flow: Flow) -> list[Reply]:
+    """The question of the flow in progress, asked again (after an input it cannot take now)."""
+    if isinstance(flow, ActionFlow):
+        return await hazards.ask(services, actor, flow.conversation)
+    if isinstance(flow, ReportFlow):
+        return await prompt(services, actor, flow.draft)
+    return []
+
+
+def photos_confirmed(batch: Batch[ReportDraft]) -> list[Reply]:
+    """The confirmation of a batch of photos, with 下一步."""
+    draft = batch.flow
+    after = draft.step is Step.AFTER_PHOTOS
+    text = texts.photos_received(batch.count, batch.refused, after=after, has_description=draft.description is not None)
+    return [Text(text, next_buttons(draft))]
+
+
+async def report_command(services: Services, actor: Actor, flow: Flow) -> list[Reply]:
+    """Start a report, or pick up the one in progress; an action in progress must be finished first."""
+    if isinstance(flow, ActionFlow):
+        return [Text(texts.FINISH_ACTION_FIRST), *await hazards.ask(services, actor, flow.conversation)]
+    try:
+        draft = await services.reporting.start(actor)
+    except NotAllowed:
+        return [Text(texts.REPORT_NOT_ALLOWED)]
+    resumed: list[Reply] = [Text(texts.RESUMED)] if isinstance(flow, ReportFlow) else []
+    return [*resumed, *await prompt(services, actor, draft)]
+
+
+async def cancel_command(services: Services, actor: Actor) -> list[Reply]:
+    """Leave the action or report in progress; nothing of it remains."""
+    return [Text(_CANCELLED[await cancel(services, actor)], remove_keyboard=True)]
+
+
+async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list[Reply]:
+    """A typed answer to the report in progress (the caller routes an action's answers, and texts without a flow)."""
+    assert isinstance(flow, ReportFlow)
+    reporting = services.reporting
+    draft = flow.draft
+    was = draft.step
+    try:
+        draft = await reporting.answer_text(actor, typed)
+    except TooLong as exc:
+        return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+    except WrongInput:
+        if draft.step is Step.PHOTOS and not draft.photos:
+            return [Text(texts.ASK_PHOTO_FIRST)]
+        return await prompt(services, actor, draft)
+    skipped: list[Reply] = [Text(texts.LOCATION_SKIPPED, remove_keyboard=True)] if was is Step.LOCATION else []
+    return [*skipped, *await prompt(services, actor, draft)]
+
+
+async def location(services: Services, actor: Actor, latitude: float, longitude: float) -> list[Reply]:
+    """A shared location, for the location step."""
+    try:
+        draft = await services.reporting.set_location(actor, latitude, longitude)
+    except (NoDraft, WrongInput):
+        return [Text(texts.LOCATION_NOT_NOW)]
+    return [Text(texts.LOCATION_RECORDED, remove_keyboard=True), *await prompt(services, actor, draft)]
+
+
+async def press(services: Services, actor: Actor, press: ReportStep) -> list[Reply]:
+    """A button of a report in progress: re-checked against the draft, so stale and forged ones change nothing."""
+    reporting = services.reporting
+    token, verb = press.token, press.verb
+    try:
+        if verb is ReportVerb.NEXT:
+            draft = await reporting.next(actor, token)
+        elif verb is ReportVerb.CATEGORY and press.number is not None:
+            draft = await reporting.choose_category(actor, token, press.number)
+        elif verb is ReportVerb.SEVERITY and press.severity is not None:
+            draft = await reporting.choose_severity(actor, token, press.severity)
+        elif verb is ReportVerb.VILLAGE and press.number is not None:
+            draft = await reporting.choose_village(actor, token, press.number)
+        elif verb is ReportVerb.PLACE and press.number is not None:
+            draft = await reporting.choose_place(actor, token, press.number)
+        elif verb is ReportVerb.FIX:
+            draft = await reporting.fix_on_spot(actor, token)
+        elif verb is ReportVerb.EDIT and press.step is None and not press.back:
+            return [Toast(), ReplaceButtons(edit_buttons(await reporting.edit(actor, token, None)))]
+        elif verb is ReportVerb.EDIT:
+            draft = await reporting.edit(actor, token, press.step)
+        elif verb is ReportVerb.CANCEL:
+            current(await reporting.draft(actor), token, _step, tuple(Step))  # any step: 取消 is on the summary only
+            await reporting.cancel(actor)
+            return [Toast(), CloseButtons(), Text(texts.REPORT_CANCELLED, remove_keyboard=True)]
+        elif verb is ReportVerb.SUBMIT:
+            hazard = await reporting.submit(actor, token)
+            registered = texts.report_registered(hazard.id, fixed_on_spot=hazard.fixed_on_spot)
+            return [Toast(), CloseButtons(), Text(registered), NotificationsQueued()]
+        else:
+            raise StaleButton(press)
+    except (StaleButton, NoDraft, WrongInput, ValueError):
+        return [stale()]
+    return [Toast(), CloseButtons(), *await prompt(services, actor, draft)]
+
+
+async def without_flow(services: Services, actor: Actor, typed: str) -> list[Reply]:
+    """A text with nothing in progress: "#12" opens hazard 12; anything else gets a pointer to /help."""
+    if is_hazard_number(typed):
+        return await hazards.hazard_command(services, actor, [], typed)
+    return [Text(texts.UNKNOWN_MESSAGE)]
+
+
+def _step(draft: ReportDraft) -> Step:
+    return draft.step

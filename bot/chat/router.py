@@ -1,0 +1,41 @@
+"""The chat core's entry for inputs every channel shares: a button press goes to its feature by its typed action.
+
+A border authenticates the person, reads its channel's input into plain values, calls the router (or the feature
+module for a command) and renders the replies.
+"""
+
+from __future__ import annotations
+
+from bot.chat import hazards, lists, reports
+from bot.chat.actions import ConversationStep, HazardPress, PageTurn, ReportStep, decode
+from bot.chat.flows import ActionFlow, NoFlow, in_progress
+from bot.chat.replies import Reply, stale
+from bot.domain.errors import StaleButton
+from bot.domain.people import Actor
+from bot.services.container import Services
+
+
+async def press(services: Services, actor: Actor, data: object) -> list[Reply]:
+    """A button press: the data read once, by the codec; old, forged or malformed data changes nothing."""
+    try:
+        action = decode(data)
+    except StaleButton:
+        return [stale()]
+    if isinstance(action, ReportStep):
+        return await reports.press(services, actor, action)
+    if isinstance(action, ConversationStep):
+        return await hazards.press_step(services, actor, action)
+    if isinstance(action, HazardPress):
+        return await hazards.press_hazard(services, actor, action)
+    assert isinstance(action, PageTurn)
+    return await lists.turn(services, actor, action)
+
+
+async def text(services: Services, actor: Actor, typed: str) -> list[Reply]:
+    """A typed text that is no command: an answer to the flow in progress (the action first), else "#N" or help."""
+    flow = await in_progress(services, actor)
+    if isinstance(flow, ActionFlow):
+        return await hazards.answer(services, actor, flow.conversation, typed)
+    if isinstance(flow, NoFlow):
+        return await reports.without_flow(services, actor, typed)
+    return await reports.text(services, actor, flow, typed)

@@ -1,0 +1,105 @@
+"""Rendering the chat core's replies as Telegram messages, keyboards, albums, edits and callback answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ChatAction as TelegramAction
+from telegram.error import BadRequest
+
+from bot import texts
+from bot.chat.replies import (
+    AskLocation,
+    ChatAction,
+    CloseButtons,
+    Document,
+    Image,
+    Later,
+    Location,
+    NotificationsQueued,
+    OwnerInvite,
+    Photos,
+    ReplaceButtons,
+    ReplaceScreen,
+    Reply,
+    Rows,
+    Text,
+    Toast,
+)
+from handlers.telegram.context import GridContext
+from handlers.telegram.photo_sender import PhotoSender
+
+
+def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
+    """Plain buttons as Telegram's inline keyboard (none without buttons)."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
+
+
+def invite_link(username: str, code: str) -> str:
+    """The t.me link that opens the bot with an invite."""
+    return f"https://t.me/{username}?start={code}"
+
+
+async def render(
+    context: GridContext, chat_id: int, replies: Sequence[Reply], query: CallbackQuery | None = None
+) -> None:
+    """Send the replies in order. For a button press the press is answered first (a Toast, or silently), and
+    edits apply to the pressed message."""
+    if query is not None:
+        toast = next((r for r in replies if isinstance(r, Toast)), Toast())
+        await query.answer(toast.text, show_alert=toast.alert or None)
+    bot = context.bot
+    for reply in replies:
+        if isinstance(reply, Text):
+            markup = ReplyKeyboardRemove() if reply.remove_keyboard else keyboard(reply.buttons)
+            await bot.send_message(chat_id, reply.text, reply_markup=markup)
+        elif isinstance(reply, AskLocation):
+            request = ReplyKeyboardMarkup(
+                [[KeyboardButton(reply.send_label, request_location=True)], [KeyboardButton(reply.skip_label)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            )
+            await bot.send_message(chat_id, reply.text, reply_markup=request)
+        elif isinstance(reply, Photos):
+            await PhotoSender(bot, context.services).send(chat_id, reply.names)
+        elif isinstance(reply, Image):
+            await bot.send_photo(chat_id, reply.data, caption=reply.caption)
+        elif isinstance(reply, Document):
+            with reply.path.open("rb") as file:
+                await bot.send_document(chat_id, file, filename=reply.filename, caption=reply.caption)
+        elif isinstance(reply, Location):
+            await bot.send_location(chat_id, reply.latitude, reply.longitude)
+        elif isinstance(reply, ReplaceScreen):
+            assert query is not None, "only a pressed message can be replaced"
+            try:
+                await query.edit_message_text(reply.text, reply_markup=keyboard(reply.buttons))
+            except BadRequest as exc:
+                # A double press shows the same screen again: Telegram refuses an edit that changes nothing.
+                if "not modified" not in exc.message.lower():
+                    raise
+        elif isinstance(reply, ReplaceButtons):
+            assert query is not None, "only a pressed message's buttons can be replaced"
+            await query.edit_message_reply_markup(keyboard(reply.buttons))
+        elif isinstance(reply, CloseButtons):
+            if query is not None:
+                with suppress(BadRequest):  # an already edited message is fine
+                    await query.edit_message_reply_markup(None)
+        elif isinstance(reply, ChatAction):
+            await bot.send_chat_action(chat_id, TelegramAction(reply.activity.value))
+        elif isinstance(reply, OwnerInvite):
+            await bot.send_message(chat_id, texts.owner_invite(reply.name, invite_link(bot.username, reply.code)))
+        elif isinstance(reply, Later):
+            await render(context, chat_id, await reply.make())
+        elif isinstance(reply, NotificationsQueued):
+            context.bot_data.kick_outbox()
