@@ -41,6 +41,37 @@ def first_ask(move: Move) -> Ask | None:
     return _FIRST.get(move)
 
 
+# What each move asks after an answer; None: the move completes. (新责任人 is a detour of the owner question.)
+_AFTER: dict[tuple[Move, Ask], Ask | None] = {
+    (Move.ASSIGN, Ask.OWNER): Ask.DEADLINE,
+    (Move.ASSIGN, Ask.DEADLINE): None,
+    (Move.REASSIGN, Ask.OWNER): Ask.REASON,  # why, then the deadline (kept unless changed)
+    (Move.REASSIGN, Ask.REASON): Ask.DEADLINE,
+    (Move.REASSIGN, Ask.DEADLINE): None,
+    (Move.INVALID, Ask.REASON): None,
+    (Move.DUPLICATE, Ask.ORIGINAL): None,
+    (Move.REJECT, Ask.REASON): Ask.DEADLINE,  # a new deadline for the owner (none to give without an owner)
+    (Move.REJECT, Ask.DEADLINE): None,
+    (Move.REOPEN, Ask.REASON): Ask.DEADLINE,
+    (Move.REOPEN, Ask.DEADLINE): None,
+    (Move.SUBMIT, Ask.PHOTOS): Ask.NOTE,
+    (Move.SUBMIT, Ask.NOTE): None,
+}
+
+
+def next_ask(move: Move, answered: Ask, *, has_owner: bool) -> Ask | None:
+    """What the move asks after `answered` is answered; None when it can complete. Pure: the one rule of every
+    hazard conversation, as ReportDraft.next_step is the report's."""
+    if answered is Ask.OWNER_NAME:
+        answered = Ask.OWNER
+    if (move, answered) not in _AFTER:
+        raise ValueError(f"{move} does not ask {answered}")
+    after = _AFTER[move, answered]
+    if after is Ask.DEADLINE and move is Move.REJECT and not has_owner:
+        return None  # 不通过 of a hazard fixed on the spot: back to be assigned, no deadline yet
+    return after
+
+
 class HazardConversation(BaseModel):
     """Stored after every answer, like a report in progress."""
 

@@ -14,7 +14,7 @@ from bot import texts
 from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import limits
-from bot.domain.conversation import Ask, HazardConversation, current, first_ask
+from bot.domain.conversation import Ask, HazardConversation, current, first_ask, next_ask
 from bot.domain.deadlines import check_deadline, parse_deadline
 from bot.domain.errors import (
     InvalidTransition,
@@ -202,7 +202,7 @@ class RectificationService:
         conversation, _ = await self._current(actor, token, Ask.PHOTOS)
         if not conversation.photos:
             raise WrongInput(Ask.PHOTOS)
-        conversation.ask = Ask.NOTE
+        conversation.ask = _next(conversation, Ask.PHOTOS, hazard=None)
         await self._conversations.store(conversation, self._clock.now())
         return conversation
 
@@ -220,12 +220,10 @@ class RectificationService:
             return await self._complete(actor, conversation, hazard, deadline=parse_deadline(text, self.today()))
         elif ask is Ask.REASON:
             conversation.reason = _bounded(text, limits.MAX_REASON)
-            if conversation.move is Move.INVALID:
+            after = next_ask(conversation.move, Ask.REASON, has_owner=hazard.owner_id is not None)
+            if after is None:
                 return await self._complete(actor, conversation, hazard)
-            has_owner = hazard.owner_id is not None
-            if conversation.move is Move.REJECT and not has_owner:
-                return await self._complete(actor, conversation, hazard)
-            conversation.ask = Ask.DEADLINE
+            conversation.ask = after
         elif ask is Ask.ORIGINAL:
             return await self._complete(
                 actor, conversation, hazard, duplicate_of=await self._original(actor, hazard, text)
@@ -464,13 +462,18 @@ class RectificationService:
         return out
 
 
+def _next(conversation: HazardConversation, answered: Ask, *, hazard: Hazard | None) -> Ask:
+    """The question after `answered`, for a step that never completes the move by itself."""
+    after = next_ask(conversation.move, answered, has_owner=hazard is not None and hazard.owner_id is not None)
+    assert after is not None, (conversation.move, answered)
+    return after
+
+
 def _after_owner(conversation: HazardConversation, owner_id: int | None, hazard: Hazard) -> Ask:
-    """交办 asks the deadline next; 改派 asks why first (and refuses the owner the hazard already has)."""
-    if conversation.move is not Move.REASSIGN:
-        return Ask.DEADLINE
-    if owner_id is not None and owner_id == hazard.owner_id:
+    """The question after the owner (改派 refuses the owner the hazard already has)."""
+    if conversation.move is Move.REASSIGN and owner_id is not None and owner_id == hazard.owner_id:
         raise SameOwner(owner_id)
-    return Ask.REASON
+    return _next(conversation, Ask.OWNER, hazard=hazard)
 
 
 def _bounded(text: str, limit: int) -> str:
