@@ -167,6 +167,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
+        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "Bad Request: " + "x" * 5000))
     add("scope_label", texts.scope_label(LEGACY_NAME, LEGACY_NAME))
     add("text_too_long", texts.text_too_long(limits.MAX_DESCRIPTION, 10**6))
     add("photos_received", texts.photos_received(10, 10**6, after=False, has_description=True))
