@@ -22,13 +22,13 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator, model_validator
 
+from storage.owner_only import DIR_MODE, create_file, make_dir
+
 FORMAT = "gridsafe-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE = "gridsafe.db"
 MEDIA = "media"
-DIR_MODE = 0o700
-FILE_MODE = 0o600
 # A snapshot whose referenced media vanished meanwhile (a report in progress was cancelled) is taken again.
 SNAPSHOT_ATTEMPTS = 3
 BUSY_TIMEOUT_MS = 5000
@@ -133,16 +133,6 @@ class MissingMedia(BackupError):
 # ---- files ----
 
 
-def _create_file(path: Path) -> int:
-    return os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE)
-
-
-def make_dir(path: Path) -> None:
-    """Create a folder (its parent must exist) readable by the owner only, whatever the umask."""
-    path.mkdir(mode=DIR_MODE, parents=False, exist_ok=True)
-    os.chmod(path, DIR_MODE)
-
-
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file's content."""
     with path.open("rb") as handle:
@@ -153,7 +143,7 @@ def copy_hashed(source: Path, target: Path) -> tuple[str, int]:
     """Copy a file to a new owner-only file, flushed to disk; return the SHA-256 and size of what was copied."""
     digest = hashlib.sha256()
     size = 0
-    with source.open("rb") as reader, os.fdopen(_create_file(target), "wb") as writer:
+    with source.open("rb") as reader, os.fdopen(create_file(target), "wb") as writer:
         while chunk := reader.read(_CHUNK):
             digest.update(chunk)
             writer.write(chunk)
@@ -202,7 +192,7 @@ def snapshot(source: Path, target: Path) -> None:
     busy bot could keep it from ever finishing.
     """
     part = target.with_name(target.name + ".part")
-    os.close(_create_file(part))
+    os.close(create_file(part))
     live = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         copy = sqlite3.connect(part)
@@ -397,7 +387,7 @@ def _take(database: Path, media_dir: Path, target: Path, now: datetime) -> Manif
 def write_manifest(target: Path, manifest: Manifest) -> None:
     """Write manifest.json atomically (its presence marks a complete backup)."""
     part = target / f"{MANIFEST}.part"
-    with os.fdopen(_create_file(part), "w", encoding="utf-8") as handle:
+    with os.fdopen(create_file(part), "w", encoding="utf-8") as handle:
         handle.write(manifest.model_dump_json(indent=2))
         handle.write("\n")
         handle.flush()

@@ -21,7 +21,6 @@ from storage.backup import (
     PathRefused,
     copy_hashed,
     integrity,
-    make_dir,
     references,
     schema_version,
     sha256_of,
@@ -29,6 +28,7 @@ from storage.backup import (
     sync_dir,
     unmet,
 )
+from storage.owner_only import make_dir
 
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6

@@ -8,7 +8,6 @@ import json
 import os
 import sqlite3
 import stat
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from storage.database import Database
 from storage.migrations import available, migrate
 from storage.restore import BackupInvalid, DatabaseInUse, ProblemKind, TooNew, verify
 from tests.flows import officer, sha, submit
-from tests.rig import ROOT, Rig, import_example_roster, make_settings, png, running_bot
+from tests.rig import Rig, gridsafe, import_example_roster, make_settings, png, running_bot
 from tests.scenario import Cast, report, upload
 
 # Villages of four different towns of the example roster, each with its officer.
@@ -42,33 +41,6 @@ VILLAGES = ["新龙村", "牛冲村", "西庄村", "松溪村"]
 
 
 # ---- helpers ----
-
-
-async def gridsafe(settings: Settings, *args: str) -> tuple[int, str, str]:
-    """Run the real command line in its own process against the settings' database and media folder."""
-    config = settings.storage.database.parent.parent / "empty.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("", encoding="utf-8")
-    env = {
-        **os.environ,
-        "GRIDSAFE_STORAGE__DATABASE": str(settings.storage.database),
-        "GRIDSAFE_STORAGE__MEDIA_DIR": str(settings.storage.media_dir),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "-c",
-        str(config),
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def report_album(user: SimUser, photos: list[bytes], place: str) -> int:
