@@ -1088,12 +1088,20 @@ CLI_BACKUP_HELP: dict[str, str] = {
     "restore": "从备份恢复数据库和照片（须先停止机器人）",
     "restore_dir": "备份目录（由 gridsafe backup 生成）",
     "force": "已有数据时仍然恢复：原数据库和照片目录改名保留（.before-restore-时间），不会删除",
+    "accept_missing_photos": "备份中有照片缺失或损坏时仍然恢复：数据库和完好的照片照常恢复，损坏的照片不恢复",
 }
 BACKUP_DONE = "备份完成：{path}\n数据库版本 {schema}，隐患 {hazards} 条，照片文件 {media} 个，共 {size}。"
 BACKUP_TARGET_NOT_EMPTY = "备份目录 {path} 已存在且不为空（或不是目录），未做任何改动。请指定一个新的或空的目录。"
 BACKUP_NO_DATABASE = "找不到数据库 {path}，没有可以备份的数据。"
 BACKUP_DATABASE_DAMAGED = "数据库完整性检查未通过，未生成备份：{detail}"
-BACKUP_MEDIA_MISSING = "数据库引用的 {count} 个照片文件在照片目录 {media_dir} 中缺失或内容不符，未生成备份：\n{files}"
+BACKUP_MEDIA_DAMAGED = (
+    "注意：数据库引用的 {count} 个照片文件在照片目录 {media_dir} 中缺失或损坏，没有备份"
+    "（数据库和其余照片已备份，这些文件已记入备份清单 manifest.json 的 damaged_media）：\n{files}"
+)
+DAMAGED_PHOTO: dict[str, str] = {
+    "missing": "缺失：{file}",
+    "corrupt": "损坏（内容与文件名的校验值不符）：{file}",
+}
 RESTORE_DONE = (
     "已从 {path} 恢复：隐患 {hazards} 条，照片文件 {media} 个（备份于 {created}）。\n"
     "数据库完整性检查通过，数据库版本 {before} → {after}。"
@@ -1110,6 +1118,11 @@ RESTORE_PROBLEMS: dict[str, str] = {
     "media_changed": "照片文件 {subject} 的校验值与清单不符",
     "reference_missing": "数据库引用的照片 {subject} 不在备份中",
 }
+RESTORE_PHOTOS_DAMAGED = (
+    "备份 {path} 中有 {count} 个照片文件缺失或损坏，未做任何改动：\n{problems}\n"
+    "数据库完好。确定不要这些照片也要恢复时，请加 --accept-missing-photos（数据库和其余照片照常恢复）。"
+)
+RESTORE_PHOTOS_LEFT_OUT = "以下 {count} 个照片文件缺失或损坏，没有恢复：\n{problems}"
 RESTORE_MORE_PROBLEMS = "……另有 {count} 项"
 RESTORE_TOO_NEW = (
     "备份来自更新版本的 GridSafe（数据库版本 {backup}，本程序最高支持 {supported}），未做任何改动。请先升级 GridSafe。"
