@@ -26,7 +26,7 @@ from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
 from storage.backup import NoDatabase, SnapshotDamaged, TargetNotEmpty
-from storage.database import Database
+from storage.database import Database, DatabaseGone, DatabaseMissing, require_database
 from storage.migrations import available, migrate
 from storage.restore import BackupInvalid, DatabaseInUse, PhotosDamaged, Problem, ProblemKind, TargetExists, TooNew
 
@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(exc, file=sys.stderr)
         return exc.code
+    except DatabaseMissing as exc:
+        print(texts.DATABASE_MISSING.format(path=exc.path, media_dir=exc.media_dir, files=exc.files), file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 
@@ -70,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
 
     mig = commands.add_parser("migrate", help=texts.CLI_HELP["migrate"])
+    mig.add_argument("--create-database", action="store_true", help=texts.CLI_HELP["create_database"])
     mig.set_defaults(func=_migrate)
 
     roster = commands.add_parser("roster", help=texts.CLI_HELP["roster"]).add_subparsers(
@@ -123,11 +127,19 @@ def _require_token(settings: Settings, args: argparse.Namespace) -> str:
 
 def _run(settings: Settings, args: argparse.Namespace) -> None:
     configure_logging(_require_token(settings, args), settings.logging.format, settings.logging.level)
+    require_database(settings.storage.database, settings.storage.media_dir)  # before anything reaches Telegram
     app = build_application(settings, SystemClock())
     app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram.poll_timeout_seconds)
+    fatal = app.bot_data.fatal
+    if isinstance(fatal, DatabaseGone):
+        how = texts.DATABASE_GONE_HOW[fatal.replaced]
+        raise CliError(texts.DATABASE_GONE_STOPPED.format(path=fatal.path, how=how))
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> None:
+    if not args.create_database:
+        require_database(settings.storage.database, settings.storage.media_dir)
+
     async def go() -> None:
         db = await Database.open(settings.storage.database)
         try:

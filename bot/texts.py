@@ -163,6 +163,10 @@ NOT_AVAILABLE_YET = "该功能即将上线，敬请期待。"
 NOT_ALLOWED = "您的身份无权使用该功能。发送 /help 查看可用功能。"
 UNKNOWN_MESSAGE = "没有看懂您的消息。发送 /help 或「帮助」查看可用功能。"
 INTERNAL_ERROR = "抱歉，处理时出现了问题，请稍后再试。已记录该错误。"
+# The database stayed locked by another process (maintenance, a roster import) longer than writes wait.
+DATABASE_BUSY = "数据库忙（可能正在维护或导入名册），刚才的内容还没有保存，请稍后重试。"
+# The database file was deleted or replaced while running: nothing more is written, the bot stops.
+DATABASE_GONE_REPLY = "抱歉，系统出现故障，刚才的操作没有保存，机器人已暂停服务。请稍后再试，或联系管理员。"
 STALE_BUTTON = "该按钮已失效。"
 
 # ---- chat: reporting -----------------------------------------------------------------------------------------
@@ -1029,6 +1033,17 @@ TOKEN_MISSING = (
     "GRIDSAFE_TELEGRAM__TOKEN."
 )
 CONFIG_INVALID = "配置有误 / configuration error:\n{detail}"
+DATABASE_MISSING = (
+    "找不到数据库 {path}，但照片目录 {media_dir} 里有 {files} 个文件：数据库可能被误删或移走了。"
+    "为免在空数据库上运行（所有人都会变成陌生人），未做任何改动。\n"
+    "请从备份恢复（gridsafe restore 备份目录），或把数据库文件放回原处；"
+    "确定要从空数据库重新开始时，运行 gridsafe migrate --create-database。"
+)
+DATABASE_GONE_STOPPED = (
+    "数据库文件 {path} 在运行中{how}，机器人已停止，以免把数据写进已不存在的文件。"
+    "请把数据库文件放回原处，或从备份恢复（gridsafe restore 备份目录），再启动。"
+)
+DATABASE_GONE_HOW = {False: "被删除", True: "被替换"}
 MIGRATED = "数据库已是最新版本（第 {version} 版）：{path}"
 MIGRATED_APPLIED = "已升级数据库到第 {version} 版（本次执行 {count} 个迁移）：{path}"
 ROSTER_IMPORTED = (
@@ -1066,6 +1081,7 @@ CLI_HELP: dict[str, str] = {
     "config": "配置文件（默认 config.toml）",
     "run": "启动机器人（长轮询）",
     "migrate": "创建或升级数据库",
+    "create_database": "数据库不存在但照片目录有文件（数据库可能丢失）时，仍然新建空数据库",
     "roster": "管理人员名册",
     "roster_import": "从 CSV 或 XLSX 导入镇、村和人员",
     "roster_file": "名册文件（列：town, village, name, role, phone 或 镇、村、姓名、角色、电话）",

@@ -156,8 +156,9 @@ async def running_bot(
             await _stop(rig.app)
 
 
-async def gridsafe(settings: Settings, *args: str) -> tuple[int, str, str]:
-    """Run the real command line in its own process against the settings' database and media folder."""
+async def gridsafe(settings: Settings, *args: str, **env: str) -> tuple[int, str, str]:
+    """Run the real command line in its own process against the settings' database and media folder (and any other
+    GRIDSAFE_ variables given as keywords)."""
     config = settings.storage.database.parent.parent / "empty.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("", encoding="utf-8")
@@ -165,6 +166,7 @@ async def gridsafe(settings: Settings, *args: str) -> tuple[int, str, str]:
         **os.environ,
         "GRIDSAFE_STORAGE__DATABASE": str(settings.storage.database),
         "GRIDSAFE_STORAGE__MEDIA_DIR": str(settings.storage.media_dir),
+        **{f"GRIDSAFE_{key.upper()}": value for key, value in env.items()},
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
