@@ -17,6 +17,9 @@ import aiosqlite
 BUSY_TIMEOUT_MS = 5000
 # How long a write waits by default for another process's write lock (an operator's sqlite3, a long roster import).
 WRITE_WAIT_SECONDS = 60.0
+# A write asks for the lock again after each step (SQLite's busy handler waits within a step), saying in the log that
+# it still waits.
+WRITE_STEP_SECONDS = 1.0
 _SQLITE_BUSY = 5
 
 log = logging.getLogger(__name__)
@@ -101,13 +104,12 @@ class Database:
     async def open(cls, path: Path, *, write_wait_seconds: float = WRITE_WAIT_SECONDS) -> Database:
         """Open (creating if needed, readable by the owner only) and switch the file to WAL.
 
-        A write waits up to `write_wait_seconds` for another process's write lock, in steps of the busy timeout.
+        A write waits up to `write_wait_seconds` for another process's write lock, in steps of WRITE_STEP_SECONDS.
         """
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        step_ms = max(1, min(BUSY_TIMEOUT_MS, round(write_wait_seconds * 1000)))
-        writer = await _connect(path, step_ms)
+        writer = await _connect(path, max(1, round(min(WRITE_STEP_SECONDS, write_wait_seconds) * 1000)))
         await writer.execute("PRAGMA journal_mode = WAL")
         await writer.execute("PRAGMA synchronous = NORMAL")
         reader = await _connect(path, BUSY_TIMEOUT_MS)
@@ -144,21 +146,24 @@ class Database:
             await self._writer.execute("COMMIT")
 
     async def _begin(self) -> None:
-        """BEGIN IMMEDIATE, waiting for another process's write lock in busy-timeout steps up to the write wait."""
-        step = min(BUSY_TIMEOUT_MS / 1000, self._write_wait_seconds)
-        steps = max(1, math.ceil(self._write_wait_seconds / step)) if step > 0 else 1
+        """BEGIN IMMEDIATE, waiting for another process's write lock step by step, up to the write wait."""
+        step = min(WRITE_STEP_SECONDS, self._write_wait_seconds)
+        steps = max(1, math.ceil(self._write_wait_seconds / step))
         for attempt in range(steps):
             try:
                 await self._writer.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 if not _busy(exc):
                     raise
-                if attempt == 0:  # an operator sees why answers are slow
+                # An operator sees why answers are slow (and who holds the lock is theirs to find).
+                if attempt == 0:
                     log.warning(
                         "database %s is locked by another process; writes wait up to %s s",
                         self.path,
                         self._write_wait_seconds,
                     )
+                else:
+                    log.info("database %s still locked after %.0f s", self.path, (attempt + 1) * step)
                 continue
             if attempt:
                 log.info("database %s: the other process's write lock was released", self.path)
