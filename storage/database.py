@@ -78,6 +78,10 @@ def _identity(path: Path) -> tuple[int, int]:
     return status.st_dev, status.st_ino
 
 
+def _step_ms(write_wait_seconds: float) -> int:
+    return max(1, round(min(WRITE_STEP_SECONDS, write_wait_seconds) * 1000))
+
+
 def _busy(exc: sqlite3.OperationalError) -> bool:
     return exc.sqlite_errorcode & 0xFF == _SQLITE_BUSY
 
@@ -98,6 +102,7 @@ class Database:
         self._reader = reader
         self._identity = identity
         self._write_wait_seconds = write_wait_seconds
+        self._step_ms = _step_ms(write_wait_seconds)
         self._write_lock = asyncio.Lock()
 
     @classmethod
@@ -109,7 +114,7 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        writer = await _connect(path, max(1, round(min(WRITE_STEP_SECONDS, write_wait_seconds) * 1000)))
+        writer = await _connect(path, _step_ms(write_wait_seconds))
         await writer.execute("PRAGMA journal_mode = WAL")
         await writer.execute("PRAGMA synchronous = NORMAL")
         reader = await _connect(path, BUSY_TIMEOUT_MS)
@@ -147,7 +152,7 @@ class Database:
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, waiting for another process's write lock step by step, up to the write wait."""
-        step = min(WRITE_STEP_SECONDS, self._write_wait_seconds)
+        step = self._step_ms / 1000
         steps = max(1, math.ceil(self._write_wait_seconds / step))
         for attempt in range(steps):
             try:
@@ -175,7 +180,12 @@ class Database:
     async def exclusive(self) -> AsyncIterator[aiosqlite.Connection]:
         """Hold the writer connection outside any transaction (for migrations, which manage their own)."""
         async with self._write_lock:
-            yield self._writer
+            # Migrations take the lock inside their own scripts: they wait for it the whole write wait in one go.
+            await self._writer.execute(f"PRAGMA busy_timeout = {round(self._write_wait_seconds * 1000)}")
+            try:
+                yield self._writer
+            finally:
+                await self._writer.execute(f"PRAGMA busy_timeout = {self._step_ms}")
 
     # A read runs to its end in one step of the reader's thread. Executing, fetching and closing as separate steps let
     # other coroutines' reads run in between while the statement was open, inside its (older) read transaction: under
