@@ -20,7 +20,6 @@ from bot.domain.notifications import Message
 from bot.services.reminders import ReminderService
 from bot.telegram_retry import own_retries
 from scheduler.ratelimit import RateLimiter
-from storage.database import DatabaseGone
 from storage.media import MediaStore
 from storage.outbox import OutboxRepository, Outgoing
 
@@ -86,8 +85,6 @@ class OutboxDispatcher:
             self._again = False
             try:
                 await self.drain()
-            except DatabaseGone:
-                return  # the drain job's own check stops the bot
             except Exception:
                 log.exception("outbox drain failed; the next kick tries again")
                 return
