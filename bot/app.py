@@ -26,7 +26,6 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
     async def post_init(app: GridApplication) -> None:
         services = await Services.open(settings, clock)
         app.bot_data.services = services
-        app.bot_data.stop_running = app.stop_running
         services.media.remove_partial_files()  # left by a process killed while writing a photo
         assert app.job_queue is not None
         await resume_confirmations(app.job_queue, services)

@@ -129,6 +129,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
     configure_logging(_require_token(settings, args), settings.logging.format, settings.logging.level)
     require_database(settings.storage.database, settings.storage.media_dir)  # before anything reaches Telegram
     app = build_application(settings, SystemClock())
+    app.bot_data.stop_running = app.stop_running  # ends run_polling (it would stop the event loop of any other host)
     app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram.poll_timeout_seconds)
     fatal = app.bot_data.fatal
     if isinstance(fatal, DatabaseGone):

@@ -21,8 +21,9 @@ class BotData:
         self.services: Services | None = None
         self.kick_outbox: Callable[[], object] = lambda: None
         self.dispatcher: OutboxDispatcher | None = None
-        # The error that made the bot stop (the database file deleted under it), and how to stop: set in post_init to
-        # Application.stop_running, which ends run_polling; a host that starts the application itself sets its own.
+        # The error that made the bot stop (the database file deleted under it), and how to stop: `gridsafe run` sets
+        # Application.stop_running, which ends run_polling; a host that starts the application itself (the test rig,
+        # the sandbox) may set its own, else the bot stays up refusing every write.
         self.fatal: BaseException | None = None
         self.stop_running: Callable[[], object] = lambda: None
 
