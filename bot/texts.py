@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
+from bot.domain.errors import Denial
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.limits import MAX_PHOTOS, MAX_PLACES_CHECKED
-from bot.domain.people import Role
+from bot.domain.people import Person, Role
 from bot.domain.queries import HazardPage, ListKind
 from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ranking, Stats, Tally, Weights
 
@@ -80,9 +81,13 @@ def scope_label(town: str | None, village: str | None) -> str:
     return "全市"
 
 
-def welcome(name: str, role: Role, town: str | None, village: str | None, *, rebound: bool) -> str:
+def welcome(
+    name: str, role: Role, town: str | None, village: str | None, *, rebound: bool, switched_from: str | None = None
+) -> str:
     """Greeting after a successful binding."""
     head = "已为您更换绑定的 Telegram 账号。" if rebound else "绑定成功！"
+    if switched_from:
+        head += f"\n本账号原来的身份 {switched_from} 已解除绑定。"
     return (
         f"{head}\n{name}，您好！您的身份是【{scope_label(town, village)} · {ROLE_NAMES[role]}】。\n"
         "发送 /help 或「帮助」查看您可以使用的功能。"
@@ -94,6 +99,51 @@ def already_bound(name: str, role: Role, town: str | None, village: str | None) 
     return (
         f"{name}，您已绑定为【{scope_label(town, village)} · {ROLE_NAMES[role]}】。发送 /help 或「帮助」查看可用功能。"
     )
+
+
+def person_label(person: Person) -> str:
+    """A person as named in notices about bindings: name, place and role."""
+    return f"{person.name}（{scope_label(person.town_name, person.village_name)} · {ROLE_NAMES[person.role]}）"
+
+
+BUTTON_SWITCH_CONFIRM = "确认更换身份"
+BUTTON_SWITCH_KEEP = "保留原身份"
+SWITCH_KEPT = "已取消，您的身份没有变化，邀请链接也没有被使用。"
+
+
+def confirm_switch(current: Person, target: Person) -> str:
+    """A bound account opened an invite for someone else: one account holds one binding, so ask first."""
+    return (
+        f"您这个 Telegram 账号已绑定为 {person_label(current)}。\n"
+        f"这个邀请链接是给 {person_label(target)} 的。一个账号只能绑定一个身份：确认后，本账号将改为 "
+        f"{target.name}，原来的身份立即解除绑定，不能再以原身份操作。\n"
+        "如果链接是别人发错了，请点击「保留原身份」。"
+    )
+
+
+def binding_moved_away(person: Person) -> str:
+    """To the account that just lost a person's binding to another account."""
+    return (
+        f"【绑定变更】您的身份 {person_label(person)} 刚刚被绑定到另一个 Telegram 账号，本账号已不能再使用该身份。\n"
+        "如果不是您本人申请的（例如没有换手机），请立即联系市应急管理局。"
+    )
+
+
+def binding_changed_alert(
+    person: Person, *, moved: bool, switched_from: Person | None, reason: str | None, inviter: Person | None
+) -> str:
+    """To the admins: a binding moved to another account, or an account took on another person."""
+    lines = ["【绑定变更】"]
+    if moved:
+        lines.append(f"{person_label(person)} 的绑定已转到另一个 Telegram 账号，原账号已解除绑定并已收到通知。")
+    if switched_from is not None:
+        lines.append(
+            f"原绑定为 {person_label(switched_from)} 的 Telegram 账号改为绑定 {person_label(person)}，"
+            f"{switched_from.name} 目前没有绑定账号。"
+        )
+    lines.append(f"邀请人：{inviter.name if inviter else '命令行（服务器管理员）'}；原因：{reason or '未填写'}。")
+    lines.append("如非本人申请，请立即核实处理。")
+    return "\n".join(lines)
 
 
 # ---- chat: commands -----------------------------------------------------------------------------------------
@@ -394,6 +444,14 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 HAZARD_HANDLED = "该隐患已处理"
+OWNER_JOINED = "责任人已开始使用本平台，将由其本人提交整改，您不必再代为提交。"
+OWN_SUBMISSION = "这项整改是您（或您这个 Telegram 账号）提交的，不能由您自己复核。请由本镇其他安监员或管理员复核。"
+DENIALS: dict[Denial, str] = {
+    Denial.NOT_ALLOWED: NOT_ALLOWED,
+    Denial.OWNER_JOINED: OWNER_JOINED,
+    Denial.OWN_SUBMISSION: OWN_SUBMISSION,
+}
+BUTTON_VERIFY_SHORT = "复核"
 HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12"
 OWNER_PHOTO_HINT = "要提交整改照片，请先点击整改通知里的「提交整改」按钮（发送 /mine 查看需要整改的隐患）。"
 ASK_OWNER = "请选择责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
@@ -579,12 +637,44 @@ def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: 
     return "\n".join(lines)
 
 
+def owner_joined_for_proxy(hazard: Hazard) -> str:
+    """To the officer who stood in for an owner: the owner joined and submits from now on."""
+    return (
+        f"责任人 {hazard.owner_name} 已开始使用本平台：隐患 #{hazard.id}（{hazard.place}）将由其本人提交整改，"
+        "您不必再代为提交。"
+    )
+
+
+def hazard_button(verb: str, hazard: Hazard) -> str:
+    """A button about one hazard of a list: what it does, the number and the place (shortened)."""
+    place = hazard.place if len(hazard.place) <= 12 else hazard.place[:11] + "…"
+    return f"{verb} #{hazard.id} {place}"
+
+
+def supervisor_waiting(triage: int, review: int) -> str:
+    """What waits for a supervisor who just joined."""
+    return (
+        f"本镇目前有 {triage} 条隐患待交办，{review} 条整改待复核。点击下面的按钮打开（等待最久的在前），"
+        "发送 /open 或「未整改」查看全部。"
+    )
+
+
+def officer_waiting(hazards: list[Hazard], today: date) -> str:
+    """An officer who just joined: their reports still open."""
+    lines = [f"您上报的隐患中还有 {len(hazards)} 条没有销号（最近的在前）："]
+    for h in hazards:
+        deadline = f" · 期限 {deadline_label(h.deadline, today)}" if h.status is Status.ASSIGNED else ""
+        lines.append(f"#{h.id} {h.place} · {status_name(h)}{deadline}")
+    lines.append("点击下面的按钮查看详情，发送 /mine 或「我的」查看全部上报。")
+    return "\n".join(lines)
+
+
 def owner_tasks(hazards: list[Hazard], today: date) -> str:
     """An owner's /mine: what they must fix, nearest deadline first."""
     lines = ["需要我整改的隐患："]
     for h in hazards:
         lines.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
-    lines.append("发送 /hazard 编号 查看详情。")
+    lines.append("点击下面的按钮提交整改或查看详情。")
     return "\n".join(lines)
 
 
@@ -1056,6 +1146,11 @@ INVITE_NEEDS_NAME = "{scope}有 {count} 位{role}，请用 --name 指定姓名�
 INVITE_NEEDS_PLACE_TOWN = "{role}需要指定 --town。"
 INVITE_NEEDS_PLACE_VILLAGE = "{role}需要指定 --village（村名在多个镇重名时再加 --town）。"
 INVITE_NEEDS_NEW_NAME = "名册中没有这个人，新建人员需要用 --name 指定姓名。"
+INVITE_REASON_TOO_LONG = "原因过长（最多 {limit} 个字）。"
+INVITE_NEEDS_REASON = (
+    "{name} 已经绑定了 Telegram 账号。新的链接一旦使用，其现用账号会立即失去绑定（本人和管理员都会收到通知）。"
+    "如确需重新邀请，请用 --reason 写明原因。"
+)
 UNKNOWN_TOWN = "名册中没有镇「{town}」。"
 UNKNOWN_VILLAGE = "名册中没有村「{village}」。"
 AMBIGUOUS_VILLAGE = "有多个镇都有村「{village}」，请加 --town 指定。"
@@ -1074,6 +1169,7 @@ CLI_HELP: dict[str, str] = {
     "town": "镇名（镇安监员必填；村名重名时用来区分）",
     "village": "村名（信息员、责任人必填）",
     "name": "姓名（名册中没有时新建）",
+    "reason": "重新邀请已绑定的人（例如换了手机）时必填：原因，会被记录并告知管理员",
     "tick": "按指定时刻运行一次排程（提醒、催办）",
     "tick_at": "当地时间，例如 2026-11-30T09:00",
     "tick_dry_run": "只列出将要发送的消息，不发送",
@@ -1148,6 +1244,7 @@ def invite_usage(role: Role) -> str:
     ]
     if role is Role.ADMIN:
         lines.append("邀请 管理员 值班员")
+        lines.append("已绑定的人（例如换了手机）需写明原因：邀请 信息员 新龙村 曾英海 原因：换了手机")
         lines.append("村名在多个镇重名时写成「镇/村」，如：邀请 信息员 青龙镇/新龙村")
     else:
         lines.append("只能邀请本镇的信息员、责任人和镇安监员；村写本镇的村名即可。")
@@ -1164,6 +1261,14 @@ def invite_created(name: str, scope: str, role: Role, expires: str, link: str) -
 
 
 INVITE_NOT_ALLOWED = "您只能为本镇的信息员、责任人和镇安监员生成邀请链接。"
+INVITE_REASON_WORDS = ("原因：", "原因:", "理由：", "理由:")  # what starts the reason of a chat /invite
+INVITE_ALREADY_BOUND = (
+    "{name} 已经绑定了 Telegram 账号，不能再为其生成邀请链接。如确需更换账号（例如换了手机），请联系管理员办理。"
+)
+INVITE_CHAT_REASON_NEEDED = (
+    "{name} 已经绑定了 Telegram 账号。新的链接一旦使用，其现用账号会立即失去绑定（本人和管理员都会收到通知）。"
+    "如确需重新邀请，请在最后写明原因，例如：邀请 信息员 新龙村 曾英海 原因：换了手机"
+)
 INVITE_CHAT_NEEDS_NAME = "{scope}有 {count} 位{role}，请在最后写上姓名，例如：邀请 {role} {place} 张三。"
 INVITE_CHAT_NEEDS_NEW_NAME = "名册中没有这个人。要新建人员，请在最后写上姓名。"
 INVITE_CHAT_AMBIGUOUS_VILLAGE = "有多个镇都有村「{village}」，请写成「镇/村」，例如：青龙镇/{village}。"

@@ -75,7 +75,7 @@ async def test_rebinding_keeps_history(services: Services, clock: FakeClock) -> 
     first = await services.invites.create(Role.OFFICER, village="新龙村")
     await services.invites.redeem(first.code, 1001, 1001)
     clock.advance(timedelta(days=30))
-    second = await services.invites.create(Role.OFFICER, village="新龙村")
+    second = await services.invites.create(Role.OFFICER, village="新龙村", reason="换了手机")
     redeemed = await services.invites.redeem(second.code, 3003, 3003)
     assert redeemed.binding is Binding.REBOUND
     assert await services.access.actor(1001) is None
@@ -85,3 +85,5 @@ async def test_rebinding_keeps_history(services: Services, clock: FakeClock) -> 
         "SELECT telegram_user_id, ended_at IS NOT NULL AS ended, end_reason FROM telegram_bindings ORDER BY id"
     )
     assert [tuple(row) for row in history] == [(1001, 1, "rebound"), (3003, 0, None)]
+    reasons = [tuple(row) for row in await services.db.fetch_all("SELECT reason FROM invites ORDER BY id")]
+    assert reasons == [(None,), ("换了手机",)]

@@ -18,7 +18,7 @@ from bot.domain.hazards import Hazard, Severity, Stage, Status, TimelineEvent
 from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Person, Role
-from bot.domain.policy import can_move, can_view
+from bot.domain.policy import can_move, can_view, denial
 from bot.domain.typed_text import clean
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
@@ -128,8 +128,7 @@ class RectificationService:
     async def begin(self, actor: Actor, hazard_id: int, move: Move) -> HazardConversation | Done:
         """A button on a hazard: re-authorized and re-checked against its current state."""
         hazard = await self.visible(actor, hazard_id)
-        if not can_move(actor, move, hazard):
-            raise NotAllowed(move)
+        _authorize(actor, move, hazard)
         if transition(move, hazard.status, has_owner=hazard.owner_id is not None) is None:
             raise InvalidTransition(move)
         conversation = HazardConversation(
@@ -308,8 +307,7 @@ class RectificationService:
     ) -> Done:
         move = conversation.move
         hazard = await self.visible(actor, hazard.id)  # the state now, not when the conversation began
-        if not can_move(actor, move, hazard):
-            raise NotAllowed(move)
+        _authorize(actor, move, hazard)
         owner_id = conversation.owner_id if move is Move.ASSIGN else hazard.owner_id
         step = transition(move, hazard.status, has_owner=owner_id is not None)
         if step is None:
@@ -347,6 +345,7 @@ class RectificationService:
                 to_status=step.to,
                 note=note,
                 now=now,
+                account=actor.telegram_user_id,
             )
             after = await self._hazards.get_in(tx, hazard.id)
             for notification in await self._notifications(after, move, actor, reporter, event_id, conversation, proxy):
@@ -410,6 +409,12 @@ class RectificationService:
                 if admin != actor.id:
                     out.append(note(admin, "admin", Message(text=texts.admin_update(hazard, move, today)), True))
         return out
+
+
+def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:
+    refused = denial(actor, move, hazard)
+    if refused is not None:
+        raise NotAllowed(move, denial=refused)
 
 
 def _bounded(text: str, limit: int) -> str:
