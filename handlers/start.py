@@ -76,6 +76,10 @@ async def on_bind_button(update: Update, context: GridContext) -> None:
     except (InviteUnknown, InviteUsed, InviteExpired) as refusal:
         await query.answer(_REFUSALS[type(refusal)], show_alert=True)
         return
+    actor = redeemed.actor
+    if redeemed.binding is Binding.ALREADY:  # a second press: done already
+        await query.answer(texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name))
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
     await _bound(context, query.message.chat.id, redeemed)
