@@ -212,6 +212,7 @@ def help_text(role: Role, name: str, commands: list[str]) -> str:
 NOT_AVAILABLE_YET = "该功能即将上线，敬请期待。"
 NOT_ALLOWED = "您的身份无权使用该功能。发送 /help 查看可用功能。"
 UNKNOWN_MESSAGE = "没有看懂您的消息。发送 /help 或「帮助」查看可用功能。"
+UNKNOWN_MESSAGE_OWNER = "没有看懂您的消息。下面是需要您整改的隐患，整改完成后点击「提交整改」上传整改后的照片："
 INTERNAL_ERROR = "抱歉，处理时出现了问题，请稍后再试。已记录该错误。"
 STALE_BUTTON = "该按钮已失效。"
 

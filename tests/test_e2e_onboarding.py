@@ -89,6 +89,11 @@ async def test_mine_gives_an_owner_the_buttons(rig: Rig) -> None:
         await owner.send(asking)
         mine = await owner.expect("需要我整改的隐患")
         assert mine.button_data(f"提交整改 #{number}") == f"hz:{number}:submit"
+    for unclear in ("我要干什么", "整改"):  # an owner who does not know the words is shown the task all the same
+        await owner.send(unclear)
+        assert (await owner.next_message()).text == texts.UNKNOWN_MESSAGE_OWNER
+        tasks = await owner.next_message()
+        assert tasks.button_data(f"提交整改 #{number}") == f"hz:{number}:submit"
     await owner.press(f"提交整改 #{number}", message=mine)
     await owner.expect(texts.ASK_RECTIFY_PHOTOS)
     owner_id = (await rig.rows("SELECT id FROM people WHERE name = '张老板'"))[0][0]
