@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.domain.errors import InviteExpired, InviteUnknown, InviteUsed
@@ -96,7 +96,7 @@ async def _bound(context: GridContext, chat_id: int, redeemed: Redeemed) -> None
     if redeemed.displaced_chat_id is not None:
         try:
             await context.bot.send_message(redeemed.displaced_chat_id, texts.binding_moved_away(actor))
-        except Forbidden:  # the old account blocked the bot or is gone: the admins are told all the same
+        except TelegramError:  # the old account blocked the bot or is gone: the admins are told all the same
             log.warning("could not tell chat %s that its binding moved", redeemed.displaced_chat_id)
     # The menu first: by the time the welcome arrives, the chat shows the role's commands.
     await set_role_menu(context.bot, chat_id, actor.role)

@@ -102,10 +102,6 @@ class RectificationService:
         """Every change of the hazard, oldest first."""
         return await self._hazards.timeline(hazard.id)
 
-    async def owned(self, actor: Actor) -> list[Hazard]:
-        """An owner's open hazards, nearest deadline first."""
-        return await self._hazards.owned_by(actor.id, 50)
-
     async def owner_options(self, hazard: Hazard) -> list[Person]:
         """Owners already known in the hazard's village, offered as buttons."""
         owners = await self._roster.people_in(Role.OWNER, hazard.town_id, hazard.village_id)
