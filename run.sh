@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up and starts the bot: .venv, dependencies, config.toml (first run), database.
+# Sets everything up and starts the bot (the sandbox web chat while no token is set): .venv, dependencies, config.toml (first run), database.
 # On the first run it also imports the example roster, so the bot can be tried at once.
 # Usage: ./run.sh [CONFIG]   (default config.toml)
 set -euo pipefail
@@ -15,4 +15,5 @@ if [ ! -f "$config" ]; then
   .venv/bin/gridsafe -c "$config" roster import examples/roster.csv
 fi
 .venv/bin/gridsafe -c "$config" migrate
-exec .venv/bin/gridsafe -c "$config" run
+# With no bot token configured this starts the sandbox instead: the real bot with a local web chat (gridsafe sandbox).
+exec .venv/bin/gridsafe -c "$config" run --sandbox-without-token

@@ -434,6 +434,11 @@ class _Filler:
             " 'A' || id, 1280, 960, 180000, submitted_at FROM hazards h WHERE submitted_at IS NOT NULL",
             (PHOTO_FILE_IDS,),
         )
+        # Photos that arrived as photos are re-sent by their file_id (storage/photo_ids.py), as the services record.
+        self.conn.execute(
+            "INSERT OR IGNORE INTO telegram_photo_ids (sha256, file_id)"
+            " SELECT sha256, file_id FROM hazard_photos WHERE width > 0"
+        )
         events = "INSERT INTO hazard_events (hazard_id, actor_id, at, kind, from_status, to_status, note)"
         self.conn.execute(
             f"{events} SELECT id, reporter_id, reported_at, 'reported', NULL, 'reported', NULL FROM hazards"

@@ -50,7 +50,7 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(clock))
         .rate_limiter(RetryingRateLimiter(overall_max_rate=0))
         .post_init(post_init)
         .post_shutdown(post_shutdown)

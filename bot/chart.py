@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,8 +42,40 @@ PROBE = "".join(sorted({c for c in texts.CHART_TITLE + texts.CHART_AXIS + texts.
 FLAGGED_COLOUR = "#d62728"
 OTHER_COLOUR = "#1f77b4"
 MAX_BARS = 50  # beyond this the chart shows the first and the flagged last places only
+# The shortest bar drawn (in score points, of an axis of 100): a town at 0 still shows its bar, and its colour.
+MIN_BAR = 2.0
 # matplotlib shares font objects between figures and is not thread-safe: one chart is drawn at a time.
 _DRAWING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One town's bar as drawn: its label, its score, the bar's length and colour."""
+
+    label: str
+    score: float
+    length: float
+    colour: str
+
+
+def chart_bars(ranking: Ranking) -> tuple[list[Bar], str]:
+    """The bars of the chart, best first, and what to add to its title when not every town fits."""
+    towns = ranking.towns
+    note = ""
+    if len(towns) > MAX_BARS:
+        tail = max(sum(t.flagged for t in towns), 5)
+        note = texts.CHART_PARTIAL.format(head=MAX_BARS - tail, tail=tail, total=len(towns))
+        towns = towns[: MAX_BARS - tail] + towns[-tail:]
+    bars = [
+        Bar(
+            label=f"{t.place}. {t.town_name}",
+            score=t.score,
+            length=max(t.score, MIN_BAR),
+            colour=FLAGGED_COLOUR if t.flagged else OTHER_COLOUR,
+        )
+        for t in towns
+    ]
+    return bars, note
 
 
 class NoChineseFont(Exception):
@@ -95,27 +128,22 @@ def _draw(ranking: Ranking, configured_font: str) -> bytes:
     if path is None:
         raise NoChineseFont(configured_font or "no font with Chinese glyphs found")
     chinese = FontProperties(fname=str(path))
-    towns = ranking.towns
-    title = texts.CHART_TITLE.format(period=texts.period_label(ranking.period))
-    if len(towns) > MAX_BARS:
-        tail = max(sum(t.flagged for t in towns), 5)
-        title += texts.CHART_PARTIAL.format(head=MAX_BARS - tail, tail=tail, total=len(towns))
-        towns = towns[: MAX_BARS - tail] + towns[-tail:]
-    figure = Figure(figsize=(8, max(2.5, 0.32 * len(towns) + 1.4)), dpi=110, layout="constrained")
+    bars, note = chart_bars(ranking)
+    title = texts.CHART_TITLE.format(period=texts.period_label(ranking.period)) + note
+    figure = Figure(figsize=(8, max(2.5, 0.32 * len(bars) + 1.4)), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    scores = [t.score for t in towns]
-    rows = list(range(len(towns)))
-    bars = axes.barh(rows, scores, color=[FLAGGED_COLOUR if t.flagged else OTHER_COLOUR for t in towns])
-    axes.set_yticks(rows, labels=[f"{t.place}. {t.town_name}" for t in towns])
+    rows = list(range(len(bars)))
+    drawn = axes.barh(rows, [b.length for b in bars], color=[b.colour for b in bars])
+    axes.set_yticks(rows, labels=[b.label for b in bars])
     for label in axes.get_yticklabels():
         label.set_fontproperties(chinese)
     axes.invert_yaxis()
-    axes.bar_label(bars, labels=[f"{s:.1f}" for s in scores], padding=3, fontsize=8)
-    axes.set_xlim(min([0.0, *scores]) - 5, max([100.0, *scores]) + 12)
+    axes.bar_label(drawn, labels=[f"{b.score:.1f}" for b in bars], padding=3, fontsize=8)
+    axes.set_xlim(0.0, max([100.0, *(b.length for b in bars)]) + 12)
     axes.set_xlabel(texts.CHART_AXIS, fontproperties=chinese)
     axes.set_title(title, fontproperties=chinese)
-    if any(t.flagged for t in towns):
+    if any(t.flagged for t in ranking.towns):
         legend = [
             Patch(color=OTHER_COLOUR, label=texts.CHART_OTHERS),
             Patch(color=FLAGGED_COLOUR, label=texts.CHART_FLAGGED),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -22,18 +24,24 @@ from bot.domain.errors import (
     AmbiguousPerson,
     AmbiguousPlace,
     BadPeriod,
+    CannotMove,
     NotFound,
+    ReasonTooLong,
     RosterInvalid,
+    SeveralPeople,
+    TickInFuture,
     TooLong,
     UnknownPlace,
 )
 from bot.domain.people import Role
 from bot.domain.roster import validate
-from bot.logs import configure_logging
+from bot.logs import configure_logging, masked_output
 from bot.roster_file import RosterFileError, read_roster
 from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
+from sandbox.web import LOOPBACK, SandboxSite
+from sandbox.world import SandboxOverlap, World
 from storage.backup import MissingMedia, NoDatabase, SnapshotDamaged, TargetNotEmpty
 from storage.database import Database
 from storage.migrations import available, migrate
@@ -58,13 +66,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(Path(args.config), os.environ)
-        args.func(settings, args)
     except SettingsError as exc:
         print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
         return EXIT_CONFIG
-    except CliError as exc:
-        print(exc, file=sys.stderr)
-        return exc.code
+    with masked_output(settings.telegram.token.get_secret_value()):
+        try:
+            args.func(settings, args)
+        except SettingsError as exc:
+            print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+            return EXIT_CONFIG
+        except CliError as exc:
+            print(exc, file=sys.stderr)
+            return exc.code
+        except Exception:
+            # Printed here, inside the mask: Python would print it after main() returned (the token in plain text,
+            # e.g. python-telegram-bot's "The token `…` was rejected" when the token is revoked).
+            traceback.print_exc()
+            return EXIT_FAILED
     return 0
 
 
@@ -74,7 +92,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help=texts.CLI_HELP["run"])
+    run.add_argument("--sandbox-without-token", action="store_true", help=texts.CLI_HELP["run_sandbox"])
     run.set_defaults(func=_run)
+
+    sandbox = commands.add_parser("sandbox", help=texts.CLI_HELP["sandbox"])
+    sandbox.add_argument("--port", type=int, help=texts.CLI_HELP["port"])
+    sandbox.add_argument("--host", default="127.0.0.1", help=texts.CLI_HELP["host"])
+    sandbox.add_argument("--reset", action="store_true", help=texts.CLI_HELP["reset"])
+    sandbox.set_defaults(func=_sandbox)
 
     mig = commands.add_parser("migrate", help=texts.CLI_HELP["migrate"])
     mig.set_defaults(func=_migrate)
@@ -84,7 +109,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = roster.add_parser("import", help=texts.CLI_HELP["roster_import"])
     imp.add_argument("file", type=Path, help=texts.CLI_HELP["roster_file"])
+    imp.add_argument("--apply-removals", action="store_true", help=texts.CLI_HELP["apply_removals"])
     imp.set_defaults(func=_roster_import)
+
+    person = commands.add_parser("person", help=texts.CLI_HELP["person"]).add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    deactivate = person.add_parser("deactivate", help=texts.CLI_HELP["person_deactivate"])
+    deactivate.add_argument("name", help=texts.CLI_HELP["person_name"])
+    deactivate.add_argument("--at", help=texts.CLI_HELP["person_at"])
+    deactivate.set_defaults(func=_person)
+    move = person.add_parser("move", help=texts.CLI_HELP["person_move"])
+    move.add_argument("name", help=texts.CLI_HELP["person_name"])
+    move.add_argument("--to", required=True, help=texts.CLI_HELP["person_to"])
+    move.add_argument("--at", help=texts.CLI_HELP["person_at"])
+    move.set_defaults(func=_person)
 
     invite = commands.add_parser("invite", help=texts.CLI_HELP["invite"])
     invite.add_argument("--role", required=True, choices=[r.value for r in Role], help=texts.CLI_HELP["role"])
@@ -114,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true", help=texts.CLI_BACKUP_HELP["force"])
     restore.set_defaults(func=_restore)
 
-    for sub in (run, mig, imp, invite, tick, export, backup, restore):
+    for sub in (run, sandbox, mig, imp, deactivate, move, invite, tick, export, backup, restore):
         sub.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -127,9 +166,52 @@ def _require_token(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> None:
+    if args.sandbox_without_token and not settings.telegram.token.get_secret_value():
+        args.port, args.host, args.reset = None, "127.0.0.1", False
+        _sandbox(settings, args)
+        return
     configure_logging(_require_token(settings, args), settings.logging.format, settings.logging.level)
     app = build_application(settings, SystemClock())
     app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram.poll_timeout_seconds)
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        world = World(settings)
+    except SandboxOverlap as exc:
+        raise CliError(texts.SANDBOX_OVERLAP.format(path=exc), EXIT_CONFIG) from exc
+    # The sandbox prints its one line; the bot's routine INFO lines would bury it.
+    configure_logging(
+        "", settings.logging.format, "WARNING" if settings.logging.level == "INFO" else settings.logging.level
+    )
+    if args.reset:
+        world.wipe()
+    port = settings.sandbox.port if args.port is None else args.port
+    asyncio.run(_serve_sandbox(world, args.host, port))
+
+
+async def _serve_sandbox(world: World, host: str, port: int) -> None:
+    try:
+        site = await SandboxSite.open(world, host, port)
+    except OSError as exc:
+        raise CliError(texts.SANDBOX_PORT_BUSY.format(host=host, port=port, reason=exc.strerror or exc)) from exc
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        if host not in LOOPBACK:
+            print(texts.SANDBOX_HOST_WARNING.format(host=host), file=sys.stderr, flush=True)
+        data_dir = world.base_settings.sandbox.data_dir
+        print(
+            texts.SANDBOX_STARTED.format(
+                url=site.url, data_dir=data_dir, database=world.base_settings.storage.database
+            ),
+            flush=True,
+        )
+        await stop.wait()
+    finally:
+        await site.close()
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> None:
@@ -161,7 +243,7 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
     async def go() -> None:
         services = await Services.open(settings, SystemClock())
         try:
-            summary = await services.roster.import_entries(entries)
+            summary = await services.roster.import_entries(entries, apply_removals=args.apply_removals)
         finally:
             await services.close()
         print(
@@ -173,6 +255,39 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
                 unchanged=summary.unchanged,
             )
         )
+        print(texts.roster_removals(summary.removals, applied=summary.removals_applied, file=str(args.file)))
+
+    asyncio.run(go())
+
+
+def _person(settings: Settings, args: argparse.Namespace) -> None:
+    async def go() -> None:
+        services = await Services.open(settings, SystemClock())
+        roster = services.roster
+        try:
+            person = await roster.one(args.name, args.at)
+            done = (
+                await roster.deactivate(person)
+                if getattr(args, "to", None) is None
+                else await roster.move(person, args.to)
+            )
+        except NotFound as exc:
+            place = f"（{args.at}）" if args.at else ""
+            raise CliError(texts.PERSON_NOT_FOUND.format(name=args.name, place=place)) from exc
+        except SeveralPeople as exc:
+            choices = [(texts.scope_label(p.town_name, p.village_name), p.role) for p in exc.people]
+            raise CliError(texts.person_choices(args.name, choices) + texts.PERSON_CLI_AT) from exc
+        except CannotMove as exc:
+            raise CliError(texts.PERSON_CANNOT_MOVE[exc.reason]) from exc
+        except UnknownPlace as exc:
+            unknown = texts.UNKNOWN_VILLAGE.format(village=exc.village) if exc.village else None
+            raise CliError(unknown or texts.UNKNOWN_TOWN.format(town=exc.town)) from exc
+        except AmbiguousPlace as exc:
+            village = str(args.to).rpartition("/")[2]
+            raise CliError(texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=village)) from exc
+        finally:
+            await services.close()
+        print(texts.removal_report(done))
 
     asyncio.run(go())
 
@@ -188,8 +303,10 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
             created = await services.invites.create(
                 role, town=args.town, village=args.village, name=args.name, reason=args.reason
             )
-        except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound, AlreadyBound, TooLong) as exc:
+        except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound, AlreadyBound, ReasonTooLong) as exc:
             raise CliError(_invite_refusal(exc, role, args)) from exc
+        except TooLong as exc:
+            raise CliError(texts.NAME_TOO_LONG.format(limit=exc.limit), EXIT_CONFIG) from exc
         finally:
             await services.close()
         person = created.person
@@ -225,7 +342,7 @@ def _invite_refusal(exc: Exception, role: Role, args: argparse.Namespace) -> str
         return texts.INVITE_NEEDS_NAME.format(scope=scope, count=exc.args[0], role=role_name)
     if isinstance(exc, AlreadyBound):
         return texts.INVITE_NEEDS_REASON.format(name=exc.name)
-    if isinstance(exc, TooLong):
+    if isinstance(exc, ReasonTooLong):
         return texts.INVITE_REASON_TOO_LONG.format(limit=exc.limit)
     return texts.INVITE_NEEDS_NEW_NAME
 
@@ -240,6 +357,9 @@ def _tick(settings: Settings, args: argparse.Namespace) -> None:
         try:
             result = await services.reminders.run_pass(at, dry_run=args.dry_run)
             lines = await services.reminders.describe(result.notifications)
+        except TickInFuture as exc:
+            zone = settings.locale.zone
+            raise CliError(texts.tick_in_future(exc.at.astimezone(zone), exc.now.astimezone(zone))) from exc
         finally:
             await services.close()
         count = len(result.notifications)

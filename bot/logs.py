@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import IO, Literal
+from typing import IO, Literal, TextIO
 from urllib.parse import quote
 
 REDACTED_TOKEN = "<token>"
 REDACTED_PHONE = "<phone>"
+REDACTED_CODE = "<code>"
 LogFormat = Literal["text", "json"]
 
 # Mainland mobile numbers (11 digits from 13x to 19x, optionally +86/86) and landlines with an area code (0571-8888 8888).
 _PHONE = re.compile(r"(?<![\d.])(?:(?:\+|00)?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8})(?![\d.])")
+
+# An invite code is what follows /start in an update's text (python-telegram-bot's DEBUG log shows whole updates) or
+# start= in a deep link (the DEBUG log of a sent /invite answer): anyone reading the log could bind as that person.
+_INVITE = re.compile(r"(/start(?:@\w+)?(?:\s|\\n|%20|\+)+|[?&]start=)[A-Za-z0-9_-]+")
 
 _user_id: ContextVar[int | None] = ContextVar("gridsafe_user_id", default=None)
 _hazard_id: ContextVar[int | None] = ContextVar("gridsafe_hazard_id", default=None)
@@ -33,17 +41,83 @@ def bind_hazard(hazard_id: int | None) -> None:
 
 
 class Redactor:
-    """Masks the bot token and phone numbers in text."""
+    """Masks the bot token, and unless told otherwise phone numbers and invite codes, in text."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, personal: bool = True) -> None:
         # As written, and as it appears inside a URL (the colon percent-encoded).
         self._forms = sorted({token, quote(token, safe=""), quote(token)} - {""}, key=len, reverse=True)
+        self._personal = personal
 
     def __call__(self, text: str) -> str:
-        """Return text with the token and every phone number masked."""
+        """Return text with the token masked, and phone numbers and invite codes unless personal=False."""
         for form in self._forms:
             text = text.replace(form, REDACTED_TOKEN)
+        if not self._personal:
+            return text
+        text = _INVITE.sub(lambda match: match.group(1) + REDACTED_CODE, text)
         return _PHONE.sub(REDACTED_PHONE, text)
+
+
+class MaskedStream(io.TextIOBase):
+    """A text stream that passes every line on to another with secrets masked (whole lines: a secret is never split)."""
+
+    def __init__(self, target: TextIO, redact: Callable[[str], str]) -> None:
+        super().__init__()
+        self._target = target
+        self._redact = redact
+        self._partial = ""
+
+    def write(self, text: str) -> int:
+        """Pass on the complete lines, masked; keep the unfinished one."""
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()
+        if lines:
+            self._target.write(self._redact("\n".join(lines) + "\n"))
+        return len(text)
+
+    def flush(self) -> None:
+        """Pass on the unfinished line too, masked."""
+        if self._partial:
+            self._target.write(self._redact(self._partial))
+            self._partial = ""
+        self._target.flush()
+
+    def writable(self) -> bool:
+        """Always."""
+        return True
+
+    def isatty(self) -> bool:
+        """As the target."""
+        return self._target.isatty()
+
+    def fileno(self) -> int:
+        """The target's file descriptor."""
+        return self._target.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The target's encoding."""
+        return self._target.encoding
+
+
+@contextmanager
+def masked_output(token: str) -> Iterator[None]:
+    """While inside, every line written to stdout and stderr has the token masked (restored afterwards).
+
+    The logging handler masks log lines, but a CLI error, a traceback or a warning is printed to stderr directly:
+    wrapping the streams covers every line the program writes through Python, whoever writes it. Phone numbers and
+    invite codes are left as they are here: the operator's own output names them on purpose (an invite link, a
+    roster row).
+    """
+    redact = Redactor(token, personal=False)
+    before = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = MaskedStream(before[0], redact), MaskedStream(before[1], redact)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = before
 
 
 class ContextFilter(logging.Filter):

@@ -229,6 +229,13 @@ class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class SandboxSettings(_Section):
+    """[sandbox]: the local try-out without Telegram (`gridsafe sandbox`, or `./run.sh` with no token)."""
+
+    port: int = Field(default=8300, ge=1, le=65535)
+    data_dir: Path = Path("data/sandbox")
+
+
 class Settings(_Section):
     """Everything GridSafe can be configured with; config.example.toml documents each key."""
 
@@ -241,6 +248,7 @@ class Settings(_Section):
     schedule: ScheduleSettings = ScheduleSettings()
     ranking: RankingSettings = RankingSettings()
     logging: LoggingSettings = LoggingSettings()
+    sandbox: SandboxSettings = SandboxSettings()
 
 
 class SettingsError(Exception):
@@ -298,4 +306,5 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
             "media_dir": base / settings.storage.media_dir,
         }
     )
-    return settings.model_copy(update={"storage": storage})
+    sandbox = settings.sandbox.model_copy(update={"data_dir": base / settings.sandbox.data_dir})
+    return settings.model_copy(update={"storage": storage, "sandbox": sandbox})

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
+from bot import screen
 from bot.domain.errors import Denial
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
-from bot.domain.limits import MAX_PHOTOS, MAX_PLACES_CHECKED
+from bot.domain.limits import MAX_DESCRIPTION, MAX_PHOTOS, MAX_PLACE, MAX_PLACES_CHECKED, MAX_REASON
 from bot.domain.people import Person, Role
 from bot.domain.queries import HazardPage, ListKind
 from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ranking, Stats, Tally, Weights
 
 if TYPE_CHECKING:
     from bot.domain.report import ReportDraft
+    from bot.domain.roster_changes import Removed, RosterChanges
 
 PRODUCT = "网格安全通"
 
@@ -66,6 +68,11 @@ UNBOUND = (
 )
 PRIVATE_ONLY = f"「{PRODUCT}」只在私聊中工作，请点击机器人头像与我私聊。群内消息不会被记录。"
 UNBOUND_BUTTON = "您还没有绑定身份，请先通过邀请链接绑定。"
+DEACTIVATED = (
+    "您已不在人员名册中（已停用），不能再使用本平台。您经手的隐患记录都已保留。\n如有疑问，请联系市应急管理局管理员。"
+)
+DEACTIVATED_BUTTON = "您已不在人员名册中（已停用），不能再进行任何操作。"
+FLOOD_REFUSED = "操作过于频繁，请稍后再试。刚才短时间内发来的消息没有处理，请稍等片刻再重新发送。"
 
 INVITE_UNKNOWN = "邀请码无效。请确认链接完整，或向安监员索取新的邀请链接。"
 INVITE_USED = "该邀请链接已被使用过，每个链接只能使用一次。如需重新绑定，请向安监员索取新的邀请链接。"
@@ -75,9 +82,9 @@ INVITE_EXPIRED = "该邀请链接已过期。请向安监员索取新的邀请�
 def scope_label(town: str | None, village: str | None) -> str:
     """Where a person works, as shown in greetings and lists."""
     if village and town:
-        return f"{town}{village}"
+        return f"{screen.name(town)}{screen.name(village)}"
     if town:
-        return town
+        return screen.name(town)
     return "全市"
 
 
@@ -89,21 +96,19 @@ def welcome(
     if switched_from:
         head += f"\n本账号原来的身份 {switched_from} 已解除绑定。"
     return (
-        f"{head}\n{name}，您好！您的身份是【{scope_label(town, village)} · {ROLE_NAMES[role]}】。\n"
+        f"{head}\n{screen.name(name)}，您好！您的身份是【{scope_label(town, village)} · {ROLE_NAMES[role]}】。\n"
         "发送 /help 或「帮助」查看您可以使用的功能。"
     )
 
 
 def already_bound(name: str, role: Role, town: str | None, village: str | None) -> str:
     """Answer to /start from someone already bound."""
-    return (
-        f"{name}，您已绑定为【{scope_label(town, village)} · {ROLE_NAMES[role]}】。发送 /help 或「帮助」查看可用功能。"
-    )
+    return f"{screen.name(name)}，您已绑定为【{scope_label(town, village)} · {ROLE_NAMES[role]}】。发送 /help 或「帮助」查看可用功能。"
 
 
 def person_label(person: Person) -> str:
     """A person as named in notices about bindings: name, place and role."""
-    return f"{person.name}（{scope_label(person.town_name, person.village_name)} · {ROLE_NAMES[person.role]}）"
+    return f"{screen.name(person.name)}（{scope_label(person.town_name, person.village_name)} · {ROLE_NAMES[person.role]}）"
 
 
 BUTTON_SWITCH_CONFIRM = "确认更换身份"
@@ -116,7 +121,7 @@ def confirm_switch(current: Person, target: Person) -> str:
     return (
         f"您这个 Telegram 账号已绑定为 {person_label(current)}。\n"
         f"这个邀请链接是给 {person_label(target)} 的。一个账号只能绑定一个身份：确认后，本账号将改为 "
-        f"{target.name}，原来的身份立即解除绑定，不能再以原身份操作。\n"
+        f"{screen.name(target.name)}，原来的身份立即解除绑定，不能再以原身份操作。\n"
         "如果链接是别人发错了，请点击「保留原身份」。"
     )
 
@@ -139,9 +144,10 @@ def binding_changed_alert(
     if switched_from is not None:
         lines.append(
             f"原绑定为 {person_label(switched_from)} 的 Telegram 账号改为绑定 {person_label(person)}，"
-            f"{switched_from.name} 目前没有绑定账号。"
+            f"{screen.name(switched_from.name)} 目前没有绑定账号。"
         )
-    lines.append(f"邀请人：{inviter.name if inviter else '命令行（服务器管理员）'}；原因：{reason or '未填写'}。")
+    who = screen.name(inviter.name) if inviter else "命令行（服务器管理员）"
+    lines.append(f"邀请人：{who}；原因：{screen.clip(reason, MAX_REASON) if reason else '未填写'}。")
     lines.append("如非本人申请，请立即核实处理。")
     return "\n".join(lines)
 
@@ -161,6 +167,7 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "rank": "月度排名",
     "export": "导出台账",
     "invite": "生成邀请链接",
+    "person": "人员停用、调动",
     "cancel": "取消当前操作",
 }
 
@@ -172,10 +179,12 @@ COMMAND_ALIASES: dict[str, str] = {
     "未整改": "open",
     "逾期": "overdue",
     "我的": "mine",
+    "隐患": "hazard",  # followed by a number: 隐患 12 (or #12 alone)
     "统计": "stats",
     "排名": "rank",
     "导出": "export",
     "邀请": "invite",
+    "人员": "person",
     "取消": "cancel",
 }
 
@@ -186,11 +195,12 @@ _HELP_LINES: dict[str, str] = {
     "open": "/open（未整改）— 查看辖区内未整改的隐患，可加村名、类别或「重大」筛选",
     "overdue": "/overdue（逾期）— 查看辖区内逾期未整改的隐患",
     "mine": "/mine（我的）— 查看与我有关的隐患",
-    "hazard": "/hazard 编号 — 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
+    "hazard": "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
     "stats": "/stats（统计）— 查看本周、本月或某月的统计",
     "rank": "/rank（排名）— 查看各镇月度排名",
     "export": "/export（导出）— 导出隐患台账 Excel",
     "invite": "/invite（邀请）— 生成邀请链接",
+    "person": "/person（人员）— 停用或调动人员，例如：人员 停用 肖浩；人员 调动 肖浩 白石镇",
     "cancel": "/cancel（取消）— 退出当前操作，不保存未完成的内容",
 }
 
@@ -204,7 +214,7 @@ _ROLE_INTRO: dict[Role, str] = {
 
 def help_text(role: Role, name: str, commands: list[str]) -> str:
     """Role-specific help listing exactly the commands this role may use."""
-    lines = [f"{name}（{ROLE_NAMES[role]}），{_ROLE_INTRO[role]}", "", "可用功能："]
+    lines = [f"{screen.name(name)}（{ROLE_NAMES[role]}），{_ROLE_INTRO[role]}", "", "可用功能："]
     lines += [_HELP_LINES[c] for c in commands if c in _HELP_LINES]
     return "\n".join(lines)
 
@@ -335,21 +345,26 @@ def report_summary(draft: ReportDraft, village: str, lookalikes: list[int]) -> s
     lines = [
         "请核对隐患信息：",
         f"照片：{len(draft.photos)} 张",
-        f"描述：{draft.description}",
-        f"类别：{draft.category}",
+        f"描述：{screen.clip(draft.description or '', MAX_DESCRIPTION)}",
+        f"类别：{screen.clip(draft.category or '', screen.CATEGORY)}",
         f"等级：{SEVERITY_NAMES[draft.severity]}",
-        f"村（社区）：{village}",
-        f"场所：{draft.place}",
+        f"村（社区）：{screen.name(village)}",
+        f"场所：{screen.clip(draft.place or '', MAX_PLACE)}",
         f"位置：{_location(draft.latitude, draft.longitude)}",
     ]
     if draft.fixed_on_spot:
         lines.append(f"即查即改：已当场整改，整改后照片 {len(draft.after_photos)} 张")
     if lookalikes:
         lines.append("")
-        lines.append("⚠️ 可能与 " + "、".join(f"#{n}" for n in lookalikes) + " 重复（同一场所、同一类别、尚未销号）。")
+        numbers = screen.joined([f"#{n}" for n in lookalikes], "、", 300, _and_more)
+        lines.append(f"⚠️ 可能与 {numbers} 重复（同一场所、同一类别、尚未销号）。")
     lines.append("")
     lines.append("确认无误请点击「提交」。")
     return "\n".join(lines)
+
+
+def _and_more(count: int) -> str:
+    return f" 等另外 {count} 起"
 
 
 def report_registered(hazard_id: int, *, fixed_on_spot: bool) -> str:
@@ -365,6 +380,7 @@ def _local(moment: datetime, zone: tzinfo) -> str:
 
 def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo) -> str:
     """What a township supervisor receives for a new hazard (the reporter is named: supervisors may know)."""
+    hazard = screen.hazard(hazard)
     head = "【即查即改·待复核】" if hazard.fixed_on_spot else "【新隐患·待交办】"
     if hazard.severity is Severity.MAJOR:
         head = "【重大隐患】" + head
@@ -383,6 +399,7 @@ def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo) -> st
 
 def major_hazard_alert(hazard: Hazard, photos: int, zone: tzinfo) -> str:
     """What every admin receives at once for a major hazard."""
+    hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【重大隐患报警】#{hazard.id}",
@@ -403,18 +420,24 @@ def status_name(hazard: Hazard) -> str:
 
 
 MINE_EMPTY_OWNER = "目前没有交办给您的隐患。"
+
+
+def _more_hazards(count: int) -> str:
+    return f"……另有 {count} 条未列出，发送 /hazard 编号 查看某一条。"
+
+
 MINE_EMPTY_OFFICER = "您还没有上报过隐患。发送 /report 或「上报」开始上报，也可以直接发送照片。"
 
 
 def my_reports(hazards: list[Hazard], zone: tzinfo) -> str:
     """An officer's own reports, newest first."""
-    lines = [f"我的上报（最近 {len(hazards)} 条）："]
-    for h in hazards:
-        lines.append(
+    rows = []
+    for h in (screen.hazard(h) for h in hazards):
+        rows.append(
             f"#{h.id} {h.place} · {h.category} · {SEVERITY_NAMES[h.severity]} · {status_name(h)}"
             f" · {h.reported_at.astimezone(zone).strftime('%m-%d')}"
         )
-    return "\n".join(lines)
+    return screen.fit([f"我的上报（最近 {len(hazards)} 条）："], rows, [], _more_hazards)
 
 
 # ---- chat: rectification ------------------------------------------------------------------------------------
@@ -430,6 +453,7 @@ MOVE_BUTTONS: dict[Move, str] = {
     Move.VERIFY: BUTTON_VERIFY,
     Move.REJECT: BUTTON_REJECT,
     Move.REOPEN: "重新打开",
+    Move.REASSIGN: "改派",
 }
 EVENT_NAMES: dict[str, str] = {
     "reported": "上报",
@@ -442,6 +466,7 @@ EVENT_NAMES: dict[str, str] = {
     "verify": "复核通过，销号",
     "reject": "复核不通过",
     "reopen": "重新打开",
+    "reassign": "改派",
 }
 
 HAZARD_HANDLED = "该隐患已处理"
@@ -453,7 +478,7 @@ DENIALS: dict[Denial, str] = {
     Denial.OWN_SUBMISSION: OWN_SUBMISSION,
 }
 BUTTON_VERIFY_SHORT = "复核"
-HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12"
+HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12 或 隐患 12"
 OWNER_PHOTO_HINT = "要提交整改照片，请先点击整改通知里的「提交整改」按钮（发送 /mine 查看需要整改的隐患）。"
 ASK_OWNER = "请选择责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
 ASK_OWNER_NAME = "请输入责任人姓名，可在后面加手机号，例如：张三 13800000000"
@@ -464,7 +489,10 @@ ASK_REASON: dict[Move, str] = {
     Move.INVALID: "请说明不属实的原因：",
     Move.REJECT: "请说明复核不通过的原因（将转告责任人）：",
     Move.REOPEN: "请说明重新打开的原因（例如：复查发现问题再次出现）：",
+    Move.REASSIGN: "请说明改派的原因（例如：原责任人登记错误、场所已转让），将记入隐患进展：",
 }
+ASK_REASSIGN_OWNER = "改派：请选择新的责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
+SAME_OWNER = "新责任人与原责任人相同。请选择或输入另一位责任人："
 DEADLINE_EXAMPLES = "如 2026-12-05、12月5日 或 12-05"
 DEADLINE_UNREADABLE = f"没有看懂这个日期。请输入日期，{DEADLINE_EXAMPLES}，或点击上面的天数按钮。"
 DEADLINE_IN_PAST = f"期限不能早于今天。请输入今天或以后的日期，{DEADLINE_EXAMPLES}。"
@@ -476,7 +504,8 @@ ACTION_CANCELLED = "已取消当前操作，隐患状态没有变化。"
 
 def hazard_not_found(number: int | str) -> str:
     """The same answer for a hazard that does not exist and one outside the asker's scope."""
-    return f"没有找到隐患 #{number}。"
+    shown = str(number)
+    return f"没有找到隐患 #{shown}。" if len(shown) <= 20 else "没有找到这个编号的隐患。"  # no hazard has such a number
 
 
 def deadline_label(deadline: date | None, today: date) -> str:
@@ -496,21 +525,34 @@ def ask_deadline(default_days: int) -> str:
     return f"请选择整改期限（默认 {default_days} 天），或直接输入日期，{DEADLINE_EXAMPLES}："
 
 
+def ask_reassign_deadline(deadline: date | None, today: date) -> str:
+    """The deadline question of 改派: the current deadline is kept unless changed."""
+    return f"原整改期限：{deadline_label(deadline, today)}。点击「保持原期限」，或选择新的期限，或直接输入日期，{DEADLINE_EXAMPLES}："
+
+
+def keep_deadline_button(deadline: date) -> str:
+    """The 改派 button that keeps the deadline."""
+    return f"保持原期限（{deadline.month}月{deadline.day}日）"
+
+
 def days_button(days: int, default: bool) -> str:
     """A deadline button."""
     return f"{days}天" + ("（默认）" if default else "")
 
 
 def _place(hazard: Hazard) -> str:
-    return f"{hazard.town_name}{hazard.village_name} · {hazard.place}"
+    h = screen.hazard(hazard)
+    return f"{h.town_name}{h.village_name} · {h.place}"
 
 
 def owner_card(hazard: Hazard, move: Move, today: date) -> str:
     """What an owner receives: the hazard and the deadline, never who reported it."""
+    hazard = screen.hazard(hazard)
     head = {
         Move.ASSIGN: "【整改通知】",
         Move.REJECT: "【整改复核未通过，请重新整改】",
         Move.REOPEN: "【隐患重新打开，请整改】",
+        Move.REASSIGN: "【改派·整改通知】",
     }
     lines = [
         f"{head.get(move, '【整改通知】')}隐患 #{hazard.id}",
@@ -525,6 +567,7 @@ def owner_card(hazard: Hazard, move: Move, today: date) -> str:
 
 def proxy_card(hazard: Hazard, today: date) -> str:
     """What the reporting officer receives when the owner has no Telegram."""
+    hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【请代为转告整改】隐患 #{hazard.id}",
@@ -538,6 +581,7 @@ def proxy_card(hazard: Hazard, today: date) -> str:
 
 def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = None) -> str:
     """What the reporting officer is told at every status change of their report."""
+    hazard = screen.hazard(hazard)
     head = f"您上报的隐患 #{hazard.id}（{hazard.place}）"
     if move is Move.ASSIGN:
         return f"{head}已交办给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
@@ -551,16 +595,32 @@ def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = 
         return f"{head}已复核通过，销号。"
     if move is Move.REJECT:
         return f"{head}整改复核未通过，已退回整改，新期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.REASSIGN:
+        return f"{head}已改派给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
     return f"{head}已重新打开，状态：{status_name(hazard)}。"
+
+
+def reassigned_away(hazard: Hazard) -> str:
+    """The former owner's news of a 改派: the hazard is no longer theirs (who has it now is not theirs to know)."""
+    hazard = screen.hazard(hazard)
+    return f"隐患 #{hazard.id}（{hazard.place}）已由镇安监员改派给其他责任人，您不再负责该隐患的整改，无需提交整改。"
+
+
+def no_longer_owner(number: int) -> str:
+    """A former owner's stale 提交整改 or /hazard N after a 改派."""
+    return f"隐患 #{number} 已改派给其他责任人，您不再负责该隐患的整改。发送 /mine 查看需要您整改的隐患。"
 
 
 def owner_closed(hazard: Hazard) -> str:
     """The owner's news that the rectification was accepted."""
+    hazard = screen.hazard(hazard)
     return f"您负责整改的隐患 #{hazard.id}（{hazard.place}）已复核通过，销号。谢谢配合！"
 
 
 def review_card(hazard: Hazard, before: int, after: int, note: str | None, *, proxy: bool, today: date) -> str:
     """What supervisors receive to verify a rectification, with the before and after photos."""
+    hazard = screen.hazard(hazard)
+    note = None if note is None else screen.clip(note, MAX_REASON)
     who = f"{hazard.owner_name or '信息员'}" + ("（由信息员代为提交）" if proxy else "")
     return "\n".join(
         [
@@ -578,6 +638,7 @@ def review_card(hazard: Hazard, before: int, after: int, note: str | None, *, pr
 
 def admin_update(hazard: Hazard, move: Move, today: date) -> str:
     """Admins follow every step of a major hazard."""
+    hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【重大隐患进展】#{hazard.id} {_place(hazard)}",
@@ -589,6 +650,7 @@ def admin_update(hazard: Hazard, move: Move, today: date) -> str:
 
 def move_done(hazard: Hazard, move: Move, today: date) -> str:
     """The answer to the person who made the move."""
+    hazard = screen.hazard(hazard)
     if move is Move.ASSIGN:
         return f"已将隐患 #{hazard.id} 交办给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
     if move is Move.INVALID:
@@ -603,11 +665,14 @@ def move_done(hazard: Hazard, move: Move, today: date) -> str:
         if hazard.status is Status.REPORTED:
             return f"隐患 #{hazard.id} 复核不通过，已退回待交办，请指定责任人。"
         return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard.deadline, today)}。"
+    if move is Move.REASSIGN:
+        return f"已将隐患 #{hazard.id} 改派给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
     return f"隐患 #{hazard.id} 已重新打开，当前状态：{status_name(hazard)}。"
 
 
 def owner_invite(name: str, link: str) -> str:
     """For the supervisor: a link to forward to an owner who is not on Telegram yet."""
+    name = screen.name(name)
     return (
         f"{name} 还没有使用本平台。请把下面的邀请链接转发给 {name}（7 天内有效）：\n{link}\n"
         "在其绑定之前，整改通知会发给上报的信息员，由信息员转告并代为提交整改。"
@@ -615,7 +680,11 @@ def owner_invite(name: str, link: str) -> str:
 
 
 def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: tzinfo, *, for_owner: bool) -> str:
-    """The full card of /hazard N; an owner sees neither the reporter nor who did what."""
+    """The full card of /hazard N; an owner sees neither the reporter nor who did what.
+
+    Every field is shown whole (within its input limit); the oldest events give way when the timeline is long.
+    """
+    hazard = screen.hazard(hazard)
     lines = [
         f"隐患 #{hazard.id} · {status_name(hazard)}",
         f"地点：{_place(hazard)}",
@@ -631,25 +700,35 @@ def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: 
         lines.append(f"期限：{deadline_label(hazard.deadline, today)}")
     lines.append("")
     lines.append("进展：")
-    for event in events:
+    rows = []
+    for event in (screen.event(e) for e in events):
         who = "" if for_owner else f" {event.actor}"
         note = f"：{event.note}" if event.note and not for_owner else ""
-        lines.append(f"· {_local(event.at, zone)}{who} {EVENT_NAMES.get(event.kind, event.kind)}{note}")
-    return "\n".join(lines)
+        if event.from_owner and event.to_owner and not for_owner:
+            note = f" {event.from_owner} → {event.to_owner}{note}"
+        rows.append(f"· {_local(event.at, zone)}{who} {EVENT_NAMES.get(event.kind, event.kind)}{note}")
+    return screen.fit(lines, rows, [], lambda left_out: _earlier_events(len(rows), left_out), newest_last=True)
+
+
+def _earlier_events(total: int, left_out: int) -> str:
+    return f"…（时间线共 {total} 条，较早的 {left_out} 条未显示，完整记录见隐患台账）"
 
 
 def owner_joined_for_proxy(hazard: Hazard) -> str:
     """To the officer who stood in for an owner: the owner joined and submits from now on."""
+    hazard = screen.hazard(hazard)
     return (
         f"责任人 {hazard.owner_name} 已开始使用本平台：隐患 #{hazard.id}（{hazard.place}）将由其本人提交整改，"
         "您不必再代为提交。"
     )
 
 
+_PLACE_ON_BUTTON = 12  # characters of a place on a button about one hazard of a list
+
+
 def hazard_button(verb: str, hazard: Hazard) -> str:
     """A button about one hazard of a list: what it does, the number and the place (shortened)."""
-    place = hazard.place if len(hazard.place) <= 12 else hazard.place[:11] + "…"
-    return f"{verb} #{hazard.id} {place}"
+    return screen.label(f"{verb} #{hazard.id} {screen.clip(hazard.place, _PLACE_ON_BUTTON)}")
 
 
 def supervisor_waiting(triage: int, review: int) -> str:
@@ -662,21 +741,20 @@ def supervisor_waiting(triage: int, review: int) -> str:
 
 def officer_waiting(hazards: list[Hazard], today: date) -> str:
     """An officer who just joined: their reports still open."""
-    lines = [f"您上报的隐患中还有 {len(hazards)} 条没有销号（最近的在前）："]
-    for h in hazards:
+    rows = []
+    for h in (screen.hazard(h, names=screen.NAME_IN_LIST) for h in hazards):
         deadline = f" · 期限 {deadline_label(h.deadline, today)}" if h.status is Status.ASSIGNED else ""
-        lines.append(f"#{h.id} {h.place} · {status_name(h)}{deadline}")
-    lines.append("点击下面的按钮查看详情，发送 /mine 或「我的」查看全部上报。")
-    return "\n".join(lines)
+        rows.append(f"#{h.id} {h.place} · {status_name(h)}{deadline}")
+    head = [f"您上报的隐患中还有 {len(hazards)} 条没有销号（最近的在前）："]
+    return screen.fit(head, rows, ["点击下面的按钮查看详情，发送 /mine 或「我的」查看全部上报。"], _more_hazards)
 
 
 def owner_tasks(hazards: list[Hazard], today: date) -> str:
     """An owner's /mine: what they must fix, nearest deadline first."""
-    lines = ["需要我整改的隐患："]
-    for h in hazards:
-        lines.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
-    lines.append("点击下面的按钮提交整改或查看详情。")
-    return "\n".join(lines)
+    rows = []
+    for h in (screen.hazard(h) for h in hazards):
+        rows.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
+    return screen.fit(["需要我整改的隐患："], rows, ["点击下面的按钮提交整改或查看详情。"], _more_hazards)
 
 
 # ---- chat: checks and reminders ------------------------------------------------------------------------------
@@ -707,20 +785,21 @@ _TOWN_HEADS = {
 def village_check_reminder(rung: str, village: str, monday: date) -> str:
     """An officer whose village has not logged this week's check."""
     return (
-        f"{_VILLAGE_HEADS[rung]}{village}本周（{_week(monday)}）还没有登记排查。"
+        f"{_VILLAGE_HEADS[rung]}{screen.name(village)}本周（{_week(monday)}）还没有登记排查。"
         "各村每周至少排查一次：排查后发送「排查 场所数」登记，例如：排查 12 已查超市和加油站。"
     )
 
 
 def village_miss_list(monday: date, villages: list[str]) -> str:
     """Supervisors: the villages of their town that missed last week."""
-    return f"【上周排查未完成】上周（{_week(monday)}）以下 {len(villages)} 个村没有登记排查：\n" + "、".join(villages)
+    names = screen.joined([screen.short_name(v) for v in villages], "、", screen.LIST_BUDGET - 100, _and_more_places)
+    return f"【上周排查未完成】上周（{_week(monday)}）以下 {len(villages)} 个村没有登记排查：\n" + names
 
 
 def town_check_reminder(rung: str, town: str, today: date) -> str:
     """A supervisor whose town has not logged this month's check."""
     return (
-        f"{_TOWN_HEADS[rung]}{town}本月（{today.year}年{today.month}月）还没有登记镇级排查。"
+        f"{_TOWN_HEADS[rung]}{screen.name(town)}本月（{today.year}年{today.month}月）还没有登记镇级排查。"
         "各镇每月至少排查一次：排查后发送「排查 场所数」登记，例如：排查 30。"
     )
 
@@ -729,12 +808,17 @@ def town_miss_list(month_day: date, towns: list[str]) -> str:
     """Admins: the towns that missed last month."""
     return (
         f"【上月镇级排查未完成】{month_day.year}年{month_day.month}月以下 {len(towns)} 个镇没有登记排查：\n"
-        + "、".join(towns)
+        + screen.joined([screen.short_name(t) for t in towns], "、", screen.LIST_BUDGET - 100, _and_more_places)
     )
+
+
+def _and_more_places(count: int) -> str:
+    return f" 等，另有 {count} 个未列出"
 
 
 def deadline_reminder(hazard: Hazard, rung: str, today: date, *, for_fixer: bool) -> str:
     """A rung of the deadline ladder: names the hazard, the place, the deadline and how overdue it is."""
+    hazard = screen.hazard(hazard)
     assert hazard.deadline is not None
     overdue = (today - hazard.deadline).days
     if rung in ("d-3", "d-1"):
@@ -760,6 +844,7 @@ def deadline_reminder(hazard: Hazard, rung: str, today: date, *, for_fixer: bool
 
 def triage_reminder(hazard: Hazard, hours: int) -> str:
     """Supervisors: a new hazard nobody has assigned."""
+    hazard = screen.hazard(hazard)
     return (
         f"【待交办提醒】隐患 #{hazard.id}（{_place(hazard)}，{hazard.category}）上报已超过 {hours} 小时，还没有交办。"
     )
@@ -772,8 +857,18 @@ def review_reminder(hazard: Hazard, days: int) -> str:
 
 def unreachable(name: str, role: Role | None, reason: str) -> str:
     """Supervisors (or admins): someone cannot receive GridSafe's messages."""
+    name = screen.name(name)
     who = f"{name}（{ROLE_NAMES[role]}）" if role else name
     return f"【无法送达】{who}收不到机器人的消息（{reason}）。请当面提醒其重新打开与机器人的对话并发送 /start。"
+
+
+def delivery_failed(name: str, role: Role | None, error: str) -> str:
+    """Admins: Telegram refused a notification for good, for a reason other than a blocked bot."""
+    who = f"{name}（{ROLE_NAMES[role]}）" if role else name
+    return (
+        f"【通知发送失败】发给{who}的一条通知被 Telegram 拒收，无法送达（{error[:200]}）。"
+        "这通常是系统问题，请联系系统维护人员查看日志；同类失败今天不再重复提醒。"
+    )
 
 
 UNREACHABLE_BLOCKED = "已屏蔽机器人"
@@ -787,6 +882,8 @@ def check_status(
 ) -> str:
     """/check: whether this period's check is logged, and the hazards reported in the period."""
     period = f"本周（{_span(first, last)}）" if kind == "village" else f"本月（{first.year}年{first.month}月）"
+    place = screen.name(place)
+    note = None if note is None else screen.clip(note, MAX_REASON)
     if places is None:
         head = f"{place}{period}还没有登记排查。"
     else:
@@ -813,6 +910,15 @@ def pass_done(count: int) -> str:
     return f"本次排程已加入发送队列 {count} 条消息。"
 
 
+def tick_in_future(at: datetime, now: datetime) -> str:
+    """`gridsafe tick --at` a moment after now: refused, a preview is offered instead."""
+    return (
+        f"不能按未来时刻 {at:%Y-%m-%d %H:%M} 实际运行排程（现在是 {now:%Y-%m-%d %H:%M}）："
+        "那样会让正在运行的机器人在此之前不再发送任何提醒。"
+        "如需预览该时刻将发送的消息，请加 --dry-run。"
+    )
+
+
 # ---- chat: queries, statistics, ledger ----------------------------------------------------------------------
 
 CITY = "全市"
@@ -828,7 +934,6 @@ LIST_TITLES: dict[ListKind, str] = {ListKind.OPEN: "未整改隐患", ListKind.O
 BUTTON_PAGE_PREVIOUS = "◀ 上一页"
 BUTTON_PAGE_NEXT = "下一页 ▶"
 NO_OWNER = "未指定责任人"
-MESSAGE_BUDGET = 3900  # characters of a list message, under Telegram's 4096
 
 
 def _short_day(day: date, today: date) -> str:
@@ -848,6 +953,7 @@ def _deadline_short(hazard: Hazard, today: date) -> str:
 
 def hazard_line(hazard: Hazard, today: date, *, show_town: bool) -> str:
     """One line of /open or /overdue: #N 村 · 类别 · 一般/重大 · 状态 · 期限/逾期N天 · 责任人."""
+    hazard = screen.hazard(hazard, names=screen.NAME_IN_LIST)
     village = f"{hazard.town_name}{hazard.village_name}" if show_town else hazard.village_name
     parts = [
         f"#{hazard.id} {village}",
@@ -861,7 +967,8 @@ def hazard_line(hazard: Hazard, today: date, *, show_town: bool) -> str:
 
 
 def _narrowed(scope_name: str | None, labels: list[str]) -> str:
-    return (scope_name or CITY) + (f"（筛选：{'、'.join(labels)}）" if labels else "")
+    labels = [screen.short_name(label) for label in labels]
+    return screen.name(scope_name or CITY) + (f"（筛选：{'、'.join(labels)}）" if labels else "")
 
 
 def hazard_page(page: HazardPage) -> str:
@@ -869,9 +976,8 @@ def hazard_page(page: HazardPage) -> str:
     head = f"{LIST_TITLES[page.kind]} · {_narrowed(page.scope_name, page.filter_labels)}：共 {page.total} 起"
     if page.pages > 1:
         head += f"，第 {page.page + 1}/{page.pages} 页"
-    lines = [head, *(hazard_line(h, page.today, show_town=page.show_town) for h in page.hazards)]
-    lines.append("发送 /hazard 编号 查看详情和可做的操作。")
-    return "\n".join(lines)
+    rows = [hazard_line(h, page.today, show_town=page.show_town) for h in page.hazards]
+    return screen.fit([head], rows, ["发送 /hazard 编号 查看详情和可做的操作。"], _more_hazards)
 
 
 def list_empty(kind: ListKind, scope_name: str | None, labels: list[str]) -> str:
@@ -882,16 +988,17 @@ def list_empty(kind: ListKind, scope_name: str | None, labels: list[str]) -> str
 
 def filters_not_understood(understood: list[str], unknown: list[str], categories: list[str]) -> str:
     """Filter words that are not a village, a category or 重大/一般: say what was and was not understood."""
-    lines = [f"没有看懂：{'、'.join(unknown)}。"]
+    lines = [f"没有看懂：{screen.clip('、'.join(unknown), 200)}。"]
     if understood:
-        lines.append(f"已看懂：{'、'.join(understood)}。")
+        lines.append(f"已看懂：{screen.clip('、'.join(understood), 200)}。")
     lines.append("可以按村（社区）名、类别、「重大」或「一般」筛选，例如：未整改 新龙村 消防 重大")
-    lines.append("类别：" + "、".join(categories))
+    lines.append("类别：" + screen.clip("、".join(categories), 1000))
     return "\n".join(lines)
 
 
 def ambiguous_village_filter(village: str) -> str:
     """A village name found in several towns of the asker's scope."""
+    village = screen.name(village)
     return f"有多个镇都有「{village}」，请同时写上镇名，例如：未整改 青龙镇 {village}"
 
 
@@ -930,23 +1037,18 @@ def _tally_lines(t: Tally) -> list[str]:
 def _area_line(area: AreaTally) -> str:
     t = area.tally
     return (
-        f"{area.name}：上报 {t.reported} · 销号 {t.verified} · 整改率 {percent(t.rectification_rate)}"
+        f"{screen.short_name(area.name)}：上报 {t.reported} · 销号 {t.verified} · 整改率 {percent(t.rectification_rate)}"
         f" · 按期 {percent(t.on_time_rate)} · 逾期 {t.overdue} · 排查 {percent(t.check_rate)}"
     )
 
 
 def _within_budget(head: list[str], rows: list[str], tail: list[str]) -> str:
     """Head, as many rows as fit in one message, a note of those left out, and the tail."""
-    used = sum(len(line) + 1 for line in head + tail)
-    shown = []
-    for row in rows:
-        if used + len(row) + 1 > MESSAGE_BUDGET - 60:
-            break
-        shown.append(row)
-        used += len(row) + 1
-    if len(shown) < len(rows):
-        shown.append(f"……另有 {len(rows) - len(shown)} 行未列出，完整数据请发送 /export 导出台账。")
-    return "\n".join(head + shown + tail)
+    return screen.fit(head, rows, tail, _more_rows)
+
+
+def _more_rows(count: int) -> str:
+    return f"……另有 {count} 行未列出，完整数据请发送 /export 导出台账。"
 
 
 STATS_DEFINITION = "口径：按上报日期统计本期上报的隐患及其当前状态；逾期为本期结束前上报、目前仍逾期的隐患。"
@@ -955,7 +1057,7 @@ STATS_DEFINITION = "口径：按上报日期统计本期上报的隐患及其当
 def stats_text(stats: Stats, zone: tzinfo) -> str:
     """/stats: the totals of the scope, then one line per village (a town) or per town (the city)."""
     head = [
-        f"【统计】{stats.scope_name or CITY} · {period_label(stats.period)}（截至 {_local(stats.as_of, zone)}）",
+        f"【统计】{screen.name(stats.scope_name or CITY)} · {period_label(stats.period)}（截至 {_local(stats.as_of, zone)}）",
         *_tally_lines(stats.total),
         "",
         "各村（社区）：" if stats.scope_name else "各镇：",
@@ -965,17 +1067,19 @@ def stats_text(stats: Stats, zone: tzinfo) -> str:
 
 def ranking_formula(weights: Weights) -> str:
     """The score formula with the configured weights."""
+    total = f"{weights.check + weights.rectification + weights.on_time:g}"
     return (
-        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×整改率"
-        f" + {weights.on_time:g}×按期整改率）÷ 适用权重之和 − {weights.overdue_penalty:g}×逾期数"
+        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×到期整改率"
+        f" + {weights.on_time:g}×按期整改率）÷ {total} − {weights.overdue_penalty:g}×逾期数"
+        "（隐患部分最低为 0；没有到期隐患时，隐患部分按排查完成率计）"
     )
 
 
 def _ranked_line(town: RankedTown, own: bool) -> str:
     t = town.tally
     return (
-        f"{town.place}. {town.town_name}{'（本镇）' if own else ''} {town.score:.1f} 分"
-        f"｜排查 {percent(t.check_rate)}｜整改 {percent(t.rectification_rate)}"
+        f"{town.place}. {screen.short_name(town.town_name)}{'（本镇）' if own else ''} {town.score:.1f} 分"
+        f"｜排查 {percent(t.check_rate)}｜到期整改 {percent(t.due_rectification_rate)}"
         f"｜按期 {percent(t.on_time_rate)}｜逾期 {t.overdue}" + ("  ⚠️后三位" if town.flagged else "")
     )
 
@@ -989,8 +1093,10 @@ def ranking_text(ranking: Ranking, zone: tzinfo, own_town_id: int | None = None)
     ]
     if not ranking.towns:
         return "\n".join([*head, "暂无镇的数据。"])
-    flagged = [t.town_name for t in ranking.towns if t.flagged]
-    tail = ["", f"后三位：{'、'.join(flagged)}，请加强隐患排查整改。"] if flagged else []
+    flagged = [screen.short_name(t.town_name) for t in ranking.towns if t.flagged]
+    tail = (
+        ["", f"后三位：{screen.joined(flagged, '、', 300, _and_more_places)}，请加强隐患排查整改。"] if flagged else []
+    )
     return _within_budget(head, [_ranked_line(t, t.town_id == own_town_id) for t in ranking.towns], tail)
 
 
@@ -998,7 +1104,7 @@ def town_place(ranking: Ranking, villages: Stats, zone: tzinfo) -> str:
     """A supervisor's part of the ranking: their town's place and components, then their villages."""
     assert villages.town_id is not None
     entry = ranking.place_of(villages.town_id)
-    lines = [f"【月度排名】{period_label(ranking.period)} {villages.scope_name}"]
+    lines = [f"【月度排名】{period_label(ranking.period)} {screen.name(villages.scope_name or CITY)}"]
     if entry is not None:
         flag = "，位列后三位，请加强隐患排查整改" if entry.flagged else ""
         lines[0] += f" 第 {entry.place} 名（共 {len(ranking.towns)} 个镇），得分 {entry.score:.1f}{flag}。"
@@ -1091,12 +1197,12 @@ def stats_total_label(scope_name: str | None) -> str:
 
 def ledger_file_name(scope_name: str | None, period: Period) -> str:
     """File name of the ledger sent in chat."""
-    return f"隐患台账_{scope_name or CITY}_{period.key}.xlsx"
+    return f"隐患台账_{screen.short_name(scope_name or CITY)}_{period.key}.xlsx"
 
 
 def ledger_caption(scope_name: str | None, period: Period, hazards: int, checks: int) -> str:
     """Caption of the ledger document."""
-    return f"隐患台账 · {scope_name or CITY} · {period_label(period)}：隐患 {hazards} 条，排查记录 {checks} 条。"
+    return f"隐患台账 · {screen.name(scope_name or CITY)} · {period_label(period)}：隐患 {hazards} 条，排查记录 {checks} 条。"
 
 
 CLI_EXPORT_HELP: dict[str, str] = {
@@ -1109,6 +1215,85 @@ EXPORTED_XLSX = "已导出{scope} {period} 的隐患台账：隐患 {hazards} �
 EXPORTED_GEOJSON = "已导出{scope} {period} 有位置的隐患 {count} 条（GeoJSON）→ {path}"
 EXPORT_CANNOT_WRITE = "无法写入 {path}（{reason}）。请确认目录存在且可以写入。"
 EXPORT_NEEDS_OUTPUT = "请用 -o 指定 Excel 文件，或用 --geojson 指定 GeoJSON 文件。"
+
+
+# ---- the sandbox (gridsafe sandbox; ./run.sh without a token) ------------------------------------------------
+
+SANDBOX_STARTED = (
+    "沙盒已启动：{url} —— 用浏览器打开即可试用（不连接 Telegram；数据库和照片单独存放在 {data_dir}，"
+    "与正式部署的 {database} 分开）。按 Ctrl+C 停止。"
+)
+SANDBOX_HOST_WARNING = "警告：沙盒监听 {host}，任何能访问这个地址的人都可以冒充名册中的任何人。只在可信网络中这样做。"
+SANDBOX_OVERLAP = "sandbox.data_dir 与正式部署的数据（{path}）重叠。沙盒必须使用单独的目录，请修改 [sandbox] data_dir。"
+SANDBOX_PORT_BUSY = "无法在 {host}:{port} 启动沙盒（{reason}）。请用 --port 换一个端口，或修改 [sandbox] port。"
+SANDBOX_RESET_DONE = "沙盒已重置：示例名册，聊天和记录已清空。"
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def sandbox_clock_label(moment: datetime) -> str:
+    """The sandbox clock as the page shows it, e.g. 2026-11-23 周一 10:00 (local time)."""
+    return f"{moment:%Y-%m-%d} {WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
+
+
+def sandbox_jumped(label: str, count: int) -> str:
+    """Told after the clock moved: where to, and how many reminders the scheduler queued."""
+    return f"时钟已拨到 {label}，排程已运行：新提醒 {count} 条。"
+
+
+SANDBOX_ERRORS: dict[str, str] = {
+    "unknown_person": "名册中没有这个人（编号 {person_id}）。请从左侧名单中选择。",
+    "unknown_message": "找不到这条消息，可能已被删除。",
+    "forged_button": "这条消息上没有这个按钮，没有发送任何内容。",
+    "empty_text": "消息不能为空。",
+    "text_too_long": "消息太长（最多 {limit} 个字），没有发送。",
+    "not_image": "「{name}」不是 JPG 或 PNG 图片，不能作为照片发送，没有发送任何照片。其他文件请用「文件」发送。",
+    "too_large": "「{name}」超过 {limit} MB（机器人最多能下载 {limit} MB），没有发送。请压缩后重新发送。",
+    "no_file": "没有选择文件。",
+    "bad_location": "位置无效：纬度应在 -90 到 90 之间，经度在 -180 到 180 之间。",
+    "clock_backwards": "时钟只能向前拨：现在是 {now}，不能拨回到 {target}。",
+    "bad_moment": "无法识别的时间「{value}」，请用 YYYY-MM-DD HH:MM 格式。",
+    "bad_request": "请求格式不正确。",
+}
+SANDBOX_CHAT_ACTIONS: dict[str, str] = {
+    "typing": "正在输入…",
+    "upload_photo": "正在发送照片…",
+    "upload_document": "正在发送文件…",
+    "find_location": "正在查找位置…",
+}
+SANDBOX_UI: dict[str, str] = {
+    "title": f"{PRODUCT} · 沙盒",
+    "subtitle": "本地试用：不连接 Telegram，数据与正式部署分开",
+    "search": "搜索姓名、村、镇",
+    "city": "市级",
+    "town_level": "镇级",
+    "unbound": "未绑定",
+    "pick_person": "从左侧名单选择一个人，以他的身份和机器人聊天。每个浏览器标签页可以是不同的人。",
+    "input": "输入消息或命令，Shift+Enter 换行",
+    "send": "发送",
+    "photo": "照片",
+    "file": "文件",
+    "location": "位置",
+    "menu": "菜单",
+    "clock": "沙盒时钟",
+    "next_monday": "下周一 09:00",
+    "plus_1d": "+1 天",
+    "plus_7d": "+7 天",
+    "jump": "拨到",
+    "reset": "重置沙盒",
+    "reset_confirm": "重置后回到示例名册，所有聊天、隐患和记录都会清空。确定吗？",
+    "reset_done": SANDBOX_RESET_DONE,
+    "location_title": "发送位置",
+    "latitude": "纬度",
+    "longitude": "经度",
+    "samples": "本村样点",
+    "sample": "样点 {n}",
+    "cancel": "取消",
+    "download": "下载",
+    "edited": "已编辑",
+    "new_tab": "在新标签页打开",
+    "caption": "照片说明（可不填）",
+    "offline": "与沙盒的连接已断开，正在重连…",
+}
 
 
 # ---- command line -------------------------------------------------------------------------------------------
@@ -1131,6 +1316,41 @@ ROSTER_UNREADABLE = "无法读取名册文件 {path}：{reason}"
 ROSTER_UNSUPPORTED = "不支持的名册文件类型：{suffix}（请使用 .csv 或 .xlsx）"
 ROSTER_MISSING_COLUMNS = "缺少必需的列：{columns}（列名可用 town/village/name/role/phone 或 镇/村/姓名/角色/电话）"
 ROSTER_EMPTY = "名册中没有任何人员"
+ROSTER_FILE_TOO_LARGE = "名册文件过大（最大 {limit}），未导入任何数据。"
+ROSTER_UNPACKED_TOO_LARGE = "名册 .xlsx 解压后过大（最大 {limit}），可能已损坏或是恶意文件，未导入任何数据。"
+ROSTER_TOO_MANY_ROWS = "名册行数过多（最多 {limit} 行），未导入任何数据。"
+ROSTER_NOT_XLSX = (
+    "名册文件不是有效的 .xlsx 文件（不是 Excel 工作簿的压缩格式），请用 Excel 另存为 .xlsx 或 .csv 后重试。"
+)
+ROSTER_BAD_XLSX = "名册 .xlsx 文件内容已损坏（{reason}），请用 Excel 打开并另存后重试。"
+ROSTER_BAD_CSV = "名册 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。"
+PERSON_CLI_AT = "\n（用 --at 指定）"
+
+
+def roster_removals(removals: RosterChanges, *, applied: bool, file: str) -> str:
+    """Who a roster file takes away (moved, deactivated), and whether it was done or how to do it."""
+    if not removals:
+        return "名册外没有需要停用或调动的人员。"
+    lines = []
+    if removals.moved:
+        lines.append(f"调动 {len(removals.moved)} 人（同名同角色，换了镇或村）：")
+        for person, entry in removals.moved:
+            old = scope_label(person.town_name, person.village_name)
+            lines.append(
+                f"- {person.name}（{ROLE_NAMES[person.role]}）{old} → {scope_label(entry.town, entry.village)}"
+            )
+    if removals.deactivated:
+        lines.append(f"停用 {len(removals.deactivated)} 人（名册中已没有）：")
+        for person in removals.deactivated:
+            scope = scope_label(person.town_name, person.village_name)
+            lines.append(f"- {person.name}（{scope} · {ROLE_NAMES[person.role]}）")
+    if applied:
+        lines.append("以上停用和调动已执行：停用的人解除绑定、作废未使用的邀请；调动的人绑定随人转移。记录都已保留。")
+    else:
+        lines.append(f"以上停用和调动尚未执行。确认无误后请运行：gridsafe roster import {file} --apply-removals")
+    return "\n".join(lines)
+
+
 REASON_NAME_MISSING = "缺少姓名"
 REASON_NAME_TOO_LONG = "姓名过长（最多 {limit} 个字）"
 REASON_ROLE_UNKNOWN = "角色「{role}」无法识别（可用：信息员、责任人、镇安监员、管理员）"
@@ -1165,6 +1385,13 @@ CLI_HELP: dict[str, str] = {
     "roster": "管理人员名册",
     "roster_import": "从 CSV 或 XLSX 导入镇、村和人员",
     "roster_file": "名册文件（列：town, village, name, role, phone 或 镇、村、姓名、角色、电话）",
+    "apply_removals": "同时执行名册带来的停用和调动（不加时只列出，不执行）",
+    "person": "停用或调动一个人",
+    "person_deactivate": "停用：解除绑定、作废未使用的邀请，经手的记录保留",
+    "person_move": "调动到另一个镇（镇安监员）或村（信息员、责任人），绑定随人转移",
+    "person_name": "姓名",
+    "person_at": "此人现在的镇或村（同名的人不止一位时用来区分）",
+    "person_to": "新的镇（镇安监员）或村（信息员、责任人；村名重名时写「镇/村」）",
     "invite": "生成一次性邀请链接",
     "role": "角色：officer 信息员 / owner 责任人 / supervisor 镇安监员 / admin 管理员",
     "town": "镇名（镇安监员必填；村名重名时用来区分）",
@@ -1174,6 +1401,11 @@ CLI_HELP: dict[str, str] = {
     "tick": "按指定时刻运行一次排程（提醒、催办）",
     "tick_at": "当地时间，例如 2026-11-30T09:00",
     "tick_dry_run": "只列出将要发送的消息，不发送",
+    "run_sandbox": "未配置令牌时改为启动沙盒（./run.sh 使用）",
+    "sandbox": "启动沙盒：真实的机器人 + 本地网页聊天，不连接 Telegram",
+    "port": "网页端口（默认取配置 [sandbox] port）",
+    "host": "监听地址（默认 127.0.0.1；其他地址任何能访问的人都可以冒充任何人）",
+    "reset": "先清空沙盒：回到示例名册，聊天和记录清空",
 }
 
 
@@ -1255,12 +1487,14 @@ def invite_usage(role: Role) -> str:
 
 def invite_created(name: str, scope: str, role: Role, expires: str, link: str) -> str:
     """The link to forward to the invited person."""
+    name, scope = screen.name(name), screen.clip(scope, 2 * screen.NAME)
     return (
         f"已为 {name}（{scope} · {ROLE_NAMES[role]}）生成邀请链接，有效期至 {expires}，只能使用一次。\n"
         f"请把链接转发给本人：\n{link}"
     )
 
 
+NAME_TOO_LONG = "姓名过长（最多 {limit} 个字），请重新输入。"
 INVITE_NOT_ALLOWED = "您只能为本镇的信息员、责任人和镇安监员生成邀请链接。"
 INVITE_REASON_WORDS = ("原因：", "原因:", "理由：", "理由:")  # what starts the reason of a chat /invite
 INVITE_ALREADY_BOUND = (
@@ -1273,6 +1507,61 @@ INVITE_CHAT_REASON_NEEDED = (
 INVITE_CHAT_NEEDS_NAME = "{scope}有 {count} 位{role}，请在最后写上姓名，例如：邀请 {role} {place} 张三。"
 INVITE_CHAT_NEEDS_NEW_NAME = "名册中没有这个人。要新建人员，请在最后写上姓名。"
 INVITE_CHAT_AMBIGUOUS_VILLAGE = "有多个镇都有村「{village}」，请写成「镇/村」，例如：青龙镇/{village}。"
+
+# ---- /person (人员): an admin deactivates or moves one person ----
+
+PERSON_DEACTIVATE_WORD = "停用"
+PERSON_MOVE_WORD = "调动"
+PERSON_USAGE = (
+    "人员管理（仅管理员）：\n"
+    "人员 停用 姓名 [现在的镇或村] — 停用：解除绑定、作废未使用的邀请，经手的记录保留\n"
+    "人员 调动 姓名 [现在的镇或村] 新的镇或村 — 调动：只能在新的地方办事，绑定随人转移\n"
+    "例如：人员 停用 肖浩；人员 调动 肖浩 白石镇；人员 调动 王伟 新龙村 白石镇/石桥村\n"
+    "同名的人不止一位时，请写上此人现在的镇或村；村名在多个镇重名时写成「镇/村」。"
+)
+PERSON_NOT_FOUND = "名册中没有在职的「{name}」{place}。"
+PERSON_CANNOT_MOVE: dict[str, str] = {
+    "admin": "管理员不属于某个镇或村，不能调动。",
+    "same_place": "此人已在该地。",
+    "taken": "新地点的同名人员已由另一个账号绑定，未做任何改动。",
+}
+
+
+def person_choices(name: str, people: list[tuple[str, Role]]) -> str:
+    """Several active people share the name: which one is meant."""
+    head = [f"名册中有 {len(people)} 位「{screen.name(name)}」，请在姓名后写上此人现在的镇或村："]
+    rows = [f"- {screen.name(scope)} · {ROLE_NAMES[role]}" for scope, role in people]
+    return screen.fit(head, rows, [], _more_people)
+
+
+def _more_people(count: int) -> str:
+    return f"……另有 {count} 位未列出。"
+
+
+def person_deactivated(name: str, scope: str, role: Role, was_bound: bool, revoked: int) -> str:
+    """What 人员 停用 / gridsafe person deactivate did."""
+    done = "已解除其 Telegram 绑定" if was_bound else "此人未绑定 Telegram"
+    return f"已停用 {name}（{scope} · {ROLE_NAMES[role]}）：{done}，作废未使用的邀请 {revoked} 个。经手的隐患记录保留。"
+
+
+def person_moved(name: str, role: Role, old: str, new: str, was_bound: bool, revoked: int) -> str:
+    """What 人员 调动 / gridsafe person move did."""
+    bound = "绑定已随人转移，此后只能在新的地方办事" if was_bound else "此人未绑定 Telegram，请为新的地方生成邀请"
+    return (
+        f"已将 {name}（{ROLE_NAMES[role]}）从 {old} 调到 {new}：{bound}；作废原地未使用的邀请 {revoked} 个。"
+        "原地经手的隐患记录保留。"
+    )
+
+
+def removal_report(done: Removed) -> str:
+    """What a deactivation or a move did (the chat and the CLI say the same)."""
+    person = done.person
+    scope = scope_label(person.town_name, person.village_name)
+    if done.now_at is None:
+        return person_deactivated(person.name, scope, person.role, done.was_bound, done.invites_revoked)
+    new = scope_label(done.now_at.town_name, done.now_at.village_name)
+    return person_moved(person.name, person.role, scope, new, done.was_bound, done.invites_revoked)
+
 
 # ---- Telegram faults (issue 8): a reply that could not be delivered ---------------------------------------------
 

@@ -15,6 +15,7 @@ from handlers.hazard_actions import hazard_command, is_conversation_button, on_c
 from handlers.help import help_command, stale_button
 from handlers.invite import invite_command
 from handlers.mine import mine_command
+from handlers.person import person_command
 from handlers.photos import on_media
 from handlers.queries import is_page_button, on_page_button, open_command, overdue_command
 from handlers.report import cancel_command, is_report_button, on_button, on_location, on_text, report_command
@@ -41,6 +42,7 @@ def register(app: GridApplication) -> None:
         ("rank", rank_command),
         ("export", export_command),
         ("invite", invite_command),
+        ("person", person_command),
     ):
         app.add_handler(CommandHandler(name, callback))
         app.add_handler(MessageHandler(alias_filter(name), callback))

@@ -34,6 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("rank", Action.VIEW_STATS),
     Command("export", Action.EXPORT),
     Command("invite", Action.INVITE),
+    Command("person", Action.MANAGE_PEOPLE),
     Command("cancel", Action.CANCEL),
     Command("help", Action.HELP),
 )
@@ -44,11 +45,30 @@ def commands_for(role: Role) -> list[str]:
     return [c.name for c in COMMANDS if role_may(role, c.action)]
 
 
+# What may follow an alias word: anything after a space, unless the command takes only a number. "隐患" is read as
+# /hazard only when a number (or nothing) follows, so a description that opens with "隐患 …" stays a description.
+_ANY_WORDS = r"(?:\s+.*)?"
+ALIAS_ARGUMENTS: dict[str, str] = {"hazard": r"(?:\s+#?\d+)?\s*"}
+# "#12" alone opens hazard 12 when nothing is in progress (an answer such as the original of a duplicate is "#12" too).
+_HAZARD_NUMBER = re.compile(r"^\s*#\d+\s*$")
+
+
+def alias_pattern(words: list[str], arguments: str = _ANY_WORDS) -> re.Pattern[str]:
+    """The pattern of a text that starts with one of the alias words; an empty word would match any text."""
+    if not words or not all(word.strip() for word in words):
+        raise ValueError(f"a command alias must be a visible word: {words!r}")
+    return re.compile(r"^\s*(?:" + "|".join(re.escape(w.strip()) for w in words) + r")" + arguments + "$", re.DOTALL)
+
+
 def alias_filter(command: str) -> filters.BaseFilter:
     """Matches a private text message that starts with the command's Chinese alias word."""
     words = [alias for alias, target in texts.COMMAND_ALIASES.items() if target == command]
-    pattern = r"^\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?:\s+.*)?$"
-    return filters.ChatType.PRIVATE & filters.Regex(re.compile(pattern, re.DOTALL))
+    return filters.ChatType.PRIVATE & filters.Regex(alias_pattern(words, ALIAS_ARGUMENTS.get(command, _ANY_WORDS)))
+
+
+def is_hazard_number(text: str) -> bool:
+    """A text that is only a hazard's number, "#12"."""
+    return _HAZARD_NUMBER.match(text) is not None
 
 
 def is_hazard_button(data: object) -> bool:

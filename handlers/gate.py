@@ -8,15 +8,18 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.chat_order import PerChatUpdateProcessor
+from bot.domain.flood import Screening
 from bot.logs import bind_user
 from handlers.context import GridContext
 
 log = logging.getLogger(__name__)
 
 
-def _is_start_command(update: Update) -> bool:
-    words = (update.message.text or "").split(maxsplit=1) if update.message else []
-    return bool(words) and words[0].split("@")[0] == "/start"  # a text of only spaces has no first word
+def _start_words(update: Update) -> list[str]:
+    words = (update.message.text or "").split() if update.message else []
+    # A text of only spaces has no first word.
+    return words if words and words[0].split("@")[0] == "/start" else []
 
 
 async def gate(update: Update, context: GridContext) -> None:
@@ -26,6 +29,7 @@ async def gate(update: Update, context: GridContext) -> None:
     if chat is None or user is None or user.is_bot:
         raise ApplicationHandlerStop
     bind_user(user.id)
+    await _refuse_flood(update, context, chat)
     if chat.type != Chat.PRIVATE:
         await _notice_group(update, context, chat)
         raise ApplicationHandlerStop
@@ -35,13 +39,36 @@ async def gate(update: Update, context: GridContext) -> None:
         if update.edited_message.location is None:
             await update.edited_message.reply_text(texts.EDIT_IGNORED)
         raise ApplicationHandlerStop
-    context.actor = await context.services.access.actor(user.id)
-    if context.actor is not None or _is_start_command(update):
+    # Every update resolves the actor from the roster as it is now: a deactivated or moved person's old powers are gone.
+    access = context.services.access
+    context.actor = await access.actor(user.id)
+    start = _start_words(update)
+    if context.actor is not None:
+        return
+    deactivated = await access.deactivated(user.id)
+    # A deactivated person may still follow a new invite (put back on the roster); nothing else.
+    if len(start) > 1 or (start and not deactivated):
         return
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.UNBOUND_BUTTON, show_alert=True)
+        answer = texts.DEACTIVATED_BUTTON if deactivated else texts.UNBOUND_BUTTON
+        await update.callback_query.answer(answer, show_alert=True)
     elif update.message is not None:
-        await update.message.reply_text(texts.UNBOUND)
+        await update.message.reply_text(texts.DEACTIVATED if deactivated else texts.UNBOUND)
+    raise ApplicationHandlerStop
+
+
+async def _refuse_flood(update: Update, context: GridContext, chat: Chat) -> None:
+    # A chat with a backlog (bot/domain/flood.py) is refused before anything costs a query; told once per flood.
+    processor = context.application.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)
+    screening = processor.screen(chat.id)
+    if screening is Screening.PASS:
+        return
+    if screening is Screening.REFUSE_WITH_NOTICE and chat.type == Chat.PRIVATE:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.FLOOD_REFUSED, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(texts.FLOOD_REFUSED)
     raise ApplicationHandlerStop
 
 

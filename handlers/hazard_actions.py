@@ -12,8 +12,10 @@ from bot.domain.errors import (
     DeadlineUnreadable,
     DomainError,
     InvalidTransition,
+    NoLongerOwner,
     NotAllowed,
     NotFound,
+    SameOwner,
     StaleButton,
     TooLong,
     WrongInput,
@@ -39,7 +41,8 @@ async def hazard_command(update: Update, context: GridContext) -> None:
     message = update.effective_message
     assert message is not None
     args = message_args(message)
-    number = args[0].lstrip("#") if args else ""
+    # "/hazard 12", "隐患 #12", or "#12" alone (then the number is the whole text)
+    number = (args[0] if args else (message.text or "").strip()).lstrip("#")
     if not (number.isascii() and number.isdigit()):
         await message.reply_text(texts.HAZARD_USAGE)
         return
@@ -47,6 +50,9 @@ async def hazard_command(update: Update, context: GridContext) -> None:
     try:
         hazard_id = parse_number(number)  # digits too many for an id: no such hazard
         hazard = await context.services.rectification.visible(actor, hazard_id)
+    except NoLongerOwner:
+        await message.reply_text(texts.no_longer_owner(hazard_id))
+        return
     except (ValueError, NotFound):
         await message.reply_text(texts.hazard_not_found(number))
         return
@@ -72,11 +78,17 @@ async def on_hazard_button(update: Update, context: GridContext) -> None:
     except ValueError:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
+    except NoLongerOwner:
+        await query.answer(texts.no_longer_owner(hazard_id), show_alert=True)
+        return
     except NotFound:
         await query.answer(texts.hazard_not_found(parts[1]), show_alert=True)
         return
     try:
         result = await context.services.rectification.begin(actor, hazard_id, move)
+    except NoLongerOwner:
+        await query.answer(texts.no_longer_owner(hazard_id), show_alert=True)
+        return
     except NotFound:
         await query.answer(texts.hazard_not_found(hazard_id), show_alert=True)
         return
@@ -106,11 +118,13 @@ async def on_conversation_button(update: Update, context: GridContext) -> None:
             result = await rectification.ask_new_owner(actor, token)
         elif action == "days" and len(parts) == 4:
             result = await rectification.choose_days(actor, token, parse_number(arg))
+        elif action == "keep" and len(parts) == 3:
+            result = await rectification.keep_deadline(actor, token)
         elif action == "photos" and len(parts) == 3:
             result = await rectification.photos_done(actor, token)
         else:
             raise StaleButton(query.data)
-    except (StaleButton, NotFound, WrongInput, ValueError):
+    except (StaleButton, NotFound, WrongInput, SameOwner, ValueError):
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     except InvalidTransition:
@@ -131,6 +145,13 @@ async def answer_conversation(update: Update, context: GridContext, conversation
         result = await rectification.answer_text(actor, message.text)
     except TooLong as exc:
         await message.reply_text(texts.text_too_long(exc.limit, len(message.text.strip())))
+        return
+    except SameOwner:
+        await message.reply_text(texts.SAME_OWNER)
+        return
+    except NoLongerOwner:
+        await rectification.cancel(actor)
+        await message.reply_text(texts.no_longer_owner(conversation.hazard_id))
         return
     except (WrongInput, NotFound):
         hint = {Ask.ORIGINAL: texts.ORIGINAL_INVALID, Ask.PHOTOS: texts.ASK_RECTIFY_PHOTOS}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
+from bot import screen, texts
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Hazard, Stage
@@ -12,6 +12,7 @@ from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button, Message, hazard_button_data
 from bot.domain.people import Actor, Role
 from bot.services.rectification import Done
+from bot.telegram_photos import PhotoSender
 from handlers.context import GridContext
 
 CONVERSATION_PREFIX = "hc"
@@ -40,27 +41,21 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
 
 
 async def send_messages(context: GridContext, chat_id: int, messages: list[Message]) -> None:
-    """The core's messages, in order: photos first, then the text with its buttons."""
+    """The core's messages, in order: photos first (stored photos sent as photos), then the text with its buttons."""
+    services = context.services
+    photos = PhotoSender(context.bot, services.media, services.photo_ids)
     for message in messages:
-        await send_photos(context, chat_id, message.photos)
+        await photos.send(chat_id, message.photos + ([message.image] if message.image else []))
         await context.bot.send_message(chat_id, message.text, reply_markup=keyboard(message.buttons))
-
-
-async def send_photos(context: GridContext, chat_id: int, file_ids: list[str]) -> None:
-    """One photo, or albums of up to ten."""
-    for start in range(0, len(file_ids), limits.MAX_PHOTOS):
-        chunk = file_ids[start : start + limits.MAX_PHOTOS]
-        if len(chunk) == 1:
-            await context.bot.send_photo(chat_id, chunk[0])
-        else:
-            await context.bot.send_media_group(chat_id, [InputMediaPhoto(f) for f in chunk])
 
 
 async def show_card(context: GridContext, chat_id: int, actor: Actor, hazard: Hazard) -> None:
     """/hazard N: photos before and after, every field, the timeline, and only this person's buttons."""
-    rectification = context.services.rectification
+    services = context.services
+    rectification = services.rectification
+    photos = PhotoSender(context.bot, services.media, services.photo_ids)
     for stage in (Stage.BEFORE, Stage.AFTER):
-        await send_photos(context, chat_id, await rectification.photos(hazard, stage))
+        await photos.send(chat_id, await rectification.photos(hazard, stage))
     text = texts.hazard_card(
         hazard,
         await rectification.timeline(hazard),
@@ -79,14 +74,16 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
         hazard = await rectification.visible(actor, conversation.hazard_id)
         owners = await rectification.owner_options(hazard)
         buttons = [
-            InlineKeyboardButton(o.name, callback_data=conversation_data(conversation, "owner", o.id)) for o in owners
+            InlineKeyboardButton(screen.label(o.name), callback_data=conversation_data(conversation, "owner", o.id))
+            for o in owners
         ]
         buttons.append(
             InlineKeyboardButton(texts.BUTTON_NEW_OWNER, callback_data=conversation_data(conversation, "newowner"))
         )
+        question = texts.ASK_REASSIGN_OWNER if conversation.move is Move.REASSIGN else texts.ASK_OWNER
         await send(
             chat_id,
-            texts.ASK_OWNER,
+            question,
             reply_markup=InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)]),
         )
     elif conversation.ask is Ask.OWNER_NAME:
@@ -101,7 +98,13 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
             )
             for d in choices
         ]
-        await send(chat_id, texts.ask_deadline(default), reply_markup=InlineKeyboardMarkup([buttons]))
+        rows = [buttons]
+        question = texts.ask_deadline(default)
+        if conversation.move is Move.REASSIGN and hazard.deadline is not None:
+            keep = texts.keep_deadline_button(hazard.deadline)
+            rows.insert(0, [InlineKeyboardButton(keep, callback_data=conversation_data(conversation, "keep"))])
+            question = texts.ask_reassign_deadline(hazard.deadline, rectification.today())
+        await send(chat_id, question, reply_markup=InlineKeyboardMarkup(rows))
     elif conversation.ask is Ask.REASON:
         await send(chat_id, texts.ASK_REASON[conversation.move])
     elif conversation.ask is Ask.ORIGINAL:

@@ -11,6 +11,7 @@ from bot.domain.errors import (
     AmbiguousPlace,
     NotAllowed,
     NotFound,
+    ReasonTooLong,
     TooLong,
     UnknownPlace,
 )
@@ -43,8 +44,11 @@ async def invite_command(update: Update, context: GridContext) -> None:
         template = texts.INVITE_CHAT_REASON_NEEDED if exc.reason_missing else texts.INVITE_ALREADY_BOUND
         await message.reply_text(template.format(name=exc.name))
         return
-    except TooLong as exc:
+    except ReasonTooLong as exc:
         await message.reply_text(texts.INVITE_REASON_TOO_LONG.format(limit=exc.limit))
+        return
+    except TooLong as exc:
+        await message.reply_text(texts.NAME_TOO_LONG.format(limit=exc.limit))
         return
     except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
         await message.reply_text(_refusal(exc, actor.role, role, place))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot import texts
+from bot import screen, texts
 from bot.domain.hazards import Severity
 from bot.domain.people import Actor
 from bot.domain.report import EDITABLE, ReportDraft, Step
@@ -62,7 +62,7 @@ async def prompt(context: GridContext, chat_id: int, actor: Actor, draft: Report
         await bot.send_message(chat_id, texts.ASK_DESCRIPTION)
     elif step is Step.CATEGORY:
         buttons = [
-            InlineKeyboardButton(name, callback_data=data(draft, "cat", i))
+            InlineKeyboardButton(screen.label(name), callback_data=data(draft, "cat", i))
             for i, name in enumerate(reporting.categories)
         ]
         await bot.send_message(chat_id, texts.ASK_CATEGORY, reply_markup=_grid(buttons, 3))
@@ -73,13 +73,15 @@ async def prompt(context: GridContext, chat_id: int, actor: Actor, draft: Report
         await bot.send_message(chat_id, texts.ASK_SEVERITY, reply_markup=_grid(buttons, 2))
     elif step is Step.VILLAGE:
         villages = await reporting.village_options(actor)
-        buttons = [InlineKeyboardButton(name, callback_data=data(draft, "vil", vid)) for vid, name in villages]
+        buttons = [
+            InlineKeyboardButton(screen.label(name), callback_data=data(draft, "vil", vid)) for vid, name in villages
+        ]
         await bot.send_message(chat_id, texts.ASK_VILLAGE, reply_markup=_grid(buttons, 3))
     elif step is Step.PLACE:
         draft = await reporting.place_options(actor)
         if draft.place_options:
             buttons = [
-                InlineKeyboardButton(place, callback_data=data(draft, "pl", i))
+                InlineKeyboardButton(screen.label(place), callback_data=data(draft, "pl", i))
                 for i, place in enumerate(draft.place_options)
             ]
             await bot.send_message(chat_id, texts.ASK_PLACE_WITH_OPTIONS, reply_markup=_grid(buttons, 2))

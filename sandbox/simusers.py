@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 JsonDict = dict[str, Any]
 
+# How long a simulated person waits for the bot before a test gives up. It bounds a wait for an event, it is not a
+# measure of speed: an idle machine answers in milliseconds, and a busy CI machine (two cores, a second test run beside
+# this one) must never fail a test by being slow. Waits that expect silence pass their own short bound.
+EVENT_TIMEOUT = 20.0
+
 _media_group_ids = itertools.count(13_000_000_000_000_001)
 
 
@@ -141,6 +146,7 @@ class SimChat:
         self._consumed = 0
         self._edits_seen: dict[int, int] = {}
         self._signal = Signal()
+        self.watchers: list[Callable[[SimChat], None]] = []  # called on every change (the sandbox page's live feed)
 
     @property
     def chat_id(self) -> int:
@@ -155,25 +161,27 @@ class SimChat:
             self.reply_keyboard = message.keyboard
         elif markup.get("remove_keyboard"):
             self.reply_keyboard = None
-        self._signal.notify()
+        self.changed()
 
     def changed(self) -> None:
-        """Wake waiters after an edit, deletion or callback answer (called by the server)."""
+        """Wake waiters after a message, edit, deletion or callback answer (called by the server)."""
         self._signal.notify()
+        for watcher in self.watchers:
+            watcher(self)
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0, what: str = "") -> None:
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = EVENT_TIMEOUT, what: str = "") -> None:
         """Wait until predicate() holds, re-checked on every change in this chat."""
         if not await self._signal.wait_for(predicate, timeout):
             raise AssertionError(f"{self._label()}: timed out after {timeout}s waiting for {what or predicate}")
 
-    async def next_message(self, timeout: float = 5.0) -> BotMessage:
+    async def next_message(self, timeout: float = EVENT_TIMEOUT) -> BotMessage:
         """Return the next bot message not consumed yet, waiting up to timeout seconds."""
         if not await self._signal.wait_for(lambda: len(self.inbox) > self._consumed, timeout):
             raise AssertionError(f"{self._label()}: no new bot message within {timeout}s; seen so far: {self._seen()}")
         self._consumed += 1
         return self.inbox[self._consumed - 1]
 
-    async def expect(self, fragment: str, timeout: float = 5.0) -> BotMessage:
+    async def expect(self, fragment: str, timeout: float = EVENT_TIMEOUT) -> BotMessage:
         """Consume messages until one whose text or caption contains fragment."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -199,7 +207,7 @@ class SimChat:
             got = [m.describe() for m in self.inbox[self._consumed :]]
             raise AssertionError(f"{self._label()}: expected silence but the bot sent {got}")
 
-    async def next_edit(self, message: BotMessage, timeout: float = 5.0) -> BotMessage:
+    async def next_edit(self, message: BotMessage, timeout: float = EVENT_TIMEOUT) -> BotMessage:
         """Wait until message gets an edit not returned by next_edit before, and return it."""
         seen = self._edits_seen.get(message.message_id, 0)
         await self.wait_until(lambda: len(message.history) > seen, timeout, f"an edit of {message.describe()}")
@@ -408,7 +416,7 @@ class SimUser(SimChat):
         self.callback_answers.append(answer)
         self.changed()
 
-    async def next_callback_answer(self, timeout: float = 5.0) -> JsonDict:
+    async def next_callback_answer(self, timeout: float = EVENT_TIMEOUT) -> JsonDict:
         """Return the next answerCallbackQuery not consumed yet, waiting up to timeout seconds."""
         await self.wait_until(
             lambda: len(self.callback_answers) > self._answers_consumed, timeout, "a callback query answer"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from bot.services.container import Services
+from bot.telegram_photos import PhotoSender
 from handlers.context import GridApplication
 from scheduler.outbox import OutboxDispatcher
 from scheduler.ratelimit import RateLimiter
@@ -19,7 +21,9 @@ async def start(app: GridApplication, services: Services) -> OutboxDispatcher:
     """Recover interrupted sends, then schedule the pass and the dispatcher (both thin wrappers over services)."""
     schedule = services.settings.schedule
     limiter = RateLimiter(schedule.global_rate_per_second, schedule.chat_rate_per_second)
-    dispatcher = OutboxDispatcher(app.bot, services.outbox, services.reminders, limiter, services.clock, services.media)
+    photos = PhotoSender(app.bot, services.media, services.photo_ids)
+    lanes = math.ceil(schedule.global_rate_per_second)  # about a second of sending claimed ahead
+    dispatcher = OutboxDispatcher(app.bot, services.outbox, services.reminders, limiter, services.clock, photos, lanes)
     requeued = await dispatcher.recover()
     if requeued:
         log.info("sending again %s notifications interrupted by the last stop (at-least-once)", requeued)

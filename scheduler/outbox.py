@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
 from bot.clock import Clock
-from bot.domain import limits
 from bot.domain.notifications import Message
 from bot.services.reminders import ReminderService
+from bot.telegram_photos import PhotoSender, SendCall
 from bot.telegram_retry import own_retries
 from scheduler.ratelimit import RateLimiter
-from storage.media import MediaStore
 from storage.outbox import OutboxRepository, Outgoing
 
 log = logging.getLogger(__name__)
 
-BATCH = 100
 ATTEMPTS_IN_PROCESS = 4  # then the notification goes back to the queue with a longer backoff
 MAX_BACKOFF = timedelta(minutes=30)
 
@@ -44,8 +40,15 @@ def _retry_seconds(exc: RetryAfter) -> float:
 
 
 class OutboxDispatcher:
-    """Sends what the outbox holds. Delivery is at-least-once: a notification claimed by a process that stops
-    before confirming it is sent again after restart."""
+    """Sends what the outbox holds, each chat in its own lane. Delivery is at-least-once: a notification claimed by
+    a process that stops before confirming it is sent again after restart.
+
+    Each chat has at most one notification in flight, and its next one is claimed only when that one is done, so a
+    chat with a long queue holds up nobody else, and a notification of higher priority queued meanwhile (a major
+    hazard alert, a new hazard to triage) is the chat's next, ahead of the queue. At most `lanes` chats are served
+    at once, about one second of sending at the overall rate: what is claimed ahead is little, so anything new and
+    urgent waits for a free slot no more than about a second.
+    """
 
     def __init__(
         self,
@@ -54,68 +57,78 @@ class OutboxDispatcher:
         reminders: ReminderService,
         limiter: RateLimiter,
         clock: Clock,
-        media: MediaStore,
+        photos: PhotoSender,
+        lanes: int,
     ) -> None:
         self._bot = bot
-        self._media = media
+        self._photos = photos
         self._outbox = outbox
         self._reminders = reminders
         self._limiter = limiter
         self._clock = clock
-        self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
-        self._again = False
+        self._lanes = max(1, lanes)
+        self._busy: dict[int, asyncio.Task[None]] = {}  # lane (chat) -> its notification in flight
+        self._wake = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+        self._sent = 0
 
     def kick(self) -> None:
-        """Start draining in the background (or drain once more after the drain under way): never blocks."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._drain_until_idle(), name="outbox-drain")
-        else:
-            self._again = True
+        """Look for due notifications in the background (now, or once the look under way is done): never blocks."""
+        self._wake.set()
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.get_running_loop().create_task(self._run(), name="outbox-pump")
+
+    async def drain(self) -> int:
+        """Send everything due now and wait until it is done; return how many notifications were sent meanwhile."""
+        before = self._sent
+        self.kick()
+        assert self._pump is not None
+        await asyncio.shield(self._pump)
+        return self._sent - before
 
     async def close(self) -> None:
-        """Stop a background drain; what it had not confirmed is sent after the next start."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+        """Stop sending; what was not confirmed is sent after the next start."""
+        tasks = [task for task in (self._pump, *self._busy.values()) if task is not None and not task.done()]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _drain_until_idle(self) -> None:
-        while True:
-            self._again = False
-            try:
-                await self.drain()
-            except Exception:
-                log.exception("outbox drain failed; the next kick tries again")
-                return
-            if not self._again:
-                return
+                await task
 
     async def recover(self) -> int:
         """At start-up: notifications claimed but not confirmed before a stop go back to the queue."""
         return await self._outbox.requeue_interrupted()
 
-    async def drain(self) -> int:
-        """Send everything due now: chats side by side, each chat's messages in order; return how many were sent."""
-        sent = 0
-        async with self._lock:
-            while batch := await self._outbox.claim_due(self._clock.now(), BATCH):
-                by_chat: dict[int | None, list[Outgoing]] = defaultdict(list)
-                for item in batch:
-                    by_chat[item.chat_id].append(item)
-                results = await asyncio.gather(*(self._deliver_chat(items) for items in by_chat.values()))
-                sent += sum(results)
-        return sent
+    async def _run(self) -> None:
+        """Claim the most urgent due notification of each idle chat while lanes are free; end when all is done."""
+        while True:
+            self._wake.clear()
+            free = self._lanes - len(self._busy)
+            claimed: list[Outgoing] = []
+            if free > 0:
+                try:
+                    claimed = await self._outbox.claim_due(self._clock.now(), free, list(self._busy))
+                except Exception:
+                    log.exception("outbox could not be read; the next kick tries again")
+                    return
+            for item in claimed:
+                self._busy[item.lane] = asyncio.get_running_loop().create_task(
+                    self._deliver_in_lane(item), name=f"outbox-{item.id}"
+                )
+            if not claimed and not self._busy:
+                return
+            await self._wake.wait()
 
-    async def _deliver_chat(self, items: list[Outgoing]) -> int:
-        sent = 0
-        for item in items:
-            try:
-                sent += await self._deliver(item)
-            except Exception:  # an unexpected failure must not leave the rest of the batch claimed until a restart
-                log.exception("notification %s could not be delivered; it is tried again later", item.id)
+    async def _deliver_in_lane(self, item: Outgoing) -> None:
+        try:
+            self._sent += await self._deliver(item)
+        except Exception:  # an unexpected failure must not leave the notification claimed until a restart
+            log.exception("notification %s could not be delivered; it is tried again later", item.id)
+            with suppress(Exception):
                 await self._retry_later(item, "unexpected error")
-        return sent
+        finally:
+            del self._busy[item.lane]
+            self._wake.set()
 
     async def _deliver(self, item: Outgoing) -> int:
         """Send one notification: each Telegram call at most once on success, retried through passing failures.
@@ -133,8 +146,8 @@ class OutboxDispatcher:
             try:
                 with own_retries():  # this loop is the one retry policy of notifications
                     while done < len(parts):
-                        await self._limiter.acquire(item.chat_id)
-                        await parts[done]()
+                        async with self._limiter.slot(item.chat_id):
+                            await parts[done]()
                         done += 1
                 await self._outbox.mark_sent(item.id, self._clock.now())
                 return 1
@@ -166,24 +179,23 @@ class OutboxDispatcher:
         await self._outbox.retry_at(item.id, self._clock.now() + backoff, reason)
 
     async def _give_up(self, item: Outgoing, error: str, unreachable_reason: str | None) -> None:
-        log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
+        """Record a permanent failure and tell someone: never silent.
+
+        A person who blocked the bot or whose chat is gone is theirs to fix: their supervisors are told. Any other
+        refusal is GridSafe's fault (a message Telegram cannot take): an error in the log, and the admins are told.
+        """
         await self._outbox.mark_failed(item.id, error)
         if unreachable_reason is not None:
+            log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
             await self._reminders.unreachable(item.person_id, unreachable_reason)
+        else:
+            log.error("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
+            await self._reminders.delivery_failed(item.person_id, error)
 
-    def _parts(self, chat_id: int, message: Message) -> list[Callable[[], Awaitable[object]]]:
+    def _parts(self, chat_id: int, message: Message) -> list[SendCall]:
         """The Telegram calls of one notification: photos (one, or albums of up to ten), then the text."""
-        parts: list[Callable[[], Awaitable[object]]] = []
-        photos = message.photos
-        for start in range(0, len(photos), limits.MAX_PHOTOS):
-            chunk = photos[start : start + limits.MAX_PHOTOS]
-            if len(chunk) == 1:
-                parts.append(partial(self._bot.send_photo, chat_id, chunk[0]))
-            else:
-                parts.append(partial(self._bot.send_media_group, chat_id, [InputMediaPhoto(f) for f in chunk]))
+        parts = self._photos.calls(chat_id, message.photos)
         if message.image is not None:
-            sha256, _, extension = message.image.partition(".")
-            image = self._media.path(sha256, extension).read_bytes()
-            parts.append(partial(self._bot.send_photo, chat_id, image))
+            parts += self._photos.calls(chat_id, [message.image])
         parts.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=_markup(message)))
         return parts

@@ -147,6 +147,12 @@ class HazardRepository:
                 for index, p in enumerate(photos, start=1)
             ],
         )
+        # A photo that arrived as a photo (it has dimensions) can be re-sent by its file_id; one sent as a file
+        # cannot, and gets a photo file_id when it is first sent (storage/photo_ids.py).
+        await tx.executemany(
+            "INSERT OR IGNORE INTO telegram_photo_ids (sha256, file_id) VALUES (?, ?)",
+            [(p.sha256, p.file_id) for p in photos if p.width > 0],
+        )
 
     async def add_event(
         self,
@@ -160,11 +166,14 @@ class HazardRepository:
         note: str | None,
         now: datetime,
         account: int | None = None,
+        from_owner_id: int | None = None,
+        to_owner_id: int | None = None,
     ) -> int:
         """Append to the hazard's timeline (with the Telegram account that acted); return the event's id."""
         cursor = await tx.execute(
-            "INSERT INTO hazard_events (hazard_id, actor_id, at, kind, from_status, to_status, note, telegram_user_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO hazard_events (hazard_id, actor_id, at, kind, from_status, to_status, note,"
+            " telegram_user_id, from_owner_id, to_owner_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 hazard_id,
                 actor_id,
@@ -174,6 +183,8 @@ class HazardRepository:
                 to_status.value,
                 note,
                 account,
+                from_owner_id,
+                to_owner_id,
             ),
         )
         assert cursor.lastrowid is not None
@@ -219,14 +230,52 @@ class HazardRepository:
         )
         return cursor.rowcount == 1
 
+    async def reassign(
+        self,
+        tx: aiosqlite.Connection,
+        hazard_id: int,
+        *,
+        expected_owner: int,
+        owner_id: int,
+        deadline: date,
+        now: datetime,
+    ) -> bool:
+        """改派: another owner (and deadline) only if the hazard is still 整改中 with the expected owner."""
+        cursor = await tx.execute(
+            "UPDATE hazards SET owner_id = ?, deadline = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'assigned' AND owner_id = ?",
+            (owner_id, deadline.isoformat(), to_db(now), hazard_id, expected_owner),
+        )
+        return cursor.rowcount == 1
+
     async def timeline(self, hazard_id: int) -> list[TimelineEvent]:
         """Every event of the hazard, oldest first."""
         rows = await self._db.fetch_all(
-            "SELECT e.at, p.name, e.kind, e.to_status, e.note FROM hazard_events e JOIN people p ON p.id = e.actor_id"
+            "SELECT e.at, p.name, e.kind, e.to_status, e.note, f.name, t.name FROM hazard_events e"
+            " JOIN people p ON p.id = e.actor_id"
+            " LEFT JOIN people f ON f.id = e.from_owner_id LEFT JOIN people t ON t.id = e.to_owner_id"
             " WHERE e.hazard_id = ? ORDER BY e.id",
             (hazard_id,),
         )
-        return [TimelineEvent(at=from_db(r[0]), actor=r[1], kind=r[2], to_status=Status(r[3]), note=r[4]) for r in rows]
+        return [
+            TimelineEvent(
+                at=from_db(r[0]),
+                actor=r[1],
+                kind=r[2],
+                to_status=Status(r[3]),
+                note=r[4],
+                from_owner=r[5],
+                to_owner=r[6],
+            )
+            for r in rows
+        ]
+
+    async def was_reassigned_from(self, hazard_id: int, person_id: int) -> bool:
+        """Whether the hazard was once reassigned (改派) away from this owner."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM hazard_events WHERE hazard_id = ? AND from_owner_id = ? LIMIT 1", (hazard_id, person_id)
+        )
+        return row is not None
 
     async def owned_by(self, person_id: int, limit: int) -> list[Hazard]:
         """Open hazards assigned to an owner, nearest deadline first."""

@@ -98,10 +98,7 @@ class InviteRepository:
         self, tx: aiosqlite.Connection, *, person_id: int, telegram_user_id: int, now: datetime
     ) -> None:
         """End the current binding of this person ("rebound": another account) and of this account ("switched")."""
-        await tx.execute(
-            "UPDATE telegram_bindings SET ended_at = ?, end_reason = 'rebound' WHERE ended_at IS NULL AND person_id = ?",
-            (to_db(now), person_id),
-        )
+        await self.end_binding(tx, person_id, now, "rebound")
         await tx.execute(
             "UPDATE telegram_bindings SET ended_at = ?, end_reason = 'switched'"
             " WHERE ended_at IS NULL AND telegram_user_id = ?",
@@ -125,10 +122,41 @@ class InviteRepository:
             (person_id, telegram_user_id, chat_id, invite_id, to_db(now)),
         )
 
-    async def revoke_pending(self, tx: aiosqlite.Connection, person_id: int, now: datetime) -> int:
-        """End every unused invite of this person now (it then reads as expired); how many there were."""
+    async def revoke_pending(self, tx: aiosqlite.Connection, person_id: int) -> int:
+        """End every unused invite of this person (it then reads as expired); how many were not ended before."""
+        # Expired as of its creation rather than of `now`: the CLI and the bot may not share a clock.
         cursor = await tx.execute(
-            "UPDATE invites SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?",
-            (to_db(now), person_id, to_db(now)),
+            "UPDATE invites SET expires_at = created_at"
+            " WHERE person_id = ? AND used_at IS NULL AND expires_at > created_at",
+            (person_id,),
         )
         return cursor.rowcount
+
+    async def end_binding(self, tx: aiosqlite.Connection, person_id: int, now: datetime, reason: str) -> bool:
+        """End this person's current binding, if any."""
+        cursor = await tx.execute(
+            "UPDATE telegram_bindings SET ended_at = ?, end_reason = ? WHERE ended_at IS NULL AND person_id = ?",
+            (to_db(now), reason, person_id),
+        )
+        return cursor.rowcount > 0
+
+    async def move_binding(self, tx: aiosqlite.Connection, from_person: int, to_person: int, now: datetime) -> bool:
+        """The account bound to `from_person` is bound to `to_person` from now on (a move); False if none was."""
+        async with tx.execute(
+            "SELECT telegram_user_id, chat_id, invite_id FROM telegram_bindings"
+            " WHERE person_id = ? AND ended_at IS NULL",
+            (from_person,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return False
+        await self.end_binding(tx, from_person, now, "moved")
+        await self.bind(
+            tx,
+            person_id=to_person,
+            telegram_user_id=row["telegram_user_id"],
+            chat_id=row["chat_id"],
+            invite_id=row["invite_id"],
+            now=now,
+        )
+        return True

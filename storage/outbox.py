@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,13 @@ import aiosqlite
 from bot.domain.notifications import Message, Notification
 from storage.database import Database
 from storage.timestamps import to_db
+
+_INSERT = (
+    "INSERT INTO outbox (dedupe_key, person_id, payload, urgent, priority, subject, not_before, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+)
+# A chat's lane key, as Outgoing.lane computes it.
+_LANE = "COALESCE(b.chat_id, -o.id)"
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,11 @@ class Outgoing:
     chat_id: int | None
     message: Message
     attempts: int
+
+    @property
+    def lane(self) -> int:
+        """What is sent one at a time, in order: the chat (each unbound person's row is its own lane)."""
+        return self.chat_id if self.chat_id is not None else -self.id
 
 
 class OutboxRepository:
@@ -34,13 +47,13 @@ class OutboxRepository:
     ) -> bool:
         """Add a notification unless its dedupe key was used before; True if added."""
         cursor = await tx.execute(
-            "INSERT INTO outbox (dedupe_key, person_id, payload, urgent, subject, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            _INSERT,
             (
                 notification.dedupe_key,
                 notification.person_id,
                 notification.message.model_dump_json(),
                 int(notification.urgent),
+                int(notification.rank),
                 notification.subject,
                 to_db(not_before),
                 to_db(now),
@@ -53,14 +66,14 @@ class OutboxRepository:
     ) -> None:
         """Add (notification, not before) pairs in one statement, skipping dedupe keys used before."""
         await tx.executemany(
-            "INSERT INTO outbox (dedupe_key, person_id, payload, urgent, subject, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            _INSERT,
             [
                 (
                     n.dedupe_key,
                     n.person_id,
                     n.message.model_dump_json(),
                     int(n.urgent),
+                    int(n.rank),
                     n.subject,
                     to_db(not_before),
                     to_db(now),
@@ -82,14 +95,20 @@ class OutboxRepository:
         assert row is not None
         return str(row[0]), row[1], row[2]
 
-    async def claim_due(self, now: datetime, limit: int) -> list[Outgoing]:
-        """Mark up to `limit` due notifications as being sent, oldest first, urgent ones before the rest."""
+    async def claim_due(self, now: datetime, limit: int, busy: list[int]) -> list[Outgoing]:
+        """Mark due notifications as being sent: the next one of up to `limit` chats not in `busy` (lanes).
+
+        A chat's next is its most urgent, then its oldest; the chats whose next is most urgent, then oldest, go first.
+        """
         async with self._db.transaction() as tx:
             rows = await tx.execute_fetchall(
-                "SELECT o.id, o.person_id, b.chat_id, o.payload, o.attempts FROM outbox o"
+                "SELECT id, person_id, chat_id, payload, attempts FROM ("
+                f" SELECT o.id, o.person_id, b.chat_id, o.payload, o.attempts, o.priority, ROW_NUMBER() OVER"
+                f" (PARTITION BY {_LANE} ORDER BY o.priority DESC, o.id) AS place FROM outbox o"
                 " LEFT JOIN telegram_bindings b ON b.person_id = o.person_id AND b.ended_at IS NULL"
-                " WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.urgent DESC, o.id LIMIT ?",
-                (to_db(now), limit),
+                f" WHERE o.status = 'pending' AND o.not_before <= ? AND {_LANE} NOT IN (SELECT value FROM json_each(?))"
+                ") WHERE place = 1 ORDER BY priority DESC, id LIMIT ?",
+                (to_db(now), json.dumps(busy), limit),
             )
             claimed = [
                 Outgoing(

@@ -14,7 +14,8 @@ from storage.database import Database
 from storage.timestamps import to_db
 
 _PERSON_COLUMNS = """
-    p.id, p.name, p.role, p.town_id, t.name AS town_name, p.village_id, v.name AS village_name, p.phone
+    p.id, p.name, p.role, p.town_id, t.name AS town_name, p.village_id, v.name AS village_name, p.phone,
+    p.deactivated_at
 """
 _PERSON_FROM = """
     FROM people p
@@ -41,12 +42,14 @@ def _person(row: aiosqlite.Row) -> Person:
         village_id=row["village_id"],
         village_name=row["village_name"],
         phone=row["phone"],
+        active=row["deactivated_at"] is None,
     )
 
 
 _ACTOR_SELECT = (
     f"SELECT {_PERSON_COLUMNS}, b.telegram_user_id, b.chat_id {_PERSON_FROM}"
     " JOIN telegram_bindings b ON b.person_id = p.id AND b.ended_at IS NULL"
+    " WHERE p.deactivated_at IS NULL"
 )
 
 
@@ -80,19 +83,22 @@ class RosterRepository:
             for id_, town_id, name in await tx.execute_fetchall("SELECT id, town_id, name FROM villages")
         }
         existing = {
-            (role, town_id, village_id, name): (id_, phone)
-            for id_, role, town_id, village_id, name, phone in await tx.execute_fetchall(
-                "SELECT id, role, town_id, village_id, name, phone FROM people"
+            (role, town_id, village_id, name): (id_, phone, deactivated)
+            for id_, role, town_id, village_id, name, phone, deactivated in await tx.execute_fetchall(
+                "SELECT id, role, town_id, village_id, name, phone, deactivated_at IS NOT NULL FROM people"
             )
         }
         stamp = to_db(now)
-        added, updated = [], []
+        added, updated, restored = [], [], []
         for entry in entries:
             town_id = town_ids[entry.town] if entry.town else None
             village_id = village_ids[(town_id, entry.village)] if entry.village else None
             found = existing.get((entry.role.value, town_id, village_id, entry.name))
             if found is None:
                 added.append((entry.name, entry.role.value, town_id, village_id, entry.phone, stamp, stamp))
+            elif found[2]:
+                # Back on the roster in the same place: the same entry again, its history continuous.
+                restored.append((entry.phone or found[1], stamp, found[0]))
             elif entry.phone is not None and found[1] != entry.phone:
                 updated.append((entry.phone, stamp, found[0]))
         await tx.executemany(
@@ -101,10 +107,13 @@ class RosterRepository:
             added,
         )
         await tx.executemany("UPDATE people SET phone = ?, updated_at = ? WHERE id = ?", updated)
+        await tx.executemany(
+            "UPDATE people SET phone = ?, updated_at = ?, deactivated_at = NULL, moved_to = NULL WHERE id = ?", restored
+        )
         return {
-            Upsert.ADDED: len(added),
+            Upsert.ADDED: len(added) + len(restored),
             Upsert.UPDATED: len(updated),
-            Upsert.UNCHANGED: len(entries) - len(added) - len(updated),
+            Upsert.UNCHANGED: len(entries) - len(added) - len(restored) - len(updated),
         }
 
     async def upsert_person(
@@ -118,9 +127,9 @@ class RosterRepository:
         phone: str | None,
         now: datetime,
     ) -> tuple[int, Upsert]:
-        """Insert the person, or update the phone of the same name in the same role and scope."""
+        """Insert the person, or update the phone of the same name in the same role and scope (reactivated)."""
         async with tx.execute(
-            "SELECT id, phone FROM people WHERE role = ? AND COALESCE(town_id, 0) = COALESCE(?, 0)"
+            "SELECT id, phone, deactivated_at FROM people WHERE role = ? AND COALESCE(town_id, 0) = COALESCE(?, 0)"
             " AND COALESCE(village_id, 0) = COALESCE(?, 0) AND name = ?",
             (role.value, town_id, village_id, name),
         ) as cursor:
@@ -134,12 +143,63 @@ class RosterRepository:
             )
             assert cursor.lastrowid is not None
             return cursor.lastrowid, Upsert.ADDED
+        if row["deactivated_at"] is not None:
+            await tx.execute(
+                "UPDATE people SET phone = COALESCE(?, phone), updated_at = ?, deactivated_at = NULL, moved_to = NULL"
+                " WHERE id = ?",
+                (phone, stamp, row["id"]),
+            )
+            return int(row["id"]), Upsert.ADDED
         if phone is None or row["phone"] == phone:
             return int(row["id"]), Upsert.UNCHANGED
         await tx.execute("UPDATE people SET phone = ?, updated_at = ? WHERE id = ?", (phone, stamp, row["id"]))
         return int(row["id"]), Upsert.UPDATED
 
+    async def deactivate(
+        self, tx: aiosqlite.Connection, person_id: int, now: datetime, moved_to: int | None = None
+    ) -> None:
+        """Take the person off the roster (to their entry in a new place when moved); their records stay."""
+        await tx.execute(
+            "UPDATE people SET deactivated_at = ?, moved_to = ?, updated_at = ? WHERE id = ?",
+            (to_db(now), moved_to, to_db(now), person_id),
+        )
+
+    async def scope_ids(
+        self, tx: aiosqlite.Connection, town: str | None, village: str | None
+    ) -> tuple[int | None, int | None]:
+        """Ids of a town and village by name, read in the caller's transaction (they may have just been created)."""
+        rows = await tx.execute_fetchall(
+            "SELECT t.id, v.id FROM towns t LEFT JOIN villages v ON v.town_id = t.id AND v.name = ? WHERE t.name = ?",
+            (village or "", town or ""),
+        )
+        row = next(iter(rows), None)
+        if row is None:
+            return None, None
+        return int(row[0]), (int(row[1]) if village else None)
+
     # ---- reads ----
+
+    async def active_people(self) -> list[Person]:
+        """Everyone currently on the roster."""
+        rows = await self._db.fetch_all(f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} WHERE p.deactivated_at IS NULL")
+        return [_person(r) for r in rows]
+
+    async def active_named(self, name: str) -> list[Person]:
+        """Everyone currently on the roster with this name, by id."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} WHERE p.deactivated_at IS NULL AND p.name = ? ORDER BY p.id",
+            (name,),
+        )
+        return [_person(r) for r in rows]
+
+    async def deactivated_account(self, telegram_user_id: int) -> bool:
+        """Whether this account's last binding ended because its person was taken off the roster."""
+        row = await self._db.fetch_one(
+            "SELECT ended_at IS NOT NULL AND end_reason = 'deactivated' FROM telegram_bindings"
+            " WHERE telegram_user_id = ? ORDER BY id DESC LIMIT 1",
+            (telegram_user_id,),
+        )
+        return bool(row and row[0])
 
     async def town_id(self, name: str) -> int | None:
         """Id of a town by name."""
@@ -170,24 +230,34 @@ class RosterRepository:
     async def people_in(
         self, role: Role, town_id: int | None, village_id: int | None, name: str | None = None
     ) -> list[Person]:
-        """People of a role at exactly this scope, optionally with this name."""
+        """Active people of a role at exactly this scope, optionally with this name."""
         rows = await self._db.fetch_all(
             f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM}"
-            " WHERE p.role = ? AND COALESCE(p.town_id, 0) = COALESCE(?, 0)"
+            " WHERE p.deactivated_at IS NULL AND p.role = ? AND COALESCE(p.town_id, 0) = COALESCE(?, 0)"
             " AND COALESCE(p.village_id, 0) = COALESCE(?, 0) AND (? IS NULL OR p.name = ?) ORDER BY p.id",
             (role.value, town_id, village_id, name, name),
         )
         return [_person(r) for r in rows]
 
+    async def directory(self) -> list[tuple[Person, int | None]]:
+        """Everyone active on the roster with their current Telegram account (None: not bound), by town and village."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PERSON_COLUMNS}, b.telegram_user_id {_PERSON_FROM}"
+            " LEFT JOIN telegram_bindings b ON b.person_id = p.id AND b.ended_at IS NULL"
+            " WHERE p.deactivated_at IS NULL"
+            " ORDER BY t.id IS NOT NULL, t.id, v.id IS NOT NULL, v.id, p.role, p.id"
+        )
+        return [(_person(row), row["telegram_user_id"]) for row in rows]
+
     async def actor(self, telegram_user_id: int) -> Actor | None:
         """The person currently bound to this Telegram account."""
-        row = await self._db.fetch_one(f"{_ACTOR_SELECT} WHERE b.telegram_user_id = ?", (telegram_user_id,))
+        row = await self._db.fetch_one(f"{_ACTOR_SELECT} AND b.telegram_user_id = ?", (telegram_user_id,))
         return _actor(row) if row is not None else None
 
     async def bound(self, person_ids: list[int]) -> list[Actor]:
         """Those of these people who are bound to a Telegram account."""
         rows = await self._db.fetch_all(
-            f"{_ACTOR_SELECT} WHERE p.id IN (SELECT value FROM json_each(?))", (json.dumps(person_ids),)
+            f"{_ACTOR_SELECT} AND p.id IN (SELECT value FROM json_each(?))", (json.dumps(person_ids),)
         )
         return [_actor(row) for row in rows]
 
@@ -217,13 +287,16 @@ class RosterRepository:
         return row is not None
 
     async def ids_with_role(self, role: Role, town_id: int | None = None) -> list[int]:
-        """Ids of everyone with this role (in one town when given)."""
+        """Ids of everyone active with this role (in one town when given)."""
         # Two statements rather than "(? IS NULL OR town_id = ?)", which SQLite cannot answer from people_town.
         if town_id is None:
-            rows = await self._db.fetch_all("SELECT id FROM people WHERE role = ? ORDER BY id", (role.value,))
+            rows = await self._db.fetch_all(
+                "SELECT id FROM people WHERE role = ? AND deactivated_at IS NULL ORDER BY id", (role.value,)
+            )
         else:
             rows = await self._db.fetch_all(
-                "SELECT id FROM people WHERE town_id = ? AND role = ? ORDER BY id", (town_id, role.value)
+                "SELECT id FROM people WHERE town_id = ? AND role = ? AND deactivated_at IS NULL ORDER BY id",
+                (town_id, role.value),
             )
         return [int(row[0]) for row in rows]
 

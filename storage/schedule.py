@@ -45,6 +45,27 @@ class ScheduleRepository:
             (_LAST_PASS, to_db(at)),
         )
 
+    async def withdraw_queued_after(
+        self, tx: aiosqlite.Connection, now: datetime, pass_prefixes: tuple[str, ...]
+    ) -> tuple[int, int]:
+        """Undo what was queued, still unsent, at moments after now: (pass reminders deleted, others released).
+
+        A pass's reminders are deleted so that their dedupe keys are free when they truly fall due; anything else
+        (a hazard's card, an alert) is kept and sent now instead of at the clock's wrong moment.
+        """
+        stamp = to_db(now)
+        like = " OR ".join("dedupe_key LIKE ?" for _ in pass_prefixes)
+        patterns = [f"{prefix}%" for prefix in pass_prefixes]
+        cursor = await tx.execute(
+            f"DELETE FROM outbox WHERE status = 'pending' AND created_at > ? AND ({like})", (stamp, *patterns)
+        )
+        withdrawn = cursor.rowcount
+        cursor = await tx.execute(
+            "UPDATE outbox SET not_before = ? WHERE status = 'pending' AND created_at > ? AND not_before > ?",
+            (stamp, stamp, stamp),
+        )
+        return withdrawn, cursor.rowcount
+
     async def villages_without_check(self, week: str) -> list[Place]:
         """Villages with no village check logged for the week, with their officers."""
         rows = await self._db.fetch_all(

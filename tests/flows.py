@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from bot.domain.people import Role
-from sandbox.simusers import BotMessage, SimUser
+from sandbox.simusers import EVENT_TIMEOUT, BotMessage, SimUser
 from tests.rig import Rig, png
 
 OFFICER_VILLAGE = "新龙村"  # in 青龙镇, whose supervisors are 肖浩 and 吕丽霞; its officer is 曾英海
@@ -58,7 +58,7 @@ async def submit(user: SimUser, summary: BotMessage) -> int:
     return int(registered.text.split("#")[1].split(" ")[0])
 
 
-async def wait_for(rig: Rig, sql: str, expected: list[tuple[Any, ...]], timeout: float = 5.0) -> None:
+async def wait_for(rig: Rig, sql: str, expected: list[tuple[Any, ...]], timeout: float = EVENT_TIMEOUT) -> None:
     """Wait until a query of the bot's database gives the expected rows (the outbox drains asynchronously)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while (rows := await rig.rows(sql)) != expected:

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application
 from bot.clock import FakeClock
 from bot.domain.people import Role
 from bot.domain.report import ReportDraft
@@ -24,6 +23,7 @@ from bot.settings import Settings, load_settings
 from handlers.context import GridApplication
 from sandbox.botapi import BotApiServer, RateLimit
 from sandbox.simusers import SimUser
+from sandbox.world import start_application, stop_application
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"
@@ -111,31 +111,12 @@ class Rig:
 
     async def restart(self) -> None:
         """Stop GridSafe and start it again on the same database, as after a crash or a deployment."""
-        await _stop(self.app)
-        self.app = await _start(self.settings, self.clock)
+        await stop_application(self.app)
+        self.app = await start_application(self.settings, self.clock)
 
     async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows from the bot's database."""
         return [tuple(row) for row in await self.services.db.fetch_all(sql, params)]
-
-
-async def _start(settings: Settings, clock: FakeClock) -> GridApplication:
-    """Start GridSafe in the order run_polling uses (initialize, post_init, polling, start)."""
-    app = build_application(settings, clock)
-    await app.initialize()
-    assert app.post_init is not None and app.updater is not None
-    await app.post_init(app)
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    await app.start()
-    return app
-
-
-async def _stop(app: GridApplication) -> None:
-    assert app.updater is not None and app.post_shutdown is not None
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    await app.post_shutdown(app)
 
 
 @asynccontextmanager
@@ -151,12 +132,12 @@ async def running_bot(
             TELEGRAM__BASE_FILE_URL=server.base_file_url,
             **{"REPORTING__PHOTO_BATCH_SECONDS": "0.4", **env},
         )
-        rig = Rig(server=server, app=await _start(settings, clock), settings=settings, clock=clock)
+        rig = Rig(server=server, app=await start_application(settings, clock), settings=settings, clock=clock)
         await import_example_roster(rig.services)
         try:
             yield rig
         finally:
-            await _stop(rig.app)
+            await stop_application(rig.app)
 
 
 def png(seed: int, size: int = 4) -> bytes:

@@ -53,6 +53,24 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ROLES = ("officer", "owner", "supervisor", "admin", "unbound")
 BOUND = ROLES[:4]
+# Roster changes (DESIGN.md principle 2: who a person is follows the roster as it is now). "moved" was 白石镇's
+# supervisor and was moved to 青龙镇: he acts exactly as a supervisor of 青龙镇 and not at all in 白石镇 (the `city`
+# hazards). "removed" was a supervisor of 青龙镇 and was taken off the roster: he can do nothing and sees nothing.
+CHANGED = ("moved", "removed")
+MATRIX_ROLES = (*ROLES, *CHANGED)
+ACTS_AS = {"moved": "supervisor"}
+
+
+def acts_as(role: str) -> str:
+    """The role whose powers this person of the matrix has now."""
+    return ACTS_AS.get(role, role)
+
+
+def shut_out(role: str) -> bool:
+    """Not on the roster (never invited, or taken off it): told so, and nothing else."""
+    return role in ("unbound", "removed")
+
+
 SCOPES = ("village", "town", "city")
 STATUSES = ("reported", "assigned", "submitted", "closed")
 VILLAGE_OF = {"village": "新龙村", "town": "牛冲村", "city": "民溪村"}
@@ -73,10 +91,12 @@ COMMAND_WHO: dict[str, frozenset[str]] = {
     "rank": frozenset({"supervisor", "admin"}),
     "export": frozenset({"supervisor", "admin"}),
     "invite": frozenset({"supervisor", "admin"}),
+    "person": frozenset({"admin"}),
     "cancel": EVERYONE,
 }
 ALIASES = {"帮助": "help", "上报": "report", "排查": "check", "未整改": "open", "逾期": "overdue", "我的": "mine"}
-ALIASES |= {"统计": "stats", "排名": "rank", "导出": "export", "邀请": "invite", "取消": "cancel"}
+ALIASES |= {"统计": "stats", "排名": "rank", "导出": "export", "邀请": "invite", "人员": "person", "取消": "cancel"}
+ALIASES |= {"隐患": "hazard"}
 
 # What an allowed command answers (a fragment of its first reply).
 ANSWERS = {
@@ -92,6 +112,7 @@ ANSWERS = {
     "rank": "【月度排名】",
     "export": "隐患台账",
     "invite": "生成邀请链接",
+    "person": "人员管理",
     "cancel": texts.NOTHING_TO_CANCEL,
 }
 
@@ -104,6 +125,7 @@ MOVE_FROM = {
     "verify": "submitted",
     "reject": "submitted",
     "reopen": "closed",
+    "reassign": "assigned",  # 改派: 整改中, overdue or not
 }
 # DESIGN.md sections 1 and 4: supervisors triage (交办 / 不属实 / 重复), verify (复核通过 / 不通过) and close; owners submit
 # the evidence of their own hazards. Decision (DESIGN is silent): the city admin, whose scope is everything, may make
@@ -116,6 +138,7 @@ MOVERS: dict[str, frozenset[str]] = {
     "verify": frozenset({"supervisor", "admin"}),
     "reject": frozenset({"supervisor", "admin"}),
     "reopen": frozenset({"supervisor", "admin"}),
+    "reassign": frozenset({"supervisor", "admin"}),  # issue 13 item 11: the town's supervisors and the admins
 }
 MOVES = tuple(MOVE_FROM)
 
@@ -150,6 +173,7 @@ class Planted:
 
 def sees(role: str, hazard: Planted) -> bool:
     """DESIGN.md section 1: officer one village; owner the hazards assigned to them; supervisor one town; admin all."""
+    role = acts_as(role)
     if role == "officer":
         return hazard.scope == "village"
     if role == "owner":
@@ -161,11 +185,12 @@ def sees(role: str, hazard: Planted) -> bool:
 
 def may_move(role: str, move: str, hazard: Planted) -> bool:
     """Whether this role makes this move on this (visible) hazard, whatever its state."""
+    role = acts_as(role)
     return role in MOVERS[move] and (move != "submit" or hazard.owner == OWNER_NAME)
 
 
 def move_outcome(role: str, move: str, hazard: Planted) -> Outcome:
-    if role == "unbound":
+    if shut_out(role):
         return Outcome.STRANGER
     if not sees(role, hazard):
         return Outcome.HIDDEN
@@ -189,6 +214,7 @@ FIRST_QUESTION = {
     "submit": texts.ASK_RECTIFY_PHOTOS,
     "reject": texts.ASK_REASON[Move.REJECT],
     "reopen": texts.ASK_REASON[Move.REOPEN],
+    "reassign": texts.ASK_REASSIGN_OWNER,
 }
 
 NONEXISTENT = 999_999
@@ -273,7 +299,7 @@ class World:
         await user.wait_until(lambda: len(user.callback_answers) >= wanted, timeout=20, what="the sentinel's answer")
         answers = user.callback_answers[first_answer:]
         assert len(answers) == wanted - first_answer, f"more answers than presses: {answers}"
-        sentinel = texts.UNBOUND_BUTTON if role == "unbound" else texts.STALE_BUTTON
+        sentinel = {"unbound": texts.UNBOUND_BUTTON, "removed": texts.DEACTIVATED_BUTTON}.get(role, texts.STALE_BUTTON)
         assert answers[-1].get("text") == sentinel, answers
         answer = None if text is not None else answers[0].get("text")
         edited = target.text if len(target.history) > versions else None
@@ -387,10 +413,12 @@ async def build_world(rig: Rig) -> World:
         "supervisor": await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩"),
         "admin": await rig.join(Role.ADMIN, name="市应急局"),
         "unbound": rig.stranger("路人"),
+        "moved": await rig.join(Role.SUPERVISOR, town="白石镇", name="钱卫东"),
+        "removed": await rig.join(Role.SUPERVISOR, town="青龙镇", name="孙立新"),
     }
     helper_users = {
         "deputy": await rig.join(Role.SUPERVISOR, town="青龙镇", name="吕丽霞"),  # reports and assigns in 青龙镇
-        "outsider": await rig.join(Role.SUPERVISOR, town="白石镇"),
+        "outsider": await rig.join(Role.SUPERVISOR, town="白石镇", name="余秀琴"),
         "far_officer": await rig.join(Role.OFFICER, village="民溪村"),
         "neighbour_owner": await rig.join(Role.OWNER, village="牛冲村", name="王老板"),
         "far_owner": await rig.join(Role.OWNER, village="民溪村", name="赵老板"),
@@ -443,7 +471,8 @@ async def build_world(rig: Rig) -> World:
             hazards[scope, status] = keep(hazard, scope, status, owned, reporter_name)
     # 即查即改 reports wait for 复核 with no owner: one for each allowed 复核通过 of the matrix.
     pool: dict[tuple[str, str], Planted] = {}
-    for role, scope in (("supervisor", "village"), ("supervisor", "town"), ("admin", "village")):
+    spenders = [("supervisor", "village"), ("supervisor", "town"), ("admin", "village"), ("moved", "village")]
+    for role, scope in [*spenders, ("moved", "town")]:
         hazard = await _report(rig, helpers["deputy"], ids[VILLAGE_OF[scope]], next(counter), fixed=True)
         pool[role, scope] = keep(hazard, scope, "submitted", None, "吕丽霞")
     for role, scope in (("admin", "town"), ("admin", "city")):
@@ -457,10 +486,20 @@ async def build_world(rig: Rig) -> World:
         hazard = await _assign(services, helpers["deputy"], hazard.id, owner_id)
         proxy[key] = keep(hazard, "village", "assigned", owner_name, "曾英海")
 
+    # The roster changes, as an admin makes them (人员 调动 / 人员 停用 share this service with the import).
+    roster = services.roster
+    await roster.move(await roster.one("钱卫东", "白石镇"), "青龙镇")
+    await roster.deactivate(await roster.one("孙立新"))
+    moved = await services.access.actor(users["moved"].id)
+    assert moved is not None and moved.town_name == "青龙镇"
+    actors["moved"] = moved
     world = World(rig, users, actors, {}, helpers, hazards, pool, proxy, planted, ids)
     await world.settle()
-    await users["unbound"].send("/start")
-    await users["unbound"].wait_until(lambda: bool(users["unbound"].inbox), what="the stranger's answer")
+    for role in ("unbound", "removed"):
+        user = users[role]
+        seen = len(user.inbox)
+        await user.send("/start")
+        await user.wait_until(lambda user=user, seen=seen: len(user.inbox) > seen, what="the answer to /start")
     world.anchors = {role: user.inbox[-1] for role, user in users.items()}
     return world
 
@@ -482,7 +521,7 @@ async def tidy(world: World) -> AsyncIterator[None]:
     yield
     busy = await world.rig.rows("SELECT person_id FROM hazard_conversations UNION SELECT person_id FROM report_drafts")
     if busy:
-        for role in BOUND:
+        for role in world.actors:
             await world.tidy(role)
 
 
@@ -498,13 +537,14 @@ async def mark_all_read(user: SimUser) -> None:
             return
 
 
-def assert_stranger(response: Response, *, pressed: bool) -> None:
-    """A person not bound learns how to get an invite, and nothing else."""
+def assert_stranger(response: Response, *, pressed: bool, role: str = "unbound") -> None:
+    """A person not bound learns how to get an invite (one taken off the roster: that they were), and nothing else."""
+    removed = role == "removed"
     if pressed:
-        assert response.answer == texts.UNBOUND_BUTTON
+        assert response.answer == (texts.DEACTIVATED_BUTTON if removed else texts.UNBOUND_BUTTON)
         assert response.messages == []
     else:
-        assert response.texts == [texts.UNBOUND]
+        assert response.texts == [texts.DEACTIVATED if removed else texts.UNBOUND]
 
 
 def assert_clear_refusal(response: Response) -> None:
@@ -530,8 +570,10 @@ async def assert_hidden(world: World, role: str, response: Response, hazard: Pla
 
 
 def _command_cases() -> list[Any]:
-    cases = [pytest.param(f"/{c}", c, role, id=f"/{c}-{role}") for c in COMMAND_WHO for role in ROLES]
-    cases += [pytest.param(alias, c, role, id=f"{c}-alias-{role}") for alias, c in ALIASES.items() for role in ROLES]
+    cases = [pytest.param(f"/{c}", c, role, id=f"/{c}-{role}") for c in COMMAND_WHO for role in MATRIX_ROLES]
+    cases += [
+        pytest.param(alias, c, role, id=f"{c}-alias-{role}") for alias, c in ALIASES.items() for role in MATRIX_ROLES
+    ]
     return cases
 
 
@@ -546,11 +588,11 @@ async def test_command(world: World, said: str, command: str, role: str) -> None
     response = await world.exchange(role, text=said)
     after = await world.snapshot()
     world.assert_reveals_nothing_hidden(role, response)
-    if role == "unbound":
-        assert_stranger(response, pressed=False)
+    if shut_out(role):
+        assert_stranger(response, pressed=False, role=role)
         assert after == before
         return
-    if role not in COMMAND_WHO[command]:
+    if acts_as(role) not in COMMAND_WHO[command]:
         refusal = texts.REPORT_NOT_ALLOWED if command == "report" else texts.NOT_ALLOWED
         assert response.texts == [refusal]
         assert after == before
@@ -563,7 +605,7 @@ async def test_command(world: World, said: str, command: str, role: str) -> None
         lines = response.texts[0].splitlines()
         for other, who in COMMAND_WHO.items():
             listed = any(line.startswith((f"/{other}（", f"/{other} ")) for line in lines)
-            assert listed == (role in who and other != "start"), (other, lines)
+            assert listed == (acts_as(role) in who and other != "start"), (other, lines)
     if command in ("open", "overdue"):
         # Most urgent first: the overdue hazards the asker may see lead the list.
         overdue = [f"#{h.id} " for h in (world.hazards[s, "assigned"] for s in SCOPES) if sees(role, h)]
@@ -584,7 +626,7 @@ def _hazard_cases() -> list[Any]:
         pytest.param(scope, status, role, id=f"{status}-{scope}-{role}")
         for status in STATUSES
         for scope in SCOPES
-        for role in ROLES
+        for role in MATRIX_ROLES
     ]
 
 
@@ -605,8 +647,8 @@ async def _card_or_nothing(world: World, role: str, hazard: Planted, *, pressed:
     response = await world.exchange(role, **asking)
     assert await world.snapshot() == before
     world.assert_reveals_nothing_hidden(role, response, asked={hazard.id})
-    if role == "unbound":
-        assert_stranger(response, pressed=pressed)
+    if shut_out(role):
+        assert_stranger(response, pressed=pressed, role=role)
     elif sees(role, hazard):
         assert not pressed or response.answer is None
         await _check_card(world, role, hazard, response)
@@ -649,7 +691,7 @@ def _move_cases() -> list[Any]:
         for move in MOVES
         for status in STATUSES
         for scope in SCOPES
-        for role in ROLES
+        for role in MATRIX_ROLES
     ]
 
 
@@ -658,7 +700,7 @@ async def assert_pressed_and_refused(
 ) -> None:
     """A hazard button refused as expected: the stranger's notice, "not found", "not allowed" or "already handled"."""
     if expected is Outcome.STRANGER:
-        assert_stranger(response, pressed=True)
+        assert_stranger(response, pressed=True, role=role)
         return
     assert_clear_refusal(response)
     if expected is Outcome.HIDDEN:
@@ -889,7 +931,7 @@ async def test_a_real_button_with_another_hazards_id_or_another_action(world: Wo
         response = await world.exchange("owner", data=real.replace(f":{own.id}:", f":{other.id}:"), on=card)
         assert_clear_refusal(response)
         await assert_hidden(world, "owner", response, other, "submit")
-    for move in ("verify", "reject", "assign", "invalid", "duplicate", "reopen"):
+    for move in ("verify", "reject", "assign", "invalid", "duplicate", "reopen", "reassign"):
         response = await world.exchange("owner", data=real.replace(":submit", f":{move}"), on=card)
         assert_clear_refusal(response)
         assert response.answer == texts.NOT_ALLOWED
@@ -1071,11 +1113,12 @@ async def test_an_account_that_becomes_someone_else_loses_its_old_powers_at_once
         (account.id,),
     ) == [("孙老板",)]
     before = await world.snapshot()
-    for command in ("/invite", "/export", "/open", "/stats", "邀请 信息员 新龙村"):
+    for command in ("/invite", "/export", "/open", "/stats", "邀请 信息员 新龙村", "/person", "人员 停用 孙立新"):
         await account.send(command)
         assert (await account.next_message()).text == texts.NOT_ALLOWED, command
     anchor = account.inbox[-1]
-    for (scope, status), move in ((("city", "reported"), "assign"), (("village", "submitted"), "verify")):
+    moves = ((("city", "reported"), "assign"), (("village", "submitted"), "verify"), (("town", "assigned"), "reassign"))
+    for (scope, status), move in moves:
         hazard = world.hazards[scope, status]
         assert await _answer(account, f"hz:{hazard.id}:{move}", anchor) == texts.hazard_not_found(hazard.id)
     assert await world.snapshot() == before
@@ -1092,10 +1135,11 @@ async def test_an_account_whose_person_moved_to_another_account_is_a_stranger_at
     await old.expect("【绑定变更】")
     await world.settle()
     before = await world.snapshot()
-    await old.send("/open")
-    assert (await old.next_message()).text == texts.UNBOUND
-    hazard = world.hazards["town", "reported"]
-    assert await _answer(old, f"hz:{hazard.id}:view", old.inbox[-1]) == texts.UNBOUND_BUTTON
+    for command in ("/open", "/person", "人员 停用 孙立新"):
+        await old.send(command)
+        assert (await old.next_message()).text == texts.UNBOUND, command
+    for hazard, move in ((world.hazards["town", "reported"], "view"), (world.hazards["town", "assigned"], "reassign")):
+        assert await _answer(old, f"hz:{hazard.id}:{move}", old.inbox[-1]) == texts.UNBOUND_BUTTON
     assert await world.snapshot() == before
     await new.send("/open")
     assert "未整改" in (await new.next_message()).text

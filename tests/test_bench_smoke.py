@@ -36,6 +36,8 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
         assert figures["hazards_persisted"] == figures["officers"]
         assert figures["photos_persisted"] == 3 * figures["officers"]
         assert figures["errors"] == 0
+        assert figures["echo_bot_answer_latency"]["n"] == 7 * figures["officers"]
+        assert figures["answer_p95_over_echo_bot"] > 0
     elif name == "queries":
         assert figures["requests"] > 0 and figures["errors"] == 0
         assert figures["echo_bot_updates_per_second"] > 0
@@ -47,5 +49,7 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
         assert len(due) == 1 and due.pop() > 0
     elif name == "export":
         assert figures["rows_written"] == figures["hazards_in_month"] > 0
+    elif name == "webchat":
+        assert figures["page_load"]["n"] == figures["round_trip"]["n"] > 0
     elif name == "startup":
         assert figures["errors"] == 0 and figures["startup_seconds"]

@@ -33,6 +33,7 @@ from telegram.ext import (
 )
 
 from sandbox.botapi import BotApiServer, RateLimit, SimUser
+from sandbox.simusers import EVENT_TIMEOUT
 
 PNG_100x50 = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (100).to_bytes(4, "big") + (50).to_bytes(4, "big") + b"..."
 
@@ -220,6 +221,14 @@ async def test_send_message_rejections(bot: Bot, alice: SimUser, text: str, mark
     assert alice.inbox == []
 
 
+async def test_lengths_are_counted_as_telegram_counts_them(bot: Bot, alice: SimUser) -> None:
+    # In UTF-16 code units, after entity parsing: markup is not text.
+    assert (await bot.send_message(alice.id, "<b>" + "x" * 4096 + "</b>", parse_mode=ParseMode.HTML)).text
+    assert (await bot.send_photo(alice.id, b"img", caption="😀" * 512)).caption
+    with pytest.raises(BadRequest, match="Message caption is too long"):
+        await bot.send_photo(alice.id, b"img", caption="😀" * 513)  # 513 characters but 1026 UTF-16 code units
+
+
 async def test_other_rejections(server: BotApiServer, bot: Bot, alice: SimUser) -> None:
     assert (await bot.send_message(alice.id, "😀" * 2048)).text  # exactly 4096 UTF-16 units is fine
     with pytest.raises(BadRequest, match="Message caption is too long"):
@@ -268,14 +277,16 @@ async def test_rate_limit_answers_429() -> None:
 
 
 async def test_long_poll_returns_as_soon_as_an_update_arrives(server: BotApiServer, bot: Bot, alice: SimUser) -> None:
-    started = time.monotonic()
     assert await bot.get_updates(timeout=0) == ()
-    poll = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.05)
+    # A poll that waited out its own time-out would take 600 s: returning within the wait below shows that the
+    # update's arrival ended it, without measuring how fast the machine is.
+    polls = len(server.poll_arrivals)
+    poll = asyncio.create_task(bot.get_updates(timeout=600, read_timeout=700))
+    while len(server.poll_arrivals) == polls:  # the poll has reached the server
+        await asyncio.sleep(0.01)
     assert not poll.done()
     await alice.send("/start@gridsafe_test_bot 邀请码")
-    (update,) = await poll
-    assert time.monotonic() - started < 2
+    (update,) = await asyncio.wait_for(poll, EVENT_TIMEOUT)
     assert update.message is not None and update.message.text == "/start@gridsafe_test_bot 邀请码"
     entity = update.message.entities[0]
     assert (entity.type, entity.offset, entity.length) == ("bot_command", 0, len("/start@gridsafe_test_bot"))

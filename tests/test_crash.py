@@ -32,6 +32,7 @@ import pytest
 from bot.clock import SystemClock
 from bot.domain.notifications import Message
 from bot.domain.people import Role
+from bot.domain.photos import media_file
 from bot.domain.report import ReportDraft, Step
 from bot.services.container import Services
 from sandbox.botapi import BotApiServer
@@ -256,12 +257,19 @@ async def until(predicate: Callable[[], bool], what: str, timeout: float = WAIT)
         await asyncio.sleep(0.002)
 
 
-def deliveries(user: SimUser, message: Message) -> tuple[int, int]:
+def deliveries(world: Deployment, user: SimUser, message: Message) -> tuple[int, int]:
     """How many times the photo part (a photo or an album) and the text of a notification reached the person."""
     photos = 0
     if message.photos:
+        # A notification names a photo by its file in the media store (or, queued before that, a Telegram file id);
+        # what the person got is recognised by its content.
+        stored = media_file(message.photos[0])
+        first = stored[0] if stored else hashlib.sha256(world.server.file_bytes(message.photos[0])).hexdigest()
         photos = sum(
-            1 for m in user.inbox if m.method in ("sendPhoto", "sendMediaGroup") and message.photos[0] in m.photo
+            1
+            for m in user.inbox
+            if m.method in ("sendPhoto", "sendMediaGroup")
+            and hashlib.sha256(world.server.file_bytes(m.photo[-1])).hexdigest() == first
         )
     texts = sum(1 for m in user.inbox if m.method == "sendMessage" and m.text == message.text)
     return photos, texts
@@ -294,7 +302,7 @@ def check_delivery(world: Deployment, state: Durable, window: set[int]) -> None:
             assert (row.status, row.last_error) == ("failed", "not bound to Telegram"), row  # not on Telegram
             continue
         assert row.status == "sent", row
-        photos, texts = deliveries(user, row.message)
+        photos, texts = deliveries(world, user, row.message)
         most = 2 if row.id in window else 1
         assert 1 <= texts <= most, f"{row.dedupe_key}: text delivered {texts} times (window: {row.id in window})"
         if row.message.photos:
@@ -395,8 +403,11 @@ async def test_kill_after_submit_commits_but_before_the_answer(tmp_path: Path) -
         assert f"#{number}" in mine.body
 
 
-# Kill moments after the bot fetched the press of 提交: from before the handler has run to long after it is done.
-SUBMIT_KILL_DELAYS = (0.0, 0.003, 0.006, 0.01, 0.03, 0.5)
+# Kill moments after the bot fetched the press of 提交. The first is sure to land before the hazard is written (the
+# test holds SQLite's write lock, so the bot's write waits), the last after it (the officer was told 已登记); those
+# between land wherever the machine happens to be, and either outcome is checked as it comes.
+BEFORE_THE_WRITE, AFTER_THE_ANSWER = "before the write", "after the answer"
+SUBMIT_KILL_MOMENTS: tuple[float | str, ...] = (BEFORE_THE_WRITE, 0.0, 0.003, 0.01, 0.03, AFTER_THE_ANSWER)
 
 
 @pytest.mark.timeout(150)  # six kills and restarts of a real bot process, on a slow shared machine
@@ -405,16 +416,24 @@ async def test_kill_at_any_moment_of_submit_leaves_all_or_nothing(tmp_path: Path
         officer, server = world.officer, world.server
         window: set[int] = set()
         committed_at_kill: list[bool] = []
-        for n, delay in enumerate(SUBMIT_KILL_DELAYS):
+        for n, moment in enumerate(SUBMIT_KILL_MOMENTS):
             description = f"第{n + 1}处：配电箱门锁损坏"
             photo = png(300 + n)
             summary = await walk_to_summary(officer, photo=photo, description=description, location=False)
             token = summary.button_data("提交")
-            await officer.press("提交", message=summary)
-            update = last_update(server)
-            await until(lambda: fetched_at(server, update) is not None, "the bot has fetched the press")  # noqa: B023
-            await asyncio.sleep(delay)
-            world.bot.kill()
+            with closing(sqlite3.connect(world.database, timeout=10, isolation_level=None)) as lock:
+                if moment == BEFORE_THE_WRITE:
+                    lock.execute("BEGIN IMMEDIATE")  # the bot's write of the hazard now waits for this lock
+                await officer.press("提交", message=summary)
+                update = last_update(server)
+                await until(lambda: fetched_at(server, update) is not None, "the bot has fetched the press")  # noqa: B023
+                if moment == AFTER_THE_ANSWER:
+                    await officer.expect("已登记", WAIT)
+                elif isinstance(moment, float):
+                    await asyncio.sleep(moment)
+                world.bot.kill()
+                if lock.in_transaction:
+                    lock.execute("ROLLBACK")
 
             state = durable_state(world)
             window |= state.sending()
@@ -440,10 +459,10 @@ async def test_kill_at_any_moment_of_submit_leaves_all_or_nothing(tmp_path: Path
             assert world.officer_person not in state.drafts
 
         # Both outcomes were seen: the kill landed before the hazard was written and after.
-        assert False in committed_at_kill and True in committed_at_kill, committed_at_kill
+        assert committed_at_kill[0] is False and committed_at_kill[-1] is True, committed_at_kill
         state = await settled(world)
         assert sorted(state.hazards.values()) == sorted(
-            f"第{n + 1}处：配电箱门锁损坏" for n in range(len(SUBMIT_KILL_DELAYS))
+            f"第{n + 1}处：配电箱门锁损坏" for n in range(len(SUBMIT_KILL_MOMENTS))
         )
         check_delivery(world, state, window)
 
@@ -451,9 +470,10 @@ async def test_kill_at_any_moment_of_submit_leaves_all_or_nothing(tmp_path: Path
 @pytest.mark.parametrize("method", ["sendMediaGroup", "sendMessage"])
 async def test_kill_during_outbox_dispatch_loses_no_notification(tmp_path: Path, method: str) -> None:
     # A major hazard goes at once to both supervisors and every admin: eleven people on Telegram, an album and a card
-    # each. The dispatcher hands out its slots in order (all albums, then all cards) at 8 requests a second, and the
-    # sixth request of `method` is held until the kill. The kill then finds notifications sent (cards held), half
-    # sent (album delivered, card not), in flight, and not yet begun.
+    # each. The dispatcher sends to several chats side by side (each chat's album, then its card) at 8 requests a
+    # second, and the sixth request of `method` is held until the kill. The kill finds notifications sent, half sent
+    # (album delivered, card not), in flight and not yet begun, in proportions that depend on the machine's speed:
+    # each is checked for what it is.
     async with deployment(tmp_path, admins=9, SCHEDULE__GLOBAL_RATE_PER_SECOND="8") as world:
         officer, server = world.officer, world.server
         recipients = {user.id: user for user in world.supervisors + world.admins}
@@ -477,7 +497,7 @@ async def test_kill_during_outbox_dispatch_loses_no_notification(tmp_path: Path,
         assert len(rows) == 2 + 10  # the town's 2 supervisors; 9 admins on Telegram and the roster's, who is not
         # What had reached each person at the kill, the held request counted as reached (it will be carried out).
         reached = {
-            row.id: deliveries(world.people[row.person_id], row.message)
+            row.id: deliveries(world, world.people[row.person_id], row.message)
             for row in rows
             if row.person_id in world.people
         }
@@ -489,9 +509,10 @@ async def test_kill_during_outbox_dispatch_loses_no_notification(tmp_path: Path,
         status_then = {row.id: row.status for row in rows}
         unconfirmed = {row_id for row_id, got in reached.items() if got != (0, 0) and status_then[row_id] != "sent"}
         not_begun = {row_id for row_id, got in reached.items() if got == (0, 0)}
-        assert sorted(status_then.values()).count("sent") == (5 if method == "sendMessage" else 0), status_then
-        assert len(unconfirmed) == 6 and len(not_begun) == (5 if method == "sendMediaGroup" else 0)
-        assert unconfirmed | not_begun <= state.sending()
+        assert target_row.id in unconfirmed
+        assert unconfirmed <= state.sending()  # whatever went out was claimed first
+        assert all(status_then[row_id] in ("pending", "sending") for row_id in not_begun), status_then
+        assert all(reached[row_id] == (1, 1) for row_id, status in status_then.items() if status == "sent")
 
         await world.bot.start()
         # The held request is carried out after its delay although its sender is gone (Telegram would have got it).
@@ -503,7 +524,7 @@ async def test_kill_during_outbox_dispatch_loses_no_notification(tmp_path: Path,
         # not begun arrives exactly once.
         for row_id, then in reached.items():
             row = state.outbox[row_id]
-            got = deliveries(world.people[row.person_id], row.message)
+            got = deliveries(world, world.people[row.person_id], row.message)
             if status_then[row_id] == "sent":
                 allowed = [{then[0]}, {then[1]}]
             else:
@@ -511,7 +532,7 @@ async def test_kill_during_outbox_dispatch_loses_no_notification(tmp_path: Path,
             assert got[0] in allowed[0] and got[1] in allowed[1], (row.dedupe_key, status_then[row_id], then, got)
         # The held part reached Telegram before the kill and, unconfirmed, again after the restart.
         held_part = 0 if method == "sendMediaGroup" else 1
-        assert deliveries(target, target_row.message)[held_part] == 2
+        assert deliveries(world, target, target_row.message)[held_part] == 2
 
 
 def _chat(params: dict[str, Any]) -> int:

@@ -34,6 +34,15 @@ def test_every_chat_command_is_in_the_readme() -> None:
         assert f"/{command.name}" in README, command.name
 
 
+def test_every_alias_is_in_its_commands_row_of_the_readme() -> None:
+    from bot import texts
+
+    rows = {line.split("`")[1].split()[0]: line for line in README.splitlines() if line.startswith("| `/")}
+    for alias, command in texts.COMMAND_ALIASES.items():
+        cells = rows[f"/{command}"].split(" | ")
+        assert alias in cells[1], (alias, command)
+
+
 def test_readme_quick_start_names_the_scripts_that_exist() -> None:
     for script in ("run.sh", "test.sh"):
         assert f"./{script}" in README

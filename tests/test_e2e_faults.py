@@ -99,7 +99,7 @@ async def test_updates_in_a_lost_getupdates_answer_are_fetched_again_and_handled
     lost = rig.server.faults.add("getUpdates", "drop", after=True)
     await arrived(lost)
     await user.send("/help")  # answered to that long poll, whose answer never reaches the bot
-    await user.expect("可用功能", timeout=10)
+    await user.expect("可用功能")
     await user.assert_silent(within=0.8)
     assert lost.calls[0].carried_out and not lost.calls[0].delivered
     assert len(texts_of(user, "可用功能")) == 1
@@ -139,7 +139,7 @@ async def test_photo_download_faults_are_retried_and_every_photo_kept(rig: Rig) 
     for user, message in zip(officers, messages, strict=True):
         user.deliver(message)
     for n, (user, plan) in enumerate(zip(officers, plans, strict=True)):
-        confirmation = await user.expect("张照片", timeout=15)
+        confirmation = await user.expect("张照片")
         assert "已收到 2 张照片" in (confirmation.text or "") and confirmation.buttons == ["下一步"], plan
         assert plan.hits >= 1 and not texts_of(user, texts.PHOTO_DOWNLOAD_FAILED), plan
         assert not texts_of(user, texts.INTERNAL_ERROR), plan
@@ -163,7 +163,7 @@ async def test_photo_that_cannot_be_downloaded_is_asked_for_again_and_nothing_el
     for user, message in zip(officers, messages, strict=True):
         user.deliver(message)
     for n, (user, outage) in enumerate(zip(officers, outages, strict=True)):
-        await user.expect(texts.PHOTO_DOWNLOAD_FAILED, timeout=15)
+        await user.expect(texts.PHOTO_DOWNLOAD_FAILED)
         assert 2 <= outage.hits <= 4, outage  # retried a few times, not for ever
         await user.assert_silent(within=0.3)  # no confirmation, no error message
         draft = await rig.draft_of(user)
@@ -205,9 +205,9 @@ async def test_new_hazard_card_under_429_and_5xx_is_delivered_once_after_retry_a
     limited = rig.server.faults.add("sendPhoto", "429", retry_after=1, match=to_chat(supervisor.id))
     broken = rig.server.faults.add("sendMessage", "5xx", status=502, times=2, match=to_chat(supervisor.id))
     number = await submit(user, summary)
-    card = await supervisor.expect(f"【新隐患·待交办】#{number}", timeout=15)
+    card = await supervisor.expect(f"【新隐患·待交办】#{number}")
     assert card.buttons == ["交办", "不属实", "重复"]
-    await wait_for(rig, "SELECT status FROM outbox WHERE status != 'failed'", [("sent",)], timeout=10)
+    await wait_for(rig, "SELECT status FROM outbox WHERE status != 'failed'", [("sent",)])
     assert (limited.hits, broken.hits) == (1, 2)
     photos = calls_to(rig, "sendPhoto", supervisor.id)
     assert [c.status for c in photos] == [429, 200]
@@ -240,7 +240,7 @@ async def test_notifications_under_faults_are_delivered_and_marked_sent(rig: Rig
         plans.append(rig.server.faults.add(method, kind, match=to_chat(user.id), **options))
         await queue(rig, user, f"fault-{n}", f"【整改提醒】第{n}条", photos=[photo])
     await rig.drain()
-    await wait_for(rig, "SELECT DISTINCT status, last_error FROM outbox", [("sent", None)], timeout=15)
+    await wait_for(rig, "SELECT DISTINCT status, last_error FROM outbox", [("sent", None)])
     for plan in plans:  # a call Telegram carried out after the bot stopped waiting lands late
         await asyncio.wait_for(_settled(plan), 5)
     await asyncio.sleep(0.3)  # time for a duplicate to show, if there were one
@@ -271,7 +271,7 @@ async def test_reminder_through_a_long_outage_goes_back_to_the_queue_and_is_sent
     outage = rig.server.faults.add("sendMessage", "5xx", status=502, times=4, match=to_chat(user.id))
     thursday = datetime(2026, 11, 26, 1, 5, tzinfo=UTC)  # Thursday 09:05 in Shanghai: the weekly check reminder
     await rig.tick(thursday, step=thursday - clock.now())
-    await wait_for(rig, "SELECT COUNT(*) FROM outbox WHERE status = 'sending'", [(0,)], timeout=15)
+    await wait_for(rig, "SELECT COUNT(*) FROM outbox WHERE status = 'sending'", [(0,)])
     assert outage.hits == 4
     assert await outbox_of(rig, "曾英海") == [("pending", "network errors")]
     assert not texts_of(user, "【排查提醒】")

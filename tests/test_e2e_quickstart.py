@@ -6,11 +6,14 @@ import asyncio
 import os
 import re
 import signal
+import socket
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot import texts
@@ -138,3 +141,60 @@ async def test_run_script_sets_up_on_first_run_and_answers(tmp_path: Path) -> No
         str(ROOT / ".venv" / "bin" / "gridsafe"), "-c", str(config), "roster", "import", "examples/roster.csv", env=env
     )
     assert code == 0 and "未变 200 人" in out  # the first run imported the example roster
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _started_line(process: asyncio.subprocess.Process) -> str:
+    """The line the sandbox prints once it serves its page."""
+    assert process.stdout is not None
+    while line := (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode():
+        if "沙盒已启动" in line:
+            return line
+    raise AssertionError("the sandbox stopped without printing its address")
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "gridsafe").exists(), reason="needs the project's .venv (./test.sh)")
+@pytest.mark.timeout(300)
+async def test_run_script_without_token_serves_the_sandbox_apart_from_the_real_database(tmp_path: Path) -> None:
+    config = tmp_path / "deploy" / "config.toml"
+    port = _free_port()
+    env = _env(None, GRIDSAFE_SANDBOX__PORT=str(port))
+    async with _bot_process("./run.sh", str(config), env=env) as sandbox:
+        line = await _started_line(sandbox)
+        url = f"http://127.0.0.1:{port}"
+        assert url in line and "不连接 Telegram" in line
+        assert (
+            str(tmp_path / "deploy" / "data" / "sandbox") in line
+            and str(tmp_path / "deploy" / "data" / "gridsafe.db") in line
+        )
+        async with aiohttp.ClientSession() as http:
+            async with http.get(url) as response:
+                assert response.status == 200 and "网格安全通" in await response.text()
+            async with http.get(f"{url}/api/roster") as response:
+                officer = (await response.json())["towns"][0]["villages"][0]["people"][0]
+            async with http.post(f"{url}/api/people/{officer['id']}/open") as response:
+                assert response.status == 200
+    assert (tmp_path / "deploy" / "data" / "sandbox" / "gridsafe.db").exists()
+    real = sqlite3.connect(tmp_path / "deploy" / "data" / "gridsafe.db")
+    sandboxed = sqlite3.connect(tmp_path / "deploy" / "data" / "sandbox" / "gridsafe.db")
+    try:
+        assert real.execute("SELECT COUNT(*) FROM invites").fetchone() == (0,)
+        assert sandboxed.execute("SELECT COUNT(*) FROM invites").fetchone() == (1,)
+    finally:
+        real.close()
+        sandboxed.close()
+
+
+async def test_sandbox_on_another_address_warns_that_anyone_can_act_as_anyone(tmp_path: Path) -> None:
+    config = _write_config(tmp_path)
+    args = ("-c", str(config), "sandbox", "--port", "0", "--host", "0.0.0.0")
+    async with _bot_process(*GRIDSAFE, *args, env=_env(None)) as sandbox:
+        line = await _started_line(sandbox)
+        assert "http://0.0.0.0:" in line
+    assert sandbox.stderr is not None
+    assert "任何能访问这个地址的人都可以冒充名册中的任何人" in (await sandbox.stderr.read()).decode()

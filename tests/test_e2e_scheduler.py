@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot import texts
+from bot.domain.errors import TickInFuture
 from bot.domain.people import Role
 from sandbox.simusers import SimUser
+from storage.timestamps import from_db
 from tests.flows import officer, submit, wait_for, walk_to_summary
 from tests.rig import Rig, png
 
@@ -195,3 +200,50 @@ async def test_someone_who_blocked_the_bot_is_reported_to_their_supervisors(rig:
         "SELECT id FROM people WHERE name = '曾英海')"
     )
     assert failed and "blocked" in failed[0][0]
+
+
+async def _owner_with_a_hazard_due_30_november(rig: Rig) -> SimUser:
+    boss = await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    user = await officer(rig)
+    number = await submit(user, await walk_to_summary(user, photo=png(1)))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.press("张老板", message=await boss.expect("请选择责任人"))
+    await boss.press("7天", message=await boss.expect("请选择整改期限"))
+    await boss.expect("交办给 张老板")
+    return owner
+
+
+async def test_a_real_pass_ahead_of_the_clock_is_refused_and_reminders_keep_coming(rig: Rig) -> None:
+    owner = await _owner_with_a_hazard_due_30_november(rig)
+    await rig.tick(local("2026-11-23 12:00"))
+    before = await rig.rows("SELECT value FROM scheduler_state")
+    with pytest.raises(TickInFuture):
+        await rig.services.reminders.run_pass(local("2026-12-20 09:00"))
+    assert await rig.rows("SELECT value FROM scheduler_state") == before
+    preview = await rig.services.reminders.run_pass(local("2026-12-20 09:00"), dry_run=True)
+    assert preview.notifications  # a preview may look ahead; it queues nothing and moves no mark
+    assert await rig.rows("SELECT value FROM scheduler_state") == before
+    await rig.tick(local("2026-11-29 10:00"))
+    assert reminders(owner) == {"【整改提醒】": 2}  # D-3 and D-1 came on time
+
+
+async def test_a_clock_that_jumped_a_year_ahead_and_back_is_noticed_and_reminders_resume(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    owner = await _owner_with_a_hazard_due_30_november(rig)
+    await rig.tick(local("2026-11-23 12:00"))
+    back = rig.clock.now()
+    rig.clock.set(local("2027-11-23 12:00"))  # the host clock jumps ahead for one pass
+    ahead = await rig.services.reminders.run_pass()
+    assert len(ahead.notifications) > 1
+    rig.clock.set(back + timedelta(minutes=1))
+    with caplog.at_level(logging.WARNING, logger="bot.services.reminders"):
+        await rig.services.reminders.run_pass()
+    assert any("the clock went back" in record.getMessage() for record in caplog.records)
+    (mark,) = (await rig.rows("SELECT value FROM scheduler_state"))[0]
+    assert from_db(mark) <= rig.clock.now()
+    # Nothing stays parked in the next year; what people's actions queued is untouched.
+    assert await rig.rows("SELECT COUNT(*) FROM outbox WHERE not_before > '2027'") == [(0,)]
+    await rig.tick(local("2026-11-30 10:00"))
+    assert reminders(owner) == {"【整改提醒】": 2, "【今天到期】": 1}

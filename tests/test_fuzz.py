@@ -56,7 +56,7 @@ from bot.domain.report import ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.services.photo_intake import PhotoUpload
 from handlers.photos import BATCH_JOB
-from sandbox.simusers import BotMessage, SimChat, SimGroup, SimUser, utf16_len
+from sandbox.simusers import EVENT_TIMEOUT, BotMessage, SimChat, SimGroup, SimUser, utf16_len
 from tests.rig import JPEG, Rig, png, running_bot
 
 EXAMPLES = int(os.environ.get("GRIDSAFE_FUZZ_EXAMPLES", "50"))
@@ -570,7 +570,7 @@ def expects_answer(scene: Scene, fuzz: Fuzz) -> bool:
 # ---- waiting until the bot is done -----------------------------------------------------------------------------
 
 
-async def handled(rig: Rig, timeout: float = 15.0) -> None:
+async def handled(rig: Rig, timeout: float = EVENT_TIMEOUT) -> None:
     """Wait until the bot fetched every queued update, handled it, and confirmed any batch of photos."""
     server, app = rig.server, rig.app
     loop = asyncio.get_running_loop()
@@ -756,7 +756,6 @@ async def run_example(crew: Crew, scene: Scene, fuzz: Fuzz) -> None:
         pressed = fuzz.kind in (Kind.BUTTON, Kind.STEP_BUTTON)
         await chat.wait_until(
             lambda: len(scene.user.callback_answers) > answers if pressed else len(chat.inbox) > seen[chat.chat_id],
-            timeout=5,
             what=f"an answer to {fuzz.kind} {fuzz.text[:40]!r}",
         )
     else:

@@ -22,6 +22,7 @@ ALLOWED: dict[tuple[Status, Move], set[str]] = {
     (Status.SUBMITTED, Move.VERIFY): {"supervisor", "admin"},
     (Status.SUBMITTED, Move.REJECT): {"supervisor", "admin"},
     (Status.CLOSED, Move.REOPEN): {"supervisor", "admin"},
+    (Status.ASSIGNED, Move.REASSIGN): {"supervisor", "admin"},  # 改派: another owner, the hazard stays 整改中
 }
 RESULT: dict[Move, tuple[Status, Closure | None]] = {
     Move.ASSIGN: (Status.ASSIGNED, None),
@@ -31,6 +32,7 @@ RESULT: dict[Move, tuple[Status, Closure | None]] = {
     Move.VERIFY: (Status.CLOSED, Closure.VERIFIED),
     Move.REJECT: (Status.ASSIGNED, None),
     Move.REOPEN: (Status.ASSIGNED, None),
+    Move.REASSIGN: (Status.ASSIGNED, None),
 }
 ROLES = ("officer", "neighbour", "owner", "supervisor", "outsider", "admin")
 

@@ -5,12 +5,22 @@ Each limit is listed in TESTED with the tests that hold it; a limit added withou
 
 from __future__ import annotations
 
+import asyncio
 import re
+import zipfile
 from datetime import timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
 
 from bot import texts
+from bot.cli import main
 from bot.domain import limits
+from bot.domain.errors import RosterInvalid
+from bot.domain.flood import Arrival, FloodWatch, Screening
 from bot.domain.people import Role
+from bot.domain.roster import validate
+from bot.roster_file import RosterFileError, read_roster
 from sandbox.simusers import BotMessage, SimUser
 from tests.flows import officer, submit, walk_to_summary
 from tests.rig import ROOT, START, Rig, png
@@ -31,6 +41,22 @@ TESTED = {
     "DEADLINE_CHOICES": ["test_deadline_buttons_are_the_configured_choices"],
     "MAX_OWNER_OPTIONS": ["test_at_most_eight_owners_are_offered"],
     "MAX_PLACES_CHECKED": ["test_check_of_10000_places_is_kept_10001_refused"],
+    "MAX_NAME": [
+        "test_roster_name_of_30_characters_is_kept_31_refused",
+        "test_invite_name_of_30_characters_is_kept_31_refused_and_cleaned",
+        "test_cli_invite_name_of_31_characters_is_refused",
+        "test_owner_name_typed_at_assignment_is_cleaned_and_limited",
+    ],
+    "MAX_PLACE_NAME": ["test_roster_place_of_40_characters_is_kept_41_refused"],
+    "MAX_ROSTER_FILE_BYTES": ["test_roster_file_at_the_size_limit_is_read_one_byte_more_refused"],
+    "MAX_ROSTER_UNCOMPRESSED_BYTES": ["test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused"],
+    "MAX_ROSTER_ROWS": ["test_roster_of_20000_rows_is_read_20001_refused"],
+    "CHAT_FLOOD_BACKLOG": [
+        "test_twenty_messages_at_once_are_all_answered_twenty_one_are_a_flood",
+        "test_a_backlog_of_20_starts_a_flood_19_does_not",
+    ],
+    "MAX_CHAT_BACKLOG": ["test_a_chat_holds_50_updates_the_51st_is_dropped"],
+    "FLOOD_QUIET_SECONDS": ["test_a_flood_ends_after_30_quiet_seconds_not_before"],
 }
 
 
@@ -220,3 +246,168 @@ async def test_check_of_10000_places_is_kept_10001_refused(rig: Rig) -> None:
     await user.send(f"排查 {limits.MAX_PLACES_CHECKED} 查了全村")
     await user.expect(str(limits.MAX_PLACES_CHECKED))
     assert await rig.rows("SELECT places_checked FROM checks") == [(limits.MAX_PLACES_CHECKED,)]
+
+
+# ---- names and roster files (issue 13.6, 13.7) ----
+
+ROSTER_HEADER = "town,village,name,role,phone,note\n"
+
+
+def _roster_file(folder: Path, body: str, name: str = "roster.csv") -> Path:
+    path = folder / name
+    path.write_text(ROSTER_HEADER + body, encoding="utf-8")
+    return path
+
+
+def _validated(path: Path) -> list[str] | str:
+    try:
+        return [e.name for e in validate(read_roster(path))]
+    except RosterInvalid as exc:
+        return "; ".join(reason for _, reason in exc.problems)
+    except RosterFileError as exc:
+        return str(exc)
+
+
+def test_roster_name_of_30_characters_is_kept_31_refused(tmp_path: Path) -> None:
+    kept = "王" * limits.MAX_NAME
+    assert _validated(_roster_file(tmp_path, f"青龙镇,新龙村,{kept}\u200b,officer,,\n")) == [kept]
+    too_long = _validated(_roster_file(tmp_path, f"青龙镇,新龙村,{kept}伟,officer,,\n"))
+    assert too_long == texts.REASON_NAME_TOO_LONG.format(limit=limits.MAX_NAME)
+
+
+def test_roster_place_of_40_characters_is_kept_41_refused(tmp_path: Path) -> None:
+    village = "村" * limits.MAX_PLACE_NAME
+    assert _validated(_roster_file(tmp_path, f"青龙镇,{village},王伟,officer,,\n")) == ["王伟"]
+    refused = _validated(_roster_file(tmp_path, f"青龙镇,{village}村,王伟,officer,,\n"))
+    assert refused == texts.REASON_PLACE_TOO_LONG.format(limit=limits.MAX_PLACE_NAME)
+
+
+def test_roster_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
+    row = "青龙镇,新龙村,王伟,officer,,"
+    padding = limits.MAX_ROSTER_FILE_BYTES - len((ROSTER_HEADER + row + "\n").encode())
+    rows = [f"{row}{'x' * 100_000}" for _ in range(padding // 100_000)]
+    rows.append(row + "x" * (padding - 100_000 * len(rows) - len(rows) * (len(row.encode()) + 1)))
+    path = _roster_file(tmp_path, "\n".join(rows) + "\n")
+    assert path.stat().st_size == limits.MAX_ROSTER_FILE_BYTES
+    assert len(read_roster(path)) == len(rows)
+    with path.open("a", encoding="utf-8") as f:
+        f.write("x")
+    assert _validated(path) == texts.ROSTER_FILE_TOO_LARGE.format(limit="5 MB")
+
+
+def test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["town", "village", "name", "role"])
+    sheet.append(["青龙镇", "新龙村", "王伟", "officer"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    used = sum(len(data) for _, data in members)
+
+    def bomb(extra: int) -> Path:
+        # A small zip bomb: megabytes of zeros that deflate to a few kilobytes, in a member Excel would ignore.
+        path = tmp_path / f"bomb{extra}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+            archive.writestr("xl/padding.bin", bytes(limits.MAX_ROSTER_UNCOMPRESSED_BYTES - used + extra))
+        return path
+
+    at_limit = bomb(0)
+    assert at_limit.stat().st_size < 200_000
+    assert _validated(at_limit) == ["王伟"]
+    assert _validated(bomb(1)) == texts.ROSTER_UNPACKED_TOO_LARGE.format(limit="50 MB")
+
+
+def test_roster_of_20000_rows_is_read_20001_refused(tmp_path: Path) -> None:
+    blank = ",,,,,\n" * (limits.MAX_ROSTER_ROWS - 2)
+    path = _roster_file(tmp_path, "青龙镇,新龙村,王伟,officer,,\n" + blank)
+    assert _validated(path) == ["王伟"]
+    path = _roster_file(tmp_path, "青龙镇,新龙村,王伟,officer,,\n" + blank + ",,,,,\n")
+    assert _validated(path) == texts.ROSTER_TOO_MANY_ROWS.format(limit=limits.MAX_ROSTER_ROWS)
+
+
+async def test_invite_name_of_30_characters_is_kept_31_refused_and_cleaned(rig: Rig) -> None:
+    admin = await rig.join(Role.ADMIN, name="杜浩")
+    kept = "张" * limits.MAX_NAME
+    await admin.send(f"邀请 责任人 新龙村 {kept}")
+    await admin.expect(f"已为 {kept}（青龙镇新龙村 · 责任人）")
+    await admin.send(f"邀请 责任人 新龙村 {kept}张")
+    assert (await admin.next_message()).text == texts.NAME_TOO_LONG.format(limit=limits.MAX_NAME)
+    # "肖浩" with a zero-width space looks exactly like the peer 肖浩: it is him, not a lookalike.
+    await admin.send("邀请 安监员 青龙镇 肖浩\u200b")
+    await admin.expect("已为 肖浩（青龙镇 · 镇安监员）")
+    assert await rig.rows("SELECT COUNT(*) FROM people WHERE name LIKE '肖浩%'") == [(1,)]
+    assert await rig.rows("SELECT COUNT(*) FROM people WHERE length(name) > ?", (limits.MAX_NAME,)) == [(0,)]
+
+
+async def test_cli_invite_name_of_31_characters_is_refused(rig: Rig, tmp_path: Path) -> None:
+    config = tmp_path / "cli.toml"
+    telegram = rig.settings.telegram
+    config.write_text(
+        f'[storage]\ndatabase = "{rig.settings.storage.database}"\nmedia_dir = "{rig.settings.storage.media_dir}"\n'
+        f'[telegram]\ntoken = "{telegram.token.get_secret_value()}"\nbase_url = "{telegram.base_url}"\n'
+        f'base_file_url = "{telegram.base_file_url}"\n',
+        encoding="utf-8",
+    )
+    argv = ["-c", str(config), "invite", "--role", "owner", "--village", "新龙村", "--name"]
+    assert await asyncio.to_thread(main, [*argv, "李" * limits.MAX_NAME + "\u200b"]) == 0
+    assert await asyncio.to_thread(main, [*argv, "李" * (limits.MAX_NAME + 1)]) == 2
+    assert await rig.rows("SELECT name FROM people WHERE name LIKE '李李%'") == [("李" * limits.MAX_NAME,)]
+
+
+async def test_owner_name_typed_at_assignment_is_cleaned_and_limited(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter, photo=png(11)))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.press("新责任人", message=await boss.expect("请选择责任人"))
+    await boss.expect("责任人")
+    await boss.send("赵" * (limits.MAX_NAME + 1))
+    await boss.expect(str(limits.MAX_NAME))
+    await boss.send("赵" * limits.MAX_NAME + "\u200b\x07")
+    await boss.expect("期限")
+    assert await rig.rows("SELECT name FROM people WHERE role = 'owner'") == [("赵" * limits.MAX_NAME,)]
+
+
+async def test_twenty_messages_at_once_are_all_answered_twenty_one_are_a_flood(rig: Rig) -> None:
+    patient, flooder = rig.stranger("甲"), rig.stranger("乙")
+    for n in range(limits.CHAT_FLOOD_BACKLOG):
+        patient.deliver(patient.text_message(f"消息 {n}"))
+    for n in range(limits.CHAT_FLOOD_BACKLOG + 1):
+        flooder.deliver(flooder.text_message(f"消息 {n}"))
+    await patient.wait_until(lambda: len(patient.inbox) == limits.CHAT_FLOOD_BACKLOG, timeout=10)
+    await flooder.wait_until(lambda: any(m.text == texts.FLOOD_REFUSED for m in flooder.inbox), timeout=10)
+    assert {m.text for m in patient.inbox} == {texts.UNBOUND}
+    served = [m.text for m in flooder.inbox if m.text == texts.UNBOUND]
+    assert len(served) < limits.CHAT_FLOOD_BACKLOG  # the updates waiting when the flood began were refused
+
+
+def test_a_backlog_of_20_starts_a_flood_19_does_not() -> None:
+    watch = FloodWatch()
+    watch.arrive(1, limits.CHAT_FLOOD_BACKLOG - 1, START)
+    assert watch.screen(1) is Screening.PASS
+    watch.arrive(1, limits.CHAT_FLOOD_BACKLOG, START)
+    assert watch.screen(1) is Screening.REFUSE_WITH_NOTICE
+    assert watch.screen(1) is Screening.REFUSE  # told once per flood
+    assert watch.screen(2) is Screening.PASS  # other chats are not affected
+
+
+def test_a_chat_holds_50_updates_the_51st_is_dropped() -> None:
+    watch = FloodWatch()
+    assert watch.arrive(1, limits.MAX_CHAT_BACKLOG - 1, START) is Arrival.QUEUE
+    assert watch.arrive(1, limits.MAX_CHAT_BACKLOG, START) is Arrival.DROP
+
+
+def test_a_flood_ends_after_30_quiet_seconds_not_before() -> None:
+    watch = FloodWatch()
+    watch.arrive(1, limits.CHAT_FLOOD_BACKLOG, START)
+    quiet = timedelta(seconds=limits.FLOOD_QUIET_SECONDS)
+    last = START + quiet - timedelta(milliseconds=1)
+    watch.arrive(1, 0, last)  # 29.999 s: still flooding, and the quiet starts again from here
+    assert watch.screen(1) is Screening.REFUSE_WITH_NOTICE
+    watch.arrive(1, 0, last + quiet)  # 30 s after the last update: the flood is over
+    assert watch.screen(1) is Screening.PASS

@@ -9,7 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bot.domain.people import Role
-from bot.logs import REDACTED_PHONE, REDACTED_TOKEN, LogFormat, Redactor, bind_hazard, log_handler
+from bot.logs import (
+    REDACTED_CODE,
+    REDACTED_PHONE,
+    REDACTED_TOKEN,
+    LogFormat,
+    MaskedStream,
+    Redactor,
+    bind_hazard,
+    log_handler,
+)
 from sandbox.simusers import SimUser
 from tests.conftest import TOKEN
 from tests.flows import officer, submit, walk_to_summary
@@ -50,6 +59,28 @@ def test_redactor_masks_phone_numbers_and_nothing_else() -> None:
         "update 123456789, chat -1001234567890, user 8123456789, hazard #1001, 2026-11-23 10:00:00,123, 3.14159265358"
     )
     assert redact(kept) == kept
+
+
+def test_redactor_masks_invite_codes_in_updates_and_deep_links() -> None:
+    redact = Redactor(TOKEN)
+    code = "Xq3_kP9-aB1cD2eF3gH4iJ"
+    for text, masked in (
+        (f"Message(text='/start {code}')", f"Message(text='/start {REDACTED_CODE}')"),
+        (f"/start@gridsafe_bot  {code}", f"/start@gridsafe_bot  {REDACTED_CODE}"),
+        (f"https://t.me/gridsafe_bot?start={code}", f"https://t.me/gridsafe_bot?start={REDACTED_CODE}"),
+    ):
+        assert redact(text) == masked
+    assert Redactor(TOKEN, personal=False)(f"?start={code} 13800001111") == f"?start={code} 13800001111"
+
+
+def test_masked_stream_masks_a_token_written_in_pieces() -> None:
+    output = io.StringIO()
+    stream = MaskedStream(output, Redactor(TOKEN, personal=False))
+    half = len(TOKEN) // 2
+    stream.write(f"The token `{TOKEN[:half]}")
+    stream.write(f"{TOKEN[half:]}` was rejected\nand the rest")
+    stream.flush()
+    assert output.getvalue() == f"The token `{REDACTED_TOKEN}` was rejected\nand the rest"
 
 
 def test_a_traceback_carrying_the_token_is_masked_too() -> None:

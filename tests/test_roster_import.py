@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from bot import texts
 from bot.cli import main
+from bot.roster_file import read_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "roster.csv"
@@ -131,3 +136,80 @@ def test_missing_columns_and_wrong_file_type(tmp_path: Path, config: Path, capsy
     other.write_text("x", encoding="utf-8")
     assert main(["-c", str(config), "roster", "import", str(other)]) == 1
     assert "不支持的名册文件类型：.txt" in capsys.readouterr().err
+
+
+# ---- bad files (issue 13.6): each answered in Chinese, naming the problem, with the work bounded ----
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    with zipfile.ZipFile(path) as source:
+        items = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in items:
+            target.writestr(info.filename, change(data) if info.filename == member else data)
+
+
+HEADER = ["town", "village", "name", "role", "phone"]
+
+
+def test_xlsx_declaring_a_huge_dimension_reads_only_its_rows(tmp_path: Path, config: Path) -> None:
+    path = _xlsx(tmp_path / "dim.xlsx", [HEADER, ["青龙镇", "新龙村", "王伟", "officer", None]])
+    _rewrite_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml),
+    )
+    assert b"XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    rows = read_roster(path)  # padded to 16,384 columns × 1,048,576 rows this was 24 GB
+    assert [dict(r) for _, r in rows] == [{"town": "青龙镇", "village": "新龙村", "name": "王伟", "role": "officer"}]
+    assert main(["-c", str(config), "roster", "import", str(path)]) == 0
+    assert _count(config, "SELECT COUNT(*) FROM people") == 1
+
+
+def test_xlsx_that_is_no_zip_or_has_broken_xml_is_refused_in_chinese(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("town,village,name,role\n", encoding="utf-8")
+    assert main(["-c", str(config), "roster", "import", str(fake)]) == 1
+    assert capsys.readouterr().err.strip() == texts.ROSTER_NOT_XLSX
+    broken = _xlsx(tmp_path / "broken.xlsx", [HEADER, ["青龙镇", "新龙村", "王伟", "officer", None]])
+    _rewrite_member(broken, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</sheetData>", b"<row><c>"))
+    assert main(["-c", str(config), "roster", "import", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("名册 .xlsx 文件内容已损坏") and "Traceback" not in err
+
+
+def test_csv_field_over_128_kb_is_refused_in_chinese(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write_csv(tmp_path / "field.csv", [HEADER, ["青龙镇", "新龙村", "王" * 140_000, "officer", ""]])
+    assert main(["-c", str(config), "roster", "import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("名册 CSV 文件格式错误") and "Traceback" not in err
+
+
+def test_nul_control_and_invisible_characters_are_cleaned_from_names(tmp_path: Path, config: Path) -> None:
+    rows = [
+        HEADER,
+        ["青龙镇\x07", "新龙村", "王\x00伟", "officer", ""],
+        ["青龙镇", "", "肖浩\u200b", "supervisor", ""],
+        ["白石镇", "石桥\u202e村", "李\u200d娜\n", "officer", ""],
+    ]
+    path = _write_csv(tmp_path / "nul.csv", rows)
+    assert main(["-c", str(config), "roster", "import", str(path)]) == 0
+    with sqlite3.connect(config.parent / "data" / "g.db") as conn:
+        names = sorted(r[0] for r in conn.execute("SELECT name FROM people"))
+        places = sorted(r[0] for r in conn.execute("SELECT name FROM towns UNION ALL SELECT name FROM villages"))
+    assert names == sorted(["王伟", "肖浩", "李娜"])
+    assert places == sorted(["青龙镇", "白石镇", "新龙村", "石桥村"])

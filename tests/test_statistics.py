@@ -8,8 +8,20 @@ from zoneinfo import ZoneInfo
 
 import matplotlib
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from bot.chart import MAX_BARS, find_chinese_font, has_chinese_glyphs, ranking_chart
+from bot import texts
+from bot.chart import (
+    FLAGGED_COLOUR,
+    MAX_BARS,
+    MIN_BAR,
+    OTHER_COLOUR,
+    chart_bars,
+    find_chinese_font,
+    has_chinese_glyphs,
+    ranking_chart,
+)
 from bot.clock import FakeClock
 from bot.domain.errors import BadPeriod
 from bot.domain.hazards import Hazard
@@ -18,6 +30,7 @@ from bot.domain.people import Role
 from bot.domain.statistics import (
     AreaTally,
     PeriodKind,
+    Ranking,
     Stats,
     Tally,
     Weights,
@@ -154,15 +167,15 @@ async def test_ranking_matches_the_hand_computed_scores(services: Services, cloc
     ranking = await services.statistics.ranking(date(2026, 11, 1))
     assert [t.place for t in ranking.towns] == [1, 2] + [3] * 13  # equal standing shares a place
     first, second = ranking.towns[0], ranking.towns[1]
-    # 白石镇: 1 reported, verified on time; checks (4/48 + 0/1) / 2; no overdue.
+    # 白石镇: checks (4/48 + 0/1) / 2; its one hazard verified on time; no overdue.
     assert first.town_name == "白石镇"
     assert first.score == pytest.approx(100 * (0.3 * (4 / 48) / 2 + 0.4 * 1 + 0.3 * 1), abs=0.05)
-    # 青龙镇: 整改率 3/5, 按期 2/3, checks (4/48 + 1) / 2, two overdue at 2 points each.
+    # 青龙镇: checks (4/48 + 1) / 2; fell due: 3 verified and 2 overdue (整改 3/5), on time 2 of 3, 2 overdue × 2.
     assert second.town_name == "青龙镇"
     assert second.score == pytest.approx(100 * (0.3 * (4 / 48 + 1) / 2 + 0.4 * 3 / 5 + 0.3 * 2 / 3) - 4, abs=0.05)
     assert second.tally.overdue == 2 and second.tally.reported == 7
-    # The other 13 towns: no hazards (so only the check rate applies) and no checks: 0, listed by name, all
-    # equally last, so all flagged (a name never spares a town from 后三位).
+    # The other 13 towns: no hazards and no checks: 0, listed by name, all equally last, so all flagged (a name
+    # never spares a town from 后三位).
     rest = ranking.towns[2:]
     assert all(t.score == 0 for t in rest)
     assert [t.town_name for t in rest] == sorted(t.town_name for t in rest)
@@ -186,13 +199,16 @@ async def test_october_counts_its_own_cohort(services: Services, clock: FakeCloc
     ("tally", "expected"),
     [
         (Tally(), 100.0),  # nothing expected, nothing failed
-        (Tally(village_weeks_expected=4), 0.0),
+        (Tally(village_weeks_expected=4), 0.0),  # no check, no hazard: nothing earned
+        (Tally(reported=3, village_weeks_expected=4), 0.0),  # hazards within their deadline are not judged yet
         (Tally(village_weeks_done=4, village_weeks_expected=4, town_months_expected=1), 50.0),
-        (Tally(reported=2, verified=2, on_time=1), 100 * (0.4 + 0.3 * 0.5) / 0.7),
-        (Tally(reported=4, verified=2, on_time=2, overdue=3, village_weeks_expected=4), 100 * (0.4 * 0.5 + 0.3) - 6),
+        (Tally(village_weeks_done=1, village_weeks_expected=4, reported=2), 25.0),  # hazard points follow checks
+        (Tally(reported=2, verified=2, on_time=1), 100 * (0.3 + 0.4 + 0.3 * 0.5)),
+        (Tally(reported=4, verified=2, on_time=2, overdue=3, village_weeks_expected=4), 100 * (0.4 * 0.4 + 0.3) - 6),
+        (Tally(reported=4, overdue=4, village_weeks_done=2, village_weeks_expected=4), 15.0),  # hazard part ≥ 0
     ],
 )
-def test_score_weighs_only_the_rates_that_apply(tally: Tally, expected: float) -> None:
+def test_score_counts_checks_and_the_hazards_that_fell_due(tally: Tally, expected: float) -> None:
     assert score(tally, WEIGHTS) == pytest.approx(expected, abs=0.05)
 
 
@@ -295,3 +311,145 @@ def test_places_are_shared_on_equal_standing_and_the_bottom_is_flagged(
     assert [t.score for t in ranking.towns] == scores
     assert [t.place for t in ranking.towns] == places
     assert [t.flagged for t in ranking.towns] == flagged
+
+
+# ---- the ranking rewards work, not silence ---------------------------------------------------------------------
+
+
+async def test_a_town_that_also_reports_a_hazard_fixed_on_the_spot_does_not_lose_to_silence(
+    services: Services, clock: FakeClock
+) -> None:
+    cast = await Cast.assemble(services)
+    await bind(services, Role.OFFICER, village="民溪村")
+    at(clock, 11, 10)
+    fixed = await report(services, cast.officer, fixed_on_spot=True)  # 青龙镇; waits for 复核
+    assert fixed.status.value == "submitted"
+    for town, village in (("青龙镇", "新龙村"), ("白石镇", "民溪村")):  # identical checks
+        for week in ("2026-W45", "2026-W46", "2026-W47", "2026-W48"):
+            await log_check(services, "village", town, village, week)
+        await log_check(services, "town", town, None, "2026-11")
+    at(clock, 12, 2, 9)
+    ranking = await services.statistics.ranking(date(2026, 11, 1))
+    qinglong = next(t for t in ranking.towns if t.town_name == "青龙镇")
+    baishi = next(t for t in ranking.towns if t.town_name == "白石镇")
+    assert qinglong.score >= baishi.score and qinglong.place <= baishi.place
+    assert qinglong.score > 0
+
+
+async def test_with_no_hazards_and_no_checks_anywhere_nobody_is_flagged(services: Services, clock: FakeClock) -> None:
+    at(clock, 12, 2, 9)
+    ranking = await services.statistics.ranking(date(2026, 11, 1))
+    assert len(ranking.towns) == 15 and {t.place for t in ranking.towns} == {1}
+    assert not any(t.flagged for t in ranking.towns)
+    text = texts.ranking_text(ranking, SHANGHAI)
+    assert "后三位" not in text
+    bars, _ = chart_bars(ranking)
+    assert len(bars) == 15 and all(b.length >= MIN_BAR and b.colour == OTHER_COLOUR for b in bars)
+
+
+def _tallies() -> st.SearchStrategy[Tally]:
+    """Consistent tallies: closures within what was reported, on time within verified, done within expected."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Tally:
+        reported = draw(st.integers(0, 30))
+        verified = draw(st.integers(0, reported))
+        invalid = draw(st.integers(0, reported - verified))
+        duplicate = draw(st.integers(0, reported - verified - invalid))
+        weeks = draw(st.integers(0, 60))
+        months = draw(st.integers(0, 1))
+        return Tally(
+            reported=reported,
+            verified=verified,
+            invalid=invalid,
+            duplicate=duplicate,
+            on_time=draw(st.integers(0, verified)),
+            overdue=draw(st.integers(0, 20)),
+            village_weeks_done=draw(st.integers(0, weeks)),
+            village_weeks_expected=weeks,
+            town_months_done=draw(st.integers(0, months)),
+            town_months_expected=months,
+        )
+
+    return build()
+
+
+_weights = st.builds(
+    Weights,
+    check=st.floats(0.05, 1),
+    rectification=st.floats(0, 1),
+    on_time=st.floats(0, 1),
+    overdue_penalty=st.floats(0, 100),
+)
+PROPERTIES = settings(max_examples=300, derandomize=True, database=None)
+
+
+def _ranking_of(tallies: list[Tally], weights: Weights = WEIGHTS, bottom: int = 3) -> Ranking:
+    period = month_period(date(2026, 11, 1), date(2026, 12, 2))
+    rows = [AreaTally(id=n, name=f"镇{n:02d}", tally=t) for n, t in enumerate(tallies)]
+    stats = Stats(
+        period=period, as_of=datetime(2026, 12, 2, tzinfo=UTC), town_id=None, scope_name=None, total=Tally(), rows=rows
+    )
+    return rank(stats, weights, bottom)
+
+
+@PROPERTIES
+@given(_tallies(), _weights)
+def test_reporting_one_more_hazard_within_its_deadline_never_lowers_the_score(tally: Tally, weights: Weights) -> None:
+    # Within its deadline, a new hazard is reported, assigned or submitted: only `reported` grows.
+    more = tally.model_copy(update={"reported": tally.reported + 1})
+    assert score(more, weights) >= score(tally, weights)
+
+
+@PROPERTIES
+@given(_tallies(), _weights)
+def test_a_town_that_checks_and_reports_outranks_one_that_does_neither(active: Tally, weights: Weights) -> None:
+    assume(active.reported > 0 and (active.village_weeks_done > 0 or active.town_months_done > 0))
+    silent = Tally(
+        village_weeks_expected=active.village_weeks_expected, town_months_expected=active.town_months_expected
+    )
+    ranking = _ranking_of([silent, active], weights, bottom=0)
+    silent_entry, active_entry = ranking.place_of(0), ranking.place_of(1)
+    assert silent_entry is not None and active_entry is not None
+    assert active_entry.place < silent_entry.place
+
+
+@PROPERTIES
+@given(_tallies(), st.integers(1, 20), st.integers(0, 5))
+def test_when_every_town_stands_equal_nobody_is_flagged(tally: Tally, towns: int, bottom: int) -> None:
+    ranking = _ranking_of([tally] * towns, bottom=bottom)
+    assert {t.place for t in ranking.towns} == {1}
+    assert not any(t.flagged for t in ranking.towns)
+
+
+@PROPERTIES
+@given(st.lists(_tallies(), min_size=1, max_size=20), st.integers(0, 5))
+def test_the_bottom_flag_names_only_the_towns_that_truly_stand_at_the_bottom(tallies: list[Tally], bottom: int) -> None:
+    ranking = _ranking_of(tallies, bottom=bottom)
+    flagged = [t for t in ranking.towns if t.flagged]
+    spared = [t for t in ranking.towns if not t.flagged]
+    if not flagged:
+        return
+    assert len(ranking.towns) > bottom and spared  # someone stands above them
+    # Every flagged town stands below every town that is not flagged (standing: score, then fewer overdue).
+    assert max(t.place for t in flagged) > max(t.place for t in spared)
+    assert min(t.place for t in flagged) > max(t.place for t in spared)
+    # Beyond `bottom` only through a tie at the edge: fewer than `bottom` towns stand below the best flagged place.
+    edge = min(t.place for t in flagged)
+    assert sum(t.place > edge for t in flagged) < bottom
+    # The chart shows every town, the flagged ones in the bottom colour.
+    bars, _ = chart_bars(ranking)
+    assert all(b.length >= MIN_BAR for b in bars)
+    assert [b.colour == FLAGGED_COLOUR for b in bars] == [t.flagged for t in ranking.towns]
+
+
+def test_the_chart_draws_towns_at_zero_with_a_visible_bar_in_the_bottom_colour() -> None:
+    busy = Tally(village_weeks_done=40, village_weeks_expected=48, town_months_done=1, town_months_expected=1)
+    silent = Tally(village_weeks_expected=48, town_months_expected=1)
+    ranking = _ranking_of([busy, busy, *[silent] * 13])
+    bars, note = chart_bars(ranking)
+    assert note == "" and len(bars) == 15
+    assert [b.score for b in bars[2:]] == [0.0] * 13
+    assert all(b.length == MIN_BAR and b.colour == FLAGGED_COLOUR for b in bars[2:])
+    assert all(b.length == b.score and b.colour == OTHER_COLOUR for b in bars[:2])
+    assert ranking_chart(ranking).startswith(b"\x89PNG")

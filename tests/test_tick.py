@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,18 @@ def test_tick_queues_once(config: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert _outbox(config) == 199
     assert main(["-c", str(config), "tick", "--at", "2026-12-03T09:00", "--dry-run"]) == 0
     assert "【排查提醒】" in capsys.readouterr().out  # Thursday's reminder, for villages still not checked
+
+
+def test_a_real_tick_at_a_future_moment_is_refused_and_points_to_dry_run(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ahead = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT09:00")
+    capsys.readouterr()
+    assert main(["-c", str(config), "tick", "--at", ahead]) == 1
+    err = capsys.readouterr().err
+    assert "不能按未来时刻" in err and "--dry-run" in err
+    assert _outbox(config) == 0
+    with sqlite3.connect(config.parent / "g.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM scheduler_state").fetchone()[0] == 0  # no mark moved
+    assert main(["-c", str(config), "tick", "--at", ahead, "--dry-run"]) == 0  # a preview may look ahead
+    assert _outbox(config) == 0

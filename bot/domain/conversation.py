@@ -29,6 +29,7 @@ _FIRST: dict[Move, Ask] = {
     Move.SUBMIT: Ask.PHOTOS,
     Move.REJECT: Ask.REASON,
     Move.REOPEN: Ask.REASON,
+    Move.REASSIGN: Ask.OWNER,  # then why, then the deadline (kept unless changed)
 }
 
 

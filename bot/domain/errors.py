@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.domain.people import Person
 
 
 class DomainError(Exception):
@@ -27,6 +32,14 @@ class NotAllowed(DomainError):
 
 class NotFound(DomainError):
     """The thing does not exist (or lies outside the asker's scope, which must look the same)."""
+
+
+class SameOwner(DomainError):
+    """改派 to the owner the hazard already has."""
+
+
+class NoLongerOwner(NotFound):
+    """An owner asks about a hazard that was reassigned (改派) away from them: they may be told so."""
 
 
 class InviteUnknown(DomainError):
@@ -67,6 +80,22 @@ class AmbiguousPerson(DomainError):
     """Several roster entries match and a name is needed to choose."""
 
 
+class SeveralPeople(DomainError):
+    """Several active people match a name; the place is needed to choose."""
+
+    def __init__(self, people: list[Person]) -> None:
+        super().__init__(len(people))
+        self.people = people
+
+
+class CannotMove(DomainError):
+    """A person cannot be moved there; the reason code is "admin" (no place), "same_place" or "taken"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class RosterInvalid(DomainError):
     """A roster file has bad rows; nothing was imported."""
 
@@ -89,6 +118,10 @@ class TooLong(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"longer than {limit}")
         self.limit = limit
+
+
+class ReasonTooLong(TooLong):
+    """The reason given for inviting a bound person again is over its limit (told apart from a name too long)."""
 
 
 class WrongInput(DomainError):
@@ -122,3 +155,12 @@ class UnknownFilter(DomainError):
 
 class BadPeriod(DomainError):
     """A period that is not 本周, 本月, 上月 or YYYY-MM, or a month still to come."""
+
+
+class TickInFuture(DomainError):
+    """A real scheduler pass was asked for a moment after now (only a dry run may look ahead)."""
+
+    def __init__(self, at: datetime, now: datetime) -> None:
+        super().__init__(f"tick at {at} is after now ({now})")
+        self.at = at
+        self.now = now

@@ -96,3 +96,5 @@ class TimelineEvent(BaseModel):
     kind: str
     to_status: Status
     note: str | None
+    from_owner: str | None = None  # 改派: the owner before
+    to_owner: str | None = None  # 改派: the owner after

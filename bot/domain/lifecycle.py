@@ -18,6 +18,7 @@ class Move(StrEnum):
     VERIFY = "verify"  # 复核通过 → 销号
     REJECT = "reject"  # 不通过
     REOPEN = "reopen"  # 重新打开 (found again)
+    REASSIGN = "reassign"  # 改派: another owner for an assigned hazard (a mistyped or wrong owner)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ _FROM: dict[Move, Status] = {
     Move.VERIFY: Status.SUBMITTED,
     Move.REJECT: Status.SUBMITTED,
     Move.REOPEN: Status.CLOSED,
+    Move.REASSIGN: Status.ASSIGNED,
 }
 
 
@@ -48,10 +50,13 @@ def transition(move: Move, status: Status, *, has_owner: bool) -> Transition | N
     """Where `move` takes a hazard in `status`, None when the move is not allowed there.
 
     A hazard without an owner (fixed on the spot, or closed before it was assigned) goes back to 已上报 on
-    不通过 or 重新打开, to be assigned; one with an owner goes back to the owner.
+    不通过 or 重新打开, to be assigned; one with an owner goes back to the owner. 改派 keeps the hazard 整改中
+    (overdue included) and changes only who must fix it.
     """
     if _FROM[move] is not status:
         return None
+    if move is Move.REASSIGN:
+        return Transition(Status.ASSIGNED) if has_owner else None
     if move is Move.ASSIGN or (move is Move.SUBMIT and has_owner):
         return Transition(Status.ASSIGNED if move is Move.ASSIGN else Status.SUBMITTED)
     if move is Move.SUBMIT:

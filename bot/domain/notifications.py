@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -20,9 +22,19 @@ class Message(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     text: str
-    photos: list[str] = []  # Telegram file_ids
-    image: str | None = None  # a file of the media store (e.g. the ranking chart), uploaded before the text
+    # Stored photos by media-store name (Photo.name); sent as photos however they arrived. A name that is not a
+    # media-store name is taken as a Telegram photo file_id.
+    photos: list[str] = []
+    image: str | None = None  # a file of the media store (e.g. the ranking chart), sent as a photo before the text
     buttons: list[list[Button]] = []
+
+
+class Priority(IntEnum):
+    """Which waiting notification goes first, in each chat and across chats."""
+
+    ROUTINE = 0  # reminders, updates, the ranking
+    PROMPT = 1  # someone must act on it now: a new hazard for the supervisors to triage
+    URGENT = 2  # major-hazard alerts (every urgent notification)
 
 
 class Notification(BaseModel):
@@ -35,6 +47,12 @@ class Notification(BaseModel):
     message: Message
     urgent: bool = False  # major-hazard alerts ignore quiet hours
     subject: str | None = None  # reminders only: what they are about, so they are cancelled once it is done
+    priority: Priority = Priority.ROUTINE
+
+    @property
+    def rank(self) -> Priority:
+        """The priority it is sent with: an urgent notification is always urgent."""
+        return Priority.URGENT if self.urgent else self.priority
 
 
 HAZARD_PREFIX = "hz"

@@ -46,6 +46,7 @@ class Person(BaseModel):
     village_id: int | None
     village_name: str | None
     phone: str | None
+    active: bool = True  # False once deactivated: kept for the history, able to do nothing
 
     @property
     def scope(self) -> Scope:

@@ -23,6 +23,7 @@ class Action(StrEnum):
     VIEW_STATS = "view_stats"
     EXPORT = "export"
     INVITE = "invite"
+    MANAGE_PEOPLE = "manage_people"
 
 
 _EVERYONE = frozenset(Role)
@@ -40,6 +41,7 @@ _ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.VIEW_STATS: _MANAGERS,
     Action.EXPORT: _MANAGERS,
     Action.INVITE: _MANAGERS,
+    Action.MANAGE_PEOPLE: frozenset({Role.ADMIN}),
 }
 
 # Whom each role may invite; a supervisor only inside their own town.
@@ -95,6 +97,7 @@ def denial(actor: Actor, move: Move, hazard: Hazard) -> Denial | None:
         if actor.role is not Role.OFFICER or hazard.reporter_id != actor.id:
             return Denial.NOT_ALLOWED
         return Denial.OWNER_JOINED if hazard.owner_bound else None
+    # 交办, 不属实, 重复, 复核, 不通过, 重新打开 and 改派: the town's supervisors and the admins.
     if actor.role not in _MANAGERS or not actor.scope.contains(hazard.scope):
         return Denial.NOT_ALLOWED
     if move in (Move.VERIFY, Move.REJECT) and hazard.status is Status.SUBMITTED and _submitted_by(actor, hazard):

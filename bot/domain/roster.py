@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict
 
 from bot import texts
 from bot.domain.errors import RosterInvalid
+from bot.domain.limits import MAX_NAME, MAX_PLACE_NAME
 from bot.domain.people import Role
+from bot.domain.typed_text import clean, clean_name
 
-NAME_MAX = 30
-PLACE_MAX = 40
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 
 
@@ -44,7 +44,9 @@ def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
     entries: list[RosterEntry] = []
     seen: dict[tuple[str, str, str, str], int] = {}
     for number, raw in rows:
-        cells = {key: (raw.get(key) or "").strip() for key in ("town", "village", "name", "role", "phone")}
+        # Names are cleaned as typed names are: control and invisible characters never reach the roster or a chat.
+        cells = {key: clean_name(raw.get(key) or "") for key in ("town", "village", "name")}
+        cells |= {key: clean(raw.get(key) or "") for key in ("role", "phone")}
         if not any(cells.values()):
             continue
         reasons = _problems(cells)
@@ -79,10 +81,10 @@ def _problems(cells: dict[str, str]) -> list[str]:
     reasons = []
     if not cells["name"]:
         reasons.append(texts.REASON_NAME_MISSING)
-    elif len(cells["name"]) > NAME_MAX:
-        reasons.append(texts.REASON_NAME_TOO_LONG.format(limit=NAME_MAX))
-    if len(cells["town"]) > PLACE_MAX or len(cells["village"]) > PLACE_MAX:
-        reasons.append(texts.REASON_PLACE_TOO_LONG.format(limit=PLACE_MAX))
+    elif len(cells["name"]) > MAX_NAME:
+        reasons.append(texts.REASON_NAME_TOO_LONG.format(limit=MAX_NAME))
+    if len(cells["town"]) > MAX_PLACE_NAME or len(cells["village"]) > MAX_PLACE_NAME:
+        reasons.append(texts.REASON_PLACE_TOO_LONG.format(limit=MAX_PLACE_NAME))
     if cells["phone"] and not _PHONE.match(cells["phone"]):
         reasons.append(texts.REASON_PHONE_INVALID.format(phone=cells["phone"]))
     role = parse_role(cells["role"])

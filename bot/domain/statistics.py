@@ -112,6 +112,15 @@ class Tally(BaseModel):
         return _ratio(self.verified, self.valid)
 
     @property
+    def due_rectification_rate(self) -> float | None:
+        """到期整改率 = verified ÷ (verified + overdue): of the hazards that fell due, the share fixed; None if none did.
+
+        Hazards still within their deadline (or waiting for 交办 or 复核) are not judged yet, so reporting one never
+        counts against a town.
+        """
+        return _ratio(self.verified, self.verified + self.overdue)
+
+    @property
     def on_time_rate(self) -> float | None:
         """按期整改率 = verified on time ÷ verified; None when nothing was verified."""
         return _ratio(self.on_time, self.verified)
@@ -175,16 +184,24 @@ class Weights(BaseModel):
 
 
 def score(tally: Tally, weights: Weights) -> float:
-    """100 × weighted mean of the rates that apply − penalty × overdue, to one decimal."""
-    parts = [
-        (weights.check, tally.check_rate),
-        (weights.rectification, tally.rectification_rate),
-        (weights.on_time, tally.on_time_rate),
-    ]
-    applying = [(w, r) for w, r in parts if r is not None and w > 0]
-    total_weight = sum(w for w, _ in applying)
-    base = 100 * sum(w * r for w, r in applying) / total_weight if total_weight else 100.0
-    return round(base - weights.overdue_penalty * tally.overdue, 1)
+    """Check points plus hazard points (never below 0) on a scale of 100, to one decimal.
+
+    check points  = 100 × check_weight × 排查完成率 ÷ W   (W: the sum of the three weights)
+    hazard points = 100 × (rectification_weight × 到期整改率 + on_time_weight × 按期整改率) ÷ W − penalty × 逾期
+    A rate that cannot be computed is not left out (that made silence win): with no hazard fallen due the town earns
+    its hazard points in proportion to its checks (nothing found counts only as far as the town looked), and with
+    none verified 按期整改率 follows 到期整改率. So a hazard still within its deadline changes nothing, a town that
+    neither checks nor reports scores 0, and one that checks scores above 0 whatever its hazards.
+    """
+    looked = tally.check_rate if tally.check_rate is not None else 1.0
+    fixed = tally.due_rectification_rate
+    fixed = looked if fixed is None else fixed
+    on_time = tally.on_time_rate
+    on_time = fixed if on_time is None else on_time
+    total = weights.check + weights.rectification + weights.on_time
+    checks = 100 * weights.check * looked / total
+    hazards = 100 * (weights.rectification * fixed + weights.on_time * on_time) / total
+    return round(checks + max(0.0, hazards - weights.overdue_penalty * tally.overdue), 1)
 
 
 class RankedTown(BaseModel):
@@ -218,8 +235,9 @@ class Ranking(BaseModel):
 def rank(stats: Stats, weights: Weights, bottom: int) -> Ranking:
     """Rank the towns of city-wide figures: equal standing shares a place; the last `bottom` places are flagged."""
     # Standing is the score, then fewer overdue; towns of equal standing share a place (并列) and are listed by name.
-    # A town is flagged (后三位) when fewer than `bottom` towns stand below it, so a tie at the edge spares nobody
-    # by their name; nothing is flagged when there are no more towns than that.
+    # A town is flagged (后三位) when fewer than `bottom` towns stand below it and at least one stands above it, so a
+    # tie at the edge spares nobody by their name, and towns that all stand equal are not flagged at all; nothing is
+    # flagged when there are no more towns than that.
     scored = [(score(t.tally, weights), -t.tally.overdue, t) for t in stats.rows]
     scored.sort(key=lambda s: (-s[0], -s[1], s[2].name))
     standings = sorted((value, overdue) for value, overdue, _ in scored)
@@ -234,7 +252,7 @@ def rank(stats: Stats, weights: Weights, bottom: int) -> Ranking:
                 town_name=town.name,
                 tally=town.tally,
                 score=value,
-                flagged=len(scored) > bottom and below < bottom,
+                flagged=len(scored) > bottom and below < bottom and above > 0,
             )
         )
     return Ranking(period=stats.period, as_of=stats.as_of, weights=weights, towns=towns)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+from bot.domain.errors import TooLong
+from bot.domain.limits import MAX_NAME
 
 _KEPT_CONTROLS = "\n\t"
 _JOINERS = "\u200c\u200d"  # zero-width (non-)joiners shape emoji sequences and some scripts
@@ -25,3 +29,23 @@ def clean(text: str) -> str:
     """
     kept = "".join(char for char in text if _kept(char)).strip()
     return kept if any(_visible(char) for char in kept) else ""
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(text: str) -> str:
+    """A person's or place's name as kept: cleaned like typed text, on one line, without invisible joiners.
+
+    A name is compared with other names: "肖浩\u200b" or "肖浩\u200d" would look exactly like the peer 肖浩.
+    """
+    kept = "".join(char for char in clean(text) if char not in _JOINERS)
+    return _SPACES.sub(" ", kept).strip()
+
+
+def person_name(text: str | None) -> str | None:
+    """A person's name as given in chat or on the command line: cleaned, None if nothing shows, TooLong past the limit."""
+    name = clean_name(text or "")
+    if len(name) > MAX_NAME:
+        raise TooLong(MAX_NAME)
+    return name or None

@@ -24,6 +24,10 @@ class AccessService:
         """The bound person behind this Telegram account, None for strangers."""
         return await self._roster.actor(telegram_user_id)
 
+    async def deactivated(self, telegram_user_id: int) -> bool:
+        """Whether this account belonged to a person since taken off the roster (told so, shown nothing)."""
+        return await self._roster.deactivated_account(telegram_user_id)
+
     async def first_group_notice(self, chat_id: int) -> bool:
         """True the first time a group chat is seen, so the private-only notice is sent once."""
         return await self._chats.note_group(chat_id, self._clock.now())

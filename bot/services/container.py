@@ -30,6 +30,7 @@ from storage.ledger import LedgerRepository
 from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
+from storage.photo_ids import PhotoIdRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
@@ -53,6 +54,7 @@ class Services:
     outbox: OutboxRepository
     notifier: Notifier
     media: MediaStore
+    photo_ids: PhotoIdRepository
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
@@ -78,7 +80,7 @@ class Services:
             clock=clock,
             settings=settings,
             access=AccessService(roster, ChatRepository(db), clock),
-            roster=RosterService(db, roster, clock),
+            roster=RosterService(db, roster, InviteRepository(), clock),
             invites=invites,
             reporting=ReportingService(
                 db,
@@ -119,6 +121,7 @@ class Services:
             outbox=outbox,
             notifier=notifier,
             media=media,
+            photo_ids=PhotoIdRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),

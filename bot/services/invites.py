@@ -21,14 +21,14 @@ from bot.domain.errors import (
     InviteUsed,
     NotAllowed,
     NotFound,
-    TooLong,
+    ReasonTooLong,
     UnknownPlace,
 )
 from bot.domain.hazards import Status
 from bot.domain.notifications import Message, Notification
 from bot.domain.people import Actor, Person, Role, Scope
 from bot.domain.policy import Action, can_invite, can_invite_bound, role_may
-from bot.domain.typed_text import clean
+from bot.domain.typed_text import clean, person_name
 from bot.services.notify import Notifier
 from storage.database import Database
 from storage.hazards import HazardRepository
@@ -137,9 +137,10 @@ class InviteService:
         by: Actor | None,
         reason: str | None,
     ) -> CreatedInvite:
+        name = person_name(name)
         reason = clean(reason or "") or None
         if reason is not None and len(reason) > limits.MAX_REASON:
-            raise TooLong(limits.MAX_REASON)
+            raise ReasonTooLong(limits.MAX_REASON)
         matches = await self._roster.people_in(role, town_id, village_id, name)
         if len(matches) > 1:
             raise AmbiguousPerson(len(matches))
@@ -164,7 +165,7 @@ class InviteService:
         now = self._clock.now()
         code = secrets.token_urlsafe(CODE_BYTES)
         async with self._db.transaction() as tx:
-            revoked = await self._invites.revoke_pending(tx, person_id, now)
+            revoked = await self._invites.revoke_pending(tx, person_id)
             await self._invites.insert(
                 tx,
                 code_sha256=_digest(code),

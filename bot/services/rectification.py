@@ -1,4 +1,4 @@
-"""Rectification use cases: 交办, 不属实, 重复, 整改, 复核, 不通过 and 重新打开, each re-checked when it completes."""
+"""Rectification use cases: 交办, 不属实, 重复, 整改, 复核, 不通过, 重新打开 and 改派, each re-checked when it completes."""
 
 from __future__ import annotations
 
@@ -13,13 +13,23 @@ from bot.clock import Clock
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation, first_ask
 from bot.domain.deadlines import check_deadline, parse_deadline
-from bot.domain.errors import InvalidTransition, NoDraft, NotAllowed, NotFound, StaleButton, TooLong, WrongInput
+from bot.domain.errors import (
+    InvalidTransition,
+    NoDraft,
+    NoLongerOwner,
+    NotAllowed,
+    NotFound,
+    SameOwner,
+    StaleButton,
+    TooLong,
+    WrongInput,
+)
 from bot.domain.hazards import Hazard, Severity, Stage, Status, TimelineEvent
 from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Person, Role
 from bot.domain.policy import can_move, can_view, denial
-from bot.domain.typed_text import clean
+from bot.domain.typed_text import clean, clean_name
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier, hazard_subject
@@ -86,6 +96,9 @@ class RectificationService:
         """The hazard, if the actor may see it; outside their scope it is as if it did not exist."""
         hazard = await self._hazards.get(hazard_id)
         if hazard is None or not can_view(actor, hazard):
+            former_owner = hazard is not None and actor.role is Role.OWNER
+            if former_owner and await self._hazards.was_reassigned_from(hazard_id, actor.id):
+                raise NoLongerOwner(hazard_id)  # they knew of it: say plainly it is no longer theirs
             raise NotFound(hazard_id)
         return hazard
 
@@ -95,17 +108,17 @@ class RectificationService:
         return [m for m in Move if can_move(actor, m, hazard) and transition(m, hazard.status, has_owner=has_owner)]
 
     async def photos(self, hazard: Hazard, stage: Stage) -> list[str]:
-        """File ids of a hazard's photos at one stage."""
-        return [p.file_id for p in await self._hazards.photos(hazard.id, stage)]
+        """A hazard's photos at one stage, by media-store name (how they are sent again)."""
+        return [p.name for p in await self._hazards.photos(hazard.id, stage)]
 
     async def timeline(self, hazard: Hazard) -> list[TimelineEvent]:
         """Every change of the hazard, oldest first."""
         return await self._hazards.timeline(hazard.id)
 
     async def owner_options(self, hazard: Hazard) -> list[Person]:
-        """Owners already known in the hazard's village, offered as buttons."""
+        """Owners already known in the hazard's village, offered as buttons (改派: other than the current one)."""
         owners = await self._roster.people_in(Role.OWNER, hazard.town_id, hazard.village_id)
-        return owners[: limits.MAX_OWNER_OPTIONS]
+        return [o for o in owners if o.id != hazard.owner_id][: limits.MAX_OWNER_OPTIONS]
 
     async def conversation(self, actor: Actor) -> HazardConversation | None:
         """The actor's action in progress."""
@@ -142,12 +155,12 @@ class RectificationService:
     # ---- answers ----
 
     async def choose_owner(self, actor: Actor, token: str, owner_id: int) -> HazardConversation:
-        """An owner button (交办)."""
+        """An owner button (交办, 改派)."""
         conversation, hazard = await self._current(actor, token, Ask.OWNER)
         owner = await self._roster.person(owner_id)
-        if owner is None or owner.role is not Role.OWNER or owner.village_id != hazard.village_id:
+        if owner is None or not owner.active or owner.role is not Role.OWNER or owner.village_id != hazard.village_id:
             raise StaleButton(owner_id)
-        conversation.owner_id, conversation.ask = owner.id, Ask.DEADLINE
+        conversation.owner_id, conversation.ask = owner.id, _after_owner(conversation, owner.id, hazard)
         await self._conversations.store(conversation, self._clock.now())
         return conversation
 
@@ -165,6 +178,13 @@ class RectificationService:
             raise StaleButton(days)
         deadline = check_deadline(self.today() + timedelta(days=days), self.today())
         return await self._complete(actor, conversation, hazard, deadline=deadline)
+
+    async def keep_deadline(self, actor: Actor, token: str) -> Done:
+        """保持原期限 (改派): the new owner gets the deadline the hazard has now."""
+        conversation, hazard = await self._current(actor, token, Ask.DEADLINE)
+        if conversation.move is not Move.REASSIGN or hazard.deadline is None:
+            raise StaleButton(token)
+        return await self._complete(actor, conversation, hazard, deadline=hazard.deadline)
 
     async def photos_done(self, actor: Actor, token: str) -> HazardConversation:
         """下一步 after the after-photos: the note comes next."""
@@ -184,8 +204,8 @@ class RectificationService:
         text = clean(text)
         ask = conversation.ask
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
-            conversation.owner_id = await self._new_owner(actor, hazard, text)
-            conversation.ask = Ask.DEADLINE
+            owner_id = await self._new_owner(actor, hazard, text)
+            conversation.owner_id, conversation.ask = owner_id, _after_owner(conversation, owner_id, hazard)
         elif ask is Ask.DEADLINE:
             return await self._complete(actor, conversation, hazard, deadline=parse_deadline(text, self.today()))
         elif ask is Ask.REASON:
@@ -269,7 +289,7 @@ class RectificationService:
     async def _new_owner(self, actor: Actor, hazard: Hazard, text: str) -> int:
         match = _PHONE_AT_END.match(text)
         name, phone = (match.group(1).strip(), match.group(2)) if match else (text, None)
-        name = _bounded(name, 30)
+        name = _bounded(clean_name(name), limits.MAX_NAME)
         async with self._db.transaction() as tx:
             person_id, _ = await self._roster.upsert_person(
                 tx,
@@ -304,7 +324,8 @@ class RectificationService:
         move = conversation.move
         hazard = await self.visible(actor, hazard.id)  # the state now, not when the conversation began
         _authorize(actor, move, hazard)
-        owner_id = conversation.owner_id if move is Move.ASSIGN else hazard.owner_id
+        reassign = move is Move.REASSIGN
+        owner_id = conversation.owner_id if move in (Move.ASSIGN, Move.REASSIGN) else hazard.owner_id
         step = transition(move, hazard.status, has_owner=owner_id is not None)
         if step is None:
             raise InvalidTransition(move)
@@ -315,19 +336,29 @@ class RectificationService:
         note = conversation.reason if duplicate_of is None else f"#{duplicate_of}"
         reporter = await self._roster.person(hazard.reporter_id)
         assert reporter is not None
+        former = hazard.owner_id if reassign else None
+        if former is not None and owner_id == former:
+            raise SameOwner(former)
+        former_conversation = None if former is None else await self._conversations.get(former)
         now = self._clock.now()
         async with self._db.transaction() as tx:
-            moved = await self._hazards.move(
-                tx,
-                hazard.id,
-                expected=hazard.status,
-                to=step.to,
-                closure=step.closure,
-                owner_id=owner_id,
-                deadline=deadline,
-                duplicate_of=duplicate_of,
-                now=now,
-            )
+            if reassign:
+                assert former is not None and owner_id is not None and deadline is not None
+                moved = await self._hazards.reassign(
+                    tx, hazard.id, expected_owner=former, owner_id=owner_id, deadline=deadline, now=now
+                )
+            else:
+                moved = await self._hazards.move(
+                    tx,
+                    hazard.id,
+                    expected=hazard.status,
+                    to=step.to,
+                    closure=step.closure,
+                    owner_id=owner_id,
+                    deadline=deadline,
+                    duplicate_of=duplicate_of,
+                    now=now,
+                )
             if not moved:
                 raise InvalidTransition(move)
             if move is Move.SUBMIT:
@@ -342,16 +373,25 @@ class RectificationService:
                 note=note,
                 now=now,
                 account=actor.telegram_user_id,
+                from_owner_id=former,
+                to_owner_id=owner_id if reassign else None,
             )
             after = await self._hazards.get_in(tx, hazard.id)
-            for notification in await self._notifications(after, move, actor, reporter, event_id, conversation, proxy):
+            notifications = await self._notifications(after, move, actor, reporter, event_id, conversation, proxy)
+            if former is not None and hazard.owner_bound:
+                told = Message(text=texts.reassigned_away(after))
+                key = f"hazard:{hazard.id}:event:{event_id}:former_owner:{former}"
+                notifications.append(Notification(person_id=former, dedupe_key=key, message=told))
+            for notification in notifications:
                 await self._notifier.enqueue(tx, notification, now)
             await self._notifier.settle(tx, hazard_subject(hazard.id))
+            if former is not None and former_conversation is not None and former_conversation.hazard_id == hazard.id:
+                await self._conversations.delete(tx, former)  # their 提交整改 in progress ends with the move
             await self._conversations.delete(tx, actor.id)
         bind_hazard(hazard.id)
         log.info("hazard %s by person %s: %s -> %s", kind, actor.id, hazard.status.value, step.to.value)
         invite = None
-        if move in (Move.ASSIGN, Move.REOPEN, Move.REJECT) and after.owner_id and not after.owner_bound:
+        if move in (Move.ASSIGN, Move.REOPEN, Move.REJECT, Move.REASSIGN) and after.owner_id and not after.owner_bound:
             invite = await self._invites.create_for(after.owner_id, created_by=actor.id)
         return Done(after, move, invite)
 
@@ -371,7 +411,7 @@ class RectificationService:
 
         today = self.today()
         out: list[Notification] = []
-        to_owner = hazard.status is Status.ASSIGNED and move in (Move.ASSIGN, Move.REJECT, Move.REOPEN)
+        to_owner = hazard.status is Status.ASSIGNED and move in (Move.ASSIGN, Move.REJECT, Move.REOPEN, Move.REASSIGN)
         submit = [[Button(text=texts.BUTTON_RECTIFY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
         acts_for_owner = to_owner and not hazard.owner_bound and reporter.role is Role.OFFICER
         if reporter.id != actor.id:
@@ -390,7 +430,7 @@ class RectificationService:
             out.append(note(hazard.owner_id, "owner", Message(text=texts.owner_closed(hazard))))
         if move is Move.SUBMIT:
             before = await self.photos(hazard, Stage.BEFORE)
-            after = [p.file_id for p in conversation.photos]
+            after = [p.name for p in conversation.photos]
             review = [
                 [
                     Button(text=texts.BUTTON_VERIFY, data=hazard_button_data(hazard.id, Move.VERIFY)),
@@ -411,6 +451,15 @@ def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:
     refused = denial(actor, move, hazard)
     if refused is not None:
         raise NotAllowed(move, denial=refused)
+
+
+def _after_owner(conversation: HazardConversation, owner_id: int, hazard: Hazard) -> Ask:
+    """交办 asks the deadline next; 改派 asks why first (and refuses the owner the hazard already has)."""
+    if conversation.move is not Move.REASSIGN:
+        return Ask.DEADLINE
+    if owner_id == hazard.owner_id:
+        raise SameOwner(owner_id)
+    return Ask.REASON
 
 
 def _bounded(text: str, limit: int) -> str:

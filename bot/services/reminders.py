@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from datetime import date, datetime, timedelta
 from bot import texts
 from bot.chart import NoChineseFont, ranking_chart
 from bot.clock import Clock
+from bot.domain.errors import TickInFuture
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import VIEW, Button, Message, Notification, hazard_button_data
@@ -38,6 +40,8 @@ from storage.schedule import ScheduleRepository
 
 log = logging.getLogger(__name__)
 
+# The dedupe keys of what a pass queues (the rest of the outbox is what people's actions queued).
+PASS_KEY_PREFIXES = ("check:", "misses:", "deadline:", "triage:", "review:", "ranking:")
 # Overdue hazards are reminded weekly for up to this long; older ones are left to the lists and the ranking.
 MAX_OVERDUE_DAYS = 2 * 366
 
@@ -79,16 +83,41 @@ class ReminderService:
         self._chart_font = chart_font
 
     async def run_pass(self, at: datetime | None = None, *, dry_run: bool = False) -> PassResult:
-        """Queue every reminder due in (last pass, at]; a dry run only says what it would queue."""
-        at = at or self._clock.now()
+        """Queue every reminder due in (last pass, at]; a dry run only says what it would queue.
+
+        Only a dry run may look past now: a real pass at a later moment would move the last-pass mark ahead of
+        the clock, and the running bot's own passes would queue nothing until the clock caught up.
+        """
+        now = self._clock.now()
+        at = at or now
+        if at > now and not dry_run:
+            raise TickInFuture(at, now)
         last = await self._schedule.last_pass()
+        if last is not None and last > now:
+            # The clock went back (or a pass once ran ahead of it): the mark is clamped, or every reminder would
+            # wait for the clock to reach it. What that pass queued ahead of time is withdrawn, to come when due.
+            log.warning("the clock went back: the last scheduler pass is marked %s, now is %s", last, now)
+            last = None
+            if not dry_run:
+                await self._withdraw_queued_after(now)
         since = max(last or at - self._interval, at - timedelta(days=self._rules.catch_up_days))
         planned = await self.plan(since, at, render=not dry_run)
         if not dry_run:
             async with self._db.transaction() as tx:
                 await self._notifier.enqueue_many(tx, planned, at)
-                await self._schedule.set_last_pass(tx, max(at, last) if last else at)
+                await self._schedule.set_last_pass(tx, min(max(at, last) if last else at, now))
         return PassResult(at=at, since=since, notifications=planned)
+
+    async def _withdraw_queued_after(self, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            withdrawn, released = await self._schedule.withdraw_queued_after(tx, now, PASS_KEY_PREFIXES)
+        if withdrawn or released:
+            log.warning(
+                "queued while the clock was ahead: %s reminders withdrawn (queued again when due), %s messages"
+                " released now",
+                withdrawn,
+                released,
+            )
 
     async def plan(self, since: datetime, at: datetime, *, render: bool = True) -> list[Notification]:
         """Everything due in (since, at], at most the latest rung of each subject."""
@@ -155,6 +184,24 @@ class ReminderService:
             for recipient in recipients:
                 key = f"unreachable:{person_id}:{day}:{recipient}"
                 await self._notifier.enqueue(tx, _note(recipient, key, message), now)
+
+    async def delivery_failed(self, person_id: int, error: str) -> None:
+        """Tell the admins that Telegram refused a notification for good; once a day per kind of refusal.
+
+        One fault (a message Telegram cannot take) usually hits many notifications: the admins hear of it once a
+        day, not once per recipient; the log has every one.
+        """
+        person = await self._roster.person(person_id)
+        if person is None:
+            return
+        now = self._clock.now()
+        day = now.astimezone(self._rules.zone).date().isoformat()
+        kind = hashlib.sha256(error.encode()).hexdigest()[:16]
+        message = Message(text=texts.delivery_failed(person.name, person.role, error))
+        async with self._db.transaction() as tx:
+            for admin in await self._roster.ids_with_role(Role.ADMIN):
+                key = f"delivery-failed:{kind}:{day}:{admin}"
+                await self._notifier.enqueue(tx, _note(admin, key, message), now)
 
     # ---- checks ----
 

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.domain import limits
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Hazard, Severity, Stage, Status
-from bot.domain.notifications import Button, Message, Notification, hazard_button_data
+from bot.domain.notifications import Button, Message, Notification, Priority, hazard_button_data
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
@@ -397,10 +397,11 @@ class ReportingService:
             dedupe_key=f"hazard:{hazard.id}:new:{person_id}",
             message=Message(
                 text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
-                photos=[p.file_id for p in draft.photos + draft.after_photos],
+                photos=[p.name for p in draft.photos + draft.after_photos],
                 buttons=[[Button(text=label, data=hazard_button_data(hazard.id, action)) for action, label in actions]],
             ),
             urgent=hazard.severity is Severity.MAJOR,
+            priority=Priority.PROMPT,
         )
 
     def _admin_alert(self, hazard: Hazard, person_id: int, draft: ReportDraft) -> Notification:
@@ -409,7 +410,7 @@ class ReportingService:
             dedupe_key=f"hazard:{hazard.id}:major:{person_id}",
             message=Message(
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
-                photos=[p.file_id for p in draft.photos],
+                photos=[p.name for p in draft.photos],
             ),
             urgent=True,
         )
