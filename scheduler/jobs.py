@@ -43,6 +43,9 @@ async def start(services: Services, sender: Sender, repeat: Repeat) -> OutboxDis
         log.info("sending again %s notifications interrupted by the last stop (at-least-once)", requeued)
 
     async def drain() -> None:
+        # Also the watch on the database file: deleted or replaced, this raises into the error handler, which stops
+        # the bot within a second even when nobody writes to it.
+        services.db.check_file()
         dispatcher.kick()
 
     async def scheduler_pass() -> None:

@@ -77,6 +77,10 @@ PROJECT = {"bot", "handlers", "storage", "scheduler", "sandbox", "bench", "tests
 # Imports that break a rule today, each with the change that removes it.
 PENDING: set[tuple[str, str]] = {
     ("bot.domain.roster", "bot.texts"),  # issue 14 item 4: the domain returns reason codes, the catalog the sentences
+    # The database failures the Telegram error handler answers (branch records, merged with issue 14): to become plain
+    # failures the services name, so a border never sees storage.
+    ("handlers.telegram.errors", "storage.database.DatabaseBusy"),
+    ("handlers.telegram.errors", "storage.database.DatabaseGone"),
 }
 
 
@@ -125,16 +129,18 @@ def _allowed(importer: str, imported: str) -> bool:
 def test_imports_point_inwards() -> None:
     """Domain imports only domain; storage only domain; services domain and storage; the chat core domain and
     services; a border services, chat core and domain; nothing but the wiring imports a border."""
-    offenders = []
+    offenders, seen = [], set()
     for path in _python_files("bot", "storage", "scheduler", "handlers", "sandbox"):
         module = _module(path)
         importer = _layer(module)
         for name in sorted(_imports(path)):
+            seen.add((module, name))
             # "from bot.domain import limits" names bot.domain.limits; "from bot.x import Name" a name in bot.x
             imported = _layer(name if _layer(name) != "support" or name.count(".") < 2 else name.rsplit(".", 1)[0])
             if (module, name) not in PENDING and not _allowed(importer, imported):
                 offenders.append(f"{module} ({importer}) imports {name} ({imported})")
     assert offenders == []
+    assert seen >= PENDING, f"fixed, so no longer pending: {PENDING - seen}"
 
 
 def test_the_import_rule_catches_a_wrong_direction() -> None:

@@ -10,6 +10,7 @@ Formats (unchanged from the first releases, so buttons already sent keep working
 - hc:<token>:<verb>[:<n>]    a step of a hazard conversation (交办, 整改, ...)
 - hz:<hazard>:<move|view>    a move on a hazard, or its card
 - q:<kind>:<page>:<town>:<village>:<category>:<severity>   a page of /open or /overdue
+- bind:ok:<invite code> / bind:keep   确认更换身份 or 保留原身份, after a bound account opened another's invite
 """
 
 from __future__ import annotations
@@ -97,7 +98,14 @@ class PageTurn:
     page: int
 
 
-Action = ReportStep | ConversationStep | HazardPress | PageTurn
+@dataclass(frozen=True)
+class BindChoice:
+    """确认更换身份 (with the invite's code, which this chat holds already) or 保留原身份 (code None)."""
+
+    code: str | None
+
+
+Action = ReportStep | ConversationStep | HazardPress | PageTurn | BindChoice
 
 _SEVERITY_CODES = {Severity.MAJOR: "m", Severity.GENERAL: "g"}
 _VIEW = "view"
@@ -127,6 +135,8 @@ def _fields(action: Action) -> list[str]:
         return ["hc", action.token, action.verb.value, *([] if action.number is None else [str(action.number)])]
     if isinstance(action, HazardPress):
         return ["hz", str(action.hazard_id), _VIEW if action.move is None else action.move.value]
+    if isinstance(action, BindChoice):
+        return ["bind", "keep"] if action.code is None else ["bind", "ok", action.code]
     filters = action.filters
     severity = _SEVERITY_CODES[filters.severity] if filters.severity else ""
     ids = [_opt(filters.town_id), _opt(filters.village_id), _opt(filters.category)]
@@ -171,6 +181,10 @@ def _read(data: str) -> Action:
             return ConversationStep(_token(parts[1]), verb, parse_number(parts[3]) if len(parts) == 4 else None)
         if parts[0] == "hz" and len(parts) == 3:
             return HazardPress(parse_number(parts[1]), None if parts[2] == _VIEW else Move(parts[2]))
+        if parts[0] == "bind" and parts[1:] == ["keep"]:
+            return BindChoice(None)
+        if parts[0] == "bind" and len(parts) == 3 and parts[1] == "ok":
+            return BindChoice(_token(parts[2]))
         if parts[0] == "q" and len(parts) == 7:
             severity = {code: s for s, code in _SEVERITY_CODES.items()}[parts[6]] if parts[6] else None
             filters = Filters(

@@ -38,7 +38,6 @@ _TEXT_REFUSALS: dict[type[DomainError], str] = {
     DeadlineInPast: texts.DEADLINE_IN_PAST,
     DeadlineTooFar: texts.DEADLINE_TOO_FAR,
     InvalidTransition: texts.HAZARD_HANDLED,
-    NotAllowed: texts.NOT_ALLOWED,
 }
 _QUESTIONS = {
     Ask.OWNER_NAME: texts.ASK_OWNER_NAME,
@@ -142,8 +141,8 @@ async def press_hazard(services: Services, actor: Actor, press: HazardPress) -> 
         return [Toast(texts.no_longer_owner(hazard_id), alert=True)]
     except NotFound:
         return [Toast(texts.hazard_not_found(hazard_id), alert=True)]
-    except NotAllowed:
-        return [Toast(texts.NOT_ALLOWED, alert=True)]
+    except NotAllowed as refused:
+        return [Toast(texts.DENIALS[refused.denial], alert=True)]
     except InvalidTransition:
         return [Toast(texts.HAZARD_HANDLED, alert=True)]
     return [Toast(), *await _next(services, actor, result)]
@@ -192,5 +191,6 @@ async def answer(services: Services, actor: Actor, conversation: HazardConversat
     except (DeadlineUnreadable, DeadlineInPast, DeadlineTooFar, InvalidTransition, NotAllowed) as refusal:
         if isinstance(refusal, InvalidTransition | NotAllowed):
             await rectification.cancel(actor)
-        return [Text(_TEXT_REFUSALS[type(refusal)])]
+        answer = texts.DENIALS[refusal.denial] if isinstance(refusal, NotAllowed) else _TEXT_REFUSALS[type(refusal)]
+        return [Text(answer)]
     return await _next(services, actor, result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import texts
 from bot.chart import chart_or_none
 from bot.chat.commands import commands_for
-from bot.chat.replies import Activity, ChatAction, Image, Later, Reply, Text
+from bot.chat.replies import Activity, ChatAction, Image, Later, Reply, Text, from_message
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor, Role
 from bot.services.container import Services
@@ -13,10 +13,8 @@ from bot.services.container import Services
 
 async def mine(services: Services, actor: Actor) -> list[Reply]:
     """An officer's or supervisor's own reports, newest first; an owner's hazards to fix."""
-    if actor.role is Role.OWNER:
-        rectification = services.rectification
-        owned = await rectification.owned(actor)
-        return [Text(texts.owner_tasks(owned, rectification.today()) if owned else texts.MINE_EMPTY_OWNER)]
+    if actor.role is Role.OWNER:  # each with its button
+        return from_message(await services.waiting.owner_tasks(actor))
     hazards = await services.reporting.mine(actor)
     zone = services.settings.locale.zone
     return [Text(texts.my_reports(hazards, zone) if hazards else texts.MINE_EMPTY_OFFICER)]

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot import texts
-from bot.domain.notifications import Button
+from bot.domain.notifications import Button, Message
 
 Rows = list[list[Button]]
 
@@ -154,6 +154,12 @@ Reply = (
     | Later
     | NotificationsQueued
 )
+
+
+def from_message(message: Message) -> list[Reply]:
+    """A notification's message as replies: its photos (and image), then its text with its buttons."""
+    pictures = message.photos + ([message.image] if message.image else [])
+    return [Photos(pictures), Text(message.text, message.buttons)]
 
 
 def stale() -> Toast:

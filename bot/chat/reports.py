@@ -18,6 +18,7 @@ from bot.chat.replies import (
     Reply,
     Text,
     Toast,
+    from_message,
     grid,
     stale,
 )
@@ -25,7 +26,7 @@ from bot.domain.conversation import current
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Severity
 from bot.domain.notifications import Button
-from bot.domain.people import Actor
+from bot.domain.people import Actor, Role
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.services.container import Services
 from bot.services.photo_intake import Batch
@@ -217,6 +218,10 @@ async def without_flow(services: Services, actor: Actor, typed: str) -> list[Rep
     """A text with nothing in progress: "#12" opens hazard 12; anything else gets a pointer to /help."""
     if is_hazard_number(typed):
         return await hazards.hazard_command(services, actor, [], typed)
+    if actor.role is Role.OWNER:  # an owner who does not know what to type is shown what to do, with buttons
+        tasks = await services.waiting.owner_tasks(actor)
+        if tasks.buttons:
+            return [Text(texts.UNKNOWN_MESSAGE_OWNER), *from_message(tasks)]
     return [Text(texts.UNKNOWN_MESSAGE)]
 
 

@@ -7,7 +7,7 @@ module for a command) and renders the replies.
 from __future__ import annotations
 
 from bot.chat import hazards, lists, reports
-from bot.chat.actions import ConversationStep, HazardPress, PageTurn, ReportStep, decode
+from bot.chat.actions import Action, ConversationStep, HazardPress, PageTurn, ReportStep, decode
 from bot.chat.flows import ActionFlow, NoFlow, in_progress
 from bot.chat.replies import Reply, stale
 from bot.domain.errors import StaleButton
@@ -21,14 +21,20 @@ async def press(services: Services, actor: Actor, data: object) -> list[Reply]:
         action = decode(data)
     except StaleButton:
         return [stale()]
+    return await route(services, actor, action)
+
+
+async def route(services: Services, actor: Actor, action: Action) -> list[Reply]:
+    """The typed action of a press, to its feature (a binding choice is the border's: it names the account)."""
     if isinstance(action, ReportStep):
         return await reports.press(services, actor, action)
     if isinstance(action, ConversationStep):
         return await hazards.press_step(services, actor, action)
     if isinstance(action, HazardPress):
         return await hazards.press_hazard(services, actor, action)
-    assert isinstance(action, PageTurn)
-    return await lists.turn(services, actor, action)
+    if isinstance(action, PageTurn):
+        return await lists.turn(services, actor, action)
+    return [stale()]
 
 
 async def text(services: Services, actor: Actor, typed: str) -> list[Reply]:

@@ -18,10 +18,11 @@ from bot.services.reminders import ReminderService
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.statistics import StatisticsService
+from bot.services.waiting import WaitingService
 from bot.settings import Settings
 from storage.chats import ChatRepository
 from storage.checks import CheckRepository
-from storage.database import Database
+from storage.database import Database, require_database
 from storage.drafts import ConversationRepository, DraftRepository
 from storage.hazards import HazardRepository
 from storage.invites import InviteRepository
@@ -57,18 +58,26 @@ class Services:
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
+    waiting: WaitingService
 
     @classmethod
-    async def open(cls, settings: Settings, clock: Clock) -> Services:
-        """Open the database, bring its schema up to date and build the services."""
-        db = await Database.open(settings.storage.database)
+    async def open(cls, settings: Settings, clock: Clock, *, create_database: bool = False) -> Services:
+        """Open the database, bring its schema up to date and build the services.
+
+        A missing database is created only on a first start (no photos either) or when `create_database` says so.
+        """
+        storage = settings.storage
+        if not create_database:
+            require_database(storage.database, storage.media_dir)
+        db = await Database.open(storage.database, write_wait_seconds=storage.write_wait_seconds)
         await migrate(db)
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)
         rules = settings.schedule.rules(settings.locale.zone)
         notifier = Notifier(outbox, rules)
         media = MediaStore(settings.storage.media_dir)
-        invites = InviteService(db, roster, InviteRepository(), clock, timedelta(days=settings.invites.ttl_days))
+        ttl = timedelta(days=settings.invites.ttl_days)
+        invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
         ranking = settings.ranking
         statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
@@ -122,6 +131,7 @@ class Services:
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),
+            waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 
     async def close(self) -> None:
