@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from bot import texts
 from bot.chart import chart_or_none
 from bot.chat.commands import commands_for
@@ -49,9 +52,10 @@ async def rank(services: Services, actor: Actor, args: list[str]) -> list[Reply]
     if view.ranking.towns:
         ranking, font = view.ranking, services.settings.ranking.chart_font
 
-        async def chart() -> list[Reply]:
+        @asynccontextmanager
+        async def chart() -> AsyncIterator[list[Reply]]:
             drawn = await chart_or_none(ranking, font)
-            return [Text(texts.CHART_UNAVAILABLE) if drawn is None else Image(drawn, texts.chart_caption(ranking))]
+            yield [Text(texts.CHART_UNAVAILABLE) if drawn is None else Image(drawn, texts.chart_caption(ranking))]
 
         replies += [ChatAction(Activity.UPLOAD_PHOTO), Later(chart)]
     if view.own_town is not None:

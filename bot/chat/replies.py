@@ -8,7 +8,8 @@ the outbox stores for notifications.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -127,10 +128,12 @@ class OwnerInvite:
 
 @dataclass(frozen=True)
 class Later:
-    """Replies that take a while to make (drawing a chart): made when the border reaches this point, so what comes
-    before (a text, a chat action) is shown meanwhile."""
+    """Replies that take a while to make (a chart, a spreadsheet): made when the border reaches this point, so what
+    comes before is shown meanwhile, and rendered inside `make`'s context (a file made for them lives until sent).
+    busy: what the channel shows the whole time, renewed as needed."""
 
-    make: Callable[[], Awaitable[list[Reply]]]
+    make: Callable[[], AbstractAsyncContextManager[list[Reply]]]
+    busy: Activity | None = None
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import suppress
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
 
 from telegram import (
     CallbackQuery,
@@ -14,10 +15,11 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.constants import ChatAction as TelegramAction
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot import texts
 from bot.chat.replies import (
+    Activity,
     AskLocation,
     ChatAction,
     CloseButtons,
@@ -38,12 +40,37 @@ from bot.chat.replies import (
 from handlers.telegram.context import GridContext
 from handlers.telegram.photo_sender import PhotoSender
 
+ACTION_RENEW_SECONDS = 4.0  # Telegram shows a chat action for about five seconds
+
 
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
     """Plain buttons as Telegram's inline keyboard (none without buttons)."""
     if not rows:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
+
+
+@asynccontextmanager
+async def _showing(context: GridContext, chat_id: int, busy: Activity | None) -> AsyncIterator[None]:
+    """Show the chat action the whole time (Telegram shows one for about five seconds: renewed)."""
+    if busy is None:
+        yield
+        return
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(ACTION_RENEW_SECONDS)
+            with suppress(TelegramError):
+                await context.bot.send_chat_action(chat_id, TelegramAction(busy.value))
+
+    await context.bot.send_chat_action(chat_id, TelegramAction(busy.value))
+    task = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 def invite_link(username: str, code: str) -> str:
@@ -100,6 +127,7 @@ async def render(
         elif isinstance(reply, OwnerInvite):
             await bot.send_message(chat_id, texts.owner_invite(reply.name, invite_link(bot.username, reply.code)))
         elif isinstance(reply, Later):
-            await render(context, chat_id, await reply.make())
+            async with _showing(context, chat_id, reply.busy), reply.make() as made:
+                await render(context, chat_id, made)
         elif isinstance(reply, NotificationsQueued):
             context.bot_data.kick_outbox()
