@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import timedelta
 
-from bot.chat.delivery import Later, Passing, RateLimited, Refused, Sender, Unreachable
+from bot.chat.delivery import Later, Passing, RateLimited, Refused, Sender, Unreachable, passing_pause
 from bot.clock import Clock
 from scheduler.ratelimit import RateLimiter
 from storage.outbox import OutboxRepository, Outgoing
@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS_IN_PROCESS = 4  # then the notification goes back to the queue with a longer backoff
 MAX_BACKOFF = timedelta(minutes=30)
-PASSING_PAUSE_SECONDS = 0.5  # before the second attempt after a passing failure; doubled for each further one
 
 # Told of a person's permanent failure: (person id, reason or error).
 FailureCallback = Callable[[int, str], Awaitable[object]]
@@ -150,7 +149,7 @@ class OutboxDispatcher:
                 return 0
             except Passing as exc:  # time-outs, lost connections and server errors
                 log.info("notification %s: %s (attempt %s)", item.id, exc, attempt)
-                pause = PASSING_PAUSE_SECONDS * 2 ** (attempt - 1)
+                pause = passing_pause(attempt)
             except Later as exc:  # any other refusal: the channel may accept it later
                 log.warning("notification %s: %s (attempt %s)", item.id, exc, attempt)
                 reason = exc.error[:200]

@@ -13,6 +13,13 @@ from bot.domain.notifications import Message
 
 SendCall = Callable[[], Awaitable[object]]
 
+PASSING_PAUSE_SECONDS = 0.5  # before the first retry after a passing failure; doubled for each further one
+
+
+def passing_pause(retry: int) -> float:
+    """Seconds to wait before retry number `retry` (from 1) after a passing failure: the one back-off of retries."""
+    return float(PASSING_PAUSE_SECONDS * 2 ** (retry - 1))
+
 
 class DeliveryError(Exception):
     """A call of a notification failed."""

@@ -25,13 +25,14 @@ from telegram import File
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
 
+from bot.chat.delivery import passing_pause
+
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 
 REPLY_RETRIES = 1  # a reply is sent at most twice
 DOWNLOAD_ATTEMPTS = 3
-PAUSE_SECONDS = 0.5  # before the first retry of a network failure; doubled for each further one
 MAX_RETRY_AFTER_SECONDS = 30.0  # a person does not wait longer for a reply; the outbox waits as long as asked
 
 _OWN_RETRIES: ContextVar[bool] = ContextVar("gridsafe_own_retries", default=False)
@@ -57,7 +58,7 @@ def pause_before_retry(exc: Exception, retry: int, *, idempotent: bool) -> float
     """Seconds to wait before sending the request again (`retry` counts from 1), or None when it must not be.
 
     A 429 waits Telegram's retry_after (up to MAX_RETRY_AFTER_SECONDS); a 5xx answer or a lost connection waits
-    PAUSE_SECONDS, doubled for each further retry; a time-out is retried only for an `idempotent` request. Refusals
+    bot.chat.delivery.passing_pause (0.5 s, doubled for each further retry); a time-out is retried only for an `idempotent` request. Refusals
     (400 Bad Request, 403 Forbidden, ...) are never retried.
     """
     if isinstance(exc, RetryAfter):
@@ -67,7 +68,7 @@ def pause_before_retry(exc: Exception, retry: int, *, idempotent: bool) -> float
         return None
     if isinstance(exc, TimedOut) and not idempotent:
         return None
-    return float(PAUSE_SECONDS * 2 ** (retry - 1))
+    return passing_pause(retry)
 
 
 class RetryingRateLimiter(AIORateLimiter):
