@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot import texts
+from bot.chat.replies import grid
 from bot.domain.errors import StaleButton
 from bot.domain.hazards import Severity
 from bot.domain.ids import parse_number
@@ -241,7 +242,7 @@ def move_buttons(hazard_id: int, moves: list[Move], *, proxy: bool = False) -> l
         button(texts.BUTTON_PROXY if proxy and m is Move.SUBMIT else texts.MOVE_BUTTONS[m], HazardPress(hazard_id, m))
         for m in moves
     ]
-    return [buttons[i : i + MOVE_ROW] for i in range(0, len(buttons), MOVE_ROW)]
+    return grid(buttons, MOVE_ROW)
 
 
 def view_button(hazard_id: int) -> list[list[Button]]:

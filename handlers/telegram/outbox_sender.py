@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
 from bot.chat.delivery import Later, Passing, RateLimited, Refused, SendCall, Unreachable
 from bot.domain.notifications import Message
 from handlers.telegram.photo_sender import PhotoSender
+from handlers.telegram.render import keyboard
 from handlers.telegram.retry import own_retries, retry_after_seconds
-
-
-def _markup(message: Message) -> InlineKeyboardMarkup | None:
-    if not message.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in message.buttons]
-    )
 
 
 async def _translated(call: SendCall) -> object:
@@ -53,5 +46,5 @@ class TelegramSender:
         calls = self._photos.calls(address, message.photos)
         if message.image is not None:
             calls += self._photos.calls(address, [message.image])
-        calls.append(partial(self._bot.send_message, address, message.text, reply_markup=_markup(message)))
+        calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
         return [partial(_translated, call) for call in calls]
