@@ -172,6 +172,10 @@ NOT_AVAILABLE_YET = "该功能即将上线，敬请期待。"
 NOT_ALLOWED = "您的身份无权使用该功能。发送 /help 查看可用功能。"
 UNKNOWN_MESSAGE = "没有看懂您的消息。发送 /help 或「帮助」查看可用功能。"
 INTERNAL_ERROR = "抱歉，处理时出现了问题，请稍后再试。已记录该错误。"
+# The database stayed locked by another process (maintenance, a roster import) longer than writes wait.
+DATABASE_BUSY = "数据库忙（可能正在维护或导入名册），刚才的内容还没有保存，请稍后重试。"
+# The database file was deleted or replaced while running: nothing more is written, the bot stops.
+DATABASE_GONE_REPLY = "抱歉，系统出现故障，刚才的操作没有保存，机器人已暂停服务。请稍后再试，或联系管理员。"
 STALE_BUTTON = "该按钮已失效。"
 
 # ---- chat: reporting -----------------------------------------------------------------------------------------
@@ -769,9 +773,10 @@ def unreachable(name: str, role: Role | None, reason: str) -> str:
 
 def delivery_failed(name: str, role: Role | None, error: str) -> str:
     """Admins: Telegram refused a notification for good, for a reason other than a blocked bot."""
+    name = screen.name(name)
     who = f"{name}（{ROLE_NAMES[role]}）" if role else name
     return (
-        f"【通知发送失败】发给{who}的一条通知被 Telegram 拒收，无法送达（{error[:200]}）。"
+        f"【通知发送失败】发给{who}的一条通知被 Telegram 拒收，无法送达（{screen.clip(error, 200)}）。"
         "这通常是系统问题，请联系系统维护人员查看日志；同类失败今天不再重复提醒。"
     )
 
@@ -1210,6 +1215,17 @@ TOKEN_MISSING = (
     "GRIDSAFE_TELEGRAM__TOKEN."
 )
 CONFIG_INVALID = "配置有误 / configuration error:\n{detail}"
+DATABASE_MISSING = (
+    "找不到数据库 {path}，但照片目录 {media_dir} 里有 {files} 个文件：数据库可能被误删或移走了。"
+    "为免在空数据库上运行（所有人都会变成陌生人），未做任何改动。\n"
+    "请从备份恢复（gridsafe restore 备份目录），或把数据库文件放回原处；"
+    "确定要从空数据库重新开始时，运行 gridsafe migrate --create-database。"
+)
+DATABASE_GONE_STOPPED = (
+    "数据库文件 {path} 在运行中{how}，机器人已停止，以免把数据写进已不存在的文件。"
+    "请把数据库文件放回原处，或从备份恢复（gridsafe restore 备份目录），再启动。"
+)
+DATABASE_GONE_HOW = {False: "被删除", True: "被替换"}
 MIGRATED = "数据库已是最新版本（第 {version} 版）：{path}"
 MIGRATED_APPLIED = "已升级数据库到第 {version} 版（本次执行 {count} 个迁移）：{path}"
 ROSTER_IMPORTED = (
@@ -1282,6 +1298,7 @@ CLI_HELP: dict[str, str] = {
     "config": "配置文件（默认 config.toml）",
     "run": "启动机器人（长轮询）",
     "migrate": "创建或升级数据库",
+    "create_database": "数据库不存在但照片目录有文件（数据库可能丢失）时，仍然新建空数据库",
     "roster": "管理人员名册",
     "roster_import": "从 CSV 或 XLSX 导入镇、村和人员",
     "roster_file": "名册文件（列：town, village, name, role, phone 或 镇、村、姓名、角色、电话）",
@@ -1316,12 +1333,20 @@ CLI_BACKUP_HELP: dict[str, str] = {
     "restore": "从备份恢复数据库和照片（须先停止机器人）",
     "restore_dir": "备份目录（由 gridsafe backup 生成）",
     "force": "已有数据时仍然恢复：原数据库和照片目录改名保留（.before-restore-时间），不会删除",
+    "accept_missing_photos": "备份中有照片缺失或损坏时仍然恢复：数据库和完好的照片照常恢复，损坏的照片不恢复",
 }
 BACKUP_DONE = "备份完成：{path}\n数据库版本 {schema}，隐患 {hazards} 条，照片文件 {media} 个，共 {size}。"
 BACKUP_TARGET_NOT_EMPTY = "备份目录 {path} 已存在且不为空（或不是目录），未做任何改动。请指定一个新的或空的目录。"
 BACKUP_NO_DATABASE = "找不到数据库 {path}，没有可以备份的数据。"
 BACKUP_DATABASE_DAMAGED = "数据库完整性检查未通过，未生成备份：{detail}"
-BACKUP_MEDIA_MISSING = "数据库引用的 {count} 个照片文件在照片目录 {media_dir} 中缺失或内容不符，未生成备份：\n{files}"
+BACKUP_MEDIA_DAMAGED = (
+    "注意：数据库引用的 {count} 个照片文件在照片目录 {media_dir} 中缺失或损坏，没有备份"
+    "（数据库和其余照片已备份，这些文件已记入备份清单 manifest.json 的 damaged_media）：\n{files}"
+)
+DAMAGED_PHOTO: dict[str, str] = {
+    "missing": "缺失：{file}",
+    "corrupt": "损坏（内容与文件名的校验值不符）：{file}",
+}
 RESTORE_DONE = (
     "已从 {path} 恢复：隐患 {hazards} 条，照片文件 {media} 个（备份于 {created}）。\n"
     "数据库完整性检查通过，数据库版本 {before} → {after}。"
@@ -1338,6 +1363,11 @@ RESTORE_PROBLEMS: dict[str, str] = {
     "media_changed": "照片文件 {subject} 的校验值与清单不符",
     "reference_missing": "数据库引用的照片 {subject} 不在备份中",
 }
+RESTORE_PHOTOS_DAMAGED = (
+    "备份 {path} 中有 {count} 个照片文件缺失或损坏，未做任何改动：\n{problems}\n"
+    "数据库完好。确定不要这些照片也要恢复时，请加 --accept-missing-photos（数据库和其余照片照常恢复）。"
+)
+RESTORE_PHOTOS_LEFT_OUT = "以下 {count} 个照片文件缺失或损坏，没有恢复：\n{problems}"
 RESTORE_MORE_PROBLEMS = "……另有 {count} 项"
 RESTORE_TOO_NEW = (
     "备份来自更新版本的 GridSafe（数据库版本 {backup}，本程序最高支持 {supported}），未做任何改动。请先升级 GridSafe。"
@@ -1419,20 +1449,26 @@ PERSON_CANNOT_MOVE: dict[str, str] = {
 
 def person_choices(name: str, people: list[tuple[str, Role]]) -> str:
     """Several active people share the name: which one is meant."""
-    lines = [f"名册中有 {len(people)} 位「{name}」，请在姓名后写上此人现在的镇或村："]
-    lines += [f"- {scope} · {ROLE_NAMES[role]}" for scope, role in people]
-    return "\n".join(lines)
+    head = [f"名册中有 {len(people)} 位「{screen.name(name)}」，请在姓名后写上此人现在的镇或村："]
+    rows = [f"- {screen.clip(scope, 2 * screen.NAME)} · {ROLE_NAMES[role]}" for scope, role in people]
+    return screen.fit(head, rows, [], _more_people)
+
+
+def _more_people(count: int) -> str:
+    return f"……另有 {count} 位未列出，请写上镇或村缩小范围。"
 
 
 def person_deactivated(name: str, scope: str, role: Role, was_bound: bool, revoked: int) -> str:
     """What 人员 停用 / gridsafe person deactivate did."""
     done = "已解除其 Telegram 绑定" if was_bound else "此人未绑定 Telegram"
+    name, scope = screen.name(name), screen.clip(scope, 2 * screen.NAME)
     return f"已停用 {name}（{scope} · {ROLE_NAMES[role]}）：{done}，作废未使用的邀请 {revoked} 个。经手的隐患记录保留。"
 
 
 def person_moved(name: str, role: Role, old: str, new: str, was_bound: bool, revoked: int) -> str:
     """What 人员 调动 / gridsafe person move did."""
     bound = "绑定已随人转移，此后只能在新的地方办事" if was_bound else "此人未绑定 Telegram，请为新的地方生成邀请"
+    name, old, new = screen.name(name), screen.clip(old, 2 * screen.NAME), screen.clip(new, 2 * screen.NAME)
     return (
         f"已将 {name}（{ROLE_NAMES[role]}）从 {old} 调到 {new}：{bound}；作废原地未使用的邀请 {revoked} 个。"
         "原地经手的隐患记录保留。"

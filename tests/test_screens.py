@@ -14,9 +14,10 @@ from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import hazard_button_data
-from bot.domain.people import Role
+from bot.domain.people import Person, Role
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind, page_data
 from bot.domain.report import ReportDraft, Step
+from bot.domain.roster_changes import Removed
 from bot.domain.statistics import AreaTally, RankedTown, Ranking, Stats, Tally, Weights, month_period, week_period
 from handlers import report_view
 from handlers.hazard_view import conversation_data
@@ -166,6 +167,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
+        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "Bad Request: " + "x" * 5000))
     add("scope_label", texts.scope_label(LEGACY_NAME, LEGACY_NAME))
     add("text_too_long", texts.text_too_long(limits.MAX_DESCRIPTION, 10**6))
     add("photos_received", texts.photos_received(10, 10**6, after=False, has_description=True))
@@ -227,12 +229,33 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("town_place", texts.town_place(maximal_ranking(500), maximal_stats(500), ZONE))
     add("chart_caption", texts.chart_caption(maximal_ranking(500)), caption)
     add("ledger_caption", texts.ledger_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9), caption)
+    place = LEGACY_NAME + "镇/" + LEGACY_NAME + "村"
+    add("person_choices", texts.person_choices(LEGACY_NAME, [(place, Role.OFFICER)] * 1000))
+    add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
+    add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
+    person = Person(
+        id=1,
+        name=LEGACY_NAME,
+        role=Role.OFFICER,
+        town_id=1,
+        town_name=LEGACY_NAME,
+        village_id=1,
+        village_name=LEGACY_NAME,
+        phone=None,
+    )
+    add(
+        "removal_report", texts.removal_report(Removed(person=person, now_at=person, was_bound=True, invites_revoked=3))
+    )
     return screens
 
 
 # Catalog functions that build no chat message (command line, spreadsheet cells, parts of other texts).
 NOT_CHAT = {
     "backup_listing",
+    "roster_removals",  # the command line's answer to a roster import
+    "tick_in_future",
+    "sandbox_clock_label",  # the sandbox's web page
+    "sandbox_jumped",
     "pass_done",
     "pass_preview",
     "percent",
