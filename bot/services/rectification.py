@@ -421,18 +421,20 @@ class RectificationService:
             admins=tuple(await self._roster.ids_with_role(Role.ADMIN)),
         )
         told = recipients.of_move(move, hazard.status, hazard.severity, actor.id, people, former, former_bound)
+        shows_photos = any(r.told in (Told.OWNER, Told.REVIEW) for r in told)
+        before = await self.photos(hazard, Stage.BEFORE) if shows_photos else []  # read once for every card
         return [
             Notification(
                 person_id=recipient.person_id,
                 dedupe_key=dedupe.hazard_event(hazard.id, event_id, recipient.told, recipient.person_id),
-                message=await self._message(hazard, move, recipient.told, conversation, proxy),
+                message=self._message(hazard, move, recipient.told, conversation, proxy, before),
                 urgent=recipient.told is Told.ADMIN,
             )
             for recipient in told
         ]
 
-    async def _message(
-        self, hazard: Hazard, move: Move, told: Told, conversation: HazardConversation, proxy: bool
+    def _message(
+        self, hazard: Hazard, move: Move, told: Told, conversation: HazardConversation, proxy: bool, before: list[str]
     ) -> Message:
         """What one recipient of a move is shown."""
         today = self.today()
@@ -445,10 +447,8 @@ class RectificationService:
             return Message(text=texts.owner_closed(hazard))
         if told is Told.OWNER:
             submit = [[Button(text=texts.BUTTON_RECTIFY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
-            before = await self.photos(hazard, Stage.BEFORE)
             return Message(text=texts.owner_card(hazard, move, today), photos=before, buttons=submit)
         if told is Told.REVIEW:
-            before = await self.photos(hazard, Stage.BEFORE)
             after = [p.name for p in conversation.photos]
             review = [
                 [
