@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from bot import screen
+from bot.domain.errors import Denial
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.limits import MAX_DESCRIPTION, MAX_PHOTOS, MAX_PLACE, MAX_PLACES_CHECKED, MAX_REASON
-from bot.domain.people import Role
+from bot.domain.people import Person, Role
 from bot.domain.queries import HazardPage, ListKind
 from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ranking, Stats, Tally, Weights
 
@@ -87,9 +88,13 @@ def scope_label(town: str | None, village: str | None) -> str:
     return "全市"
 
 
-def welcome(name: str, role: Role, town: str | None, village: str | None, *, rebound: bool) -> str:
+def welcome(
+    name: str, role: Role, town: str | None, village: str | None, *, rebound: bool, switched_from: str | None = None
+) -> str:
     """Greeting after a successful binding."""
     head = "已为您更换绑定的 Telegram 账号。" if rebound else "绑定成功！"
+    if switched_from:
+        head += f"\n本账号原来的身份 {switched_from} 已解除绑定。"
     return (
         f"{head}\n{screen.name(name)}，您好！您的身份是【{scope_label(town, village)} · {ROLE_NAMES[role]}】。\n"
         "发送 /help 或「帮助」查看您可以使用的功能。"
@@ -99,6 +104,52 @@ def welcome(name: str, role: Role, town: str | None, village: str | None, *, reb
 def already_bound(name: str, role: Role, town: str | None, village: str | None) -> str:
     """Answer to /start from someone already bound."""
     return f"{screen.name(name)}，您已绑定为【{scope_label(town, village)} · {ROLE_NAMES[role]}】。发送 /help 或「帮助」查看可用功能。"
+
+
+def person_label(person: Person) -> str:
+    """A person as named in notices about bindings: name, place and role."""
+    return f"{screen.name(person.name)}（{scope_label(person.town_name, person.village_name)} · {ROLE_NAMES[person.role]}）"
+
+
+BUTTON_SWITCH_CONFIRM = "确认更换身份"
+BUTTON_SWITCH_KEEP = "保留原身份"
+SWITCH_KEPT = "已取消，您的身份没有变化，邀请链接也没有被使用。"
+
+
+def confirm_switch(current: Person, target: Person) -> str:
+    """A bound account opened an invite for someone else: one account holds one binding, so ask first."""
+    return (
+        f"您这个 Telegram 账号已绑定为 {person_label(current)}。\n"
+        f"这个邀请链接是给 {person_label(target)} 的。一个账号只能绑定一个身份：确认后，本账号将改为 "
+        f"{screen.name(target.name)}，原来的身份立即解除绑定，不能再以原身份操作。\n"
+        "如果链接是别人发错了，请点击「保留原身份」。"
+    )
+
+
+def binding_moved_away(person: Person) -> str:
+    """To the account that just lost a person's binding to another account."""
+    return (
+        f"【绑定变更】您的身份 {person_label(person)} 刚刚被绑定到另一个 Telegram 账号，本账号已不能再使用该身份。\n"
+        "如果不是您本人申请的（例如没有换手机），请立即联系市应急管理局。"
+    )
+
+
+def binding_changed_alert(
+    person: Person, *, moved: bool, switched_from: Person | None, reason: str | None, inviter: Person | None
+) -> str:
+    """To the admins: a binding moved to another account, or an account took on another person."""
+    lines = ["【绑定变更】"]
+    if moved:
+        lines.append(f"{person_label(person)} 的绑定已转到另一个 Telegram 账号，原账号已解除绑定并已收到通知。")
+    if switched_from is not None:
+        lines.append(
+            f"原绑定为 {person_label(switched_from)} 的 Telegram 账号改为绑定 {person_label(person)}，"
+            f"{screen.name(switched_from.name)} 目前没有绑定账号。"
+        )
+    who = screen.name(inviter.name) if inviter else "命令行（服务器管理员）"
+    lines.append(f"邀请人：{who}；原因：{screen.clip(reason, MAX_REASON) if reason else '未填写'}。")
+    lines.append("如非本人申请，请立即核实处理。")
+    return "\n".join(lines)
 
 
 # ---- chat: commands -----------------------------------------------------------------------------------------
@@ -171,6 +222,7 @@ def help_text(role: Role, name: str, commands: list[str]) -> str:
 NOT_AVAILABLE_YET = "该功能即将上线，敬请期待。"
 NOT_ALLOWED = "您的身份无权使用该功能。发送 /help 查看可用功能。"
 UNKNOWN_MESSAGE = "没有看懂您的消息。发送 /help 或「帮助」查看可用功能。"
+UNKNOWN_MESSAGE_OWNER = "没有看懂您的消息。下面是需要您整改的隐患，整改完成后点击「提交整改」上传整改后的照片："
 INTERNAL_ERROR = "抱歉，处理时出现了问题，请稍后再试。已记录该错误。"
 # The database stayed locked by another process (maintenance, a roster import) longer than writes wait.
 DATABASE_BUSY = "数据库忙（可能正在维护或导入名册），刚才的内容还没有保存，请稍后重试。"
@@ -422,6 +474,14 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 HAZARD_HANDLED = "该隐患已处理"
+OWNER_JOINED = "责任人已开始使用本平台，将由其本人提交整改，您不必再代为提交。"
+OWN_SUBMISSION = "这项整改是您（或您这个 Telegram 账号）提交的，不能由您自己复核。请由本镇其他安监员或管理员复核。"
+DENIALS: dict[Denial, str] = {
+    Denial.NOT_ALLOWED: NOT_ALLOWED,
+    Denial.OWNER_JOINED: OWNER_JOINED,
+    Denial.OWN_SUBMISSION: OWN_SUBMISSION,
+}
+BUTTON_VERIFY_SHORT = "复核"
 HAZARD_USAGE = "请在命令后写隐患编号，例如：/hazard 12 或 隐患 12"
 OWNER_PHOTO_HINT = "要提交整改照片，请先点击整改通知里的「提交整改」按钮（发送 /mine 查看需要整改的隐患）。"
 ASK_OWNER = "请选择责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
@@ -658,12 +718,47 @@ def _earlier_events(total: int, left_out: int) -> str:
     return f"…（时间线共 {total} 条，较早的 {left_out} 条未显示，完整记录见隐患台账）"
 
 
+def owner_joined_for_proxy(hazard: Hazard) -> str:
+    """To the officer who stood in for an owner: the owner joined and submits from now on."""
+    hazard = screen.hazard(hazard)
+    return (
+        f"责任人 {hazard.owner_name} 已开始使用本平台：隐患 #{hazard.id}（{hazard.place}）将由其本人提交整改，"
+        "您不必再代为提交。"
+    )
+
+
+_PLACE_ON_BUTTON = 12  # characters of a place on a button about one hazard of a list
+
+
+def hazard_button(verb: str, hazard: Hazard) -> str:
+    """A button about one hazard of a list: what it does, the number and the place (shortened)."""
+    return screen.label(f"{verb} #{hazard.id} {screen.clip(hazard.place, _PLACE_ON_BUTTON)}")
+
+
+def supervisor_waiting(triage: int, review: int) -> str:
+    """What waits for a supervisor who just joined."""
+    return (
+        f"本镇目前有 {triage} 条隐患待交办，{review} 条整改待复核。点击下面的按钮打开（等待最久的在前），"
+        "发送 /open 或「未整改」查看全部。"
+    )
+
+
+def officer_waiting(hazards: list[Hazard], today: date) -> str:
+    """An officer who just joined: their reports still open."""
+    rows = []
+    for h in (screen.hazard(h, names=screen.NAME_IN_LIST) for h in hazards):
+        deadline = f" · 期限 {deadline_label(h.deadline, today)}" if h.status is Status.ASSIGNED else ""
+        rows.append(f"#{h.id} {h.place} · {status_name(h)}{deadline}")
+    head = [f"您上报的隐患中还有 {len(hazards)} 条没有销号（最近的在前）："]
+    return screen.fit(head, rows, ["点击下面的按钮查看详情，发送 /mine 或「我的」查看全部上报。"], _more_hazards)
+
+
 def owner_tasks(hazards: list[Hazard], today: date) -> str:
     """An owner's /mine: what they must fix, nearest deadline first."""
     rows = []
     for h in (screen.hazard(h) for h in hazards):
         rows.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
-    return screen.fit(["需要我整改的隐患："], rows, ["发送 /hazard 编号 查看详情。"], _more_hazards)
+    return screen.fit(["需要我整改的隐患："], rows, ["点击下面的按钮提交整改或查看详情。"], _more_hazards)
 
 
 # ---- chat: checks and reminders ------------------------------------------------------------------------------
@@ -1288,6 +1383,11 @@ INVITE_NEEDS_NAME = "{scope}有 {count} 位{role}，请用 --name 指定姓名�
 INVITE_NEEDS_PLACE_TOWN = "{role}需要指定 --town。"
 INVITE_NEEDS_PLACE_VILLAGE = "{role}需要指定 --village（村名在多个镇重名时再加 --town）。"
 INVITE_NEEDS_NEW_NAME = "名册中没有这个人，新建人员需要用 --name 指定姓名。"
+INVITE_REASON_TOO_LONG = "原因过长（最多 {limit} 个字）。"
+INVITE_NEEDS_REASON = (
+    "{name} 已经绑定了 Telegram 账号。新的链接一旦使用，其现用账号会立即失去绑定（本人和管理员都会收到通知）。"
+    "如确需重新邀请，请用 --reason 写明原因。"
+)
 UNKNOWN_TOWN = "名册中没有镇「{town}」。"
 UNKNOWN_VILLAGE = "名册中没有村「{village}」。"
 AMBIGUOUS_VILLAGE = "有多个镇都有村「{village}」，请加 --town 指定。"
@@ -1314,6 +1414,7 @@ CLI_HELP: dict[str, str] = {
     "town": "镇名（镇安监员必填；村名重名时用来区分）",
     "village": "村名（信息员、责任人必填）",
     "name": "姓名（名册中没有时新建）",
+    "reason": "重新邀请已绑定的人（例如换了手机）时必填：原因，会被记录并告知管理员",
     "tick": "按指定时刻运行一次排程（提醒、催办）",
     "tick_at": "当地时间，例如 2026-11-30T09:00",
     "tick_dry_run": "只列出将要发送的消息，不发送",
@@ -1406,6 +1507,7 @@ def invite_usage(role: Role) -> str:
     ]
     if role is Role.ADMIN:
         lines.append("邀请 管理员 值班员")
+        lines.append("已绑定的人（例如换了手机）需写明原因：邀请 信息员 新龙村 曾英海 原因：换了手机")
         lines.append("村名在多个镇重名时写成「镇/村」，如：邀请 信息员 青龙镇/新龙村")
     else:
         lines.append("只能邀请本镇的信息员、责任人和镇安监员；村写本镇的村名即可。")
@@ -1424,6 +1526,14 @@ def invite_created(name: str, scope: str, role: Role, expires: str, link: str) -
 
 NAME_TOO_LONG = "姓名过长（最多 {limit} 个字），请重新输入。"
 INVITE_NOT_ALLOWED = "您只能为本镇的信息员、责任人和镇安监员生成邀请链接。"
+INVITE_REASON_WORDS = ("原因：", "原因:", "理由：", "理由:")  # what starts the reason of a chat /invite
+INVITE_ALREADY_BOUND = (
+    "{name} 已经绑定了 Telegram 账号，不能再为其生成邀请链接。如确需更换账号（例如换了手机），请联系管理员办理。"
+)
+INVITE_CHAT_REASON_NEEDED = (
+    "{name} 已经绑定了 Telegram 账号。新的链接一旦使用，其现用账号会立即失去绑定（本人和管理员都会收到通知）。"
+    "如确需重新邀请，请在最后写明原因，例如：邀请 信息员 新龙村 曾英海 原因：换了手机"
+)
 INVITE_CHAT_NEEDS_NAME = "{scope}有 {count} 位{role}，请在最后写上姓名，例如：邀请 {role} {place} 张三。"
 INVITE_CHAT_NEEDS_NEW_NAME = "名册中没有这个人。要新建人员，请在最后写上姓名。"
 INVITE_CHAT_AMBIGUOUS_VILLAGE = "有多个镇都有村「{village}」，请写成「镇/村」，例如：青龙镇/{village}。"

@@ -84,6 +84,19 @@ def long_timeline(rounds: int) -> list[TimelineEvent]:
     return events
 
 
+def maximal_person(role: Role = Role.OFFICER, name: str = LEGACY_NAME) -> Person:
+    return Person(
+        id=987_654_321,
+        name=name,
+        role=role,
+        town_id=1,
+        town_name=LEGACY_NAME,
+        village_id=None if role in (Role.SUPERVISOR, Role.ADMIN) else 2,
+        village_name=None if role in (Role.SUPERVISOR, Role.ADMIN) else LEGACY_NAME,
+        phone=None,
+    )
+
+
 def maximal_tally() -> Tally:
     big = 10**9
     return Tally(
@@ -167,7 +180,24 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
-        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "Bad Request: " + "x" * 5000))
+        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000))
+        person, other = maximal_person(role), maximal_person(Role.OWNER, EMOJI_NAME)
+        add(f"person_label:{role}", texts.person_label(person))
+        add(f"confirm_switch:{role}", texts.confirm_switch(person, other))
+        add(f"binding_moved_away:{role}", texts.binding_moved_away(person))
+        for moved, switched in ((True, other), (False, None), (True, None)):
+            alert = texts.binding_changed_alert(person, moved=moved, switched_from=switched, reason=NOTE, inviter=other)
+            add(f"binding_changed_alert:{role}:{moved}:{switched is not None}", alert)
+        switched_label = texts.person_label(other)
+        add(
+            f"welcome:{role}:switched",
+            texts.welcome(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, rebound=False, switched_from=switched_label),
+        )
+        add(f"removal_report:{role}:deactivated", texts.removal_report(Removed(person, None, True, 10**6)))
+        add(f"removal_report:{role}:moved", texts.removal_report(Removed(person, other, True, 10**6)))
+        add(f"person_deactivated:{role}", texts.person_deactivated(LEGACY_NAME, LEGACY_NAME, role, True, 10**6))
+        add(f"person_moved:{role}", texts.person_moved(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, False, 10**6))
+    add("person_choices", texts.person_choices(LEGACY_NAME, [(LEGACY_NAME, Role.OWNER)] * 1000))
     add("scope_label", texts.scope_label(LEGACY_NAME, LEGACY_NAME))
     add("text_too_long", texts.text_too_long(limits.MAX_DESCRIPTION, 10**6))
     add("photos_received", texts.photos_received(10, 10**6, after=False, has_description=True))
@@ -200,6 +230,11 @@ def every_screen() -> dict[str, tuple[str, int]]:
                 texts.hazard_card(hazard, long_timeline(rounds), TODAY, ZONE, for_owner=for_owner),
             )
     add("owner_tasks", texts.owner_tasks(many, TODAY))
+    add("officer_waiting", texts.officer_waiting(many, TODAY))
+    add("supervisor_waiting", texts.supervisor_waiting(10**9, 10**9))
+    add("owner_joined_for_proxy", texts.owner_joined_for_proxy(hazard))
+    for verb in (texts.BUTTON_RECTIFY, texts.BUTTON_VIEW, texts.BUTTON_ASSIGN, texts.BUTTON_VERIFY_SHORT):
+        add(f"hazard_button:{verb}", texts.hazard_button(verb, hazard), screen.LABEL)
     for rung in ("nudge", "reminder", "last_call"):
         add(f"village_check_reminder:{rung}", texts.village_check_reminder(rung, LEGACY_NAME, TODAY))
         add(f"town_check_reminder:{rung}", texts.town_check_reminder(rung, LEGACY_NAME, TODAY))
@@ -229,27 +264,10 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("town_place", texts.town_place(maximal_ranking(500), maximal_stats(500), ZONE))
     add("chart_caption", texts.chart_caption(maximal_ranking(500)), caption)
     add("ledger_caption", texts.ledger_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9), caption)
-    place = LEGACY_NAME + "镇/" + LEGACY_NAME + "村"
-    add("person_choices", texts.person_choices(LEGACY_NAME, [(place, Role.OFFICER)] * 1000))
-    add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
-    add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
-    person = Person(
-        id=1,
-        name=LEGACY_NAME,
-        role=Role.OFFICER,
-        town_id=1,
-        town_name=LEGACY_NAME,
-        village_id=1,
-        village_name=LEGACY_NAME,
-        phone=None,
-    )
-    add(
-        "removal_report", texts.removal_report(Removed(person=person, now_at=person, was_bound=True, invites_revoked=3))
-    )
     return screens
 
 
-# Catalog functions that build no chat message (command line, spreadsheet cells, parts of other texts).
+# Catalog functions that build no chat message (command line, sandbox page, spreadsheet cells, parts of other texts).
 NOT_CHAT = {
     "backup_listing",
     "roster_removals",  # the command line's answer to a roster import
