@@ -195,7 +195,6 @@ async def test_the_server_drops_silently_beyond_30_a_minute(server: WeComServer,
 
 
 async def test_the_server_drops_beyond_1000_an_hour(server: WeComServer, client: WeComClient, clock: FakeClock) -> None:
-    token = await client.access_token()
     body = {"touser": "lisi", "agentid": server.agent_id, "msgtype": "text", "text": {"content": "x"}}
     for n in range(1001):
         if n and n % 30 == 0:
