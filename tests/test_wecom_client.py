@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from bot.clock import FakeClock
+from bot.settings import load_settings
 from handlers.wecom.client import SentCard, WeComApiError, WeComClient, split_text
 from handlers.wecom.pacer import Pacer
 from sandbox.wecom import WeComServer
@@ -93,6 +94,24 @@ async def test_a_token_rejected_twice_is_an_error_not_a_loop(server: WeComServer
         await client.send_text("zhangsan", "一")
     assert caught.value.errcode == 42001
     assert len(server.calls_to("message/send")) == 2
+
+
+async def test_the_client_is_made_from_the_wecom_settings(server: WeComServer, clock: FakeClock) -> None:
+    settings = load_settings(
+        None,
+        {
+            "GRIDSAFE_WECOM__CORP_ID": server.corp_id,
+            "GRIDSAFE_WECOM__AGENT_ID": str(server.agent_id),
+            "GRIDSAFE_WECOM__SECRET": server.secret,
+            "GRIDSAFE_WECOM__TOKEN": server.crypto.token,
+            "GRIDSAFE_WECOM__ENCODING_AES_KEY": server.crypto.encoding_aes_key,
+            "GRIDSAFE_WECOM__API_BASE_URL": server.base_url,
+        },
+    )
+    client = WeComClient.from_settings(settings.wecom, clock)
+    await client.send_text("zhangsan", "你好")
+    await client.close()
+    assert [m.body["text"]["content"] for m in server.delivered_to("zhangsan")] == ["你好"]
 
 
 async def test_wrong_credentials_are_refused(server: WeComServer, clock: FakeClock) -> None:

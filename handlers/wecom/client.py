@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 
 from bot.clock import Clock
+from bot.settings import WeComSettings
 from handlers.wecom.pacer import Pacer, Sleep
 
 JsonDict = dict[str, Any]
@@ -84,6 +85,18 @@ class WeComClient:
         self._token_lock = asyncio.Lock()
         self._media: dict[tuple[str, str], tuple[str, datetime]] = {}  # (kind, sha256) -> (media_id, uploaded)
         self.token_fetches = 0
+
+    @classmethod
+    def from_settings(cls, settings: WeComSettings, clock: Clock) -> WeComClient:
+        """The client of the configured app."""
+        return cls(
+            base_url=settings.api_base_url,
+            corp_id=settings.corp_id,
+            secret=settings.secret.get_secret_value(),
+            agent_id=settings.agent_id,
+            clock=clock,
+            proxy=settings.proxy_url,
+        )
 
     async def close(self) -> None:
         """Close the HTTP session if the client made it."""
