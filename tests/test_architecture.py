@@ -168,7 +168,7 @@ def test_user_facing_text_lives_only_in_the_catalog() -> None:
         if path == ROOT / "bot" / "texts.py":
             continue
         for node in _displayable_strings(ast.parse(path.read_text(encoding="utf-8"))):
-            if CJK.search(node.value):
+            if CJK.search(str(node.value)):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
     assert offenders == []
 

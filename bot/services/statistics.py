@@ -11,7 +11,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor
-from bot.domain.periods import parse_month
+from bot.domain.periods import local_date, parse_month
 from bot.domain.policy import Action, can
 from bot.domain.statistics import (
     AreaTally,
@@ -52,7 +52,7 @@ class StatisticsService:
 
     def today(self) -> date:
         """Today in the deployment's time zone."""
-        return self._clock.now().astimezone(self._zone).date()
+        return local_date(self._clock.now(), self._zone)
 
     # ---- periods ----
 
