@@ -8,6 +8,7 @@ from bot import texts
 from bot.chat.actions import (
     DATA_LIMIT,
     Action,
+    BindChoice,
     ConversationStep,
     ConversationVerb,
     HazardPress,
@@ -48,6 +49,8 @@ ACTIONS: list[Action] = [
     *(ReportStep(TOKEN, ReportVerb.EDIT, step=step) for step in EDITABLE),
     *(ReportStep(TOKEN, ReportVerb.SEVERITY, severity=s) for s in Severity),
     *(ReportStep(TOKEN, verb, number=BIG) for verb in (ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE)),
+    BindChoice("Ab3_-xYz0123456789abcd"),
+    BindChoice(None),
 ]
 
 
@@ -65,6 +68,7 @@ def test_the_formats_of_buttons_already_sent_are_kept() -> None:
     assert decode("rp:0a1b2c3d:cat:2") == ReportStep(TOKEN, ReportVerb.CATEGORY, number=2)
     assert decode("rp:0a1b2c3d:edit:back") == ReportStep(TOKEN, ReportVerb.EDIT, back=True)
     assert decode("hc:0a1b2c3d:days:7") == ConversationStep(TOKEN, ConversationVerb.DAYS, 7)
+    assert decode("bind:keep") == BindChoice(None)
     assert decode("q:d:1:3::2:m") == PageTurn(
         ListKind.OVERDUE, Filters(town_id=3, category=2, severity=Severity.MAJOR), 1
     )
@@ -93,6 +97,10 @@ def test_the_formats_of_buttons_already_sent_are_kept() -> None:
         "q:o:+1::::",
         "zz:1:view",
         "hz:" + "1" * 70 + ":view",
+        "bind:ok",
+        "bind:ok:",
+        "bind:keep:x",
+        "bind:ok:a b",
     ],
 )
 def test_anything_encode_does_not_write_is_a_stale_button(data: object) -> None:
