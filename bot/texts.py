@@ -497,7 +497,7 @@ ASK_REASON: dict[Move, str] = {
 }
 ASK_REASSIGN_OWNER = "改派：请选择新的责任人（本村已登记的责任人），或点击「新责任人」，也可以直接输入新责任人姓名："
 SAME_OWNER = "新责任人与原责任人相同。请选择或输入另一位责任人："
-DEADLINE_EXAMPLES = "如 2026-12-05、12月5日 或 12-05"
+DEADLINE_EXAMPLES = "如 12月5日、20号、下周五、月底 或 一周"
 DEADLINE_UNREADABLE = f"没有看懂这个日期。请输入日期，{DEADLINE_EXAMPLES}，或点击上面的天数按钮。"
 DEADLINE_IN_PAST = f"期限不能早于今天。请输入今天或以后的日期，{DEADLINE_EXAMPLES}。"
 DEADLINE_TOO_FAR = "期限不能超过一年，请输入更近的日期。"
@@ -512,16 +512,28 @@ def hazard_not_found(number: int | str) -> str:
     return f"没有找到隐患 #{shown}。" if len(shown) <= 20 else "没有找到这个编号的隐患。"  # no hazard has such a number
 
 
-def deadline_label(deadline: date | None, today: date) -> str:
-    """A deadline with how far away it is."""
+def deadline_label(deadline: date | None, today: date, *, weekday: bool = False) -> str:
+    """A deadline with how far away it is (and its weekday, in a move's confirmation: 2026-12-18（周五，还有 12 天）)."""
     if deadline is None:
         return "未设定"
     days = (deadline - today).days
+    day = f"{WEEKDAYS[deadline.weekday()]}，" if weekday else ""
     if days > 0:
-        return f"{deadline.isoformat()}（还有 {days} 天）"
+        return f"{deadline.isoformat()}（{day}还有 {days} 天）"
     if days == 0:
-        return f"{deadline.isoformat()}（今天到期）"
-    return f"{deadline.isoformat()}（已逾期 {-days} 天）"
+        return f"{deadline.isoformat()}（{day}今天到期）"
+    return f"{deadline.isoformat()}（{day}已逾期 {-days} 天）"
+
+
+def deadline_day(deadline: date, today: date) -> str:
+    """A deadline as a person says it: 12月18日（周五）, with the year when it is not this year's."""
+    year = "" if deadline.year == today.year else f"{deadline.year}年"
+    return f"{year}{deadline.month}月{deadline.day}日（{WEEKDAYS[deadline.weekday()]}）"
+
+
+def deadline_echo(deadline: date, today: date) -> str:
+    """The understood deadline echoed back: 期限：12月18日（周五）."""
+    return f"期限：{deadline_day(deadline, today)}"
 
 
 def ask_deadline(default_days: int) -> str:
@@ -656,7 +668,7 @@ def move_done(hazard: Hazard, move: Move, today: date) -> str:
     """The answer to the person who made the move."""
     hazard = screen.hazard(hazard)
     if move is Move.ASSIGN:
-        return f"已将隐患 #{hazard.id} 交办给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
+        return f"已将隐患 #{hazard.id} 交办给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today, weekday=True)}。"
     if move is Move.INVALID:
         return f"已将隐患 #{hazard.id} 标记为不属实并关闭。"
     if move is Move.DUPLICATE:
@@ -668,9 +680,9 @@ def move_done(hazard: Hazard, move: Move, today: date) -> str:
     if move is Move.REJECT:
         if hazard.status is Status.REPORTED:
             return f"隐患 #{hazard.id} 复核不通过，已退回待交办，请指定责任人。"
-        return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard.deadline, today)}。"
+        return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard.deadline, today, weekday=True)}。"
     if move is Move.REASSIGN:
-        return f"已将隐患 #{hazard.id} 改派给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
+        return f"已将隐患 #{hazard.id} 改派给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today, weekday=True)}。"
     return f"隐患 #{hazard.id} 已重新打开，当前状态：{status_name(hazard)}。"
 
 

@@ -56,7 +56,7 @@ async def test_full_loop_report_assign_rectify_verify_close(rig: Rig) -> None:
     reporter = await officer(rig)
     number = await reported(reporter)
     done = await assign(boss, number, "张老板")
-    assert "期限 2026-11-30（还有 7 天）" in done.text
+    assert "期限 2026-11-30（周一，还有 7 天）" in done.text
 
     card = await owner.expect("【整改通知】")
     assert f"隐患 #{number}" in card.text and "整改期限：2026-11-30（还有 7 天）" in card.text
@@ -114,6 +114,28 @@ async def test_new_owner_gets_an_invite_and_then_the_card(rig: Rig) -> None:
     await owner.send("/mine")
     tasks = await owner.next_message()
     assert f"#{number} 幸福超市" in tasks.text and "2026-12-05" in tasks.text
+
+
+async def test_deadlines_typed_as_people_say_them(rig: Rig) -> None:
+    """下周五 typed at 交办, the label of a day button typed at 不通过: both understood, echoed with the weekday."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.press("张老板", message=await boss.expect("请选择责任人"))
+    await boss.expect("请选择整改期限")
+    await boss.send("下周五")  # typed on Monday 23 November: Friday 4 December
+    await boss.expect(f"已将隐患 #{number} 交办给 张老板，期限 2026-12-04（周五，还有 11 天）。")
+    assert await rig.rows(f"SELECT deadline FROM hazards WHERE id = {number}") == [("2026-12-04",)]
+    await rectify(owner, number, seed=93)
+    await boss.press("不通过", message=await boss.expect("【整改待复核】"))
+    await boss.expect("请说明复核不通过的原因")
+    await boss.send("通道仍有杂物")
+    await boss.expect("请选择整改期限")
+    await boss.send("7天")  # the button's label, typed
+    await boss.expect(f"隐患 #{number} 复核不通过，已退回责任人，新期限 2026-11-30（周一，还有 7 天）。")
+    assert await rig.rows(f"SELECT deadline FROM hazards WHERE id = {number}") == [("2026-11-30",)]
 
 
 async def test_officer_submits_for_an_owner_without_telegram(rig: Rig) -> None:

@@ -211,6 +211,8 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("ask_deadline", texts.ask_deadline(limits.MAX_DEADLINE_DAYS))
     add("days_button", texts.days_button(limits.MAX_DEADLINE_DAYS, True), screen.LABEL)
     add("deadline_label", texts.deadline_label(hazard.deadline, TODAY))
+    add("deadline_day", texts.deadline_day(date(2027, 12, 31), TODAY), screen.LABEL)
+    add("deadline_echo", texts.deadline_echo(date(2027, 12, 31), TODAY))
     for move in Move:
         add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY))
         add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY))
