@@ -417,6 +417,8 @@ def _export(settings: Settings, args: argparse.Namespace) -> None:
                         scope=scope, period=label, hazards=written.hazards, checks=written.checks, path=written.path
                     )
                 )
+                photos = await services.ledger.write_photos(None, written, None)  # on disk: every photo
+                print(texts.EXPORTED_PHOTOS.format(scope=scope, period=label, count=photos.photos, path=photos.path))
             if args.geojson is not None:
                 count = await services.ledger.write_geojson(None, period, args.geojson)
                 print(texts.EXPORTED_GEOJSON.format(scope=scope, period=label, count=count, path=args.geojson))

@@ -1174,6 +1174,8 @@ LEDGER_HEADERS = [
     "按期整改",
     "整改前照片",
     "整改后照片",
+    "整改前缩略图",
+    "整改后缩略图",
 ]
 CHECK_HEADERS = ["类型", "镇", "村（社区）", "周期", "排查人", "排查场所数", "说明", "照片", "登记时间", "更新时间"]
 STATS_HEADERS = [
@@ -1201,6 +1203,8 @@ WIDE_COLUMNS: dict[str, int] = {
     "关闭说明": 30,
     "整改前照片": 50,
     "整改后照片": 50,
+    "整改前缩略图": 24,  # a thumbnail of at most 160 × 120 pixels
+    "整改后缩略图": 24,
     "说明": 30,
 }
 YES = "是"
@@ -1222,6 +1226,28 @@ def ledger_caption(scope_name: str | None, period: Period, hazards: int, checks:
     return f"隐患台账 · {screen.name(scope_name or CITY)} · {period_label(period)}：隐患 {hazards} 条，排查记录 {checks} 条。"
 
 
+PHOTO_STAGE_NAMES = {"before": "整改前", "after": "整改后"}
+
+
+def photo_file_name(hazard_id: int, stage: str, position: int, extension: str) -> str:
+    """A photo's name in the ledger's photo archive and its photo columns: 隐患0012_整改前_1.jpg."""
+    return f"隐患{hazard_id:04d}_{PHOTO_STAGE_NAMES[stage]}_{position}.{extension}"
+
+
+def photo_archive_name(ledger_file: str) -> str:
+    """The photo archive beside a ledger: 隐患台账_青龙镇_2026-11_照片.zip."""
+    stem = ledger_file.removesuffix(".xlsx")
+    return f"{stem}_照片.zip"
+
+
+def photos_caption(scope_name: str | None, period: Period, photos: int, left_out: int) -> str:
+    """Caption of the photo archive sent in chat; says so when photos did not fit Telegram's file size limit."""
+    head = f"隐患照片 · {screen.name(scope_name or CITY)} · {period_label(period)}：{photos} 张，按隐患编号命名。"
+    if not left_out:
+        return head
+    return f"{head}照片超过 Telegram 的文件大小上限，另有 {left_out} 张未打包；完整的照片包请管理员用 gridsafe export 导出。"
+
+
 CLI_EXPORT_HELP: dict[str, str] = {
     "export": "导出某月的隐患台账（Excel）和有位置的隐患（GeoJSON）",
     "month": "月份 YYYY-MM（默认本月）：导出该月上报的隐患和该月的排查记录",
@@ -1230,6 +1256,7 @@ CLI_EXPORT_HELP: dict[str, str] = {
 }
 EXPORTED_XLSX = "已导出{scope} {period} 的隐患台账：隐患 {hazards} 条，排查记录 {checks} 条 → {path}"
 EXPORTED_GEOJSON = "已导出{scope} {period} 有位置的隐患 {count} 条（GeoJSON）→ {path}"
+EXPORTED_PHOTOS = "已导出{scope} {period} 的隐患照片 {count} 张（按隐患编号命名）→ {path}"
 EXPORT_CANNOT_WRITE = "无法写入 {path}（{reason}）。请确认目录存在且可以写入。"
 EXPORT_NEEDS_OUTPUT = "请用 -o 指定 Excel 文件，或用 --geojson 指定 GeoJSON 文件。"
 

@@ -1,4 +1,4 @@
-"""/export (导出): the ledger of the asker's scope as an .xlsx document, with an upload indicator while it is made."""
+"""/export (导出): the ledger of the asker's scope as an .xlsx document and its photos as a zip, with an upload indicator."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.domain import limits
 from bot.domain.errors import BadPeriod, NotAllowed
 from handlers.commands import message_args
 from handlers.context import GridContext
@@ -41,6 +42,12 @@ async def export_command(update: Update, context: GridContext) -> None:
             caption = texts.ledger_caption(written.scope_name, period, written.hazards, written.checks)
             with written.path.open("rb") as document:
                 await message.reply_document(document, filename=written.file_name, caption=caption)
+            # The photos beside it, as one document within Telegram's size limit (the rest is said, not split).
+            photos = await ledger.write_photos(actor.town_id, written, limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES)
+            if photos.photos or photos.left_out:
+                caption = texts.photos_caption(written.scope_name, period, photos.photos, photos.left_out)
+                with photos.path.open("rb") as document:
+                    await message.reply_document(document, filename=photos.file_name, caption=caption)
 
 
 @asynccontextmanager

@@ -81,6 +81,15 @@ class LedgerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def count(self, town_id: int | None, start: datetime, end: datetime) -> int:
+        """How many hazards were reported in [start, end) (in one town when given): the ledger's rows."""
+        scope = "" if town_id is None else " AND town_id = ?"
+        row = await self._db.fetch_one(
+            f"SELECT COUNT(*) FROM hazards WHERE reported_at >= ? AND reported_at < ?{scope}",
+            [to_db(start), to_db(end), *([] if town_id is None else [town_id])],
+        )
+        return int(row[0]) if row else 0
+
     async def hazards(
         self, town_id: int | None, start: datetime, end: datetime, utc_offset_minutes: int, *, located: bool = False
     ) -> AsyncIterator[list[LedgerEntry]]:

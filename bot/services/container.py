@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.domain import limits
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
 from bot.services.checks import CheckService
@@ -130,7 +131,9 @@ class Services:
             photo_ids=PhotoIdRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
-            ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),
+            ledger=LedgerService(
+                LedgerRepository(db), statistics, clock, zone, media.root, limits.MAX_LEDGER_THUMBNAIL_ROWS
+            ),
             waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 

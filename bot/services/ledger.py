@@ -7,11 +7,13 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import AsyncIterator, Callable, Sequence
+import zipfile
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from pathlib import Path
+from io import BytesIO
+from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from bot import texts
@@ -30,6 +32,11 @@ DAY_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.0%"
 # Characters a worksheet cannot hold (XML 1.0 allows tab, line feed and carriage return only), as openpyxl defines them.
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+THUMBNAIL_BOX = (160, 120)  # pixels: enough to recognise the place, small enough for a thousand rows
+THUMBNAIL_QUALITY = 70
+THUMBNAIL_ROW_POINTS = 96  # 128 pixels (0.75 point each): a 120-pixel thumbnail and its margins
+# A zip entry costs its data plus a local header and a central-directory record (about 80 bytes and the name twice).
+ZIP_ENTRY_OVERHEAD = 128
 
 
 class Styled(NamedTuple):
@@ -52,16 +59,37 @@ class LedgerFile:
     period: Period
     hazards: int
     checks: int
+    thumbnails: bool  # whether the rows carry thumbnails (a ledger of at most thumbnail_rows hazards)
+
+
+@dataclass(frozen=True)
+class PhotoArchive:
+    """A written photo archive: where, how many photos are in it and how many did not fit its size bound."""
+
+    path: Path
+    file_name: str
+    photos: int
+    left_out: int
 
 
 class LedgerService:
     """Writes ledgers; the statistics sheet comes from the statistics' one definition."""
 
-    def __init__(self, ledger: LedgerRepository, statistics: StatisticsService, clock: Clock, zone: tzinfo) -> None:
+    def __init__(
+        self,
+        ledger: LedgerRepository,
+        statistics: StatisticsService,
+        clock: Clock,
+        zone: tzinfo,
+        media_root: Path,
+        thumbnail_rows: int,
+    ) -> None:
         self._ledger = ledger
         self._statistics = statistics
         self._clock = clock
         self._zone = zone
+        self._media_root = media_root
+        self._thumbnail_rows = thumbnail_rows
 
     def period(self, actor: Actor, words: list[str]) -> Period:
         """/export [本月|上月|YYYY-MM]: the month to export (default this month), if the actor may export."""
@@ -83,8 +111,10 @@ class LedgerService:
             today = self._clock.now().astimezone(self._zone).date()
             hazards = checks = 0
             start, end = self._moment(period.start), self._moment(period.end)
+            # Thumbnails for a ledger small enough (each costs a photo decoded and about 5 KB), or for none of it.
+            thumbnails = await self._ledger.count(town_id, start, end) <= self._thumbnail_rows
             async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
-                await asyncio.to_thread(self._write_hazards, ledger, batch, today)
+                await asyncio.to_thread(self._write_hazards, ledger, batch, today, thumbnails)
                 hazards += len(batch)
             # Every check logged for the month's weeks and the month itself, whether or not they were due yet.
             kinds = [("village", week_key(monday)) for monday in month_mondays(period.start)]
@@ -95,7 +125,33 @@ class LedgerService:
             figures.append(_stats_row(texts.stats_total_label(stats.scope_name), stats.total))
             for area in stats.rows:
                 figures.append(_stats_row(area.name, area.tally))
-        return LedgerFile(path, file_name, stats.scope_name, period, hazards, checks)
+        return LedgerFile(path, file_name, stats.scope_name, period, hazards, checks, thumbnails)
+
+    async def write_photos(self, town_id: int | None, written: LedgerFile, max_bytes: int | None) -> PhotoArchive:
+        """The ledger's photos in a zip beside it, named by hazard number; photos past `max_bytes` are left out."""
+        file_name = texts.photo_archive_name(written.path.name)
+        path = written.path.with_name(file_name)
+        start, end = self._moment(written.period.start), self._moment(written.period.end)
+        temporary = path.with_name(f".{file_name}.part")
+        photos = left_out = size = 0
+        full = False  # once a photo does not fit, the rest is left out: the archive holds the oldest hazards' photos
+        try:
+            with os.fdopen(create_file(temporary), "wb") as out, zipfile.ZipFile(out, "w") as archive:
+                async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
+                    for source, name in _named_photos(batch):
+                        data = _size(self._media_root / source)  # None: missing from the media store, left out
+                        cost = ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) + (data or 0)
+                        full = full or (max_bytes is not None and size + cost > max_bytes)
+                        if full or data is None:
+                            left_out += 1
+                            continue
+                        # Photos are JPEG or PNG, compressed already: stored as they are.
+                        await asyncio.to_thread(archive.write, self._media_root / source, name)
+                        photos, size = photos + 1, size + cost
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return PhotoArchive(path, file_name, photos, left_out)
 
     async def write_geojson(self, town_id: int | None, period: Period, path: Path) -> int:
         """Write the period's hazards that have a location as a GeoJSON FeatureCollection; return how many."""
@@ -117,9 +173,27 @@ class LedgerService:
         # Excel has no time zones: moments are written as the deployment's local time.
         return None if moment is None else moment.astimezone(self._zone).replace(tzinfo=None)
 
-    def _write_hazards(self, sheet: _Sheet, batch: list[LedgerEntry], today: date) -> None:
+    def _write_hazards(self, sheet: _Sheet, batch: list[LedgerEntry], today: date, thumbnails: bool) -> None:
         for entry in batch:
-            sheet.append(self._hazard_row(entry, today))
+            pictures = [self._thumbnail(entry.before_photos), self._thumbnail(entry.after_photos)] if thumbnails else []
+            sheet.append(self._hazard_row(entry, today), pictures)
+
+    def _thumbnail(self, photos: list[str]) -> bytes | None:
+        """A small JPEG of the first photo; None when there is none or it cannot be read (its name stays)."""
+        if not photos:
+            return None
+        from PIL import Image  # imported here, like XlsxWriter: only an export needs it
+
+        try:
+            with Image.open(self._media_root / photos[0]) as image:
+                image.draft("RGB", THUMBNAIL_BOX)  # a JPEG is decoded at a fraction of its size: far faster
+                small = image.convert("RGB")
+                small.thumbnail(THUMBNAIL_BOX)
+                out = BytesIO()
+                small.save(out, "JPEG", quality=THUMBNAIL_QUALITY)
+                return out.getvalue()
+        except (OSError, Image.DecompressionBombError):
+            return None
 
     def _write_checks(self, sheet: _Sheet, batch: list[CheckEntry]) -> None:
         for check in batch:
@@ -154,8 +228,8 @@ class LedgerService:
             h.duplicate_of,
             h.days_overdue(today) or None,
             on_time,
-            "; ".join(entry.before_photos) or None,
-            "; ".join(entry.after_photos) or None,
+            _photo_names(h.id, "before", entry.before_photos),
+            _photo_names(h.id, "after", entry.after_photos),
         ]
 
     def _check_row(self, check: CheckEntry) -> Row:
@@ -199,6 +273,31 @@ class LedgerService:
 
     def _moment(self, day: date) -> datetime:
         return datetime.combine(day, time(), self._zone)
+
+
+def _photo_names(hazard_id: int, stage: str, photos: list[str]) -> str | None:
+    # Names in the photo archive, not the server's media paths: a cadre finds 隐患0012_整改前_1.jpg in the zip.
+    names = [
+        texts.photo_file_name(hazard_id, stage, position, PurePosixPath(photo).suffix.lstrip("."))
+        for position, photo in enumerate(photos, start=1)
+    ]
+    return "; ".join(names) or None
+
+
+def _named_photos(batch: list[LedgerEntry]) -> Iterator[tuple[str, str]]:
+    """(media path, name in the archive) of each photo of the batch, hazard by hazard, before then after."""
+    for entry in batch:
+        for stage, photos in (("before", entry.before_photos), ("after", entry.after_photos)):
+            for position, photo in enumerate(photos, start=1):
+                suffix = PurePosixPath(photo).suffix.lstrip(".")
+                yield photo, texts.photo_file_name(entry.hazard.id, stage, position, suffix)
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None  # a photo missing from the media store is left out (and counted), never a failed export
 
 
 def _offset_minutes(moment: datetime) -> int:
@@ -312,9 +411,15 @@ class _Sheet:
         """The auto-filter over the header and every row."""
         self._worksheet.autofilter(0, 0, self._next - 1, self._columns - 1)
 
-    def append(self, row: Row) -> None:
-        """Write one row below the last one: strings as text, numbers, and styled dates, moments and numbers."""
+    def append(self, row: Row, pictures: Sequence[bytes | None] = ()) -> None:
+        """Write one row below the last one: strings as text, numbers, styled values; pictures in the next columns."""
         worksheet, number = self._worksheet, self._next
+        if any(pictures):
+            worksheet.set_row(number, THUMBNAIL_ROW_POINTS)  # before the row's cells: constant memory writes in order
+        for offset, picture in enumerate(pictures):
+            if picture is not None:
+                options = {"image_data": BytesIO(picture), "x_offset": 2, "y_offset": 2, "object_position": 1}
+                worksheet.insert_image(number, len(row) + offset, f"r{number}c{offset}.jpg", options)
         for column, value in enumerate(row):
             if value is None:
                 continue  # an empty cell is not written at all
