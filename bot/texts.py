@@ -1240,12 +1240,16 @@ def photo_archive_name(ledger_file: str) -> str:
     return f"{stem}_照片.zip"
 
 
-def photos_caption(scope_name: str | None, period: Period, photos: int, left_out: int) -> str:
-    """Caption of the photo archive sent in chat; says so when photos did not fit Telegram's file size limit."""
-    head = f"隐患照片 · {screen.name(scope_name or CITY)} · {period_label(period)}：{photos} 张，按隐患编号命名。"
-    if not left_out:
-        return head
-    return f"{head}照片超过 Telegram 的文件大小上限，另有 {left_out} 张未打包；完整的照片包请管理员用 gridsafe export 导出。"
+def photos_caption(scope_name: str | None, period: Period, photos: int, left_out: int, missing: int) -> str:
+    """Caption of the photo archive sent in chat; says so when photos did not fit Telegram's limit or are missing."""
+    lines = [f"隐患照片 · {screen.name(scope_name or CITY)} · {period_label(period)}：{photos} 张，按隐患编号命名。"]
+    if left_out:
+        lines.append(
+            f"照片超过 Telegram 的文件大小上限，另有 {left_out} 张未打包；完整的照片包请管理员用 gridsafe export 导出。"
+        )
+    if missing:
+        lines.append(f"另有 {missing} 张照片在服务器上找不到，未打包。")
+    return "\n".join(lines)
 
 
 CLI_EXPORT_HELP: dict[str, str] = {

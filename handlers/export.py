@@ -44,8 +44,10 @@ async def export_command(update: Update, context: GridContext) -> None:
                 await message.reply_document(document, filename=written.file_name, caption=caption)
             # The photos beside it, as one document within Telegram's size limit (the rest is said, not split).
             photos = await ledger.write_photos(actor.town_id, written, limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES)
-            if photos.photos or photos.left_out:
-                caption = texts.photos_caption(written.scope_name, period, photos.photos, photos.left_out)
+            if photos.photos or photos.left_out or photos.missing:
+                caption = texts.photos_caption(
+                    written.scope_name, period, photos.photos, photos.left_out, photos.missing
+                )
                 with photos.path.open("rb") as document:
                     await message.reply_document(document, filename=photos.file_name, caption=caption)
 

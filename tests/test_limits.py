@@ -8,23 +8,27 @@ from __future__ import annotations
 import asyncio
 import re
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from bot import texts
 from bot.cli import main
+from bot.clock import FakeClock
 from bot.domain import limits
 from bot.domain.errors import RosterInvalid
 from bot.domain.flood import Arrival, FloodWatch, Screening
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.roster_file import RosterFileError, read_roster
+from bot.services import ledger
+from bot.services.container import Services
 from sandbox.simusers import BotMessage, SimUser
 from tests.flows import officer, submit, walk_to_summary
 from tests.rig import ROOT, START, Rig, png
-from tests.scenario import report
+from tests.scenario import Cast, report
 
 TESTED = {
     "MAX_PHOTOS": [
@@ -57,6 +61,8 @@ TESTED = {
     ],
     "MAX_CHAT_BACKLOG": ["test_a_chat_holds_50_updates_the_51st_is_dropped"],
     "FLOOD_QUIET_SECONDS": ["test_a_flood_ends_after_30_quiet_seconds_not_before"],
+    "MAX_LEDGER_THUMBNAIL_ROWS": ["test_a_ledger_of_1000_hazards_has_thumbnails_1001_has_none"],
+    "MAX_CHAT_PHOTO_ARCHIVE_BYTES": ["test_photo_archive_of_50_mb_holds_every_photo_one_byte_more_leaves_one_out"],
 }
 
 
@@ -411,3 +417,72 @@ def test_a_flood_ends_after_30_quiet_seconds_not_before() -> None:
     assert watch.screen(1) is Screening.REFUSE_WITH_NOTICE
     watch.arrive(1, 0, last + quiet)  # 30 s after the last update: the flood is over
     assert watch.screen(1) is Screening.PASS
+
+
+async def _clone_hazard(services: Services, hazard_id: int, copies: int) -> None:
+    """`copies` more hazards like this one, with its photos (made in SQL: a thousand reports would take minutes)."""
+    columns = [row[1] for row in await services.db.fetch_all("PRAGMA table_info(hazards)") if row[1] != "id"]
+    photo_columns = [row[1] for row in await services.db.fetch_all("PRAGMA table_info(hazard_photos)")]
+    photo_columns = [c for c in photo_columns if c not in ("id", "hazard_id")]
+    async with services.db.transaction() as tx:
+        for _ in range(copies):
+            cursor = await tx.execute(
+                f"INSERT INTO hazards ({', '.join(columns)}) SELECT {', '.join(columns)} FROM hazards WHERE id = ?",
+                (hazard_id,),
+            )
+            await tx.execute(
+                f"INSERT INTO hazard_photos (hazard_id, {', '.join(photo_columns)})"
+                f" SELECT ?, {', '.join(photo_columns)} FROM hazard_photos WHERE hazard_id = ?",
+                (cursor.lastrowid, hazard_id),
+            )
+
+
+async def test_a_ledger_of_1000_hazards_has_thumbnails_1001_has_none(
+    services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    cast = await Cast.assemble(services)
+    clock.set(datetime(2026, 11, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    first = await report(services, cast.officer)
+    await _clone_hazard(services, first.id, limits.MAX_LEDGER_THUMBNAIL_ROWS)
+    month = services.statistics.period(["2026-11"], weeks=False)
+    over = await services.ledger.write_xlsx(None, month, tmp_path / "over.xlsx")
+    assert (over.hazards, over.thumbnails) == (limits.MAX_LEDGER_THUMBNAIL_ROWS + 1, False)
+    assert load_workbook(over.path)[texts.SHEET_HAZARDS]._images == []
+    async with services.db.transaction() as tx:
+        await tx.execute("DELETE FROM hazard_photos WHERE hazard_id = (SELECT MAX(id) FROM hazards)")
+        await tx.execute("DELETE FROM hazards WHERE id = (SELECT MAX(id) FROM hazards)")
+    edge = await services.ledger.write_xlsx(None, month, tmp_path / "edge.xlsx")
+    assert (edge.hazards, edge.thumbnails) == (limits.MAX_LEDGER_THUMBNAIL_ROWS, True)
+    assert len(load_workbook(edge.path)[texts.SHEET_HAZARDS]._images) == limits.MAX_LEDGER_THUMBNAIL_ROWS
+
+
+async def test_photo_archive_of_50_mb_holds_every_photo_one_byte_more_leaves_one_out(
+    services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    cast = await Cast.assemble(services)
+    clock.set(datetime(2026, 11, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    first = await report(services, cast.officer)
+    second = await report(services, cast.officer)
+    month = services.statistics.period(["2026-11"], weeks=False)
+    written = await services.ledger.write_xlsx(None, month, tmp_path / "ledger.xlsx")
+    (sha, extension), *_ = await services.db.fetch_all(
+        "SELECT sha256, extension FROM hazard_photos WHERE hazard_id = ?", (first.id,)
+    )
+    # The second photo is padded so that the archive's bound is met exactly, then passed by one byte.
+    names = [texts.photo_file_name(h.id, "before", 1, extension) for h in (first, second)]
+    overhead = sum(ledger.ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) for name in names)
+    kept = services.media.path(sha, extension).stat().st_size
+    padded = services.media.path("f" * 64, extension)
+    padded.parent.mkdir(parents=True, exist_ok=True)
+    for extra, (photos, left_out) in ((0, (2, 0)), (1, (1, 1))):
+        padded.write_bytes(bytes(limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES - overhead - kept + extra))
+        async with services.db.transaction() as tx:
+            await tx.execute("UPDATE hazard_photos SET sha256 = ? WHERE hazard_id = ?", ("f" * 64, second.id))
+        archive = await services.ledger.write_photos(None, written, limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES)
+        assert (archive.photos, archive.left_out, archive.missing) == (photos, left_out, 0)
+        assert archive.path.stat().st_size <= limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES
+        with zipfile.ZipFile(archive.path) as opened:
+            assert len(opened.namelist()) == photos
+    assert texts.photos_caption(None, month, 1, 1, 0).endswith(
+        "另有 1 张未打包；完整的照片包请管理员用 gridsafe export 导出。"
+    )

@@ -267,6 +267,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("town_place", texts.town_place(maximal_ranking(500), maximal_stats(500), ZONE))
     add("chart_caption", texts.chart_caption(maximal_ranking(500)), caption)
     add("ledger_caption", texts.ledger_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9), caption)
+    add("photos_caption", texts.photos_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9, 10**9), caption)
     return screens
 
 
@@ -285,6 +286,8 @@ NOT_CHAT = {
     "stats_total_label",
     "status_name",
     "ledger_file_name",
+    "photo_file_name",
+    "photo_archive_name",
 }
 
 SCREENS = every_screen()

@@ -21,5 +21,5 @@ MAX_ROSTER_ROWS = 20_000  # rows of a roster file, header included
 CHAT_FLOOD_BACKLOG = 20  # updates of one chat waiting for their turn that make it a flood (refused at the gate)
 MAX_CHAT_BACKLOG = 50  # updates of one chat waiting or running; any more are dropped unread
 FLOOD_QUIET_SECONDS = 30  # a flood ends after this long without an update from the chat
-MAX_LEDGER_THUMBNAIL_ROWS = 2_000  # hazards of a ledger that still gets thumbnails (measured: README, the ledger)
+MAX_LEDGER_THUMBNAIL_ROWS = 1_000  # hazards of a ledger that still gets thumbnails (measured: README, the ledger)
 MAX_CHAT_PHOTO_ARCHIVE_BYTES = 50_000_000  # the photo zip sent in chat: Telegram's 50 MB for a bot's document

@@ -64,12 +64,13 @@ class LedgerFile:
 
 @dataclass(frozen=True)
 class PhotoArchive:
-    """A written photo archive: where, how many photos are in it and how many did not fit its size bound."""
+    """A written photo archive: where, how many photos are in it, how many did not fit its size bound or are missing."""
 
     path: Path
     file_name: str
     photos: int
     left_out: int
+    missing: int  # photos the media store no longer has (never a failed export)
 
 
 class LedgerService:
@@ -133,16 +134,19 @@ class LedgerService:
         path = written.path.with_name(file_name)
         start, end = self._moment(written.period.start), self._moment(written.period.end)
         temporary = path.with_name(f".{file_name}.part")
-        photos = left_out = size = 0
+        photos = left_out = missing = size = 0
         full = False  # once a photo does not fit, the rest is left out: the archive holds the oldest hazards' photos
         try:
             with os.fdopen(create_file(temporary), "wb") as out, zipfile.ZipFile(out, "w") as archive:
                 async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
                     for source, name in _named_photos(batch):
-                        data = _size(self._media_root / source)  # None: missing from the media store, left out
-                        cost = ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) + (data or 0)
+                        data = _size(self._media_root / source)
+                        if data is None:
+                            missing += 1
+                            continue
+                        cost = ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) + data
                         full = full or (max_bytes is not None and size + cost > max_bytes)
-                        if full or data is None:
+                        if full:
                             left_out += 1
                             continue
                         # Photos are JPEG or PNG, compressed already: stored as they are.
@@ -151,7 +155,7 @@ class LedgerService:
             temporary.replace(path)
         finally:
             temporary.unlink(missing_ok=True)
-        return PhotoArchive(path, file_name, photos, left_out)
+        return PhotoArchive(path, file_name, photos, left_out, missing)
 
     async def write_geojson(self, town_id: int | None, period: Period, path: Path) -> int:
         """Write the period's hazards that have a location as a GeoJSON FeatureCollection; return how many."""
@@ -297,7 +301,7 @@ def _size(path: Path) -> int | None:
     try:
         return path.stat().st_size
     except OSError:
-        return None  # a photo missing from the media store is left out (and counted), never a failed export
+        return None
 
 
 def _offset_minutes(moment: datetime) -> int:
