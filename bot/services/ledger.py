@@ -140,12 +140,13 @@ class LedgerService:
             with os.fdopen(create_file(temporary), "wb") as out, zipfile.ZipFile(out, "w") as archive:
                 async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
                     for source, name in _named_photos(batch):
-                        data = _size(self._media_root / source)
-                        if data is None:
-                            missing += 1
-                            continue
-                        cost = ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) + data
-                        full = full or (max_bytes is not None and size + cost > max_bytes)
+                        if not full:
+                            data = _size(self._media_root / source)
+                            if data is None:
+                                missing += 1
+                                continue
+                            cost = ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) + data
+                            full = max_bytes is not None and size + cost > max_bytes
                         if full:
                             left_out += 1
                             continue
