@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
@@ -138,8 +138,10 @@ class LedgerService:
         full = False  # once a photo does not fit, the rest is left out: the archive holds the oldest hazards' photos
         try:
             with os.fdopen(create_file(temporary), "wb") as out, zipfile.ZipFile(out, "w") as archive:
-                async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
-                    for source, name in _named_photos(batch):
+                async for batch in self._ledger.photos(town_id, start, end):
+                    for photo in batch:
+                        source = photo.path
+                        name = texts.photo_file_name(photo.hazard_id, photo.stage, photo.position, photo.extension)
                         if not full:
                             data = _size(self._media_root / source)
                             if data is None:
@@ -287,15 +289,6 @@ def _photo_names(hazard_id: int, stage: str, photos: list[str]) -> str | None:
         for position, photo in enumerate(photos, start=1)
     ]
     return "; ".join(names) or None
-
-
-def _named_photos(batch: list[LedgerEntry]) -> Iterator[tuple[str, str]]:
-    """(media path, name in the archive) of each photo of the batch, hazard by hazard, before then after."""
-    for entry in batch:
-        for stage, photos in (("before", entry.before_photos), ("after", entry.after_photos)):
-            for position, photo in enumerate(photos, start=1):
-                suffix = PurePosixPath(photo).suffix.lstrip(".")
-                yield photo, texts.photo_file_name(entry.hazard.id, stage, position, suffix)
 
 
 def _size(path: Path) -> int | None:
