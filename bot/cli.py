@@ -272,8 +272,7 @@ def _person(settings: Settings, args: argparse.Namespace) -> None:
             place = f"（{args.at}）" if args.at else ""
             raise CliError(texts.PERSON_NOT_FOUND.format(name=args.name, place=place)) from exc
         except SeveralPeople as exc:
-            choices = [(texts.scope_label(p.town_name, p.village_name), p.role) for p in exc.people]
-            raise CliError(texts.person_choices(args.name, choices) + texts.PERSON_CLI_AT) from exc
+            raise CliError(texts.person_choices(args.name, exc.people) + texts.PERSON_CLI_AT) from exc
         except CannotMove as exc:
             raise CliError(texts.PERSON_CANNOT_MOVE[exc.reason]) from exc
         except UnknownPlace as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from bot import texts
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 
 REQUIRED = ("town", "village", "name", "role")
 
@@ -111,7 +111,8 @@ def _named_rows(table: Iterable[list[str]]) -> list[tuple[int, Mapping[str, str]
     else:
         raise RosterFileError(texts.ROSTER_EMPTY)
     fields = [
-        texts.ROSTER_HEADERS.get(cell.strip().lower(), texts.ROSTER_HEADERS.get(cell.strip(), "")) for cell in header
+        vocabulary.ROSTER_HEADERS.get(cell.strip().lower(), vocabulary.ROSTER_HEADERS.get(cell.strip(), ""))
+        for cell in header
     ]
     missing = [name for name in REQUIRED if name not in fields]
     if missing:

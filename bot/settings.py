@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from bot import texts
 from bot.domain.schedule import Rules
 from bot.domain.statistics import Weights
 
@@ -75,10 +74,28 @@ class InviteSettings(_Section):
     ttl_days: int = Field(default=7, ge=1, le=90)
 
 
+# The default hazard categories (DESIGN.md section 2); config.toml [reporting] categories may change them. They are
+# configuration data, shown on the category buttons and matched in the filters of /open, not copy of the catalog.
+DEFAULT_CATEGORIES = [
+    "消防",
+    "用电用气",
+    "道路交通",
+    "建筑施工",
+    "危险化学品",
+    "烟花爆竹",
+    "非煤矿山",
+    "食品药品",
+    "九小场所",
+    "自建房",
+    "森林防火",
+    "其他",
+]
+
+
 class ReportingSettings(_Section):
     """Hazard reporting."""
 
-    categories: list[str] = Field(default_factory=lambda: list(texts.DEFAULT_CATEGORIES), min_length=1, max_length=30)
+    categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1, max_length=30)
     photo_batch_seconds: float = Field(default=1.5, gt=0, le=10)
 
     @field_validator("categories")

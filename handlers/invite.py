@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
+from bot.domain import vocabulary
 from bot.domain.errors import AmbiguousPerson, AmbiguousPlace, NotAllowed, NotFound, TooLong, UnknownPlace
 from bot.domain.people import Role
 from bot.domain.policy import Action, can
@@ -18,7 +19,7 @@ async def invite_command(update: Update, context: GridContext) -> None:
     assert message is not None
     actor = context.bound_actor
     words = message_args(message)
-    role = texts.ROLE_ALIASES.get(words[0]) if words else None
+    role = vocabulary.ROLE_ALIASES.get(words[0]) if words else None
     if not can(actor, Action.INVITE):
         await message.reply_text(texts.NOT_ALLOWED)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
+from bot.domain import vocabulary
 from bot.domain.errors import AmbiguousPlace, CannotMove, NotFound, SeveralPeople, UnknownPlace
 from bot.domain.policy import Action, can
 from handlers.commands import message_args
@@ -20,8 +21,8 @@ async def person_command(update: Update, context: GridContext) -> None:
         return
     words = message_args(message)
     verb, rest = (words[0], words[1:]) if words else ("", [])
-    deactivate = verb == texts.PERSON_DEACTIVATE_WORD and len(rest) in (1, 2)
-    move = verb == texts.PERSON_MOVE_WORD and len(rest) in (2, 3)
+    deactivate = verb == vocabulary.PERSON_DEACTIVATE_WORD and len(rest) in (1, 2)
+    move = verb == vocabulary.PERSON_MOVE_WORD and len(rest) in (2, 3)
     if not (deactivate or move):
         await message.reply_text(texts.PERSON_USAGE)
         return
@@ -33,8 +34,7 @@ async def person_command(update: Update, context: GridContext) -> None:
     except NotFound:
         await message.reply_text(texts.PERSON_NOT_FOUND.format(name=name, place=f"（{at}）" if at else ""))
     except SeveralPeople as exc:
-        choices = [(texts.scope_label(p.town_name, p.village_name), p.role) for p in exc.people]
-        await message.reply_text(texts.person_choices(name, choices))
+        await message.reply_text(texts.person_choices(name, exc.people))
     except CannotMove as exc:
         await message.reply_text(texts.PERSON_CANNOT_MOVE[exc.reason])
     except UnknownPlace as exc:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict
 
 from bot import texts
+from bot.domain import vocabulary
 from bot.domain.errors import RosterInvalid
 from bot.domain.limits import MAX_NAME, MAX_PLACE_NAME
 from bot.domain.people import Role
@@ -35,7 +36,7 @@ def parse_role(value: str) -> Role | None:
     try:
         return Role(word.lower())
     except ValueError:
-        return texts.ROLE_ALIASES.get(word)
+        return vocabulary.ROLE_ALIASES.get(word)
 
 
 def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:

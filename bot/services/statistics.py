@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
-from bot import texts
 from bot.clock import Clock
+from bot.domain import vocabulary
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor
 from bot.domain.periods import parse_month
@@ -64,11 +64,11 @@ class StatisticsService:
         if len(words) > 1:
             raise BadPeriod(words)
         word = words[0]
-        if word == texts.PERIOD_THIS_WEEK and weeks:
+        if word == vocabulary.PERIOD_THIS_WEEK and weeks:
             return week_period(today)
-        if word == texts.PERIOD_THIS_MONTH:
+        if word == vocabulary.PERIOD_THIS_MONTH:
             return month_period(today, today)
-        if word == texts.PERIOD_LAST_MONTH:
+        if word == vocabulary.PERIOD_LAST_MONTH:
             return previous_month(today)
         chinese = _CHINESE_MONTH.match(word)
         first = parse_month(f"{chinese.group(1)}-{chinese.group(2)}" if chinese else word)

@@ -1,0 +1,84 @@
+"""The input vocabulary: the Chinese words the bot recognises in what people type and in the files they give it.
+
+This is input grammar, not output copy: the domain and the services parse with it (a roster's role column, the
+filters of /open, the period of /stats), so it lives in the domain, which imports only the domain. The text catalog
+(bot/texts) says things to people; where a word shown on a button must also be understood when typed (跳过, 一般隐患),
+the catalog takes it from here, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from bot.domain.hazards import Severity
+from bot.domain.people import Role
+
+# Words accepted in the role column of a roster file and after 邀请, besides the English codes.
+ROLE_ALIASES: dict[str, Role] = {
+    "信息员": Role.OFFICER,
+    "基层信息员": Role.OFFICER,
+    "网格员": Role.OFFICER,
+    "责任人": Role.OWNER,
+    "安监员": Role.SUPERVISOR,
+    "镇安监员": Role.SUPERVISOR,
+    "乡镇安监员": Role.SUPERVISOR,
+    "管理员": Role.ADMIN,
+}
+
+# Column headers accepted in a roster file (English or Chinese) → field name.
+ROSTER_HEADERS: dict[str, str] = {
+    "town": "town",
+    "镇": "town",
+    "乡镇": "town",
+    "镇街": "town",
+    "village": "village",
+    "村": "village",
+    "村社区": "village",
+    "村（社区）": "village",
+    "name": "name",
+    "姓名": "name",
+    "role": "role",
+    "角色": "role",
+    "phone": "phone",
+    "电话": "phone",
+    "手机": "phone",
+    "手机号": "phone",
+}
+
+# Plain-message aliases for commands (a person may type the word instead of the command).
+COMMAND_ALIASES: dict[str, str] = {
+    "帮助": "help",
+    "上报": "report",
+    "排查": "check",
+    "未整改": "open",
+    "逾期": "overdue",
+    "我的": "mine",
+    "隐患": "hazard",  # followed by a number: 隐患 12 (or #12 alone)
+    "统计": "stats",
+    "排名": "rank",
+    "导出": "export",
+    "邀请": "invite",
+    "人员": "person",
+    "取消": "cancel",
+}
+
+# The severity typed as an answer in the report conversation (the words of its buttons).
+SEVERITY_ANSWERS: dict[str, Severity] = {"一般隐患": Severity.GENERAL, "重大隐患": Severity.MAJOR}
+
+# Words after /open or /overdue that narrow the list, besides village (or, for admins, town) names and categories.
+SEVERITY_FILTERS: dict[str, Severity] = {
+    "重大": Severity.MAJOR,
+    "重大隐患": Severity.MAJOR,
+    "一般": Severity.GENERAL,
+    "一般隐患": Severity.GENERAL,
+}
+
+# Typed (or pressed on the reply keyboard) at the location step.
+SKIP = "跳过"
+
+# Periods after /stats, /rank and /export.
+PERIOD_THIS_WEEK = "本周"
+PERIOD_THIS_MONTH = "本月"
+PERIOD_LAST_MONTH = "上月"
+
+# The verbs after 人员 (/person).
+PERSON_DEACTIVATE_WORD = "停用"
+PERSON_MOVE_WORD = "调动"
