@@ -65,13 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(Path(args.config), os.environ)
     except SettingsError as exc:
-        print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+        print(texts.config_invalid(str(exc)), file=sys.stderr)
         return EXIT_CONFIG
     with masked_output(settings.telegram.token.get_secret_value()):
         try:
             args.func(settings, args)
         except SettingsError as exc:
-            print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+            print(texts.config_invalid(str(exc)), file=sys.stderr)
             return EXIT_CONFIG
         except CliError as exc:
             print(exc, file=sys.stderr)
@@ -158,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
 def _require_token(settings: Settings, args: argparse.Namespace) -> str:
     token = settings.telegram.token.get_secret_value()
     if not token:
-        raise CliError(texts.TOKEN_MISSING.format(config=args.config), EXIT_CONFIG)
+        raise CliError(texts.token_missing(args.config), EXIT_CONFIG)
     return token
 
 
@@ -176,7 +176,7 @@ def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
     try:
         world = World(settings)
     except SandboxOverlap as exc:
-        raise CliError(texts.SANDBOX_OVERLAP.format(path=exc), EXIT_CONFIG) from exc
+        raise CliError(texts.sandbox_overlap(str(exc)), EXIT_CONFIG) from exc
     # The sandbox prints its one line; the bot's routine INFO lines would bury it.
     configure_logging(
         "", settings.logging.format, "WARNING" if settings.logging.level == "INFO" else settings.logging.level
@@ -191,19 +191,17 @@ async def _serve_sandbox(world: World, host: str, port: int) -> None:
     try:
         site = await SandboxSite.open(world, host, port)
     except OSError as exc:
-        raise CliError(texts.SANDBOX_PORT_BUSY.format(host=host, port=port, reason=exc.strerror or exc)) from exc
+        raise CliError(texts.sandbox_port_busy(host, port, exc.strerror or str(exc))) from exc
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
         if host not in LOOPBACK:
-            print(texts.SANDBOX_HOST_WARNING.format(host=host), file=sys.stderr, flush=True)
+            print(texts.sandbox_host_warning(host), file=sys.stderr, flush=True)
         data_dir = world.base_settings.sandbox.data_dir
         print(
-            texts.SANDBOX_STARTED.format(
-                url=site.url, data_dir=data_dir, database=world.base_settings.storage.database
-            ),
+            texts.sandbox_started(site.url, data_dir, world.base_settings.storage.database),
             flush=True,
         )
         await stop.wait()
@@ -221,9 +219,9 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> None:
         version = len(available())
         path = settings.storage.database
         if applied:
-            print(texts.MIGRATED_APPLIED.format(version=version, count=len(applied), path=path))
+            print(texts.migrated_applied(version, len(applied), path))
         else:
-            print(texts.MIGRATED.format(version=version, path=path))
+            print(texts.migrated(version, path))
 
     asyncio.run(go())
 
@@ -234,8 +232,7 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
     except RosterFileError as exc:
         raise CliError(str(exc)) from exc
     except RosterInvalid as exc:
-        problems = "\n".join(texts.ROSTER_PROBLEM.format(row=row, reason=reason) for row, reason in exc.problems)
-        raise CliError(texts.ROSTER_REJECTED.format(count=len(exc.problems), problems=problems)) from exc
+        raise CliError(texts.roster_rejected(exc.problems)) from exc
 
     async def go() -> None:
         services = await Services.open(settings, SystemClock())
@@ -244,7 +241,7 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
         finally:
             await services.close()
         print(
-            texts.ROSTER_IMPORTED.format(
+            texts.roster_imported(
                 towns=summary.towns,
                 villages=summary.villages,
                 added=summary.added,
@@ -269,18 +266,17 @@ def _person(settings: Settings, args: argparse.Namespace) -> None:
                 else await roster.move(person, args.to)
             )
         except NotFound as exc:
-            place = f"（{args.at}）" if args.at else ""
-            raise CliError(texts.PERSON_NOT_FOUND.format(name=args.name, place=place)) from exc
+            raise CliError(texts.person_not_found(args.name, args.at)) from exc
         except SeveralPeople as exc:
             raise CliError(texts.person_choices(args.name, exc.people) + texts.PERSON_CLI_AT) from exc
         except CannotMove as exc:
             raise CliError(texts.PERSON_CANNOT_MOVE[exc.reason]) from exc
         except UnknownPlace as exc:
-            unknown = texts.UNKNOWN_VILLAGE.format(village=exc.village) if exc.village else None
-            raise CliError(unknown or texts.UNKNOWN_TOWN.format(town=exc.town)) from exc
+            unknown = texts.unknown_village(exc.village) if exc.village else None
+            raise CliError(unknown or texts.unknown_town(exc.town or "")) from exc
         except AmbiguousPlace as exc:
             village = str(args.to).rpartition("/")[2]
-            raise CliError(texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=village)) from exc
+            raise CliError(texts.invite_chat_ambiguous_village(village)) from exc
         finally:
             await services.close()
         print(texts.removal_report(done))
@@ -300,16 +296,16 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
         except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
             raise CliError(_invite_refusal(exc, role, args)) from exc
         except TooLong as exc:
-            raise CliError(texts.NAME_TOO_LONG.format(limit=exc.limit), EXIT_CONFIG) from exc
+            raise CliError(texts.name_too_long(exc.limit), EXIT_CONFIG) from exc
         finally:
             await services.close()
         person = created.person
         expires = created.expires_at.astimezone(settings.locale.zone).strftime("%Y-%m-%d %H:%M")
         print(
-            texts.INVITE_CREATED.format(
+            texts.cli_invite_created(
                 name=person.name,
                 scope=texts.scope_label(person.town_name, person.village_name),
-                role=texts.ROLE_NAMES[person.role],
+                role=person.role,
                 expires=expires,
                 link=f"https://t.me/{username}?start={created.code}",
                 code=created.code,
@@ -320,20 +316,18 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _invite_refusal(exc: Exception, role: Role, args: argparse.Namespace) -> str:
-    role_name = texts.ROLE_NAMES[role]
     if isinstance(exc, UnknownPlace):
         if role is Role.SUPERVISOR and not args.town:
-            return texts.INVITE_NEEDS_PLACE_TOWN.format(role=role_name)
+            return texts.invite_needs_town(role)
         if role in (Role.OFFICER, Role.OWNER) and not args.village:
-            return texts.INVITE_NEEDS_PLACE_VILLAGE.format(role=role_name)
+            return texts.invite_needs_village(role)
         if exc.village:
-            return texts.UNKNOWN_VILLAGE.format(village=exc.village)
-        return texts.UNKNOWN_TOWN.format(town=exc.town)
+            return texts.unknown_village(exc.village)
+        return texts.unknown_town(exc.town or "")
     if isinstance(exc, AmbiguousPlace):
-        return texts.AMBIGUOUS_VILLAGE.format(village=args.village)
+        return texts.ambiguous_village(args.village)
     if isinstance(exc, AmbiguousPerson):
-        scope = texts.scope_label(args.town, args.village)
-        return texts.INVITE_NEEDS_NAME.format(scope=scope, count=exc.args[0], role=role_name)
+        return texts.invite_needs_name(texts.scope_label(args.town, args.village), exc.args[0], role)
     return texts.INVITE_NEEDS_NEW_NAME
 
 
@@ -368,7 +362,7 @@ async def _bot_username(settings: Settings, token: str) -> str:
         async with bot:
             return bot.username
     except TelegramError as exc:
-        raise CliError(texts.BOT_UNREACHABLE.format(url=telegram.base_url, reason=exc)) from exc
+        raise CliError(texts.bot_unreachable(telegram.base_url, str(exc))) from exc
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> None:
@@ -383,17 +377,17 @@ def _export(settings: Settings, args: argparse.Namespace) -> None:
             if args.output is not None:
                 written = await services.ledger.write_xlsx(None, period, args.output)
                 print(
-                    texts.EXPORTED_XLSX.format(
+                    texts.exported_xlsx(
                         scope=scope, period=label, hazards=written.hazards, checks=written.checks, path=written.path
                     )
                 )
             if args.geojson is not None:
                 count = await services.ledger.write_geojson(None, period, args.geojson)
-                print(texts.EXPORTED_GEOJSON.format(scope=scope, period=label, count=count, path=args.geojson))
+                print(texts.exported_geojson(scope, label, count, args.geojson))
         except BadPeriod as exc:
             raise CliError(texts.BAD_MONTH, EXIT_CONFIG) from exc
         except OSError as exc:  # a folder that does not exist, no permission, a full disk
-            raise CliError(texts.EXPORT_CANNOT_WRITE.format(path=exc.filename or "", reason=exc.strerror)) from exc
+            raise CliError(texts.export_cannot_write(str(exc.filename or ""), exc.strerror or str(exc))) from exc
         finally:
             await services.close()
 

@@ -33,7 +33,7 @@ async def invite_command(update: Update, context: GridContext) -> None:
         await message.reply_text(texts.INVITE_NOT_ALLOWED)
         return
     except TooLong as exc:
-        await message.reply_text(texts.NAME_TOO_LONG.format(limit=exc.limit))
+        await message.reply_text(texts.name_too_long(exc.limit))
         return
     except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
         await message.reply_text(_refusal(exc, actor.role, role, place))
@@ -54,13 +54,12 @@ async def invite_command(update: Update, context: GridContext) -> None:
 def _refusal(exc: Exception, asker: Role, role: Role, place: str | None) -> str:
     if isinstance(exc, UnknownPlace):
         if exc.village:
-            return texts.UNKNOWN_VILLAGE.format(village=exc.village)
+            return texts.unknown_village(exc.village)
         if exc.town and place:
-            return texts.UNKNOWN_TOWN.format(town=exc.town)
+            return texts.unknown_town(exc.town)
         return texts.invite_usage(asker)  # no place given where one is needed
     if isinstance(exc, AmbiguousPlace):
-        return texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=(place or "").rpartition("/")[2])
+        return texts.invite_chat_ambiguous_village((place or "").rpartition("/")[2])
     if isinstance(exc, AmbiguousPerson):
-        name = texts.ROLE_NAMES[role]
-        return texts.INVITE_CHAT_NEEDS_NAME.format(scope=place or "", count=exc.args[0], role=name, place=place or "")
+        return texts.invite_chat_needs_name(place or "", exc.args[0], role)
     return texts.INVITE_CHAT_NEEDS_NEW_NAME

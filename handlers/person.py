@@ -32,16 +32,16 @@ async def person_command(update: Update, context: GridContext) -> None:
         person = await roster.one(name, at)
         done = await roster.deactivate(person) if deactivate else await roster.move(person, rest[-1])
     except NotFound:
-        await message.reply_text(texts.PERSON_NOT_FOUND.format(name=name, place=f"（{at}）" if at else ""))
+        await message.reply_text(texts.person_not_found(name, at))
     except SeveralPeople as exc:
         await message.reply_text(texts.person_choices(name, exc.people))
     except CannotMove as exc:
         await message.reply_text(texts.PERSON_CANNOT_MOVE[exc.reason])
     except UnknownPlace as exc:
-        unknown = texts.UNKNOWN_VILLAGE.format(village=exc.village) if exc.village else None
-        await message.reply_text(unknown or texts.UNKNOWN_TOWN.format(town=exc.town))
+        unknown = texts.unknown_village(exc.village) if exc.village else None
+        await message.reply_text(unknown or texts.unknown_town(exc.town or ""))
     except AmbiguousPlace:
         village = rest[-1].rpartition("/")[2]
-        await message.reply_text(texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=village))
+        await message.reply_text(texts.invite_chat_ambiguous_village(village))
     else:
         await message.reply_text(texts.removal_report(done))

@@ -188,6 +188,12 @@ def every_screen() -> dict[str, tuple[str, int]]:
         for now_at in (None, legacy):
             done = Removed(person=legacy, now_at=now_at, was_bound=True, invites_revoked=10**6)
             add(f"removal_report:{role}:{now_at is None}", texts.removal_report(done))
+    add("name_too_long", texts.name_too_long(limits.MAX_NAME))
+    add("unknown_town", texts.unknown_town(LEGACY_NAME))
+    add("unknown_village", texts.unknown_village(LEGACY_NAME))
+    add("invite_chat_ambiguous_village", texts.invite_chat_ambiguous_village(LEGACY_NAME))
+    add("invite_chat_needs_name", texts.invite_chat_needs_name(LEGACY_NAME, 10**6, Role.OFFICER))
+    add("person_not_found", texts.person_not_found(LEGACY_NAME, LEGACY_NAME))
     add("person_choices", texts.person_choices(LEGACY_NAME, [legacy_person(role) for role in Role] * 100))
     add("scope_label", texts.scope_label(LEGACY_NAME, LEGACY_NAME))
     add("text_too_long", texts.text_too_long(limits.MAX_DESCRIPTION, 10**6))
@@ -258,6 +264,8 @@ def every_screen() -> dict[str, tuple[str, int]]:
 NOT_CHAT_MODULES = {"bot.texts.backup", "bot.texts.cli", "bot.texts.cli_help", "bot.texts.roster", "bot.texts.sandbox"}
 # Catalog functions of the chat modules that build no chat message (spreadsheet cells, parts of other texts).
 NOT_CHAT = {
+    "chart_partial",
+    "chart_title",
     "percent",
     "period_label",
     "ranking_formula",

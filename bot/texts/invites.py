@@ -37,8 +37,32 @@ def invite_created(name: str, scope: str, role: Role, expires: str, link: str) -
     )
 
 
-NAME_TOO_LONG = "姓名过长（最多 {limit} 个字），请重新输入。"
+def name_too_long(limit: int) -> str:
+    """A typed name over its limit."""
+    return f"姓名过长（最多 {limit} 个字），请重新输入。"
+
+
+def unknown_town(town: str) -> str:
+    """A town that is not in the roster."""
+    return f"名册中没有镇「{town}」。"
+
+
+def unknown_village(village: str) -> str:
+    """A village that is not in the roster."""
+    return f"名册中没有村「{village}」。"
+
+
 INVITE_NOT_ALLOWED = "您只能为本镇的信息员、责任人和镇安监员生成邀请链接。"
-INVITE_CHAT_NEEDS_NAME = "{scope}有 {count} 位{role}，请在最后写上姓名，例如：邀请 {role} {place} 张三。"
+
+
+def invite_chat_needs_name(place: str, count: int, role: Role) -> str:
+    """邀请 for a place with several people of the role: name one."""
+    return f"{place}有 {count} 位{ROLE_NAMES[role]}，请在最后写上姓名，例如：邀请 {ROLE_NAMES[role]} {place} 张三。"
+
+
 INVITE_CHAT_NEEDS_NEW_NAME = "名册中没有这个人。要新建人员，请在最后写上姓名。"
-INVITE_CHAT_AMBIGUOUS_VILLAGE = "有多个镇都有村「{village}」，请写成「镇/村」，例如：青龙镇/{village}。"
+
+
+def invite_chat_ambiguous_village(village: str) -> str:
+    """A village name of several towns: write 镇/村."""
+    return f"有多个镇都有村「{village}」，请写成「镇/村」，例如：青龙镇/{village}。"

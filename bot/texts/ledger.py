@@ -86,9 +86,3 @@ def ledger_file_name(scope_name: str | None, period: Period) -> str:
 def ledger_caption(scope_name: str | None, period: Period, hazards: int, checks: int) -> str:
     """Caption of the ledger document."""
     return f"隐患台账 · {screen.name(scope_name or CITY)} · {period_label(period)}：隐患 {hazards} 条，排查记录 {checks} 条。"
-
-
-EXPORTED_XLSX = "已导出{scope} {period} 的隐患台账：隐患 {hazards} 条，排查记录 {checks} 条 → {path}"
-EXPORTED_GEOJSON = "已导出{scope} {period} 有位置的隐患 {count} 条（GeoJSON）→ {path}"
-EXPORT_CANNOT_WRITE = "无法写入 {path}（{reason}）。请确认目录存在且可以写入。"
-EXPORT_NEEDS_OUTPUT = "请用 -o 指定 Excel 文件，或用 --geojson 指定 GeoJSON 文件。"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 # ---- /person (人员): an admin deactivates or moves one person ----
 
+PERSON_CLI_AT = "\n（用 --at 指定）"
 PERSON_USAGE = (
     "人员管理（仅管理员）：\n"
     "人员 停用 姓名 [现在的镇或村] — 停用：解除绑定、作废未使用的邀请，经手的记录保留\n"
@@ -25,7 +26,14 @@ PERSON_USAGE = (
     "例如：人员 停用 肖浩；人员 调动 肖浩 白石镇；人员 调动 王伟 新龙村 白石镇/石桥村\n"
     "同名的人不止一位时，请写上此人现在的镇或村；村名在多个镇重名时写成「镇/村」。"
 )
-PERSON_NOT_FOUND = "名册中没有在职的「{name}」{place}。"
+
+
+def person_not_found(name: str, at: str | None) -> str:
+    """No active person of this name (at this place, when one was given)."""
+    place = f"（{at}）" if at else ""
+    return f"名册中没有在职的「{name}」{place}。"
+
+
 PERSON_CANNOT_MOVE: dict[str, str] = {
     "admin": "管理员不属于某个镇或村，不能调动。",
     "same_place": "此人已在该地。",

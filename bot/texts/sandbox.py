@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from bot.texts.common import (
     PRODUCT,
@@ -10,13 +11,30 @@ from bot.texts.common import (
 
 # ---- the sandbox (gridsafe sandbox; ./run.sh without a token) ------------------------------------------------
 
-SANDBOX_STARTED = (
-    "沙盒已启动：{url} —— 用浏览器打开即可试用（不连接 Telegram；数据库和照片单独存放在 {data_dir}，"
-    "与正式部署的 {database} 分开）。按 Ctrl+C 停止。"
-)
-SANDBOX_HOST_WARNING = "警告：沙盒监听 {host}，任何能访问这个地址的人都可以冒充名册中的任何人。只在可信网络中这样做。"
-SANDBOX_OVERLAP = "sandbox.data_dir 与正式部署的数据（{path}）重叠。沙盒必须使用单独的目录，请修改 [sandbox] data_dir。"
-SANDBOX_PORT_BUSY = "无法在 {host}:{port} 启动沙盒（{reason}）。请用 --port 换一个端口，或修改 [sandbox] port。"
+
+def sandbox_started(url: str, data_dir: Path, database: Path) -> str:
+    """The one line `gridsafe sandbox` prints: where to open it, and that its data is apart."""
+    return (
+        f"沙盒已启动：{url} —— 用浏览器打开即可试用（不连接 Telegram；数据库和照片单独存放在 {data_dir}，"
+        f"与正式部署的 {database} 分开）。按 Ctrl+C 停止。"
+    )
+
+
+def sandbox_host_warning(host: str) -> str:
+    """The sandbox listens beyond this machine."""
+    return f"警告：沙盒监听 {host}，任何能访问这个地址的人都可以冒充名册中的任何人。只在可信网络中这样做。"
+
+
+def sandbox_overlap(path: str) -> str:
+    """The sandbox's data directory overlaps the real deployment's data."""
+    return f"sandbox.data_dir 与正式部署的数据（{path}）重叠。沙盒必须使用单独的目录，请修改 [sandbox] data_dir。"
+
+
+def sandbox_port_busy(host: str, port: int, reason: str) -> str:
+    """The sandbox's port cannot be opened."""
+    return f"无法在 {host}:{port} 启动沙盒（{reason}）。请用 --port 换一个端口，或修改 [sandbox] port。"
+
+
 SANDBOX_RESET_DONE = "沙盒已重置：示例名册，聊天和记录已清空。"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -31,19 +49,50 @@ def sandbox_jumped(label: str, count: int) -> str:
     return f"时钟已拨到 {label}，排程已运行：新提醒 {count} 条。"
 
 
-SANDBOX_ERRORS: dict[str, str] = {
-    "unknown_person": "名册中没有这个人（编号 {person_id}）。请从左侧名单中选择。",
-    "unknown_message": "找不到这条消息，可能已被删除。",
-    "forged_button": "这条消息上没有这个按钮，没有发送任何内容。",
-    "empty_text": "消息不能为空。",
-    "text_too_long": "消息太长（最多 {limit} 个字），没有发送。",
-    "not_image": "「{name}」不是 JPG 或 PNG 图片，不能作为照片发送，没有发送任何照片。其他文件请用「文件」发送。",
-    "too_large": "「{name}」超过 {limit} MB（机器人最多能下载 {limit} MB），没有发送。请压缩后重新发送。",
-    "no_file": "没有选择文件。",
-    "bad_location": "位置无效：纬度应在 -90 到 90 之间，经度在 -180 到 180 之间。",
-    "clock_backwards": "时钟只能向前拨：现在是 {now}，不能拨回到 {target}。",
-    "bad_moment": "无法识别的时间「{value}」，请用 YYYY-MM-DD HH:MM 格式。",
-    "bad_request": "请求格式不正确。",
+def sandbox_unknown_person(person_id: int | str) -> str:
+    """The page asked for a person not in the roster."""
+    return f"名册中没有这个人（编号 {person_id}）。请从左侧名单中选择。"
+
+
+SANDBOX_UNKNOWN_MESSAGE = "找不到这条消息，可能已被删除。"
+SANDBOX_FORGED_BUTTON = "这条消息上没有这个按钮，没有发送任何内容。"
+SANDBOX_EMPTY_TEXT = "消息不能为空。"
+
+
+def sandbox_text_too_long(limit: int) -> str:
+    """A message typed in the page over its limit."""
+    return f"消息太长（最多 {limit} 个字），没有发送。"
+
+
+def sandbox_not_image(name: str) -> str:
+    """A file sent as a photo that is not a JPG or PNG."""
+    return f"「{name}」不是 JPG 或 PNG 图片，不能作为照片发送，没有发送任何照片。其他文件请用「文件」发送。"
+
+
+def sandbox_too_large(name: str, limit: int | str) -> str:
+    """A file over what the bot may download (`limit` in MB; the page fills in "{limit}" itself)."""
+    return f"「{name}」超过 {limit} MB（机器人最多能下载 {limit} MB），没有发送。请压缩后重新发送。"
+
+
+SANDBOX_NO_FILE = "没有选择文件。"
+SANDBOX_BAD_LOCATION = "位置无效：纬度应在 -90 到 90 之间，经度在 -180 到 180 之间。"
+
+
+def sandbox_clock_backwards(now: str, target: str) -> str:
+    """The sandbox clock only moves forward."""
+    return f"时钟只能向前拨：现在是 {now}，不能拨回到 {target}。"
+
+
+def sandbox_bad_moment(value: str) -> str:
+    """A moment typed in the clock box that cannot be read."""
+    return f"无法识别的时间「{value}」，请用 YYYY-MM-DD HH:MM 格式。"
+
+
+SANDBOX_BAD_REQUEST = "请求格式不正确。"
+# The page checks files before sending them and fills the placeholders in itself.
+SANDBOX_PAGE_ERRORS: dict[str, str] = {
+    "too_large": sandbox_too_large("{name}", "{limit}"),
+    "not_image": sandbox_not_image("{name}"),
 }
 SANDBOX_CHAT_ACTIONS: dict[str, str] = {
     "typing": "正在输入…",

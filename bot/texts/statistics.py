@@ -119,11 +119,19 @@ def town_place(ranking: Ranking, villages: Stats, zone: tzinfo) -> str:
     return _within_budget(head, [_area_line(a) for a in villages.rows], [])
 
 
-CHART_TITLE = "{period} 各镇安全生产工作得分"
+def chart_title(period: str) -> str:
+    """The ranking chart's title."""
+    return f"{period} 各镇安全生产工作得分"
+
+
 CHART_AXIS = "得分"
 CHART_FLAGGED = "后三位"
 CHART_OTHERS = "其他镇"
-CHART_PARTIAL = "（共 {total} 个镇，图中为前 {head} 名和后 {tail} 名）"
+
+
+def chart_partial(total: int, head: int, tail: int) -> str:
+    """Under the chart's title when not every town fits."""
+    return f"（共 {total} 个镇，图中为前 {head} 名和后 {tail} 名）"
 
 
 def chart_caption(ranking: Ranking) -> str:
