@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot import texts
 from bot.domain.people import Role
@@ -295,3 +296,31 @@ async def test_admins_follow_every_change_of_a_major_hazard(rig: Rig) -> None:
     await boss.press("30天", message=choose)
     progress = await admin.expect(f"【重大隐患进展】#{number}")
     assert "交办" in progress.text and "钱老板" in progress.text
+
+
+async def test_every_card_says_描述_and_overdue_is_what_the_overdue_list_shows(rig: Rig) -> None:
+    """One word for the description on every card; 已逾期 only for a hazard /overdue lists (the domain's definition)."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(boss, number, "张老板", days="3天")
+    new = [m for m in boss.inbox if "【新隐患·待交办】" in (m.text or m.caption or "")]
+    assert new and "描述：超市后门消防通道堆放纸箱" in (new[0].text or new[0].caption or "")
+    card = await owner.expect("【整改通知】")
+    assert "描述：超市后门消防通道堆放纸箱" in card.text and "情况：" not in card.text
+
+    rig.clock.set(rig.clock.now() + timedelta(days=5))  # two days past the deadline, still 整改中: overdue
+    await boss.send(f"/hazard {number}")
+    shown = await boss.expect(f"隐患 #{number} ·")
+    assert "描述：超市后门消防通道堆放纸箱" in shown.text and "（已逾期 2 天）" in shown.text
+    await boss.send("/overdue")
+    assert f"#{number} " in (await boss.expect("逾期隐患 ·")).text
+
+    await rectify(owner, number, card=card)  # evidence is in: 待复核 is not overdue, though the date has passed
+    review = await boss.expect("【整改待复核】")
+    assert "描述：超市后门消防通道堆放纸箱" in review.text and "情况：" not in review.text
+    assert "已逾期" not in review.text and "（已过期限 2 天）" in review.text
+    await boss.send("/overdue")
+    assert "目前没有逾期的隐患" in (await boss.expect("逾期的隐患")).text
+    assert await rig.rows("SELECT status FROM hazards") == [("submitted",)]

@@ -206,7 +206,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("hazard_not_found", texts.hazard_not_found("9" * 4090))
     add("ask_deadline", texts.ask_deadline(limits.MAX_DEADLINE_DAYS))
     add("days_button", texts.days_button(limits.MAX_DEADLINE_DAYS, True), screen.LABEL)
-    add("deadline_label", texts.deadline_label(hazard.deadline, TODAY))
+    add("deadline_label", texts.deadline_label(hazard, TODAY))
     for move in Move:
         add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY))
         add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY))
@@ -216,7 +216,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("owner_closed", texts.owner_closed(hazard))
     add("reassigned_away", texts.reassigned_away(hazard))
     add("no_longer_owner", texts.no_longer_owner(hazard.id))
-    add("ask_reassign_deadline", texts.ask_reassign_deadline(hazard.deadline, TODAY))
+    add("ask_reassign_deadline", texts.ask_reassign_deadline(hazard, TODAY))
     add("keep_deadline_button", texts.keep_deadline_button(date(2026, 12, 31)), screen.LABEL)
     add("review_card", texts.review_card(hazard, 10, 10, WIDE_NOTE, proxy=True, today=TODAY))
     add("owner_invite", texts.owner_invite(LEGACY_NAME, "https://t.me/gridsafe_bot?start=" + "c" * 64))
@@ -264,6 +264,10 @@ def every_screen() -> dict[str, tuple[str, int]]:
 NOT_CHAT_MODULES = {"bot.texts.backup", "bot.texts.cli", "bot.texts.cli_help", "bot.texts.roster", "bot.texts.sandbox"}
 # Catalog functions of the chat modules that build no chat message (spreadsheet cells, parts of other texts).
 NOT_CHAT = {
+    "category_line",
+    "description_line",
+    "hazard_fields",
+    "location_line",
     "chart_partial",
     "chart_title",
     "percent",

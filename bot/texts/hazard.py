@@ -6,6 +6,7 @@ from datetime import date, tzinfo
 
 from bot import screen
 from bot.domain.hazards import Hazard, Status, TimelineEvent
+from bot.domain.limits import MAX_DESCRIPTION
 from bot.texts.common import (
     SEVERITY_NAMES,
     _local,
@@ -38,21 +39,56 @@ def hazard_not_found(number: int | str) -> str:
     return f"没有找到隐患 #{shown}。" if len(shown) <= 20 else "没有找到这个编号的隐患。"  # no hazard has such a number
 
 
-def deadline_label(deadline: date | None, today: date) -> str:
-    """A deadline with how far away it is."""
+# The one word for what the reporter wrote, wherever it is shown: the summary, every card, 修改, the ledger.
+DESCRIPTION = "描述"
+
+
+def deadline_label(hazard: Hazard, today: date) -> str:
+    """A hazard's deadline and how far away it is; 已逾期 exactly when the domain says so (Hazard.days_overdue)."""
+    deadline = hazard.deadline
     if deadline is None:
         return "未设定"
+    overdue = hazard.days_overdue(today)
+    if overdue:
+        return f"{deadline.isoformat()}（已逾期 {overdue} 天）"
     days = (deadline - today).days
     if days > 0:
         return f"{deadline.isoformat()}（还有 {days} 天）"
     if days == 0:
         return f"{deadline.isoformat()}（今天到期）"
-    return f"{deadline.isoformat()}（已逾期 {-days} 天）"
+    # Past the deadline but not overdue: the evidence is in (待复核) or the hazard is closed.
+    return f"{deadline.isoformat()}（已过期限 {-days} 天）"
 
 
 def _place(hazard: Hazard) -> str:
     h = screen.hazard(hazard)
     return f"{h.town_name}{h.village_name} · {h.place}"
+
+
+def category_line(hazard: Hazard) -> str:
+    """类别 and 等级 of a hazard, as every card shows them."""
+    h = screen.hazard(hazard)
+    return f"类别：{h.category} · {SEVERITY_NAMES[h.severity]}"
+
+
+def description_line(description: str) -> str:
+    """What the reporter wrote, under the one label every screen uses."""
+    return f"{DESCRIPTION}：{screen.clip(description, MAX_DESCRIPTION)}"
+
+
+def location_line(latitude: float | None, longitude: float | None) -> str:
+    """Where the hazard was located, or that no location was given."""
+    return f"位置：{_location(latitude, longitude)}"
+
+
+def hazard_fields(hazard: Hazard, *, description: bool = True, location: bool = False) -> list[str]:
+    """The lines that name a hazard on a card (where, what kind, what): one renderer for every card."""
+    lines = [f"地点：{_place(hazard)}", category_line(hazard)]
+    if description:
+        lines.append(description_line(hazard.description))
+    if location:
+        lines.append(location_line(hazard.latitude, hazard.longitude))
+    return lines
 
 
 def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: tzinfo, *, for_owner: bool) -> str:
@@ -63,17 +99,14 @@ def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: 
     hazard = screen.hazard(hazard)
     lines = [
         f"隐患 #{hazard.id} · {status_name(hazard)}",
-        f"地点：{_place(hazard)}",
-        f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
-        f"情况：{hazard.description}",
-        f"位置：{_location(hazard.latitude, hazard.longitude)}",
+        *hazard_fields(hazard, location=True),
     ]
     if not for_owner:
         lines.append(f"上报：{hazard.reporter_name} {_local(hazard.reported_at, zone)}")
     if hazard.owner_name:
         lines.append(f"责任人：{hazard.owner_name}" + ("" if hazard.owner_bound else "（未使用 Telegram）"))
     if hazard.deadline and hazard.status in (Status.ASSIGNED, Status.SUBMITTED):
-        lines.append(f"期限：{deadline_label(hazard.deadline, today)}")
+        lines.append(f"期限：{deadline_label(hazard, today)}")
     lines.append("")
     lines.append("进展：")
     rows = []

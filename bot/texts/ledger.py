@@ -7,6 +7,7 @@ from bot.domain.statistics import Period
 from bot.texts.common import (
     CITY,
 )
+from bot.texts.hazard import DESCRIPTION
 from bot.texts.statistics import period_label
 
 SHEET_HAZARDS = "隐患台账"
@@ -19,7 +20,7 @@ LEDGER_HEADERS = [
     "场所",
     "类别",
     "等级",
-    "描述",
+    DESCRIPTION,
     "纬度",
     "经度",
     "状态",
@@ -62,7 +63,7 @@ STATS_HEADERS = [
 CHECK_KIND_NAMES: dict[str, str] = {"village": "村周排查", "town": "镇月排查"}
 # Widths (in characters) of the ledger's free-text columns, by header; other columns fit their header.
 WIDE_COLUMNS: dict[str, int] = {
-    "描述": 40,
+    DESCRIPTION: 40,
     "整改说明": 30,
     "关闭说明": 30,
     "整改前照片": 50,

@@ -9,11 +9,10 @@ from bot.domain.hazards import Hazard, Status
 from bot.domain.lifecycle import Move
 from bot.domain.limits import MAX_REASON
 from bot.texts.common import (
-    SEVERITY_NAMES,
     _more_hazards,
     status_name,
 )
-from bot.texts.hazard import EVENT_NAMES, _place, deadline_label
+from bot.texts.hazard import EVENT_NAMES, _place, deadline_label, hazard_fields
 
 # ---- chat: rectification ------------------------------------------------------------------------------------
 
@@ -63,9 +62,9 @@ def ask_deadline(default_days: int) -> str:
     return f"请选择整改期限（默认 {default_days} 天），或直接输入日期，{DEADLINE_EXAMPLES}："
 
 
-def ask_reassign_deadline(deadline: date | None, today: date) -> str:
+def ask_reassign_deadline(hazard: Hazard, today: date) -> str:
     """The deadline question of 改派: the current deadline is kept unless changed."""
-    return f"原整改期限：{deadline_label(deadline, today)}。点击「保持原期限」，或选择新的期限，或直接输入日期，{DEADLINE_EXAMPLES}："
+    return f"原整改期限：{deadline_label(hazard, today)}。点击「保持原期限」，或选择新的期限，或直接输入日期，{DEADLINE_EXAMPLES}："
 
 
 def keep_deadline_button(deadline: date) -> str:
@@ -89,10 +88,8 @@ def owner_card(hazard: Hazard, move: Move, today: date) -> str:
     }
     lines = [
         f"{head.get(move, '【整改通知】')}隐患 #{hazard.id}",
-        f"地点：{_place(hazard)}",
-        f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
-        f"情况：{hazard.description}",
-        f"整改期限：{deadline_label(hazard.deadline, today)}",
+        *hazard_fields(hazard),
+        f"整改期限：{deadline_label(hazard, today)}",
     ]
     lines.append("整改完成后，请点击「提交整改」并上传整改后的照片。")
     return "\n".join(lines)
@@ -106,7 +103,7 @@ def proxy_card(hazard: Hazard, today: date) -> str:
             f"【请代为转告整改】隐患 #{hazard.id}",
             f"地点：{_place(hazard)}",
             f"责任人：{hazard.owner_name}（未使用 Telegram）",
-            f"整改期限：{deadline_label(hazard.deadline, today)}",
+            f"整改期限：{deadline_label(hazard, today)}",
             "请把整改要求转告责任人；整改完成后，点击「代为提交整改」上传整改后的照片。",
         ]
     )
@@ -117,7 +114,7 @@ def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = 
     hazard = screen.hazard(hazard)
     head = f"您上报的隐患 #{hazard.id}（{hazard.place}）"
     if move is Move.ASSIGN:
-        return f"{head}已交办给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
+        return f"{head}已交办给 {hazard.owner_name}，整改期限 {deadline_label(hazard, today)}。"
     if move is Move.INVALID:
         return f"{head}经核实不属实，已关闭。"
     if move is Move.DUPLICATE:
@@ -127,9 +124,9 @@ def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = 
     if move is Move.VERIFY:
         return f"{head}已复核通过，销号。"
     if move is Move.REJECT:
-        return f"{head}整改复核未通过，已退回整改，新期限 {deadline_label(hazard.deadline, today)}。"
+        return f"{head}整改复核未通过，已退回整改，新期限 {deadline_label(hazard, today)}。"
     if move is Move.REASSIGN:
-        return f"{head}已改派给 {hazard.owner_name}，整改期限 {deadline_label(hazard.deadline, today)}。"
+        return f"{head}已改派给 {hazard.owner_name}，整改期限 {deadline_label(hazard, today)}。"
     return f"{head}已重新打开，状态：{status_name(hazard)}。"
 
 
@@ -158,12 +155,10 @@ def review_card(hazard: Hazard, before: int, after: int, note: str | None, *, pr
     return "\n".join(
         [
             f"【整改待复核】隐患 #{hazard.id}",
-            f"地点：{_place(hazard)}",
-            f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
-            f"情况：{hazard.description}",
+            *hazard_fields(hazard),
             f"整改人：{who}",
             f"整改说明：{note or '无'}",
-            f"期限：{deadline_label(hazard.deadline, today)}",
+            f"期限：{deadline_label(hazard, today)}",
             f"照片：前 {before} 张为整改前，后 {after} 张为整改后。",
         ]
     )
@@ -176,7 +171,7 @@ def admin_update(hazard: Hazard, move: Move, today: date) -> str:
         [
             f"【重大隐患进展】#{hazard.id} {_place(hazard)}",
             f"{EVENT_NAMES[move.value]}：当前状态 {status_name(hazard)}",
-            f"责任人：{hazard.owner_name or '未指定'}，期限 {deadline_label(hazard.deadline, today)}",
+            f"责任人：{hazard.owner_name or '未指定'}，期限 {deadline_label(hazard, today)}",
         ]
     )
 
@@ -185,7 +180,7 @@ def move_done(hazard: Hazard, move: Move, today: date) -> str:
     """The answer to the person who made the move."""
     hazard = screen.hazard(hazard)
     if move is Move.ASSIGN:
-        return f"已将隐患 #{hazard.id} 交办给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
+        return f"已将隐患 #{hazard.id} 交办给 {hazard.owner_name}，期限 {deadline_label(hazard, today)}。"
     if move is Move.INVALID:
         return f"已将隐患 #{hazard.id} 标记为不属实并关闭。"
     if move is Move.DUPLICATE:
@@ -197,9 +192,9 @@ def move_done(hazard: Hazard, move: Move, today: date) -> str:
     if move is Move.REJECT:
         if hazard.status is Status.REPORTED:
             return f"隐患 #{hazard.id} 复核不通过，已退回待交办，请指定责任人。"
-        return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard.deadline, today)}。"
+        return f"隐患 #{hazard.id} 复核不通过，已退回责任人，新期限 {deadline_label(hazard, today)}。"
     if move is Move.REASSIGN:
-        return f"已将隐患 #{hazard.id} 改派给 {hazard.owner_name}，期限 {deadline_label(hazard.deadline, today)}。"
+        return f"已将隐患 #{hazard.id} 改派给 {hazard.owner_name}，期限 {deadline_label(hazard, today)}。"
     return f"隐患 #{hazard.id} 已重新打开，当前状态：{status_name(hazard)}。"
 
 
@@ -216,5 +211,5 @@ def owner_tasks(hazards: list[Hazard], today: date) -> str:
     """An owner's /mine: what they must fix, nearest deadline first."""
     rows = []
     for h in (screen.hazard(h) for h in hazards):
-        rows.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h.deadline, today)}")
+        rows.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h, today)}")
     return screen.fit(["需要我整改的隐患："], rows, ["发送 /hazard 编号 查看详情。"], _more_hazards)

@@ -8,11 +8,10 @@ from bot import screen
 from bot.domain.hazards import Hazard
 from bot.domain.limits import MAX_PLACES_CHECKED, MAX_REASON
 from bot.texts.common import (
-    SEVERITY_NAMES,
     _and_more_places,
     _span,
 )
-from bot.texts.hazard import _place, deadline_label
+from bot.texts.hazard import _place, deadline_label, hazard_fields
 
 # ---- chat: checks and reminders ------------------------------------------------------------------------------
 
@@ -69,7 +68,7 @@ def deadline_reminder(hazard: Hazard, rung: str, today: date, *, for_fixer: bool
     """A rung of the deadline ladder: names the hazard, the place, the deadline and how overdue it is."""
     hazard = screen.hazard(hazard)
     assert hazard.deadline is not None
-    overdue = (today - hazard.deadline).days
+    overdue = hazard.days_overdue(today)
     if rung in ("d-3", "d-1"):
         head = "【整改提醒】"
     elif rung == "d-day":
@@ -80,9 +79,8 @@ def deadline_reminder(hazard: Hazard, rung: str, today: date, *, for_fixer: bool
         head = "【红牌·严重逾期】" if rung == "red" else f"【逾期 {overdue} 天】"
     lines = [
         f"{head}隐患 #{hazard.id}",
-        f"地点：{_place(hazard)}",
-        f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
-        f"整改期限：{deadline_label(hazard.deadline, today)}",
+        *hazard_fields(hazard, description=False),
+        f"整改期限：{deadline_label(hazard, today)}",
     ]
     if not for_fixer:
         lines.append(f"责任人：{hazard.owner_name}" + ("" if hazard.owner_bound else "（未使用 Telegram）"))

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 from bot import screen
 from bot.domain import vocabulary
 from bot.domain.hazards import Hazard, Severity
-from bot.domain.limits import MAX_DESCRIPTION, MAX_PHOTOS, MAX_PLACE
+from bot.domain.limits import MAX_PHOTOS, MAX_PLACE
 from bot.texts.common import (
     SEVERITY_NAMES,
     _and_more,
     _local,
-    _location,
     _more_hazards,
     status_name,
 )
+from bot.texts.hazard import DESCRIPTION, category_line, description_line, location_line
 
 if TYPE_CHECKING:
     from bot.domain.report import ReportDraft
@@ -35,7 +35,7 @@ BUTTON_BACK = "返回"
 
 STEP_NAMES: dict[str, str] = {
     "photos": "照片",
-    "description": "描述",
+    "description": DESCRIPTION,
     "category": "类别",
     "severity": "等级",
     "village": "村",
@@ -105,12 +105,12 @@ def report_summary(draft: ReportDraft, village: str, lookalikes: list[int]) -> s
     lines = [
         "请核对隐患信息：",
         f"照片：{len(draft.photos)} 张",
-        f"描述：{screen.clip(draft.description or '', MAX_DESCRIPTION)}",
+        description_line(draft.description or ""),
         f"类别：{screen.clip(draft.category or '', screen.CATEGORY)}",
         f"等级：{SEVERITY_NAMES[draft.severity]}",
         f"村（社区）：{screen.name(village)}",
         f"场所：{screen.clip(draft.place or '', MAX_PLACE)}",
-        f"位置：{_location(draft.latitude, draft.longitude)}",
+        location_line(draft.latitude, draft.longitude),
     ]
     if draft.fixed_on_spot:
         lines.append(f"即查即改：已当场整改，整改后照片 {len(draft.after_photos)} 张")
@@ -140,9 +140,9 @@ def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo) -> st
         f"{head}#{hazard.id}",
         f"村（社区）：{hazard.town_name}{hazard.village_name}",
         f"场所：{hazard.place}",
-        f"类别：{hazard.category} · {SEVERITY_NAMES[hazard.severity]}",
-        f"描述：{hazard.description}",
-        f"位置：{_location(hazard.latitude, hazard.longitude)}",
+        category_line(hazard),
+        description_line(hazard.description),
+        location_line(hazard.latitude, hazard.longitude),
         f"上报：{hazard.reporter_name}（{hazard.village_name}信息员） {_local(hazard.reported_at, zone)}",
         f"照片：整改前 {before} 张" + (f"，整改后 {after} 张" if after else ""),
     ]
@@ -157,7 +157,7 @@ def major_hazard_alert(hazard: Hazard, photos: int, zone: tzinfo) -> str:
             f"【重大隐患报警】#{hazard.id}",
             f"{hazard.town_name}{hazard.village_name} · {hazard.place}",
             f"类别：{hazard.category}",
-            f"描述：{hazard.description}",
+            description_line(hazard.description),
             f"上报：{hazard.reporter_name} {_local(hazard.reported_at, zone)}",
             f"照片 {photos} 张。已通知{hazard.town_name}安监员交办。",
         ]
