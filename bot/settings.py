@@ -38,6 +38,7 @@ class StorageSettings(_Section):
 
     database: Path = Path("data/gridsafe.db")
     media_dir: Path = Path("data/media")
+    write_wait_seconds: float = Field(default=60.0, gt=0, le=600)
 
 
 class LocaleSettings(_Section):

@@ -15,12 +15,17 @@ if TYPE_CHECKING:
 
 
 class BotData:
-    """Application-wide state: the services and the outbox trigger, set in post_init."""
+    """Application-wide state: the services and the outbox trigger, set in post_init; how to stop on a fatal error."""
 
     def __init__(self) -> None:
         self.services: Services | None = None
         self.kick_outbox: Callable[[], object] = lambda: None
         self.dispatcher: OutboxDispatcher | None = None
+        # The error that made the bot stop (the database file deleted under it), and how to stop: `gridsafe run` sets
+        # Application.stop_running, which ends run_polling; a host that starts the application itself (the test rig,
+        # the sandbox) may set its own, else the bot stays up refusing every write.
+        self.fatal: BaseException | None = None
+        self.stop_running: Callable[[], object] = lambda: None
 
 
 class GridContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

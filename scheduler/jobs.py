@@ -29,6 +29,9 @@ async def start(app: GridApplication, services: Services) -> OutboxDispatcher:
         log.info("sending again %s notifications interrupted by the last stop (at-least-once)", requeued)
 
     async def drain(_: Any) -> None:
+        # Also the watch on the database file: deleted or replaced, this raises into the error handler, which stops
+        # the bot within a second even when nobody writes to it.
+        services.db.check_file()
         dispatcher.kick()
 
     async def scheduler_pass(_: Any) -> None:

@@ -2,7 +2,8 @@
 
 A backup is a folder, readable by the owner only:
 
-    manifest.json          what the backup holds, with the SHA-256 of every file (written last: no manifest, no backup)
+    manifest.json          what the backup holds, with the SHA-256 of every file (written last: no manifest, no backup),
+                           and the photos the database refers to that could not be backed up (missing or corrupt)
     gridsafe.db            the database as of one moment (rollback-journal mode, no -wal file beside it)
     media/ab/<sha256>.ext  the media store's files, named by their content hash as in storage/media.py
 """
@@ -22,13 +23,15 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator, model_validator
 
+from storage.owner_only import DIR_MODE, create_file, make_dir
+
 FORMAT = "gridsafe-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 had no damaged_media: a backup it describes is read as one without damaged photos.
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 DATABASE = "gridsafe.db"
 MEDIA = "media"
-DIR_MODE = 0o700
-FILE_MODE = 0o600
 # A snapshot whose referenced media vanished meanwhile (a report in progress was cancelled) is taken again.
 SNAPSHOT_ATTEMPTS = 3
 BUSY_TIMEOUT_MS = 5000
@@ -72,6 +75,15 @@ class DatabaseFile(BaseModel):
     size: int
 
 
+class DamagedMedia(BaseModel):
+    """A photo the database refers to that is not in the backup: gone from the media store, or not what its name says."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str  # <sha256>.<ext>, or the bare hash where the database keeps no extension
+    reason: Literal["missing", "corrupt"]
+
+
 class Manifest(BaseModel):
     """What a backup holds: written last, checked first."""
 
@@ -84,12 +96,13 @@ class Manifest(BaseModel):
     database: DatabaseFile
     counts: dict[str, int]
     media: list[MediaFile]
+    damaged_media: list[DamagedMedia] = []
 
     @field_validator("format_version")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != FORMAT_VERSION:
-            raise ValueError(f"backup format {value} is not supported (this GridSafe reads {FORMAT_VERSION})")
+        if value not in READABLE_VERSIONS:
+            raise ValueError(f"backup format {value} is not supported (this GridSafe reads {READABLE_VERSIONS})")
         return value
 
 
@@ -121,26 +134,7 @@ class SnapshotDamaged(BackupError):
         self.detail = detail
 
 
-class MissingMedia(BackupError):
-    """The database refers to media files the media store does not have (or has with other content)."""
-
-    def __init__(self, media_dir: Path, missing: list[str]) -> None:
-        super().__init__(media_dir, missing)
-        self.media_dir = media_dir
-        self.missing = missing
-
-
 # ---- files ----
-
-
-def _create_file(path: Path) -> int:
-    return os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE)
-
-
-def make_dir(path: Path) -> None:
-    """Create a folder (its parent must exist) readable by the owner only, whatever the umask."""
-    path.mkdir(mode=DIR_MODE, parents=False, exist_ok=True)
-    os.chmod(path, DIR_MODE)
 
 
 def sha256_of(path: Path) -> str:
@@ -153,7 +147,7 @@ def copy_hashed(source: Path, target: Path) -> tuple[str, int]:
     """Copy a file to a new owner-only file, flushed to disk; return the SHA-256 and size of what was copied."""
     digest = hashlib.sha256()
     size = 0
-    with source.open("rb") as reader, os.fdopen(_create_file(target), "wb") as writer:
+    with source.open("rb") as reader, os.fdopen(create_file(target), "wb") as writer:
         while chunk := reader.read(_CHUNK):
             digest.update(chunk)
             writer.write(chunk)
@@ -202,7 +196,7 @@ def snapshot(source: Path, target: Path) -> None:
     busy bot could keep it from ever finishing.
     """
     part = target.with_name(target.name + ".part")
-    os.close(_create_file(part))
+    os.close(create_file(part))
     live = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         copy = sqlite3.connect(part)
@@ -366,26 +360,39 @@ def take(database: Path, media_dir: Path, target: Path, now: datetime) -> Manife
         raise
 
 
+def damage(media_dir: Path, missing: list[str]) -> list[DamagedMedia]:
+    """Why each referenced file could not be backed up: absent from the store, or there with other content."""
+    found = []
+    for file in missing:
+        sha256 = file.split(".")[0]
+        pattern = file if "." in file else f"{sha256}.*"
+        present = any((media_dir / sha256[:2]).glob(pattern))
+        found.append(DamagedMedia(file=file, reason="corrupt" if present else "missing"))
+    return found
+
+
 def _take(database: Path, media_dir: Path, target: Path, now: datetime) -> Manifest:
     copy = target / DATABASE
     copied: dict[str, MediaFile] = {}
     missing: list[str] = []
     # The snapshot first, then the files: every file it refers to was written before it (a photo is stored before
     # the row naming it is committed) and content-addressed files never change, so they can be copied afterwards.
+    # A file missing after one snapshot may belong to a report cancelled meanwhile: a new snapshot no longer names it.
+    # Files still missing after that are damage to the store: the backup is written anyway (a lost photo must not
+    # cost the database its backups) and names them.
     for _ in range(SNAPSHOT_ATTEMPTS):
         snapshot(database, copy)
         _copy_store(media_dir, target / MEDIA, copied)
-        missing = unmet(references(copy), list(copied.values()))
-        if not missing:
+        previous, missing = missing, unmet(references(copy), list(copied.values()))
+        if not missing or missing == previous:
             break
-    else:
-        raise MissingMedia(media_dir, missing)
     manifest = Manifest(
         created_at=now,
         schema_version=schema_version(copy),
         database=DatabaseFile(sha256=sha256_of(copy), size=copy.stat().st_size),
         counts=counts(copy),
         media=sorted(copied.values(), key=lambda file: file.path),
+        damaged_media=damage(media_dir, missing),
     )
     for folder in [target / MEDIA, *(target / MEDIA).glob("*")]:
         if folder.is_dir():
@@ -397,7 +404,7 @@ def _take(database: Path, media_dir: Path, target: Path, now: datetime) -> Manif
 def write_manifest(target: Path, manifest: Manifest) -> None:
     """Write manifest.json atomically (its presence marks a complete backup)."""
     part = target / f"{MANIFEST}.part"
-    with os.fdopen(_create_file(part), "w", encoding="utf-8") as handle:
+    with os.fdopen(create_file(part), "w", encoding="utf-8") as handle:
         handle.write(manifest.model_dump_json(indent=2))
         handle.write("\n")
         handle.flush()

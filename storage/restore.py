@@ -21,7 +21,6 @@ from storage.backup import (
     PathRefused,
     copy_hashed,
     integrity,
-    make_dir,
     references,
     schema_version,
     sha256_of,
@@ -29,6 +28,7 @@ from storage.backup import (
     sync_dir,
     unmet,
 )
+from storage.owner_only import make_dir
 
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
@@ -65,6 +65,14 @@ class BackupInvalid(BackupError):
         self.problems = problems
 
 
+# Problems that cost photos only: the database and every other photo can still be restored, if the operator accepts.
+PHOTO_PROBLEMS = frozenset({ProblemKind.MEDIA_MISSING, ProblemKind.MEDIA_CHANGED, ProblemKind.REFERENCE_MISSING})
+
+
+class PhotosDamaged(BackupInvalid):
+    """The backup's database is sound but photos are missing or corrupt; restoring it needs the operator's consent."""
+
+
 class TooNew(BackupError):
     """The backup comes from a GridSafe with a newer schema than this one knows."""
 
@@ -84,15 +92,25 @@ class TargetExists(PathRefused):
 
 @dataclass(frozen=True)
 class Restored:
-    """A restored backup: what it held, the schema version it came with, and where the old data was moved."""
+    """A restored backup: what it held, the schema version it came with, where the old data was moved, and the
+    damaged photos that were left out (with the operator's consent)."""
 
     manifest: Manifest
     backup_version: int
     kept_aside: list[Path]
+    left_out: list[Problem]
 
 
 def verify(source: Path) -> Manifest:
     """Check a backup without changing anything: manifest, hashes, integrity, and that every referenced file is there."""
+    manifest, problems = inspect(source)
+    if problems:
+        raise BackupInvalid(source, problems)
+    return manifest
+
+
+def inspect(source: Path) -> tuple[Manifest, list[Problem]]:
+    """A backup's manifest and everything wrong with its files (an unreadable manifest is refused at once)."""
     path = source / MANIFEST
     if not path.is_file():
         raise BackupInvalid(source, [Problem(ProblemKind.NO_MANIFEST, str(path))])
@@ -123,9 +141,7 @@ def verify(source: Path) -> Manifest:
             problems.append(Problem(ProblemKind.MEDIA_MISSING, file.path))
         elif sha256_of(stored) != file.sha256:
             problems.append(Problem(ProblemKind.MEDIA_CHANGED, file.path))
-    if problems:
-        raise BackupInvalid(source, problems)
-    return manifest
+    return manifest, problems
 
 
 def in_use(database: Path) -> bool:
@@ -192,14 +208,15 @@ def _move_back(moves: list[tuple[Path, Path]]) -> None:
         os.rename(aside, original)
 
 
-def _place_media(source: Path, manifest: Manifest, media_dir: Path) -> None:
-    """Copy the backup's media into a new folder beside media_dir, checking every hash, then rename it into place."""
+def _place_media(source: Path, manifest: Manifest, media_dir: Path, left_out: set[str]) -> None:
+    """Copy the backup's media (but the damaged files left out) into a new folder beside media_dir, checking every
+    hash, then rename it into place."""
     building = media_dir.with_name(f".{media_dir.name}.restoring")
     if building.exists():
         shutil.rmtree(building)  # left by an interrupted restore
     make_dir(building)
     try:
-        expected = {file.path: file.sha256 for file in manifest.media}
+        expected = {file.path: file.sha256 for file in manifest.media if file.path not in left_out}
         for relative, file in store_files(source / MEDIA):
             if relative not in expected:
                 continue  # not part of the backup
@@ -235,14 +252,26 @@ def _place_database(source: Path, manifest: Manifest, database: Path) -> None:
 
 
 def restore(
-    source: Path, database: Path, media_dir: Path, now: datetime, *, supported: int, force: bool = False
+    source: Path,
+    database: Path,
+    media_dir: Path,
+    now: datetime,
+    *,
+    supported: int,
+    force: bool = False,
+    accept_missing_photos: bool = False,
 ) -> Restored:
     """Restore a backup to the database and media paths; the old data, if any and if `force`, is renamed, not deleted.
 
-    Nothing is touched unless the backup checks out completely, no connection has the database open and either there
-    is no data yet or `force` is given.
+    Nothing is touched unless the backup checks out completely (or only photos are missing or corrupt and
+    `accept_missing_photos` is given: they are left out), no connection has the database open and either there is no
+    data yet or `force` is given.
     """
-    manifest = verify(source)
+    manifest, problems = inspect(source)
+    if any(problem.kind not in PHOTO_PROBLEMS for problem in problems):
+        raise BackupInvalid(source, problems)
+    if problems and not accept_missing_photos:
+        raise PhotosDamaged(source, problems)
     backup_version = schema_version(source / DATABASE)
     if backup_version > supported:
         raise TooNew(backup_version, supported)
@@ -254,7 +283,8 @@ def restore(
     media_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     moves = _move_aside(database, media_dir, now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     try:
-        _place_media(source, manifest, media_dir)
+        damaged = {p.subject for p in problems if p.kind in (ProblemKind.MEDIA_MISSING, ProblemKind.MEDIA_CHANGED)}
+        _place_media(source, manifest, media_dir, damaged)
         try:
             _place_database(source, manifest, database)
         except BaseException:
@@ -265,4 +295,5 @@ def restore(
         raise
     sync_dir(database.parent)
     sync_dir(media_dir.parent)
-    return Restored(manifest, backup_version, [aside for original, aside in moves if original in (database, media_dir)])
+    kept_aside = [aside for original, aside in moves if original in (database, media_dir)]
+    return Restored(manifest, backup_version, kept_aside, problems)

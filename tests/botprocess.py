@@ -99,6 +99,18 @@ class BotProcess:
                 raise AssertionError(f"the bot did not poll within {READY_TIMEOUT} s:\n{self.logs()}")
             await asyncio.sleep(0.02)
 
+    async def exited(self, timeout: float = READY_TIMEOUT) -> int:
+        """Wait for the process to end by itself; its exit status."""
+        process = self._process
+        assert process is not None, "the bot is not running"
+        deadline = time.monotonic() + timeout
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not stop within {timeout} s:\n{self.logs()}")
+            await asyncio.sleep(0.02)
+        self._process = None
+        return process.returncode
+
     def kill(self) -> None:
         """kill -9: the process stops at once, wherever it is; nothing of its shutdown runs."""
         process = self._process

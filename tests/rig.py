@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
+import os
 import struct
+import sys
 import zlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -132,6 +135,35 @@ async def running_bot(
             yield rig
         finally:
             await stop_application(rig.app)
+
+
+async def gridsafe(settings: Settings, *args: str, **env: str) -> tuple[int, str, str]:
+    """Run the real command line in its own process against the settings' database and media folder (and any other
+    GRIDSAFE_ variables given as keywords)."""
+    config = settings.storage.database.parent.parent / "empty.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("", encoding="utf-8")
+    env = {
+        **os.environ,
+        "GRIDSAFE_STORAGE__DATABASE": str(settings.storage.database),
+        "GRIDSAFE_STORAGE__MEDIA_DIR": str(settings.storage.media_dir),
+        **{f"GRIDSAFE_{key.upper()}": value for key, value in env.items()},
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "-c",
+        str(config),
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
 
 
 def png(seed: int, size: int = 4) -> bytes:

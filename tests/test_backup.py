@@ -9,12 +9,12 @@ import json
 import os
 import sqlite3
 import stat
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot.cli import EXIT_INCOMPLETE
 from bot.clock import FakeClock
 from bot.domain.people import Role
 from bot.services.backup import restore_backup, take_backup
@@ -26,7 +26,6 @@ from storage.backup import (
     MANIFEST,
     MEDIA,
     Manifest,
-    MissingMedia,
     TargetNotEmpty,
     sha256_of,
     write_manifest,
@@ -35,7 +34,7 @@ from storage.database import Database
 from storage.migrations import available, migrate
 from storage.restore import BackupInvalid, DatabaseInUse, ProblemKind, TooNew, verify
 from tests.flows import officer, sha, submit
-from tests.rig import ROOT, Rig, import_example_roster, make_settings, png, running_bot
+from tests.rig import Rig, gridsafe, import_example_roster, make_settings, png, running_bot
 from tests.scenario import Cast, report, upload
 
 # Villages of four different towns of the example roster, each with its officer.
@@ -43,33 +42,6 @@ VILLAGES = ["新龙村", "牛冲村", "西庄村", "松溪村"]
 
 
 # ---- helpers ----
-
-
-async def gridsafe(settings: Settings, *args: str) -> tuple[int, str, str]:
-    """Run the real command line in its own process against the settings' database and media folder."""
-    config = settings.storage.database.parent.parent / "empty.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("", encoding="utf-8")
-    env = {
-        **os.environ,
-        "GRIDSAFE_STORAGE__DATABASE": str(settings.storage.database),
-        "GRIDSAFE_STORAGE__MEDIA_DIR": str(settings.storage.media_dir),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "-c",
-        str(config),
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def report_album(user: SimUser, photos: list[bytes], place: str) -> int:
@@ -264,20 +236,85 @@ async def test_backup_into_a_folder_with_something_in_it_is_refused(tmp_path: Pa
     assert manifest.counts["hazards"] == 1 and (empty / MANIFEST).is_file()
 
 
-async def test_backup_refuses_when_the_media_store_lost_a_photo_and_leaves_nothing_behind(
+async def test_backup_with_a_lost_and_a_corrupt_photo_keeps_the_rest_and_names_them(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    settings = await live_with_photos(tmp_path / "live", clock, hazards=2)
-    sha256, extension = rows(settings.storage.database, "SELECT sha256, extension FROM hazard_photos LIMIT 1")[0]
-    (settings.storage.media_dir / str(sha256)[:2] / f"{sha256}.{extension}").unlink()
+    settings = await live_with_photos(tmp_path / "live", clock, hazards=3)
+    photos = [
+        (str(sha256), str(extension))
+        for sha256, extension in rows(
+            settings.storage.database, "SELECT sha256, extension FROM hazard_photos ORDER BY id"
+        )
+    ]
+    assert len(photos) == 6
+    store = settings.storage.media_dir
+    (lost_sha, lost_ext), (bad_sha, bad_ext) = photos[0], photos[3]
+    (store / lost_sha[:2] / f"{lost_sha}.{lost_ext}").unlink()
+    _flip_byte(store / bad_sha[:2] / f"{bad_sha}.{bad_ext}", 30)
+
     target = tmp_path / "backup"
-    with pytest.raises(MissingMedia) as refused:
-        await take_backup(settings, clock, target)
-    assert refused.value.missing == [f"{sha256}.{extension}"]
-    assert not target.exists()
-    code, _, err = await gridsafe(settings, "backup", str(target))
-    assert code != 0 and "数据库引用的 1 个照片文件" in err and str(sha256) in err
-    assert not target.exists()
+    code, out, err = await gridsafe(settings, "backup", str(target))
+    # The backup is written (database and every intact photo) and the exit status tells a timer something is wrong.
+    assert code == EXIT_INCOMPLETE, err
+    assert f"备份完成：{target}" in out and "照片文件 4 个" in out
+    assert "数据库引用的 2 个照片文件" in err and "没有备份" in err
+    assert f"缺失：{lost_sha}.{lost_ext}" in err and f"损坏（内容与文件名的校验值不符）：{bad_sha}.{bad_ext}" in err
+    manifest = verify_manifest(target)
+    assert [(d.file, d.reason) for d in manifest.damaged_media] == sorted(
+        [(f"{lost_sha}.{lost_ext}", "missing"), (f"{bad_sha}.{bad_ext}", "corrupt")]
+    )
+    assert rows(target / DATABASE, "SELECT COUNT(*) FROM hazards") == [(3,)]
+    assert {f.sha256 for f in manifest.media} == {sha256 for sha256, _ in photos} - {lost_sha, bad_sha}
+    for file in manifest.media:
+        assert sha256_of(target / MEDIA / file.path) == file.sha256
+
+    # Restoring it names the damaged photos and needs the operator's consent.
+    fresh = make_settings(tmp_path / "restored")
+    code, out, err = await gridsafe(fresh, "restore", str(target))
+    assert code != 0 and out == ""
+    assert f"备份 {target} 中有 2 个照片文件缺失或损坏，未做任何改动" in err and "--accept-missing-photos" in err
+    assert f"数据库引用的照片 {lost_sha}.{lost_ext} 不在备份中" in err
+    assert not fresh.storage.database.parent.exists()
+    code, out, err = await gridsafe(fresh, "restore", "--accept-missing-photos", str(target))
+    assert code == 0, err
+    assert "隐患 3 条，照片文件 4 个" in out and "以下 2 个照片文件缺失或损坏，没有恢复" in out
+    assert rows(fresh.storage.database, "SELECT sha256 FROM hazard_photos ORDER BY id") == [(s,) for s, _ in photos]
+    assert tree(fresh.storage.media_dir) == {f.path: f.sha256 for f in manifest.media}
+
+
+async def test_one_flipped_bit_in_one_photo_of_a_backup_costs_that_photo_only(tmp_path: Path, clock: FakeClock) -> None:
+    source, backup, manifest = await backup_of(tmp_path, clock)
+    assert manifest.damaged_media == []
+    damaged = manifest.media[0]
+    _flip_byte(backup / MEDIA / damaged.path, 20)
+    live = make_settings(tmp_path / "live")
+    code, out, err = await gridsafe(live, "restore", str(backup))
+    assert code != 0 and out == ""
+    assert "中有 1 个照片文件缺失或损坏，未做任何改动" in err
+    assert f"照片文件 {damaged.path} 的校验值与清单不符" in err and "--accept-missing-photos" in err
+    assert not live.storage.database.parent.exists()
+
+    code, out, err = await gridsafe(live, "restore", "--accept-missing-photos", str(backup))
+    assert code == 0, err
+    assert f"照片文件 {len(manifest.media) - 1} 个" in out
+    assert f"没有恢复：\n- 照片文件 {damaged.path} 的校验值与清单不符" in out
+    assert rows(live.storage.database, "SELECT COUNT(*) FROM hazards") == [(manifest.counts["hazards"],)]
+    assert tree(live.storage.media_dir) == {f.path: f.sha256 for f in manifest.media[1:]}
+    # Every photo but the damaged one is where the database says, as it was at the source.
+    stored = rows(live.storage.database, "SELECT sha256, extension FROM hazard_photos")
+    assert rows(source.storage.database, "SELECT sha256, extension FROM hazard_photos") == stored
+    present = {str(sha256) for sha256, extension in stored if _in_store(live, str(sha256), str(extension))}
+    assert present == {sha256 for sha256, _ in stored} - {damaged.sha256}
+
+
+def _in_store(settings: Settings, sha256: str, extension: str) -> bool:
+    path = settings.storage.media_dir / sha256[:2] / f"{sha256}.{extension}"
+    return path.is_file() and sha256_of(path) == sha256
+
+
+def verify_manifest(backup: Path) -> Manifest:
+    """The manifest of a backup as written."""
+    return Manifest.model_validate_json((backup / MANIFEST).read_bytes())
 
 
 # ---- (3) a corrupt or incomplete backup is refused before anything is touched ----
@@ -332,14 +369,17 @@ async def test_corrupt_backup_is_refused_and_live_data_is_untouched(
     assert problem in [p.kind for p in refused.value.problems]
     assert (tree(live_data), live_data.stat().st_mtime_ns) == untouched
 
-    if problem in (ProblemKind.DATABASE_CHANGED, ProblemKind.REFERENCE_MISSING):  # the command says it in Chinese
-        code, out, err = await gridsafe(live, "restore", "--force", str(backup))
+    if problem is ProblemKind.DATABASE_CHANGED:  # the command says it in Chinese
+        code, out, err = await gridsafe(live, "restore", "--force", "--accept-missing-photos", str(backup))
         assert code != 0 and out == ""
         assert f"备份 {backup} 不完整或已被改动，未做任何改动" in err
-        assert (
-            "数据库文件 gridsafe.db 的校验值与清单不符" in err
-            or f"数据库引用的照片 {manifest.media[0].path[3:]}" in err
-        )
+        assert "数据库文件 gridsafe.db 的校验值与清单不符" in err
+        assert (tree(live_data), live_data.stat().st_mtime_ns) == untouched
+    if problem is ProblemKind.REFERENCE_MISSING:
+        code, out, err = await gridsafe(live, "restore", "--force", str(backup))
+        assert code != 0 and out == ""
+        assert f"备份 {backup} 中有 1 个照片文件缺失或损坏，未做任何改动" in err
+        assert f"数据库引用的照片 {manifest.media[0].path[3:]}" in err
         assert (tree(live_data), live_data.stat().st_mtime_ns) == untouched
 
 

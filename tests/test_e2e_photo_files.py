@@ -202,7 +202,8 @@ async def test_upgrade_keeps_photo_file_ids_and_points_waiting_notifications_at_
             for statement in (
                 "INSERT INTO towns VALUES (1, '青龙镇')",
                 "INSERT INTO villages VALUES (1, 1, '新龙村')",
-                "INSERT INTO people VALUES (1, '曾英海', 'officer', 1, 1, NULL, 't', 't')",
+                "INSERT INTO people (id, name, role, town_id, village_id, phone, created_at, updated_at)"
+                " VALUES (1, '曾英海', 'officer', 1, 1, NULL, 't', 't')",
                 "INSERT INTO hazards (id, town_id, village_id, reporter_id, description, category, severity, place,"
                 " status, reported_at, updated_at) VALUES (1, 1, 1, 1, 'd', '消防', 'general', 'p', 'reported', 't', 't')",
                 "INSERT INTO hazard_photos (hazard_id, stage, position, sha256, extension, file_id, file_unique_id,"

@@ -181,7 +181,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
-        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "x" * 10_000))
+        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "Bad Request: " + "x" * 5000))
         add(f"person_deactivated:{role}", texts.person_deactivated(LEGACY_NAME, LEGACY_NAME, role, True, 10**6))
         add(f"person_moved:{role}", texts.person_moved(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, True, 10**6))
         legacy = legacy_person(role)
@@ -256,6 +256,9 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("town_place", texts.town_place(maximal_ranking(500), maximal_stats(500), ZONE))
     add("chart_caption", texts.chart_caption(maximal_ranking(500)), caption)
     add("ledger_caption", texts.ledger_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9), caption)
+    place = LEGACY_NAME + "镇/" + LEGACY_NAME + "村"
+    add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
+    add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
     return screens
 
 

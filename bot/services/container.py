@@ -21,7 +21,7 @@ from bot.services.statistics import StatisticsService
 from bot.settings import Settings
 from storage.chats import ChatRepository
 from storage.checks import CheckRepository
-from storage.database import Database
+from storage.database import Database, require_database
 from storage.drafts import ConversationRepository, DraftRepository
 from storage.hazards import HazardRepository
 from storage.invites import InviteRepository
@@ -59,9 +59,15 @@ class Services:
     ledger: LedgerService
 
     @classmethod
-    async def open(cls, settings: Settings, clock: Clock) -> Services:
-        """Open the database, bring its schema up to date and build the services."""
-        db = await Database.open(settings.storage.database)
+    async def open(cls, settings: Settings, clock: Clock, *, create_database: bool = False) -> Services:
+        """Open the database, bring its schema up to date and build the services.
+
+        A missing database is created only on a first start (no photos either) or when `create_database` says so.
+        """
+        storage = settings.storage
+        if not create_database:
+            require_database(storage.database, storage.media_dir)
+        db = await Database.open(storage.database, write_wait_seconds=storage.write_wait_seconds)
         await migrate(db)
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -22,6 +23,7 @@ from bot.domain.policy import Action, can
 from bot.domain.statistics import Period, Tally, month_mondays
 from bot.services.statistics import StatisticsService
 from storage.ledger import CheckEntry, LedgerEntry, LedgerRepository
+from storage.owner_only import FILE_MODE, create_file
 
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 DAY_FORMAT = "yyyy-mm-dd"
@@ -99,7 +101,7 @@ class LedgerService:
         """Write the period's hazards that have a location as a GeoJSON FeatureCollection; return how many."""
         start, end = self._moment(period.start), self._moment(period.end)
         count = 0
-        with path.open("w", encoding="utf-8") as out:
+        with os.fdopen(create_file(path), "w", encoding="utf-8") as out:
             out.write('{"type": "FeatureCollection", "features": [\n')
             async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start), located=True):
                 for entry in batch:
@@ -245,6 +247,7 @@ async def _book(path: Path) -> AsyncIterator[_Book]:
         except BaseException:
             await asyncio.to_thread(book.discard)
             raise
+        os.chmod(book.path, FILE_MODE)  # names and owners' phone numbers: not for other accounts on the machine
         book.path.replace(path)
 
 

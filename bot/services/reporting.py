@@ -116,7 +116,9 @@ class ReportingService:
     async def add_photo(self, actor: Actor, upload: PhotoUpload) -> PhotoOutcome:
         """Keep a photo (starting a report if none is in progress); a caption becomes the description."""
         self._require_reporter(actor)
-        draft = await self._drafts.get(actor.id) or await self._new_draft(actor)
+        # A new report is stored together with its first photo, in one write made after the photo is on disk: while
+        # another process holds the database's lock, the photo waits there, not only in memory.
+        draft = await self._drafts.get(actor.id) or self._blank_draft(actor)
         if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             raise WrongInput(draft.step)
         kept = draft.after_photos if draft.step is Step.AFTER_PHOTOS else draft.photos
@@ -359,14 +361,17 @@ class ReportingService:
         if not can(actor, Action.REPORT):
             raise NotAllowed(Action.REPORT)
 
-    async def _new_draft(self, actor: Actor) -> ReportDraft:
-        draft = ReportDraft(
+    def _blank_draft(self, actor: Actor) -> ReportDraft:
+        return ReportDraft(
             token=secrets.token_hex(4),
             person_id=actor.id,
             village_id=actor.village_id,
             chooses_village=actor.village_id is None,  # a supervisor picks a village of their town
             started_at=self._clock.now(),
         )
+
+    async def _new_draft(self, actor: Actor) -> ReportDraft:
+        draft = self._blank_draft(actor)
         await self._drafts.store(draft, self._clock.now())
         return draft
 

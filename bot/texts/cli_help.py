@@ -11,6 +11,7 @@ CLI_HELP: dict[str, str] = {
     "config": "配置文件（默认 config.toml）",
     "run": "启动机器人（长轮询）",
     "migrate": "创建或升级数据库",
+    "create_database": "数据库不存在但照片目录有文件（数据库可能丢失）时，仍然新建空数据库",
     "roster": "管理人员名册",
     "roster_import": "从 CSV 或 XLSX 导入镇、村和人员",
     "roster_file": "名册文件（列：town, village, name, role, phone 或 镇、村、姓名、角色、电话）",
@@ -50,4 +51,5 @@ CLI_BACKUP_HELP: dict[str, str] = {
     "restore": "从备份恢复数据库和照片（须先停止机器人）",
     "restore_dir": "备份目录（由 gridsafe backup 生成）",
     "force": "已有数据时仍然恢复：原数据库和照片目录改名保留（.before-restore-时间），不会删除",
+    "accept_missing_photos": "备份中有照片缺失或损坏时仍然恢复：数据库和完好的照片照常恢复，损坏的照片不恢复",
 }

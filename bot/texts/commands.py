@@ -65,4 +65,8 @@ NOT_AVAILABLE_YET = "该功能即将上线，敬请期待。"
 NOT_ALLOWED = "您的身份无权使用该功能。发送 /help 查看可用功能。"
 UNKNOWN_MESSAGE = "没有看懂您的消息。发送 /help 或「帮助」查看可用功能。"
 INTERNAL_ERROR = "抱歉，处理时出现了问题，请稍后再试。已记录该错误。"
+# The database stayed locked by another process (maintenance, a roster import) longer than writes wait.
+DATABASE_BUSY = "数据库忙（可能正在维护或导入名册），刚才的内容还没有保存，请稍后重试。"
+# The database file was deleted or replaced while running: nothing more is written, the bot stops.
+DATABASE_GONE_REPLY = "抱歉，系统出现故障，刚才的操作没有保存，机器人已暂停服务。请稍后再试，或联系管理员。"
 STALE_BUTTON = "该按钮已失效。"

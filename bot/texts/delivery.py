@@ -18,9 +18,10 @@ def unreachable(name: str, role: Role | None, reason: str) -> str:
 
 def delivery_failed(name: str, role: Role | None, error: str) -> str:
     """Admins: Telegram refused a notification for good, for a reason other than a blocked bot."""
+    name = screen.name(name)
     who = f"{name}（{ROLE_NAMES[role]}）" if role else name
     return (
-        f"【通知发送失败】发给{who}的一条通知被 Telegram 拒收，无法送达（{error[:200]}）。"
+        f"【通知发送失败】发给{who}的一条通知被 Telegram 拒收，无法送达（{screen.clip(error, 200)}）。"
         "这通常是系统问题，请联系系统维护人员查看日志；同类失败今天不再重复提醒。"
     )
 

@@ -49,18 +49,20 @@ def person_choices(name: str, people: list[Person]) -> str:
 
 
 def _more_people(count: int) -> str:
-    return f"……另有 {count} 位未列出。"
+    return f"……另有 {count} 位未列出，请写上镇或村缩小范围。"
 
 
 def person_deactivated(name: str, scope: str, role: Role, was_bound: bool, revoked: int) -> str:
     """What 人员 停用 / gridsafe person deactivate did."""
     done = "已解除其 Telegram 绑定" if was_bound else "此人未绑定 Telegram"
+    name, scope = screen.name(name), screen.clip(scope, 2 * screen.NAME)
     return f"已停用 {name}（{scope} · {ROLE_NAMES[role]}）：{done}，作废未使用的邀请 {revoked} 个。经手的隐患记录保留。"
 
 
 def person_moved(name: str, role: Role, old: str, new: str, was_bound: bool, revoked: int) -> str:
     """What 人员 调动 / gridsafe person move did."""
     bound = "绑定已随人转移，此后只能在新的地方办事" if was_bound else "此人未绑定 Telegram，请为新的地方生成邀请"
+    name, old, new = screen.name(name), screen.clip(old, 2 * screen.NAME), screen.clip(new, 2 * screen.NAME)
     return (
         f"已将 {name}（{ROLE_NAMES[role]}）从 {old} 调到 {new}：{bound}；作废原地未使用的邀请 {revoked} 个。"
         "原地经手的隐患记录保留。"
