@@ -10,8 +10,6 @@ from bot.texts.common import (
     scope_label,
 )
 
-# ---- chat: access -------------------------------------------------------------------------------------------
-
 UNBOUND = (
     f"您好！这里是「{PRODUCT}」安全生产隐患排查整改平台。\n"
     "本平台仅对已登记的信息员、责任人、安监员和管理员开放。\n"
@@ -44,7 +42,7 @@ def already_bound(name: str, role: Role, town: str | None, village: str | None) 
     return f"{screen.name(name)}，您已绑定为【{scope_label(town, village)} · {ROLE_NAMES[role]}】。发送 /help 或「帮助」查看可用功能。"
 
 
-# ---- Bad input (issue 8, fuzzing): answers to updates the bot does not act on ----
+# Bad input (issue 8, fuzzing): answers to updates the bot does not act on.
 
 EDIT_IGNORED = "修改已发送的消息不会被处理。如需更正，请重新发送。"
 MEDIA_NOT_NOW = "这一步不需要文件、语音或其他内容，已收到的内容都还在。"

@@ -8,8 +8,6 @@ from pathlib import Path
 from bot.domain.people import Role
 from bot.texts.common import ROLE_NAMES
 
-# ---- command line -------------------------------------------------------------------------------------------
-
 
 def token_missing(config: Path) -> str:
     """No bot token: where to put one (also in English: this may be read by whoever deploys)."""

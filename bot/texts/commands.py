@@ -8,8 +8,6 @@ from bot.texts.common import (
     ROLE_NAMES,
 )
 
-# ---- chat: commands -----------------------------------------------------------------------------------------
-
 COMMAND_DESCRIPTIONS: dict[str, str] = {
     "start": "开始 / 绑定身份",
     "help": "帮助",

@@ -30,7 +30,7 @@ UNREACHABLE_BLOCKED = "已屏蔽机器人"
 UNREACHABLE_GONE = "对话已不存在"
 
 
-# ---- Telegram faults (issue 8): a reply that could not be delivered ---------------------------------------------
+# Telegram faults (issue 8): a reply that could not be delivered.
 
 REPLY_NOT_DELIVERED = (
     "网络不稳定，刚才的回复没能发出。您的操作如已完成，内容都已保存，可以发送 /mine 查看；如没有完成，请再试一次。"

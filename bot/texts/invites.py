@@ -8,8 +8,6 @@ from bot.texts.common import (
     ROLE_NAMES,
 )
 
-# ---- /invite (邀请) in chat ----
-
 
 def invite_usage(role: Role) -> str:
     """How to ask for an invite link, for a supervisor (own town only) or an admin (anyone)."""

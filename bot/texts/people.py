@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from bot.domain.roster_changes import Removed
 
 
-# ---- /person (人员): an admin deactivates or moves one person ----
-
 PERSON_CLI_AT = "\n（用 --at 指定）"
 PERSON_USAGE = (
     "人员管理（仅管理员）：\n"

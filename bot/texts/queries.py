@@ -13,9 +13,6 @@ from bot.texts.common import (
     status_name,
 )
 
-# ---- chat: queries, statistics, ledger ----------------------------------------------------------------------
-
-
 SEVERITY_SHORT: dict[Severity, str] = {Severity.GENERAL: "一般", Severity.MAJOR: "重大"}
 
 LIST_TITLES: dict[ListKind, str] = {ListKind.OPEN: "未整改隐患", ListKind.OVERDUE: "逾期隐患"}

@@ -14,8 +14,6 @@ from bot.texts.common import (
 )
 from bot.texts.hazard import EVENT_NAMES, _place, deadline_label, hazard_fields
 
-# ---- chat: rectification ------------------------------------------------------------------------------------
-
 BUTTON_ASSIGN = "交办"
 BUTTON_INVALID = "不属实"
 BUTTON_DUPLICATE = "重复"

@@ -13,8 +13,6 @@ from bot.texts.common import (
 )
 from bot.texts.hazard import _place, deadline_label, hazard_fields
 
-# ---- chat: checks and reminders ------------------------------------------------------------------------------
-
 BUTTON_VIEW = "查看详情"
 
 

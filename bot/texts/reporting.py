@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from bot.domain.report import ReportDraft
 
 
-# ---- chat: reporting -----------------------------------------------------------------------------------------
-
 SKIP = vocabulary.SKIP  # the button sends the word the location step understands
 BUTTON_NEXT = "下一步"
 BUTTON_SUBMIT = "提交"

@@ -9,8 +9,6 @@ from bot.texts.common import (
     PRODUCT,
 )
 
-# ---- the sandbox (gridsafe sandbox; ./run.sh without a token) ------------------------------------------------
-
 
 def sandbox_started(url: str, data_dir: Path, database: Path) -> str:
     """The one line `gridsafe sandbox` prints: where to open it, and that its data is apart."""
