@@ -8,6 +8,8 @@ the catalog takes it from here, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import re
+
 from bot.domain.hazards import Severity
 from bot.domain.people import Role
 
@@ -82,3 +84,11 @@ PERIOD_LAST_MONTH = "上月"
 # The verbs after 人员 (/person).
 PERSON_DEACTIVATE_WORD = "停用"
 PERSON_MOVE_WORD = "调动"
+
+# Dates as people type them: 2026-12-05, 2026/12/5, 2026年12月5日; 12月5日, 12-05.
+FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+# A month in words: 2026年11月.
+YEAR_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$")
+# A name followed by a phone number, apart by spaces or commas (half- or full-width): 张三 13800000000, 张三，138….
+NAME_AND_PHONE = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")

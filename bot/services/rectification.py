@@ -10,7 +10,7 @@ from datetime import date, timedelta, tzinfo
 
 from bot import texts
 from bot.clock import Clock
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.domain.conversation import Ask, HazardConversation, first_ask
 from bot.domain.deadlines import check_deadline, parse_deadline
 from bot.domain.errors import (
@@ -40,7 +40,6 @@ from storage.hazards import HazardRepository
 from storage.media import MediaStore
 from storage.roster import RosterRepository
 
-_PHONE_AT_END = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")
 _HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
 log = logging.getLogger(__name__)
@@ -292,7 +291,7 @@ class RectificationService:
         return conversation, await self.visible(actor, conversation.hazard_id)
 
     async def _new_owner(self, actor: Actor, hazard: Hazard, text: str) -> int:
-        match = _PHONE_AT_END.match(text)
+        match = vocabulary.NAME_AND_PHONE.match(text)
         name, phone = (match.group(1).strip(), match.group(2)) if match else (text, None)
         name = _bounded(clean_name(name), limits.MAX_NAME)
         async with self._db.transaction() as tx:

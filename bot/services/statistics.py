@@ -3,7 +3,6 @@ the monthly send."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
@@ -26,8 +25,6 @@ from bot.domain.statistics import (
     week_period,
 )
 from storage.statistics import Grouping, StatisticsRepository
-
-_CHINESE_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ class StatisticsService:
             return month_period(today, today)
         if word == vocabulary.PERIOD_LAST_MONTH:
             return previous_month(today)
-        chinese = _CHINESE_MONTH.match(word)
+        chinese = vocabulary.YEAR_MONTH.match(word)
         first = parse_month(f"{chinese.group(1)}-{chinese.group(2)}" if chinese else word)
         if first is None or first > today:
             raise BadPeriod(word)
