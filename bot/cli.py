@@ -20,11 +20,13 @@ from bot import texts
 from bot.app import build_application
 from bot.clock import SystemClock
 from bot.domain.errors import (
+    AlreadyBound,
     AmbiguousPerson,
     AmbiguousPlace,
     BadPeriod,
     CannotMove,
     NotFound,
+    ReasonTooLong,
     RosterInvalid,
     SeveralPeople,
     TickInFuture,
@@ -134,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--town", help=texts.CLI_HELP["town"])
     invite.add_argument("--village", help=texts.CLI_HELP["village"])
     invite.add_argument("--name", help=texts.CLI_HELP["name"])
+    invite.add_argument("--reason", help=texts.CLI_HELP["reason"])
     invite.set_defaults(func=_invite)
 
     tick = commands.add_parser("tick", help=texts.CLI_HELP["tick"])
@@ -309,8 +312,10 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
         username = await _bot_username(settings, token)
         services = await Services.open(settings, SystemClock())
         try:
-            created = await services.invites.create(role, town=args.town, village=args.village, name=args.name)
-        except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
+            created = await services.invites.create(
+                role, town=args.town, village=args.village, name=args.name, reason=args.reason
+            )
+        except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound, AlreadyBound, ReasonTooLong) as exc:
             raise CliError(_invite_refusal(exc, role, args)) from exc
         except TooLong as exc:
             raise CliError(texts.name_too_long(exc.limit), EXIT_CONFIG) from exc
@@ -345,6 +350,10 @@ def _invite_refusal(exc: Exception, role: Role, args: argparse.Namespace) -> str
         return texts.ambiguous_village(args.village)
     if isinstance(exc, AmbiguousPerson):
         return texts.invite_needs_name(texts.scope_label(args.town, args.village), exc.args[0], role)
+    if isinstance(exc, AlreadyBound):
+        return texts.invite_needs_reason(exc.name)
+    if isinstance(exc, ReasonTooLong):
+        return texts.invite_reason_too_long(exc.limit)
     return texts.INVITE_NEEDS_NEW_NAME
 
 

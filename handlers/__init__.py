@@ -19,7 +19,7 @@ from handlers.person import person_command
 from handlers.photos import on_media
 from handlers.queries import is_page_button, on_page_button, open_command, overdue_command
 from handlers.report import cancel_command, is_report_button, on_button, on_location, on_text, report_command
-from handlers.start import start
+from handlers.start import is_bind_button, on_bind_button, start
 from handlers.stats import rank_command, stats_command
 
 GATE_GROUP = -1
@@ -54,5 +54,6 @@ def register(app: GridApplication) -> None:
     app.add_handler(CallbackQueryHandler(on_hazard_button, pattern=is_hazard_button))
     app.add_handler(CallbackQueryHandler(on_conversation_button, pattern=is_conversation_button))
     app.add_handler(CallbackQueryHandler(on_page_button, pattern=is_page_button))
+    app.add_handler(CallbackQueryHandler(on_bind_button, pattern=is_bind_button))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_error_handler(on_error)

@@ -33,7 +33,6 @@ _TEXT_REFUSALS: dict[type[DomainError], str] = {
     DeadlineInPast: texts.DEADLINE_IN_PAST,
     DeadlineTooFar: texts.DEADLINE_TOO_FAR,
     InvalidTransition: texts.HAZARD_HANDLED,
-    NotAllowed: texts.NOT_ALLOWED,
 }
 
 
@@ -93,8 +92,8 @@ async def on_hazard_button(update: Update, context: GridContext) -> None:
     except NotFound:
         await query.answer(texts.hazard_not_found(hazard_id), show_alert=True)
         return
-    except NotAllowed:
-        await query.answer(texts.NOT_ALLOWED, show_alert=True)
+    except NotAllowed as refused:
+        await query.answer(texts.DENIALS[refused.denial], show_alert=True)
         return
     except InvalidTransition:
         await query.answer(texts.HAZARD_HANDLED, show_alert=True)
@@ -161,7 +160,8 @@ async def answer_conversation(update: Update, context: GridContext, conversation
     except (DeadlineUnreadable, DeadlineInPast, DeadlineTooFar, InvalidTransition, NotAllowed) as refusal:
         if isinstance(refusal, InvalidTransition | NotAllowed):
             await rectification.cancel(actor)
-        await message.reply_text(_TEXT_REFUSALS[type(refusal)])
+        answer = texts.DENIALS[refusal.denial] if isinstance(refusal, NotAllowed) else _TEXT_REFUSALS[type(refusal)]
+        await message.reply_text(answer)
         return
     await _continue(context, message.chat_id, result)
 

@@ -9,7 +9,7 @@ from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Hazard, Stage
 from bot.domain.lifecycle import Move
-from bot.domain.notifications import hazard_button_data
+from bot.domain.notifications import Button, Message, hazard_button_data
 from bot.domain.people import Actor, Role
 from bot.services.rectification import Done
 from bot.telegram_photos import PhotoSender
@@ -31,6 +31,22 @@ def move_buttons(hazard: Hazard, moves: list[Move]) -> InlineKeyboardMarkup | No
         InlineKeyboardButton(texts.MOVE_BUTTONS[m], callback_data=hazard_button_data(hazard.id, m)) for m in moves
     ]
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    """The core's buttons as an inline keyboard."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
+
+
+async def send_messages(context: GridContext, chat_id: int, messages: list[Message]) -> None:
+    """The core's messages, in order: photos first (stored photos sent as photos), then the text with its buttons."""
+    services = context.services
+    photos = PhotoSender(context.bot, services.media, services.photo_ids)
+    for message in messages:
+        await photos.send(chat_id, message.photos + ([message.image] if message.image else []))
+        await context.bot.send_message(chat_id, message.text, reply_markup=keyboard(message.buttons))
 
 
 async def show_card(context: GridContext, chat_id: int, actor: Actor, hazard: Hazard) -> None:

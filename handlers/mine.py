@@ -7,6 +7,7 @@ from telegram import Update
 from bot import texts
 from bot.domain.people import Role
 from handlers.context import GridContext
+from handlers.hazard_view import send_messages
 
 
 async def mine_command(update: Update, context: GridContext) -> None:
@@ -15,9 +16,7 @@ async def mine_command(update: Update, context: GridContext) -> None:
     assert message is not None
     actor = context.bound_actor
     if actor.role is Role.OWNER:
-        rectification = context.services.rectification
-        owned = await rectification.owned(actor)
-        await message.reply_text(texts.owner_tasks(owned, rectification.today()) if owned else texts.MINE_EMPTY_OWNER)
+        await send_messages(context, message.chat_id, [await context.services.waiting.owner_tasks(actor)])
         return
     hazards = await context.services.reporting.mine(actor)
     zone = context.services.settings.locale.zone

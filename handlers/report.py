@@ -11,11 +11,12 @@ from bot import texts
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Severity
 from bot.domain.ids import parse_number
+from bot.domain.people import Role
 from bot.domain.report import Step
 from handlers.commands import is_hazard_number
 from handlers.context import GridContext
 from handlers.hazard_actions import answer_conversation, hazard_command
-from handlers.hazard_view import ask
+from handlers.hazard_view import ask, send_messages
 from handlers.report_view import PREFIX, edit_keyboard, prompt
 
 
@@ -70,8 +71,14 @@ async def on_text(update: Update, context: GridContext) -> None:
     if draft is None:
         if is_hazard_number(message.text):
             await hazard_command(update, context)
-        else:
-            await message.reply_text(texts.UNKNOWN_MESSAGE)
+            return
+        if actor.role is Role.OWNER:  # an owner who does not know what to type is shown what to do, with buttons
+            tasks = await context.services.waiting.owner_tasks(actor)
+            if tasks.buttons:
+                await message.reply_text(texts.UNKNOWN_MESSAGE_OWNER)
+                await send_messages(context, message.chat_id, [tasks])
+                return
+        await message.reply_text(texts.UNKNOWN_MESSAGE)
         return
     was = draft.step
     try:

@@ -1,14 +1,24 @@
-"""/start: bind a Telegram account through an invite code, or explain how to get one."""
+"""/start: bind a Telegram account through an invite code, or explain how to get one; then show what is waiting."""
 
 from __future__ import annotations
 
-from telegram import Update
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.domain.errors import InviteExpired, InviteUnknown, InviteUsed
-from bot.services.invites import Binding
+from bot.services.invites import Binding, Redeemed
 from handlers.commands import set_role_menu
 from handlers.context import GridContext
+from handlers.hazard_view import send_messages
+
+log = logging.getLogger(__name__)
+
+BIND_PREFIX = "bind"
+_CONFIRM = "ok"
+_KEEP = "keep"
 
 _REFUSALS = {
     InviteUnknown: texts.INVITE_UNKNOWN,
@@ -29,23 +39,81 @@ async def start(update: Update, context: GridContext) -> None:
         else:
             await message.reply_text(texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name))
         return
+    code = context.args[0]
     try:
-        redeemed = await context.services.invites.redeem(context.args[0], user.id, message.chat_id)
+        redeemed = await context.services.invites.redeem(code, user.id, message.chat_id)
     except (InviteUnknown, InviteUsed, InviteExpired) as refusal:
         await message.reply_text(_REFUSALS[type(refusal)])
         return
+    if redeemed.binding is Binding.CONFIRM:
+        assert redeemed.target is not None
+        # The code rides in the button: this chat holds it already, and the press re-checks everything.
+        buttons = [
+            InlineKeyboardButton(texts.BUTTON_SWITCH_CONFIRM, callback_data=f"{BIND_PREFIX}:{_CONFIRM}:{code}"),
+            InlineKeyboardButton(texts.BUTTON_SWITCH_KEEP, callback_data=f"{BIND_PREFIX}:{_KEEP}"),
+        ]
+        text = texts.confirm_switch(redeemed.actor, redeemed.target)
+        await message.reply_text(text, reply_markup=InlineKeyboardMarkup([buttons]))
+        return
+    await _bound(context, message.chat_id, redeemed)
+
+
+async def on_bind_button(update: Update, context: GridContext) -> None:
+    """确认更换身份 or 保留原身份, after a bound account opened someone else's invite."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and query.message is not None and user is not None
+    parts = query.data.split(":")
+    if parts[1:] == [_KEEP]:
+        await query.answer()
+        await query.edit_message_text(texts.SWITCH_KEPT)
+        return
+    if len(parts) != 3 or parts[1] != _CONFIRM:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    try:
+        redeemed = await context.services.invites.redeem(parts[2], user.id, query.message.chat.id, confirmed=True)
+    except (InviteUnknown, InviteUsed, InviteExpired) as refusal:
+        await query.answer(_REFUSALS[type(refusal)], show_alert=True)
+        return
+    actor = redeemed.actor
+    if redeemed.binding is Binding.ALREADY:  # a second press: done already
+        await query.answer(texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name))
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _bound(context, query.message.chat.id, redeemed)
+
+
+async def _bound(context: GridContext, chat_id: int, redeemed: Redeemed) -> None:
+    """Welcome the person, tell the account that lost them, and show what is waiting for them."""
     actor = redeemed.actor
     if redeemed.binding is Binding.ALREADY:
-        await message.reply_text(texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name))
-        return
-    # The menu first: by the time the welcome arrives, the chat shows the role's commands.
-    await set_role_menu(context.bot, message.chat_id, actor.role)
-    await message.reply_text(
-        texts.welcome(
-            actor.name,
-            actor.role,
-            actor.town_name,
-            actor.village_name,
-            rebound=redeemed.binding is Binding.REBOUND,
+        await context.bot.send_message(
+            chat_id, texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name)
         )
+        return
+    if redeemed.displaced_chat_id is not None:
+        try:
+            await context.bot.send_message(redeemed.displaced_chat_id, texts.binding_moved_away(actor))
+        except TelegramError:  # the old account blocked the bot or is gone: the admins are told all the same
+            log.warning("could not tell chat %s that its binding moved", redeemed.displaced_chat_id)
+    # The menu first: by the time the welcome arrives, the chat shows the role's commands.
+    await set_role_menu(context.bot, chat_id, actor.role)
+    switched = texts.person_label(redeemed.switched_from) if redeemed.switched_from else None
+    welcome = texts.welcome(
+        actor.name,
+        actor.role,
+        actor.town_name,
+        actor.village_name,
+        rebound=redeemed.binding is Binding.REBOUND,
+        switched_from=switched,
     )
+    await context.bot.send_message(chat_id, welcome)
+    await send_messages(context, chat_id, await context.services.waiting.on_joining(actor))
+    context.bot_data.kick_outbox()
+
+
+def is_bind_button(data: object) -> bool:
+    """Callback data of the confirmation asked before an account changes whom it is bound to."""
+    return isinstance(data, str) and data.startswith(f"{BIND_PREFIX}:")

@@ -16,13 +16,18 @@ HAZARD_SELECT = """
            h.reporter_id, p.name AS reporter_name, h.description, h.category, h.severity, h.place,
            h.latitude, h.longitude, h.status, h.closure, h.fixed_on_spot, h.reported_at,
            h.owner_id, o.name AS owner_name, ob.id IS NOT NULL AS owner_bound, h.deadline,
-           h.assigned_at, h.submitted_at, h.closed_at, h.duplicate_of
+           h.assigned_at, h.submitted_at, h.closed_at, h.duplicate_of,
+           se.actor_id AS submitted_by, se.telegram_user_id AS submitted_from
     FROM hazards h
     JOIN towns t ON t.id = h.town_id
     JOIN villages v ON v.id = h.village_id
     JOIN people p ON p.id = h.reporter_id
     LEFT JOIN people o ON o.id = h.owner_id
     LEFT JOIN telegram_bindings ob ON ob.person_id = h.owner_id AND ob.ended_at IS NULL
+    LEFT JOIN hazard_events se ON se.id = (
+        SELECT MAX(id) FROM hazard_events
+        WHERE hazard_id = h.id AND kind IN ('submit', 'submitted_by_proxy', 'fixed_on_spot')
+    )
 """
 
 
@@ -58,6 +63,8 @@ def hazard_from_row(row: aiosqlite.Row) -> Hazard:
         submitted_at=_moment(row["submitted_at"]),
         closed_at=_moment(row["closed_at"]),
         duplicate_of=row["duplicate_of"],
+        submitted_by=row["submitted_by"],
+        submitted_from=row["submitted_from"],
     )
 
 
@@ -158,14 +165,15 @@ class HazardRepository:
         to_status: Status,
         note: str | None,
         now: datetime,
+        account: int | None = None,
         from_owner_id: int | None = None,
         to_owner_id: int | None = None,
     ) -> int:
-        """Append to the hazard's timeline; return the event's id."""
+        """Append to the hazard's timeline (with the Telegram account that acted); return the event's id."""
         cursor = await tx.execute(
-            "INSERT INTO hazard_events"
-            " (hazard_id, actor_id, at, kind, from_status, to_status, note, from_owner_id, to_owner_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO hazard_events (hazard_id, actor_id, at, kind, from_status, to_status, note,"
+            " telegram_user_id, from_owner_id, to_owner_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 hazard_id,
                 actor_id,
@@ -174,6 +182,7 @@ class HazardRepository:
                 from_status.value if from_status else None,
                 to_status.value,
                 note,
+                account,
                 from_owner_id,
                 to_owner_id,
             ),
@@ -276,6 +285,25 @@ class HazardRepository:
             (person_id, limit),
         )
         return [hazard_from_row(row) for row in rows]
+
+    async def open_reported_by(self, person_id: int, limit: int) -> list[Hazard]:
+        """A reporter's hazards not closed yet, newest first."""
+        rows = await self._db.fetch_all(
+            f"{HAZARD_SELECT} WHERE h.reporter_id = ? AND h.status != 'closed' ORDER BY h.id DESC LIMIT ?",
+            (person_id, limit),
+        )
+        return [hazard_from_row(row) for row in rows]
+
+    async def waiting_in_town(self, town_id: int, status: Status, limit: int) -> tuple[int, list[Hazard]]:
+        """How many hazards of a town are in this state, and the oldest of them (they have waited longest)."""
+        count = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM hazards WHERE town_id = ? AND status = ?", (town_id, status.value)
+        )
+        rows = await self._db.fetch_all(
+            f"{HAZARD_SELECT} WHERE h.town_id = ? AND h.status = ? ORDER BY h.id LIMIT ?",
+            (town_id, status.value, limit),
+        )
+        return (count[0] if count else 0), [hazard_from_row(row) for row in rows]
 
     async def get_in(self, tx: aiosqlite.Connection, hazard_id: int) -> Hazard:
         """One hazard, read inside the caller's transaction (e.g. right after inserting it)."""

@@ -19,6 +19,17 @@ class InviteRecord:
     expires_at: datetime
     used_at: datetime | None
     used_by_telegram_user_id: int | None
+    created_by: int | None = None
+    reason: str | None = None  # why a person who was bound already was invited again
+
+
+@dataclass(frozen=True)
+class BindingRecord:
+    """A current binding: which person, which Telegram account, which chat."""
+
+    person_id: int
+    telegram_user_id: int
+    chat_id: int
 
 
 class InviteRepository:
@@ -33,11 +44,13 @@ class InviteRepository:
         created_by: int | None,
         now: datetime,
         expires_at: datetime,
+        reason: str | None = None,
     ) -> int:
         """Store a new invite."""
         cursor = await tx.execute(
-            "INSERT INTO invites (code_sha256, person_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-            (code_sha256, person_id, created_by, to_db(now), to_db(expires_at)),
+            "INSERT INTO invites (code_sha256, person_id, created_by, created_at, expires_at, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (code_sha256, person_id, created_by, to_db(now), to_db(expires_at), reason),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -45,7 +58,8 @@ class InviteRepository:
     async def find(self, tx: aiosqlite.Connection, code_sha256: str) -> InviteRecord | None:
         """The invite with this code hash."""
         async with tx.execute(
-            "SELECT id, person_id, expires_at, used_at, used_by_telegram_user_id FROM invites WHERE code_sha256 = ?",
+            "SELECT id, person_id, expires_at, used_at, used_by_telegram_user_id, created_by, reason FROM invites"
+            " WHERE code_sha256 = ?",
             (code_sha256,),
         ) as cursor:
             row = await cursor.fetchone()
@@ -57,6 +71,8 @@ class InviteRepository:
             expires_at=from_db(row["expires_at"]),
             used_at=from_db(row["used_at"]) if row["used_at"] else None,
             used_by_telegram_user_id=row["used_by_telegram_user_id"],
+            created_by=row["created_by"],
+            reason=row["reason"],
         )
 
     async def mark_used(self, tx: aiosqlite.Connection, invite_id: int, telegram_user_id: int, now: datetime) -> None:
@@ -66,19 +82,28 @@ class InviteRepository:
             (to_db(now), telegram_user_id, invite_id),
         )
 
+    async def current_binding(
+        self, tx: aiosqlite.Connection, *, person_id: int | None = None, telegram_user_id: int | None = None
+    ) -> BindingRecord | None:
+        """The open binding of this person, or of this Telegram account."""
+        column, value = ("person_id", person_id) if person_id is not None else ("telegram_user_id", telegram_user_id)
+        async with tx.execute(
+            f"SELECT person_id, telegram_user_id, chat_id FROM telegram_bindings WHERE ended_at IS NULL AND {column} = ?",
+            (value,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return BindingRecord(row[0], row[1], row[2]) if row else None
+
     async def end_bindings(
-        self, tx: aiosqlite.Connection, *, person_id: int, telegram_user_id: int, now: datetime, reason: str
-    ) -> bool:
-        """End the current binding of this person and of this Telegram account; True if the person had one."""
-        person = await tx.execute(
-            "UPDATE telegram_bindings SET ended_at = ?, end_reason = ? WHERE ended_at IS NULL AND person_id = ?",
-            (to_db(now), reason, person_id),
-        )
+        self, tx: aiosqlite.Connection, *, person_id: int, telegram_user_id: int, now: datetime
+    ) -> None:
+        """End the current binding of this person ("rebound": another account) and of this account ("switched")."""
+        await self.end_binding(tx, person_id, now, "rebound")
         await tx.execute(
-            "UPDATE telegram_bindings SET ended_at = ?, end_reason = ? WHERE ended_at IS NULL AND telegram_user_id = ?",
-            (to_db(now), reason, telegram_user_id),
+            "UPDATE telegram_bindings SET ended_at = ?, end_reason = 'switched'"
+            " WHERE ended_at IS NULL AND telegram_user_id = ?",
+            (to_db(now), telegram_user_id),
         )
-        return person.rowcount > 0
 
     async def bind(
         self,

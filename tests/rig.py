@@ -71,10 +71,16 @@ class Rig:
         return self.server.user(next(self._ids), first_name)
 
     async def invite(
-        self, role: Role, *, town: str | None = None, village: str | None = None, name: str | None = None
+        self,
+        role: Role,
+        *,
+        town: str | None = None,
+        village: str | None = None,
+        name: str | None = None,
+        reason: str | None = None,
     ) -> str:
         """A fresh invite code, as `gridsafe invite` would print it."""
-        created = await self.services.invites.create(role, town=town, village=village, name=name)
+        created = await self.services.invites.create(role, town=town, village=village, name=name, reason=reason)
         return created.code
 
     async def join(

@@ -151,6 +151,7 @@ class Outcome(StrEnum):
     DENY = "deny"  # visible to the asker, but not theirs to do: told so
     HIDDEN = "hidden"  # outside what the asker may see: exactly the answer for a hazard that does not exist
     HANDLED = "handled"  # theirs to do, but the hazard is not in the state for it (该隐患已处理)
+    OWNER_JOINED = "owner_joined"  # the officer's 代为提交 once the owner is on Telegram: the owner submits
     STRANGER = "stranger"  # not bound: told how to get an invite, nothing else
 
 
@@ -706,7 +707,11 @@ async def assert_pressed_and_refused(
     if expected is Outcome.HIDDEN:
         await assert_hidden(world, role, response, hazard, move)
     else:
-        answers = {Outcome.DENY: texts.NOT_ALLOWED, Outcome.HANDLED: texts.HAZARD_HANDLED}
+        answers = {
+            Outcome.DENY: texts.NOT_ALLOWED,
+            Outcome.HANDLED: texts.HAZARD_HANDLED,
+            Outcome.OWNER_JOINED: texts.OWNER_JOINED,
+        }
         assert response.answer == answers[expected]
 
 
@@ -746,7 +751,7 @@ async def test_hazard_button(world: World, move: str, scope: str, status: str, r
     ("which", "role", "expected"),
     [
         ("offline", "officer", Outcome.ALLOW),  # the officer reported it and the owner has no Telegram
-        ("bound", "officer", Outcome.DENY),  # the owner is on Telegram: they submit themselves
+        ("bound", "officer", Outcome.OWNER_JOINED),  # the owner is on Telegram: they submit themselves
         ("bound", "owner", Outcome.ALLOW),
         ("offline", "owner", Outcome.HIDDEN),  # another owner's hazard in the same village
         ("offline", "supervisor", Outcome.DENY),
@@ -1082,3 +1087,83 @@ async def test_owner_sees_only_own_hazards_in_mine_and_never_the_reporter(world:
     listed = {int(n) for n in REFERENCED.findall(response.texts[0])}
     open_owned = {h.id for h in world.planted if h.owner == OWNER_NAME and h.status in ("assigned", "submitted")}
     assert listed == open_owned
+
+
+# ---- rebinding: an account holds one binding, and its old powers end the moment it changes ----------------------
+
+
+async def _answer(user: SimUser, data: str, on: BotMessage) -> str | None:
+    seen = len(user.callback_answers)
+    await user.press_data(data, on)
+    await user.wait_until(lambda: len(user.callback_answers) > seen, what="a callback answer")
+    text = user.callback_answers[seen].get("text")
+    return str(text) if text is not None else None
+
+
+async def test_an_account_that_becomes_someone_else_loses_its_old_powers_at_once(world: World) -> None:
+    """A fresh admin account opens an owner's invite and confirms: from that moment it is the owner, nothing more."""
+    rig = world.rig
+    account = await rig.join(Role.ADMIN, name="临时值班员")
+    await account.send(f"/start {await rig.invite(Role.OWNER, village='新龙村', name='孙老板')}")
+    await account.press(texts.BUTTON_SWITCH_CONFIRM, message=await account.expect("一个账号只能绑定一个身份"))
+    await account.expect("绑定成功")
+    await world.settle()
+    assert await rig.rows(
+        "SELECT p.name FROM telegram_bindings b JOIN people p ON p.id = b.person_id"
+        " WHERE b.telegram_user_id = ? AND b.ended_at IS NULL",
+        (account.id,),
+    ) == [("孙老板",)]
+    before = await world.snapshot()
+    for command in ("/invite", "/export", "/open", "/stats", "邀请 信息员 新龙村", "/person", "人员 停用 孙立新"):
+        await account.send(command)
+        assert (await account.next_message()).text == texts.NOT_ALLOWED, command
+    anchor = account.inbox[-1]
+    moves = ((("city", "reported"), "assign"), (("village", "submitted"), "verify"), (("town", "assigned"), "reassign"))
+    for (scope, status), move in moves:
+        hazard = world.hazards[scope, status]
+        assert await _answer(account, f"hz:{hazard.id}:{move}", anchor) == texts.hazard_not_found(hazard.id)
+    assert await world.snapshot() == before
+
+
+async def test_an_account_whose_person_moved_to_another_account_is_a_stranger_at_once(world: World) -> None:
+    rig = world.rig
+    old = await rig.join(Role.OFFICER, village="牛冲村")
+    await old.send("/open")
+    assert "未整改" in (await old.next_message()).text
+    new = rig.stranger("新手机")
+    await new.send(f"/start {await rig.invite(Role.OFFICER, village='牛冲村', reason='换了手机')}")
+    await new.expect("已为您更换绑定的 Telegram 账号")
+    await old.expect("【绑定变更】")
+    await world.settle()
+    before = await world.snapshot()
+    for command in ("/open", "/person", "人员 停用 孙立新"):
+        await old.send(command)
+        assert (await old.next_message()).text == texts.UNBOUND, command
+    for hazard, move in ((world.hazards["town", "reported"], "view"), (world.hazards["town", "assigned"], "reassign")):
+        assert await _answer(old, f"hz:{hazard.id}:{move}", old.inbox[-1]) == texts.UNBOUND_BUTTON
+    assert await world.snapshot() == before
+    await new.send("/open")
+    assert "未整改" in (await new.next_message()).text
+
+
+async def test_nobody_verifies_a_rectification_they_submitted(world: World) -> None:
+    """The supervisor's own 即查即改: 复核通过 and 不通过 are refused to him (and not shown), allowed to the admin."""
+    boss = world.actors["supervisor"]
+    hazard = await _report(world.rig, boss, world.ids["新龙村"], 900, fixed=True)
+    await world.settle()
+    before = await world.snapshot()
+    for move in ("verify", "reject"):
+        response = await world.exchange("supervisor", data=f"hz:{hazard.id}:{move}")
+        assert_clear_refusal(response)
+        assert response.answer == texts.OWN_SUBMISSION
+    card = await world.exchange("supervisor", text=f"/hazard {hazard.id}")
+    shown = {
+        str(b["callback_data"])
+        for row in (card.messages[-1].reply_markup or {}).get("inline_keyboard", [])
+        for b in row
+    }
+    assert shown == set()
+    assert await world.snapshot() == before
+    response = await world.exchange("admin", data=f"hz:{hazard.id}:verify")
+    assert response.answer is None
+    assert await world.rig.rows("SELECT status FROM hazards WHERE id = ?", (hazard.id,)) == [("closed",)]

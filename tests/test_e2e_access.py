@@ -85,10 +85,11 @@ async def test_unknown_code_is_refused(rig: Rig, code: str) -> None:
 
 async def test_lost_phone_rebinds_through_a_new_invite(rig: Rig) -> None:
     old_phone = await rig.join(Role.OFFICER, village="新龙村")
-    code = await rig.invite(Role.OFFICER, village="新龙村")
+    code = await rig.invite(Role.OFFICER, village="新龙村", reason="换了手机")
     new_phone = rig.stranger("曾英海")
     await new_phone.send(f"/start {code}")
     assert "已为您更换绑定的 Telegram 账号" in (await new_phone.next_message()).text
+    assert "刚刚被绑定到另一个 Telegram 账号" in (await old_phone.next_message()).text
     await old_phone.send("/help")
     assert (await old_phone.next_message()).text == texts.UNBOUND
     history = await rig.rows("SELECT telegram_user_id, end_reason FROM telegram_bindings ORDER BY id")

@@ -7,7 +7,17 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain.errors import AmbiguousPerson, InviteExpired, InviteUnknown, InviteUsed, NotFound, UnknownPlace
+from bot.domain.errors import (
+    AlreadyBound,
+    AmbiguousPerson,
+    InviteExpired,
+    InviteUnknown,
+    InviteUsed,
+    NotFound,
+    TooLong,
+    UnknownPlace,
+)
+from bot.domain.limits import MAX_REASON
 from bot.domain.people import Role
 from bot.services.container import Services
 from bot.services.invites import Binding
@@ -75,7 +85,7 @@ async def test_rebinding_keeps_history(services: Services, clock: FakeClock) -> 
     first = await services.invites.create(Role.OFFICER, village="新龙村")
     await services.invites.redeem(first.code, 1001, 1001)
     clock.advance(timedelta(days=30))
-    second = await services.invites.create(Role.OFFICER, village="新龙村")
+    second = await services.invites.create(Role.OFFICER, village="新龙村", reason="换了手机")
     redeemed = await services.invites.redeem(second.code, 3003, 3003)
     assert redeemed.binding is Binding.REBOUND
     assert await services.access.actor(1001) is None
@@ -85,3 +95,17 @@ async def test_rebinding_keeps_history(services: Services, clock: FakeClock) -> 
         "SELECT telegram_user_id, ended_at IS NOT NULL AS ended, end_reason FROM telegram_bindings ORDER BY id"
     )
     assert [tuple(row) for row in history] == [(1001, 1, "rebound"), (3003, 0, None)]
+    reasons = [tuple(row) for row in await services.db.fetch_all("SELECT reason FROM invites ORDER BY id")]
+    assert reasons == [(None,), ("换了手机",)]
+
+
+async def test_the_reason_for_inviting_a_bound_person_is_bounded_and_cleaned(services: Services) -> None:
+    first = await services.invites.create(Role.OFFICER, village="新龙村")
+    await services.invites.redeem(first.code, 1001, 1001)
+    with pytest.raises(AlreadyBound):
+        await services.invites.create(Role.OFFICER, village="新龙村", reason="\u200b \u202e")  # nothing visible
+    with pytest.raises(TooLong):
+        await services.invites.create(Role.OFFICER, village="新龙村", reason="换" * (MAX_REASON + 1))
+    await services.invites.create(Role.OFFICER, village="新龙村", reason="换" * MAX_REASON)
+    rows = await services.db.fetch_all("SELECT LENGTH(reason) FROM invites WHERE reason IS NOT NULL")
+    assert [tuple(r) for r in rows] == [(MAX_REASON,)]

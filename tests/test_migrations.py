@@ -45,6 +45,7 @@ EXPECTED_TABLES = {
         "expires_at",
         "used_at",
         "used_by_telegram_user_id",
+        "reason",
     },
     "group_notices": {"chat_id", "notified_at"},
 }

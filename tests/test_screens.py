@@ -85,6 +85,19 @@ def long_timeline(rounds: int) -> list[TimelineEvent]:
     return events
 
 
+def maximal_person(role: Role = Role.OFFICER, name: str = LEGACY_NAME) -> Person:
+    return Person(
+        id=987_654_321,
+        name=name,
+        role=role,
+        town_id=1,
+        town_name=LEGACY_NAME,
+        village_id=None if role in (Role.SUPERVISOR, Role.ADMIN) else 2,
+        village_name=None if role in (Role.SUPERVISOR, Role.ADMIN) else LEGACY_NAME,
+        phone=None,
+    )
+
+
 def maximal_tally() -> Tally:
     big = 10**9
     return Tally(
@@ -150,19 +163,6 @@ def page(kind: ListKind, hazards: list[Hazard]) -> HazardPage:
     )
 
 
-def legacy_person(role: Role) -> Person:
-    return Person(
-        id=1,
-        name=LEGACY_NAME,
-        role=role,
-        town_id=2,
-        town_name=LEGACY_NAME,
-        village_id=3,
-        village_name=LEGACY_NAME,
-        phone="1" * 20,
-    )
-
-
 def every_screen() -> dict[str, tuple[str, int]]:
     """Every text the bot sends in chat, built from maximal fields: name → (text, the limit it must fit)."""
     text, caption = screen.TEXT_LIMIT, screen.CAPTION_LIMIT
@@ -181,20 +181,33 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
-        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "Bad Request: " + "x" * 5000))
+        add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000))
+        person, other = maximal_person(role), maximal_person(Role.OWNER, EMOJI_NAME)
+        add(f"person_label:{role}", texts.person_label(person))
+        add(f"confirm_switch:{role}", texts.confirm_switch(person, other))
+        add(f"binding_moved_away:{role}", texts.binding_moved_away(person))
+        for moved, switched in ((True, other), (False, None), (True, None)):
+            alert = texts.binding_changed_alert(person, moved=moved, switched_from=switched, reason=NOTE, inviter=other)
+            add(f"binding_changed_alert:{role}:{moved}:{switched is not None}", alert)
+        switched_label = texts.person_label(other)
+        add(
+            f"welcome:{role}:switched",
+            texts.welcome(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, rebound=False, switched_from=switched_label),
+        )
+        add(f"removal_report:{role}:deactivated", texts.removal_report(Removed(person, None, True, 10**6)))
+        add(f"removal_report:{role}:moved", texts.removal_report(Removed(person, other, True, 10**6)))
         add(f"person_deactivated:{role}", texts.person_deactivated(LEGACY_NAME, LEGACY_NAME, role, True, 10**6))
-        add(f"person_moved:{role}", texts.person_moved(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, True, 10**6))
-        legacy = legacy_person(role)
-        for now_at in (None, legacy):
-            done = Removed(person=legacy, now_at=now_at, was_bound=True, invites_revoked=10**6)
-            add(f"removal_report:{role}:{now_at is None}", texts.removal_report(done))
+        add(f"person_moved:{role}", texts.person_moved(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, False, 10**6))
     add("name_too_long", texts.name_too_long(limits.MAX_NAME))
+    add("invite_reason_too_long", texts.invite_reason_too_long(limits.MAX_REASON))
+    add("invite_already_bound", texts.invite_already_bound(LEGACY_NAME))
+    add("invite_chat_reason_needed", texts.invite_chat_reason_needed(LEGACY_NAME))
     add("unknown_town", texts.unknown_town(LEGACY_NAME))
     add("unknown_village", texts.unknown_village(LEGACY_NAME))
     add("invite_chat_ambiguous_village", texts.invite_chat_ambiguous_village(LEGACY_NAME))
     add("invite_chat_needs_name", texts.invite_chat_needs_name(LEGACY_NAME, 10**6, Role.OFFICER))
     add("person_not_found", texts.person_not_found(LEGACY_NAME, LEGACY_NAME))
-    add("person_choices", texts.person_choices(LEGACY_NAME, [legacy_person(role) for role in Role] * 100))
+    add("person_choices", texts.person_choices(LEGACY_NAME, [maximal_person(role) for role in Role] * 250))
     add("scope_label", texts.scope_label(LEGACY_NAME, LEGACY_NAME))
     add("text_too_long", texts.text_too_long(limits.MAX_DESCRIPTION, 10**6))
     add("photos_received", texts.photos_received(10, 10**6, after=False, has_description=True))
@@ -227,6 +240,11 @@ def every_screen() -> dict[str, tuple[str, int]]:
                 texts.hazard_card(hazard, long_timeline(rounds), TODAY, ZONE, for_owner=for_owner),
             )
     add("owner_tasks", texts.owner_tasks(many, TODAY))
+    add("officer_waiting", texts.officer_waiting(many, TODAY))
+    add("supervisor_waiting", texts.supervisor_waiting(10**9, 10**9))
+    add("owner_joined_for_proxy", texts.owner_joined_for_proxy(hazard))
+    for verb in (texts.BUTTON_RECTIFY, texts.BUTTON_VIEW, texts.BUTTON_ASSIGN, texts.BUTTON_VERIFY_SHORT):
+        add(f"hazard_button:{verb}", texts.hazard_button(verb, hazard), screen.LABEL)
     for rung in ("nudge", "reminder", "last_call"):
         add(f"village_check_reminder:{rung}", texts.village_check_reminder(rung, LEGACY_NAME, TODAY))
         add(f"town_check_reminder:{rung}", texts.town_check_reminder(rung, LEGACY_NAME, TODAY))

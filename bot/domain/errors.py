@@ -15,8 +15,20 @@ class DomainError(Exception):
     """Base of every error a person can cause."""
 
 
+class Denial(StrEnum):
+    """Why the policy refuses a move, when the person deserves more than "not allowed"."""
+
+    NOT_ALLOWED = "not_allowed"
+    OWNER_JOINED = "owner_joined"  # the officer's 代为提交 after the owner joined: the owner submits now
+    OWN_SUBMISSION = "own_submission"  # 复核 of a rectification this person or this Telegram account submitted
+
+
 class NotAllowed(DomainError):
     """The policy refuses this action to this person."""
+
+    def __init__(self, *args: object, denial: Denial = Denial.NOT_ALLOWED) -> None:
+        super().__init__(*args)
+        self.denial = denial
 
 
 class NotFound(DomainError):
@@ -40,7 +52,16 @@ class InviteUsed(DomainError):
 
 
 class InviteExpired(DomainError):
-    """The invite is past its expiry."""
+    """The invite is past its expiry (or was superseded by a newer invite for the same person)."""
+
+
+class AlreadyBound(DomainError):
+    """An invite for a person who is bound already: only an admin may issue it, and only with a reason."""
+
+    def __init__(self, name: str, *, reason_missing: bool) -> None:
+        super().__init__(f"{name} is bound already")
+        self.name = name
+        self.reason_missing = reason_missing
 
 
 class UnknownPlace(DomainError):
@@ -126,6 +147,10 @@ class TooLong(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"longer than {limit}")
         self.limit = limit
+
+
+class ReasonTooLong(TooLong):
+    """The reason given for inviting a bound person again is over its limit (told apart from a name too long)."""
 
 
 class WrongInput(DomainError):

@@ -71,6 +71,8 @@ class Hazard(BaseModel):
     submitted_at: datetime | None = None
     closed_at: datetime | None = None
     duplicate_of: int | None = None
+    submitted_by: int | None = None  # the person of the latest rectification submitted (即查即改 included)
+    submitted_from: int | None = None  # the Telegram account that submitted it
 
     @property
     def scope(self) -> Scope:

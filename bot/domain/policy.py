@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.domain.hazards import Hazard
+from bot.domain.errors import Denial
+from bot.domain.hazards import Hazard, Status
 from bot.domain.lifecycle import Move
 from bot.domain.people import Actor, Role, Scope
 
@@ -74,12 +75,38 @@ def can_view(actor: Actor, hazard: Hazard) -> bool:
     return actor.scope.contains(hazard.scope)
 
 
+def can_invite_bound(actor: Actor | None) -> bool:
+    """Whether this actor may invite a person who is bound already (taking the binding over): admins only.
+
+    None is the operator at the server's command line, who runs GridSafe and counts as an admin.
+    """
+    return actor is None or actor.role is Role.ADMIN
+
+
 def can_move(actor: Actor, move: Move, hazard: Hazard) -> bool:
     """Whether this actor may make this move on this hazard (its current state is checked by the lifecycle)."""
+    return denial(actor, move, hazard) is None
+
+
+def denial(actor: Actor, move: Move, hazard: Hazard) -> Denial | None:
+    """Why this actor may not make this move on this hazard, or None when they may."""
     if move is Move.SUBMIT:
         if actor.role is Role.OWNER:
-            return hazard.owner_id == actor.id
-        # 代为提交: the reporting officer acts for an owner who has no Telegram.
-        return actor.role is Role.OFFICER and hazard.reporter_id == actor.id and not hazard.owner_bound
+            return None if hazard.owner_id == actor.id else Denial.NOT_ALLOWED
+        # 代为提交: the reporting officer acts for an owner who has no Telegram; once the owner joins, they submit.
+        if actor.role is not Role.OFFICER or hazard.reporter_id != actor.id:
+            return Denial.NOT_ALLOWED
+        return Denial.OWNER_JOINED if hazard.owner_bound else None
     # 交办, 不属实, 重复, 复核, 不通过, 重新打开 and 改派: the town's supervisors and the admins.
-    return actor.role in _MANAGERS and actor.scope.contains(hazard.scope)
+    if actor.role not in _MANAGERS or not actor.scope.contains(hazard.scope):
+        return Denial.NOT_ALLOWED
+    if move in (Move.VERIFY, Move.REJECT) and hazard.status is Status.SUBMITTED and _submitted_by(actor, hazard):
+        return Denial.OWN_SUBMISSION
+    return None
+
+
+def _submitted_by(actor: Actor, hazard: Hazard) -> bool:
+    # The same person, or the same Telegram account under another binding (one account, two roles, one after the other).
+    return actor.id == hazard.submitted_by or (
+        hazard.submitted_from is not None and actor.telegram_user_id == hazard.submitted_from
+    )

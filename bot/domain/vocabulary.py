@@ -81,6 +81,9 @@ PERIOD_THIS_WEEK = "本周"
 PERIOD_THIS_MONTH = "本月"
 PERIOD_LAST_MONTH = "上月"
 
+# What starts the reason of a chat /invite (邀请 … 原因：换了手机).
+INVITE_REASON_WORDS = ("原因：", "原因:", "理由：", "理由:")
+
 # The verbs after 人员 (/person).
 PERSON_DEACTIVATE_WORD = "停用"
 PERSON_MOVE_WORD = "调动"

@@ -18,6 +18,7 @@ from bot.services.reminders import ReminderService
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.statistics import StatisticsService
+from bot.services.waiting import WaitingService
 from bot.settings import Settings
 from storage.chats import ChatRepository
 from storage.checks import CheckRepository
@@ -57,6 +58,7 @@ class Services:
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
+    waiting: WaitingService
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, *, create_database: bool = False) -> Services:
@@ -74,7 +76,8 @@ class Services:
         rules = settings.schedule.rules(settings.locale.zone)
         notifier = Notifier(outbox, rules)
         media = MediaStore(settings.storage.media_dir)
-        invites = InviteService(db, roster, InviteRepository(), clock, timedelta(days=settings.invites.ttl_days))
+        ttl = timedelta(days=settings.invites.ttl_days)
+        invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
         ranking = settings.ranking
         statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
@@ -128,6 +131,7 @@ class Services:
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),
+            waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 
     async def close(self) -> None:

@@ -28,7 +28,7 @@ from bot.domain.hazards import Hazard, Severity, Stage, Status, TimelineEvent
 from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Person, Role
-from bot.domain.policy import can_move, can_view
+from bot.domain.policy import can_move, can_view, denial
 from bot.domain.typed_text import clean, clean_name
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
@@ -114,10 +114,6 @@ class RectificationService:
         """Every change of the hazard, oldest first."""
         return await self._hazards.timeline(hazard.id)
 
-    async def owned(self, actor: Actor) -> list[Hazard]:
-        """An owner's open hazards, nearest deadline first."""
-        return await self._hazards.owned_by(actor.id, 50)
-
     async def owner_options(self, hazard: Hazard) -> list[Person]:
         """Owners already known in the hazard's village, offered as buttons (改派: other than the current one)."""
         owners = await self._roster.people_in(Role.OWNER, hazard.town_id, hazard.village_id)
@@ -140,8 +136,7 @@ class RectificationService:
     async def begin(self, actor: Actor, hazard_id: int, move: Move) -> HazardConversation | Done:
         """A button on a hazard: re-authorized and re-checked against its current state."""
         hazard = await self.visible(actor, hazard_id)
-        if not can_move(actor, move, hazard):
-            raise NotAllowed(move)
+        _authorize(actor, move, hazard)
         if transition(move, hazard.status, has_owner=hazard.owner_id is not None) is None:
             raise InvalidTransition(move)
         conversation = HazardConversation(
@@ -327,8 +322,7 @@ class RectificationService:
     ) -> Done:
         move = conversation.move
         hazard = await self.visible(actor, hazard.id)  # the state now, not when the conversation began
-        if not can_move(actor, move, hazard):
-            raise NotAllowed(move)
+        _authorize(actor, move, hazard)
         reassign = move is Move.REASSIGN
         owner_id = conversation.owner_id if move in (Move.ASSIGN, Move.REASSIGN) else hazard.owner_id
         step = transition(move, hazard.status, has_owner=owner_id is not None)
@@ -377,6 +371,7 @@ class RectificationService:
                 to_status=step.to,
                 note=note,
                 now=now,
+                account=actor.telegram_user_id,
                 from_owner_id=former,
                 to_owner_id=owner_id if reassign else None,
             )
@@ -449,6 +444,12 @@ class RectificationService:
                 if admin != actor.id:
                     out.append(note(admin, "admin", Message(text=texts.admin_update(hazard, move, today)), True))
         return out
+
+
+def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:
+    refused = denial(actor, move, hazard)
+    if refused is not None:
+        raise NotAllowed(move, denial=refused)
 
 
 def _after_owner(conversation: HazardConversation, owner_id: int, hazard: Hazard) -> Ask:

@@ -328,6 +328,7 @@ class ReportingService:
                 to_status=Status.REPORTED,
                 note=None,
                 now=now,
+                account=actor.telegram_user_id,
             )
             if draft.fixed_on_spot:
                 await self._hazards.add_photos(tx, hazard_id, Stage.AFTER, draft.after_photos, now)
@@ -340,6 +341,7 @@ class ReportingService:
                     to_status=Status.SUBMITTED,
                     note=None,
                     now=now,
+                    account=actor.telegram_user_id,
                 )
             hazard = await self._hazards.get_in(tx, hazard_id)
             for person_id in supervisors:

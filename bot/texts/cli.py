@@ -57,6 +57,14 @@ def invite_needs_village(role: Role) -> str:
 INVITE_NEEDS_NEW_NAME = "名册中没有这个人，新建人员需要用 --name 指定姓名。"
 
 
+def invite_needs_reason(name: str) -> str:
+    """`gridsafe invite` of a person who is bound: a reason is required."""
+    return (
+        f"{name} 已经绑定了 Telegram 账号。新的链接一旦使用，其现用账号会立即失去绑定（本人和管理员都会收到通知）。"
+        "如确需重新邀请，请用 --reason 写明原因。"
+    )
+
+
 def ambiguous_village(village: str) -> str:
     """`gridsafe invite --village` names a village of several towns."""
     return f"有多个镇都有村「{village}」，请加 --town 指定。"

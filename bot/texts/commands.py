@@ -62,6 +62,7 @@ def help_text(role: Role, name: str, commands: list[str]) -> str:
 NOT_AVAILABLE_YET = "该功能即将上线，敬请期待。"
 NOT_ALLOWED = "您的身份无权使用该功能。发送 /help 查看可用功能。"
 UNKNOWN_MESSAGE = "没有看懂您的消息。发送 /help 或「帮助」查看可用功能。"
+UNKNOWN_MESSAGE_OWNER = "没有看懂您的消息。下面是需要您整改的隐患，整改完成后点击「提交整改」上传整改后的照片："
 INTERNAL_ERROR = "抱歉，处理时出现了问题，请稍后再试。已记录该错误。"
 # The database stayed locked by another process (maintenance, a roster import) longer than writes wait.
 DATABASE_BUSY = "数据库忙（可能正在维护或导入名册），刚才的内容还没有保存，请稍后重试。"

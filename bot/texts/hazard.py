@@ -121,3 +121,11 @@ def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: 
 
 def _earlier_events(total: int, left_out: int) -> str:
     return f"…（时间线共 {total} 条，较早的 {left_out} 条未显示，完整记录见隐患台账）"
+
+
+_PLACE_ON_BUTTON = 12  # characters of a place on a button about one hazard of a list
+
+
+def hazard_button(verb: str, hazard: Hazard) -> str:
+    """A button about one hazard of a list: what it does, the number and the place (shortened)."""
+    return screen.label(f"{verb} #{hazard.id} {screen.clip(hazard.place, _PLACE_ON_BUTTON)}")

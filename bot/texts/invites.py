@@ -19,6 +19,7 @@ def invite_usage(role: Role) -> str:
     ]
     if role is Role.ADMIN:
         lines.append("邀请 管理员 值班员")
+        lines.append("已绑定的人（例如换了手机）需写明原因：邀请 信息员 新龙村 曾英海 原因：换了手机")
         lines.append("村名在多个镇重名时写成「镇/村」，如：邀请 信息员 青龙镇/新龙村")
     else:
         lines.append("只能邀请本镇的信息员、责任人和镇安监员；村写本镇的村名即可。")
@@ -51,6 +52,26 @@ def unknown_village(village: str) -> str:
 
 
 INVITE_NOT_ALLOWED = "您只能为本镇的信息员、责任人和镇安监员生成邀请链接。"
+
+
+def invite_reason_too_long(limit: int) -> str:
+    """The reason for re-inviting a bound person is over its limit (chat and command line)."""
+    return f"原因过长（最多 {limit} 个字）。"
+
+
+def invite_already_bound(name: str) -> str:
+    """A supervisor's 邀请 of a person who is bound: only an admin may re-invite."""
+    return (
+        f"{name} 已经绑定了 Telegram 账号，不能再为其生成邀请链接。如确需更换账号（例如换了手机），请联系管理员办理。"
+    )
+
+
+def invite_chat_reason_needed(name: str) -> str:
+    """An admin's 邀请 of a person who is bound: a reason is required."""
+    return (
+        f"{name} 已经绑定了 Telegram 账号。新的链接一旦使用，其现用账号会立即失去绑定（本人和管理员都会收到通知）。"
+        "如确需重新邀请，请在最后写明原因，例如：邀请 信息员 新龙村 曾英海 原因：换了手机"
+    )
 
 
 def invite_chat_needs_name(place: str, count: int, role: Role) -> str:

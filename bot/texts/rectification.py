@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from bot import screen
+from bot.domain.errors import Denial
 from bot.domain.hazards import Hazard, Status
 from bot.domain.lifecycle import Move
 from bot.domain.limits import MAX_REASON
+from bot.texts.commands import NOT_ALLOWED
 from bot.texts.common import (
     _more_hazards,
     status_name,
@@ -19,6 +21,14 @@ BUTTON_INVALID = "不属实"
 BUTTON_DUPLICATE = "重复"
 BUTTON_VERIFY = "复核通过"
 BUTTON_REJECT = "不通过"
+OWNER_JOINED = "责任人已开始使用本平台，将由其本人提交整改，您不必再代为提交。"
+OWN_SUBMISSION = "这项整改是您（或您这个 Telegram 账号）提交的，不能由您自己复核。请由本镇其他安监员或管理员复核。"
+DENIALS: dict[Denial, str] = {
+    Denial.NOT_ALLOWED: NOT_ALLOWED,
+    Denial.OWNER_JOINED: OWNER_JOINED,
+    Denial.OWN_SUBMISSION: OWN_SUBMISSION,
+}
+BUTTON_VERIFY_SHORT = "复核"
 BUTTON_RECTIFY = "提交整改"
 BUTTON_PROXY = "代为提交整改"
 BUTTON_NEW_OWNER = "新责任人"
@@ -205,9 +215,18 @@ def owner_invite(name: str, link: str) -> str:
     )
 
 
+def owner_joined_for_proxy(hazard: Hazard) -> str:
+    """To the officer who stood in for an owner: the owner joined and submits from now on."""
+    hazard = screen.hazard(hazard)
+    return (
+        f"责任人 {hazard.owner_name} 已开始使用本平台：隐患 #{hazard.id}（{hazard.place}）将由其本人提交整改，"
+        "您不必再代为提交。"
+    )
+
+
 def owner_tasks(hazards: list[Hazard], today: date) -> str:
     """An owner's /mine: what they must fix, nearest deadline first."""
     rows = []
     for h in (screen.hazard(h) for h in hazards):
         rows.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h, today)}")
-    return screen.fit(["需要我整改的隐患："], rows, ["发送 /hazard 编号 查看详情。"], _more_hazards)
+    return screen.fit(["需要我整改的隐患："], rows, ["点击下面的按钮提交整改或查看详情。"], _more_hazards)

@@ -1,0 +1,86 @@
+"""What waits for a person: shown the moment they bind, and an owner's /mine, with the buttons to act on it."""
+
+from __future__ import annotations
+
+from datetime import date, tzinfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.domain.hazards import Hazard, Status
+from bot.domain.lifecycle import Move
+from bot.domain.notifications import VIEW, Button, Message, hazard_button_data
+from bot.domain.people import Actor, Role
+from bot.domain.queries import PAGE_SIZE
+from storage.hazards import HazardRepository
+
+_OWNED = 50  # an owner's open hazards listed at most (as /mine always did)
+
+
+class WaitingService:
+    """Builds the "what is waiting for you" messages; the buttons are re-authorized when pressed, as every button."""
+
+    def __init__(self, hazards: HazardRepository, clock: Clock, zone: tzinfo) -> None:
+        self._hazards = hazards
+        self._clock = clock
+        self._zone = zone
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone(self._zone).date()
+
+    async def on_joining(self, actor: Actor) -> list[Message]:
+        """What a person who just bound must know: an owner their tasks, a supervisor the town's queue, an officer
+        their open reports. Nothing when nothing waits."""
+        if actor.role is Role.OWNER:
+            owned = await self._hazards.owned_by(actor.id, _OWNED)
+            if not owned:
+                return []
+            today = self._today()
+            cards = [
+                Message(text=texts.owner_card(h, Move.ASSIGN, today), buttons=[_rectify_row(h)])
+                for h in owned
+                if h.status is Status.ASSIGNED
+            ]
+            return [Message(text=texts.owner_tasks(owned, today)), *cards[:PAGE_SIZE]]
+        if actor.role is Role.SUPERVISOR and actor.town_id is not None:
+            return await self._supervisor(actor.town_id)
+        if actor.role is Role.OFFICER:
+            reports = await self._hazards.open_reported_by(actor.id, PAGE_SIZE)
+            if not reports:
+                return []
+            buttons = [[Button(text=texts.hazard_button(texts.BUTTON_VIEW, h), data=_view(h))] for h in reports]
+            return [Message(text=texts.officer_waiting(reports, self._today()), buttons=buttons)]
+        return []
+
+    async def owner_tasks(self, actor: Actor) -> Message:
+        """An owner's /mine: their open hazards, nearest deadline first, each with its button."""
+        owned = await self._hazards.owned_by(actor.id, _OWNED)
+        if not owned:
+            return Message(text=texts.MINE_EMPTY_OWNER)
+        rows = [
+            _rectify_row(h)
+            if h.status is Status.ASSIGNED
+            else [Button(text=texts.hazard_button(texts.BUTTON_VIEW, h), data=_view(h))]
+            for h in owned
+        ]
+        return Message(text=texts.owner_tasks(owned, self._today()), buttons=rows)
+
+    async def _supervisor(self, town_id: int) -> list[Message]:
+        half = PAGE_SIZE // 2
+        triage, to_assign = await self._hazards.waiting_in_town(town_id, Status.REPORTED, half)
+        review, to_review = await self._hazards.waiting_in_town(town_id, Status.SUBMITTED, half)
+        if not triage and not review:
+            return []
+        buttons = [[Button(text=texts.hazard_button(texts.BUTTON_ASSIGN, h), data=_view(h))] for h in to_assign]
+        buttons += [[Button(text=texts.hazard_button(texts.BUTTON_VERIFY_SHORT, h), data=_view(h))] for h in to_review]
+        return [Message(text=texts.supervisor_waiting(triage, review), buttons=buttons)]
+
+
+def _view(hazard: Hazard) -> str:
+    return hazard_button_data(hazard.id, VIEW)
+
+
+def _rectify_row(hazard: Hazard) -> list[Button]:
+    return [
+        Button(text=texts.hazard_button(texts.BUTTON_RECTIFY, hazard), data=hazard_button_data(hazard.id, Move.SUBMIT)),
+        Button(text=texts.BUTTON_VIEW, data=_view(hazard)),
+    ]
