@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(texts.config_invalid(str(exc)), file=sys.stderr)
         return EXIT_CONFIG
-    with masked_output(settings.telegram.token.get_secret_value()):
+    with masked_output(settings.telegram.token.get_secret_value(), settings.wecom.secrets()):
         try:
             args.func(settings, args)
         except SettingsError as exc:
@@ -179,7 +179,9 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
         args.port, args.host, args.reset = None, "127.0.0.1", False
         _sandbox(settings, args)
         return
-    configure_logging(_require_token(settings, args), settings.logging.format, settings.logging.level)
+    configure_logging(
+        _require_token(settings, args), settings.logging.format, settings.logging.level, settings.wecom.secrets()
+    )
     require_database(settings.storage.database, settings.storage.media_dir)  # before anything reaches Telegram
     app = build_application(settings, SystemClock())
     app.bot_data.stop_running = app.stop_running  # ends run_polling (it would stop the event loop of any other host)
@@ -196,7 +198,10 @@ def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
         raise CliError(texts.sandbox_overlap(str(exc)), EXIT_CONFIG) from exc
     # The sandbox prints its one line; the bot's routine INFO lines would bury it.
     configure_logging(
-        "", settings.logging.format, "WARNING" if settings.logging.level == "INFO" else settings.logging.level
+        "",
+        settings.logging.format,
+        "WARNING" if settings.logging.level == "INFO" else settings.logging.level,
+        settings.wecom.secrets(),
     )
     if args.reset:
         world.wipe()

@@ -49,7 +49,7 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
     assert (await user.next_message()).text == texts.UNKNOWN_MESSAGE
     # Every typed step of a report: description, place, and skipping the location.
     summary = await walk_to_summary(user, photo=png(1), description=PARAGRAPH, place=" 　村委会东侧", location=False)
-    assert "村委会东侧民房外墙开裂" in summary.text
+    assert "村委会东侧民房外墙开裂" in summary.body
     number = await submit(user, summary)
     stored = await rig.rows("SELECT description, place FROM hazards WHERE id = ?", (number,))
     assert stored == [("村委会东侧民房外墙开裂，雨后有倒塌危险", "村委会东侧")]
@@ -80,6 +80,6 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
     for said in (f"隐患 {number}", f"　　隐患 #{number}", f"#{number}", f"  #{number}"):
         await user.send(said)
         card = await user.expect("进展：")
-        assert f"#{number}" in card.text, said
+        assert f"#{number}" in card.body, said
     await user.send("隐患")
     assert (await user.next_message()).text == texts.HAZARD_USAGE

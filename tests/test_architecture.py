@@ -58,7 +58,7 @@ def test_user_facing_text_lives_only_in_the_catalog() -> None:
             continue
         data = frozenset(name for file, name in CHINESE_DATA if file == path)
         for node in _displayable_strings(ast.parse(path.read_text(encoding="utf-8")), data):
-            if CJK.search(node.value):
+            if CJK.search(str(node.value)):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
     assert offenders == []
 

@@ -55,5 +55,5 @@ def test_every_setting_section_is_in_the_readme() -> None:
     for section, field in Settings.model_fields.items():
         assert f"`[{section}]`" in README
         assert field.annotation is not None
-        for key in field.annotation.model_fields:  # type: ignore[union-attr]
+        for key in field.annotation.model_fields:
             assert f"`{key}`" in README, f"{section}.{key}"

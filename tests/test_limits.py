@@ -22,7 +22,7 @@ from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.roster_file import RosterFileError, read_roster
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import officer, submit, walk_to_summary
+from tests.flows import assign, officer, submit, supervisor, walk_to_summary
 from tests.rig import ROOT, START, Rig, png
 from tests.scenario import report
 
@@ -71,10 +71,6 @@ def test_every_limit_is_tested_and_documented() -> None:
     assert len(re.findall(r"^\| (?!limit|---)", table, flags=re.MULTILINE)) == len(TESTED)
 
 
-async def supervisor(rig: Rig) -> SimUser:
-    return await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
-
-
 async def at_place_step(user: SimUser) -> None:
     await user.send_photo(png(1))
     await user.press("下一步", message=await user.expect("已收到 1 张照片"))
@@ -99,9 +95,7 @@ async def test_rectification_keeps_ten_after_photos(rig: Rig) -> None:
     boss = await supervisor(rig)
     reporter = await officer(rig)
     number = await submit(reporter, await walk_to_summary(reporter, photo=png(2)))
-    await boss.press("交办", message=await boss.expect(f"#{number}"))
-    await boss.send("李师傅")
-    await boss.press("7天", message=await boss.expect("请选择整改期限"))
+    await assign(boss, number, "李师傅", named="typed")
     card = await reporter.expect("【请代为转告整改】")
     await reporter.press("代为提交整改", message=card)
     await reporter.expect("请发送整改后的照片")
@@ -151,7 +145,7 @@ async def test_a_20_mb_image_is_kept_one_byte_more_is_refused_unread(rig: Rig) -
     largest = image + b"\0" * (limits.MAX_DOWNLOAD_BYTES - len(image))
     await user.send_document(largest + b"\0", file_name="大.png", mime_type="image/png")
     refused = await user.next_message()
-    assert "20" in refused.text and "MB" in refused.text, refused.text
+    assert "20" in refused.body and "MB" in refused.body, refused.body
     assert rig.server.calls_to("getFile") == []
     await user.send_document(largest, file_name="正好.png", mime_type="image/png")
     await user.expect("已收到 1 张照片")
@@ -168,7 +162,7 @@ async def test_only_jpeg_and_png_files_are_taken(rig: Rig) -> None:
     await user.send_document(gif, file_name="动图.gif", mime_type="image/gif")
     assert (await user.next_message()).text == texts.PHOTO_NOT_IMAGE_FILE
     await user.send_document(b"%PDF-1.4 not a photo", file_name="伪装.jpg", mime_type="image/jpeg")
-    assert "JPG" in (await user.next_message()).text
+    assert "JPG" in (await user.next_message()).body
     draft = await rig.draft_of(user)
     assert draft is not None and len(draft.photos) == 1
 

@@ -22,9 +22,8 @@ from bot.domain.statistics import AreaTally, RankedTown, Ranking, Stats, Tally, 
 from handlers import report_view
 from handlers.hazard_view import conversation_data
 from sandbox.simusers import SimUser
-from tests.flows import officer, submit, walk_to_summary
+from tests.flows import assign, officer, submit, supervisor, walk_to_summary
 from tests.rig import Rig, png
-from tests.test_e2e_rectification import assign, supervisor
 
 ZONE = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 23)
@@ -368,9 +367,9 @@ async def test_open_lists_hazards_whose_owner_has_a_900_character_name(rig: Rig)
     for user in (boss, reporter, admin):
         await user.send("/open")
         listed = await user.expect("未整改隐患 ·")
-        assert "共 5 起" in listed.text and f"#{number} " in listed.text
-        assert listed.text.count("名" * (screen.NAME_IN_LIST - 1) + "…") == 5
-        assert screen.units(listed.text) <= screen.TEXT_LIMIT
+        assert "共 5 起" in listed.body and f"#{number} " in listed.body
+        assert listed.body.count("名" * (screen.NAME_IN_LIST - 1) + "…") == 5
+        assert screen.units(listed.body) <= screen.TEXT_LIMIT
     assert await rig.rows("SELECT name FROM people WHERE role = 'owner' AND name LIKE '名%'") == [(LEGACY_NAME,)]
 
 
@@ -410,11 +409,11 @@ async def test_hazard_card_with_the_longest_description_and_three_rejections(rig
     for user in (boss, reporter, owner, admin):
         await user.send(f"/hazard {number}")
         shown = await user.expect(f"隐患 #{number} ·")
-        assert description in shown.text  # the whole description
-        assert screen.units(shown.text) <= screen.TEXT_LIMIT
+        assert description in shown.body  # the whole description
+        assert screen.units(shown.body) <= screen.TEXT_LIMIT
         if user is not owner:  # the newest 不通过 reason is shown whole; older events give way, with a pointer
-            assert "2" + "未" * (limits.MAX_REASON - 1) in shown.text
-            assert "较早的" in shown.text and "条未显示" in shown.text
+            assert "2" + "未" * (limits.MAX_REASON - 1) in shown.body
+            assert "较早的" in shown.body and "条未显示" in shown.body
 
 
 def test_button_data_fits_64_bytes_with_billion_sized_ids() -> None:

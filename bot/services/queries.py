@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.domain import vocabulary
 from bot.domain.errors import AmbiguousPlace, NotAllowed, StaleButton, UnknownFilter
 from bot.domain.people import Actor, Role, Scope
+from bot.domain.periods import local_date
 from bot.domain.policy import Action, can
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind
 from storage.queries import Narrowing, QueryRepository
@@ -31,7 +32,7 @@ class QueryService:
 
     def today(self) -> date:
         """Today in the deployment's time zone (overdue is counted in local days)."""
-        return self._clock.now().astimezone(self._zone).date()
+        return local_date(self._clock.now(), self._zone)
 
     async def filters(self, actor: Actor, words: list[str]) -> Filters:
         """Read the words after the command: a village (or, city-wide, a town), a category, 重大 or 一般."""

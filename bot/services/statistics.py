@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.domain import vocabulary
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor
-from bot.domain.periods import parse_month
+from bot.domain.periods import local_date, parse_month
 from bot.domain.policy import Action, can
 from bot.domain.statistics import (
     AreaTally,
@@ -49,7 +49,7 @@ class StatisticsService:
 
     def today(self) -> date:
         """Today in the deployment's time zone."""
-        return self._clock.now().astimezone(self._zone).date()
+        return local_date(self._clock.now(), self._zone)
 
     # ---- periods ----
 
