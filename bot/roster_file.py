@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from bot import texts
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 
 REQUIRED = ("town", "village", "name", "role")
 
@@ -24,18 +24,18 @@ def read_roster(path: Path) -> list[tuple[int, Mapping[str, str]]]:
     """Rows of the file as (row number as a spreadsheet shows it, {field: cell}) after the header row."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise RosterFileError(texts.ROSTER_UNSUPPORTED.format(suffix=suffix or path.name))
+        raise RosterFileError(texts.roster_unsupported(suffix or path.name))
     try:
         size = path.stat().st_size
         if size > limits.MAX_ROSTER_FILE_BYTES:
-            raise RosterFileError(texts.ROSTER_FILE_TOO_LARGE.format(limit=_mb(limits.MAX_ROSTER_FILE_BYTES)))
+            raise RosterFileError(texts.roster_file_too_large(_mb(limits.MAX_ROSTER_FILE_BYTES)))
         if suffix == ".csv":
             return _named_rows(_bounded(csv.reader(io.StringIO(_decode(path.read_bytes())))))
         return _xlsx_rows(path)
     except csv.Error as exc:
-        raise RosterFileError(texts.ROSTER_BAD_CSV.format(reason=exc)) from exc
+        raise RosterFileError(texts.roster_bad_csv(str(exc))) from exc
     except (OSError, ValueError, KeyError) as exc:
-        raise RosterFileError(texts.ROSTER_UNREADABLE.format(path=path, reason=exc)) from exc
+        raise RosterFileError(texts.roster_unreadable(path, str(exc))) from exc
 
 
 def _mb(size: int) -> str:
@@ -54,7 +54,7 @@ def _bounded(rows: Iterable[list[str]]) -> Iterator[list[str]]:
     """The rows, refusing the file as soon as it has more than the limit (never reading further)."""
     for count, row in enumerate(rows, start=1):
         if count > limits.MAX_ROSTER_ROWS:
-            raise RosterFileError(texts.ROSTER_TOO_MANY_ROWS.format(limit=limits.MAX_ROSTER_ROWS))
+            raise RosterFileError(texts.roster_too_many_rows(limits.MAX_ROSTER_ROWS))
         yield row
 
 
@@ -67,7 +67,7 @@ def _xlsx_rows(path: Path) -> list[tuple[int, Mapping[str, str]]]:
     except zipfile.BadZipFile as exc:
         raise RosterFileError(texts.ROSTER_NOT_XLSX) from exc
     if unpacked > limits.MAX_ROSTER_UNCOMPRESSED_BYTES:
-        raise RosterFileError(texts.ROSTER_UNPACKED_TOO_LARGE.format(limit=_mb(limits.MAX_ROSTER_UNCOMPRESSED_BYTES)))
+        raise RosterFileError(texts.roster_unpacked_too_large(_mb(limits.MAX_ROSTER_UNCOMPRESSED_BYTES)))
     # Imported here: openpyxl takes about 0.3 s to import, and only a roster import from .xlsx needs it.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -77,7 +77,7 @@ def _xlsx_rows(path: Path) -> list[tuple[int, Mapping[str, str]]]:
     except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
         raise RosterFileError(texts.ROSTER_NOT_XLSX) from exc
     except (ParseError, ValueError, TypeError) as exc:
-        raise RosterFileError(texts.ROSTER_BAD_XLSX.format(reason=exc)) from exc
+        raise RosterFileError(texts.roster_bad_xlsx(str(exc))) from exc
     try:
         sheet = workbook.worksheets[0]
         # The declared dimension (A1:XFD1048576 in a 2 KB file) would pad every row to 16,384 cells: ignore it.
@@ -88,7 +88,7 @@ def _xlsx_rows(path: Path) -> list[tuple[int, Mapping[str, str]]]:
         )
         return _named_rows(_bounded(rows))
     except (ParseError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as exc:
-        raise RosterFileError(texts.ROSTER_BAD_XLSX.format(reason=exc)) from exc
+        raise RosterFileError(texts.roster_bad_xlsx(str(exc))) from exc
     finally:
         workbook.close()
 
@@ -111,11 +111,12 @@ def _named_rows(table: Iterable[list[str]]) -> list[tuple[int, Mapping[str, str]
     else:
         raise RosterFileError(texts.ROSTER_EMPTY)
     fields = [
-        texts.ROSTER_HEADERS.get(cell.strip().lower(), texts.ROSTER_HEADERS.get(cell.strip(), "")) for cell in header
+        vocabulary.ROSTER_HEADERS.get(cell.strip().lower(), vocabulary.ROSTER_HEADERS.get(cell.strip(), ""))
+        for cell in header
     ]
     missing = [name for name in REQUIRED if name not in fields]
     if missing:
-        raise RosterFileError(texts.ROSTER_MISSING_COLUMNS.format(columns=", ".join(missing)))
+        raise RosterFileError(texts.roster_missing_columns(missing))
     named: list[tuple[int, Mapping[str, str]]] = []
     for number, cells in rows:
         named.append((number, {field: cell for field, cell in zip(fields, cells, strict=False) if field}))

@@ -51,5 +51,8 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
         assert figures["rows_written"] == figures["hazards_in_month"] > 0
     elif name == "webchat":
         assert figures["page_load"]["n"] == figures["round_trip"]["n"] > 0
+    elif name == "wecom":
+        assert figures["delivered"] == figures["messages"] and figures["dropped"] == 0
+        assert figures["callbacks_handled"] > 0 and figures["callback_errors"] == 0
     elif name == "startup":
         assert figures["errors"] == 0 and figures["startup_seconds"]

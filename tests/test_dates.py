@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,6 +10,7 @@ from bot import texts
 from bot.domain.dates import chinese_number
 from bot.domain.deadlines import parse_deadline
 from bot.domain.errors import DeadlineInPast, DeadlineTooFar, DeadlineUnreadable
+from bot.domain.hazards import Hazard, Severity, Status
 
 MON = date(2026, 11, 23)  # a Monday in the middle of a month
 YEAR_END = date(2026, 12, 30)  # a Wednesday two days before the new year
@@ -169,4 +170,30 @@ def test_chinese_numerals(numeral: str, value: int) -> None:
 def test_the_understood_date_is_echoed_with_its_weekday() -> None:
     assert texts.deadline_echo(date(2026, 12, 18), date(2026, 12, 6)) == "期限：12月18日（周五）"
     assert texts.deadline_echo(date(2027, 1, 8), YEAR_END) == "期限：2027年1月8日（周五）"
-    assert texts.deadline_label(date(2026, 12, 18), date(2026, 12, 6), weekday=True) == "2026-12-18（周五，还有 12 天）"
+    assigned = _assigned(date(2026, 12, 18))
+    assert texts.deadline_label(assigned, date(2026, 12, 6), weekday=True) == "2026-12-18（周五，还有 12 天）"
+    assert texts.deadline_label(assigned, date(2026, 12, 20), weekday=True) == "2026-12-18（周五，已逾期 2 天）"
+
+
+def _assigned(deadline: date) -> Hazard:
+    """An assigned hazard with this deadline (the label follows the domain's overdue)."""
+    return Hazard(
+        id=1,
+        town_id=1,
+        town_name="青龙镇",
+        village_id=2,
+        village_name="新龙村",
+        reporter_id=3,
+        reporter_name="李四",
+        description="通道堵塞",
+        category="消防",
+        severity=Severity.GENERAL,
+        place="幸福超市",
+        latitude=None,
+        longitude=None,
+        status=Status.ASSIGNED,
+        closure=None,
+        fixed_on_spot=False,
+        reported_at=datetime(2026, 12, 1, tzinfo=UTC),
+        deadline=deadline,
+    )

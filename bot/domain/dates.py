@@ -8,29 +8,10 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from bot.domain import vocabulary
 from bot.domain.errors import DeadlineUnreadable
 
-# The vocabulary is all in patterns (input grammar): a deadline is the last day allowed, so the words around a date
-# change nothing ("截止到12月20日前" is 12月20日), and a day button's label typed as text ("7天（默认）") is its days.
-_AROUND = re.compile(r"^(?:截止到|截至|截止|到|在)(?=.)|(?<=.)(?:之前|以前|前|以内|之内|内|为止)$|\(默认\)")
-_CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十廿卅]+")
-
-_FULL = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
-_MONTH_PART = re.compile(r"^(\d{1,2})月(?:(中)|底|末)$")
-# Groups: (this month)(next month)(day); (this)(next)(中 rather than the month's end).
-_DAY_OF_MONTH = re.compile(r"^(?:(本月|这个?月)|(下个?月))?(\d{1,2})[日号]$")
-_MONTH_PART_RELATIVE = re.compile(r"^(?:(本|这个?)|(下个?))?月(?:(中)|底|末)$")
-# Groups: (this week)(the week after next)(next week)(weekday 1-7, none for 日/天 = Sunday).
-_WEEKDAY_FORM = re.compile(r"^(?:(本|这个?)|(下下)|(下个?))?(?:周|星期|礼拜)(?:([1-7])|[日天])$")
-_WEEK_END = re.compile(r"^(?:(本|这个?)|(下下)|(下个?))(?:周|星期|礼拜)$")
-# Groups: one per word, in order of the days they add (今天 0 … 大后天 3).
-_NAMED_DAY = re.compile(r"^(?:(今)|(明)|(后)|(大后))[天日]$")
-_YEAR_END = re.compile(r"^(?:今年)?年(?:底|末)$")
-_DAYS = re.compile(r"^(\d{1,3})天(?:以后|之后|后)?$")
-_WEEKS = re.compile(r"^(\d{1,2})个?(?:周|星期|礼拜)(?:以后|之后|后)?$")
-_MONTHS = re.compile(r"^(\d{1,2})个月(?:以后|之后|后)?$")
-_HALF_MONTH = re.compile(r"^半个?月(?:以后|之后|后)?$")
+# The words are input grammar, so the patterns live in bot.domain.vocabulary; here is only how they are read.
 
 
 def read_date(text: str, today: date) -> date:
@@ -77,8 +58,9 @@ def _numeral_value(ch: str) -> int:
 
 
 def _normalize(text: str) -> str:
-    cleaned = _AROUND.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))  # NFKC: full-width digits
-    return _CHINESE_NUMBER.sub(lambda m: str(chinese_number(m.group())), cleaned)
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))  # NFKC: full-width digits and brackets
+    cleaned = vocabulary.DATE_AROUND.sub("", compact)
+    return vocabulary.CHINESE_NUMBER.sub(lambda m: str(chinese_number(m.group())), cleaned)
 
 
 def _date(year: int, month: int, day: int) -> date:
@@ -105,13 +87,13 @@ def _nearest_year(month: int, day: int, today: date) -> int:
 
 def _numeric(text: str, today: date) -> date | None:
     """2026-12-05, 2026年12月5日, 12月5日, 12-05, 12月底, 1月中."""
-    if match := _FULL.match(text):
+    if match := vocabulary.FULL_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
         return _date(year, month, day)
-    if match := _MONTH_DAY.match(text):
+    if match := vocabulary.MONTH_DAY.match(text):
         month, day = (int(g) for g in match.groups())
         return _date(_nearest_year(month, day, today), month, day)
-    if match := _MONTH_PART.match(text):
+    if match := vocabulary.MONTH_PART.match(text):
         month = int(match.group(1))
         year = _nearest_year(month, 15, today)
         return date(year, month, 15) if match.group(2) else month_end(year, month)
@@ -121,9 +103,9 @@ def _numeric(text: str, today: date) -> date | None:
 def _month_relative(text: str, today: date) -> date | None:
     """20号, 下个月5号, 月底, 下月底, 月中: a day of this month (or the next once it has passed)."""
     day: int | None
-    if match := _DAY_OF_MONTH.match(text):
+    if match := vocabulary.DAY_OF_MONTH.match(text):
         this, following, day = match.group(1), match.group(2), int(match.group(3))
-    elif match := _MONTH_PART_RELATIVE.match(text):
+    elif match := vocabulary.MONTH_PART_RELATIVE.match(text):
         this, following = match.group(1), match.group(2)
         day = 15 if match.group(3) else None  # None: the month's last day
     else:
@@ -139,9 +121,9 @@ def _month_relative(text: str, today: date) -> date | None:
 
 def _weekday(text: str, today: date) -> date | None:
     """周五 (the next one, today included), 本周五/这周五 (this week's), 下周五 (next week's), 本周/下周 (its Sunday)."""
-    if match := _WEEKDAY_FORM.match(text):
+    if match := vocabulary.WEEKDAY_FORM.match(text):
         weekday = int(match.group(4)) - 1 if match.group(4) else 6
-    elif match := _WEEK_END.match(text):
+    elif match := vocabulary.WEEK_END.match(text):
         weekday = 6
     else:
         return None
@@ -154,17 +136,17 @@ def _weekday(text: str, today: date) -> date | None:
 
 def _relative(text: str, today: date) -> date | None:
     """今天, 明天, 后天, 大后天, 7天, 一周, 两个星期, 半个月, 一个月, 年底."""
-    if match := _NAMED_DAY.match(text):
+    if match := vocabulary.NAMED_DAY.match(text):
         return today + timedelta(days=(match.lastindex or 1) - 1)
-    if _YEAR_END.match(text):
+    if vocabulary.YEAR_END.match(text):
         return date(today.year, 12, 31)
-    if match := _DAYS.match(text):
+    if match := vocabulary.DAYS.match(text):
         return today + timedelta(days=int(match.group(1)))
-    if match := _WEEKS.match(text):
+    if match := vocabulary.WEEKS.match(text):
         return today + timedelta(weeks=int(match.group(1)))
-    if _HALF_MONTH.match(text):
+    if vocabulary.HALF_MONTH.match(text):
         return today + timedelta(days=15)
-    if match := _MONTHS.match(text):
+    if match := vocabulary.MONTHS.match(text):
         return add_months(today, int(match.group(1)))
     return None
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.domain.people import Person
+    from bot.domain.people import Person, Role
 
 
 class DomainError(Exception):
@@ -96,11 +97,39 @@ class CannotMove(DomainError):
         self.reason = reason
 
 
+class RowFault(StrEnum):
+    """What is wrong with a roster row (the text catalog says it in words)."""
+
+    NAME_MISSING = "name_missing"
+    NAME_TOO_LONG = "name_too_long"  # limit
+    PLACE_TOO_LONG = "place_too_long"  # limit
+    PHONE_INVALID = "phone_invalid"  # value: the phone as written
+    ROLE_UNKNOWN = "role_unknown"  # value: the role as written
+    ADMIN_SCOPED = "admin_scoped"
+    TOWN_MISSING = "town_missing"  # role
+    SUPERVISOR_VILLAGE = "supervisor_village"
+    VILLAGE_MISSING = "village_missing"  # role
+    DUPLICATE_ROW = "duplicate_row"  # other_row: the first row with the same person
+    EMPTY = "empty"  # the file has no person at all (row 0)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A reason code with the values its sentence needs."""
+
+    row: int
+    fault: RowFault
+    value: str = ""
+    role: Role | None = None
+    limit: int = 0
+    other_row: int = 0
+
+
 class RosterInvalid(DomainError):
     """A roster file has bad rows; nothing was imported."""
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
-        super().__init__("; ".join(f"row {row}: {reason}" for row, reason in problems))
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("; ".join(f"row {p.row}: {p.fault}" for p in problems))
         self.problems = problems
 
 

@@ -20,7 +20,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.domain.errors import NotAllowed
 from bot.domain.people import Actor
-from bot.domain.periods import month_key, week_key
+from bot.domain.periods import local_date, month_key, week_key
 from bot.domain.policy import Action, can
 from bot.domain.statistics import Period, Tally, month_mondays
 from bot.services.statistics import StatisticsService
@@ -109,7 +109,7 @@ class LedgerService:
             ledger, log, figures = (book.sheet(title, header) for title, header in zip(titles, headers, strict=True))
             # Rows are read in batches and written off the event loop (writing is CPU-bound: a city's month takes
             # seconds), one batch at a time, so other chats are answered meanwhile and memory holds one batch.
-            today = self._clock.now().astimezone(self._zone).date()
+            today = local_date(self._clock.now(), self._zone)
             hazards = checks = 0
             start, end = self._moment(period.start), self._moment(period.end)
             # Thumbnails for a ledger small enough (each costs a photo decoded and about 5 KB), or for none of it.
@@ -255,7 +255,7 @@ class LedgerService:
 
     def _feature(self, entry: LedgerEntry) -> dict[str, Any]:
         h = entry.hazard
-        today = self._clock.now().astimezone(self._zone).date()
+        today = local_date(self._clock.now(), self._zone)
         reported = self._local(h.reported_at)
         return {
             "type": "Feature",
