@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot import screen
 from bot.domain.errors import Denial
@@ -11,6 +11,7 @@ from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.limits import MAX_DESCRIPTION, MAX_PHOTOS, MAX_PLACE, MAX_PLACES_CHECKED, MAX_REASON
 from bot.domain.people import Person, Role
+from bot.domain.places import Grade, PlaceStatus
 from bot.domain.queries import HazardPage, ListKind
 from bot.domain.statistics import AreaTally, Period, PeriodKind, RankedTown, Ranking, Stats, Tally, Weights
 
@@ -1340,6 +1341,35 @@ ROSTER_NOT_XLSX = (
 )
 ROSTER_BAD_XLSX = "名册 .xlsx 文件内容已损坏（{reason}），请用 Excel 打开并另存后重试。"
 ROSTER_BAD_CSV = "名册 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。"
+
+
+class TableTexts(NamedTuple):
+    """What an import says about a file it cannot read (one set per kind of file: the roster, the places)."""
+
+    unsupported: str
+    too_large: str
+    unpacked_too_large: str
+    too_many_rows: str
+    not_xlsx: str
+    bad_xlsx: str
+    bad_csv: str
+    unreadable: str
+    empty: str
+    missing_columns: str
+
+
+ROSTER_FILE_TEXTS = TableTexts(
+    unsupported=ROSTER_UNSUPPORTED,
+    too_large=ROSTER_FILE_TOO_LARGE,
+    unpacked_too_large=ROSTER_UNPACKED_TOO_LARGE,
+    too_many_rows=ROSTER_TOO_MANY_ROWS,
+    not_xlsx=ROSTER_NOT_XLSX,
+    bad_xlsx=ROSTER_BAD_XLSX,
+    bad_csv=ROSTER_BAD_CSV,
+    unreadable=ROSTER_UNREADABLE,
+    empty=ROSTER_EMPTY,
+    missing_columns=ROSTER_MISSING_COLUMNS,
+)
 PERSON_CLI_AT = "\n（用 --at 指定）"
 
 
