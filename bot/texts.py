@@ -1191,6 +1191,9 @@ WIDE_COLUMNS: dict[str, int] = {
     "整改前照片": 50,
     "整改后照片": 50,
     "说明": 30,
+    "场所名称": 24,
+    "地址": 30,
+    "负责场所": 40,
 }
 YES = "是"
 NO = "否"
@@ -1408,6 +1411,147 @@ REASON_PHONE_INVALID = "电话号码「{phone}」格式不正确"
 REASON_PLACE_TOO_LONG = "镇或村名称过长（最多 {limit} 个字）"
 REASON_DUPLICATE_ROW = "与第 {row} 行重复"
 
+# ---- places (底数清单, 一企一档): the places file, the ledger's 底数清单 and 责任清单 -----------------------------
+
+# The default place types ([places] types may change them): the 九小场所 first, then the others.
+DEFAULT_PLACE_TYPES = [
+    "小生产加工企业",
+    "小商店",
+    "小美容院/洗浴",
+    "小旅馆",
+    "小诊所",
+    "小餐馆",
+    "企业",
+    "学校/幼儿园",
+    "卫生院",
+    "敬老院",
+    "商超",
+    "沿街门店",
+    "自建房",
+    "其他",
+]
+PLACE_TYPE_ENTERPRISE = "企业"  # the type whose places have an industry and a 高危 flag
+GRADE_NAMES: dict[Grade, str] = {Grade.RED: "红", Grade.ORANGE: "橙", Grade.YELLOW: "黄", Grade.BLUE: "蓝"}
+# Words accepted in the grade column of a places file, besides the English codes and GRADE_NAMES.
+GRADE_ALIASES: dict[str, Grade] = {
+    "红色": Grade.RED,
+    "重大风险": Grade.RED,
+    "橙色": Grade.ORANGE,
+    "较大风险": Grade.ORANGE,
+    "黄色": Grade.YELLOW,
+    "一般风险": Grade.YELLOW,
+    "蓝色": Grade.BLUE,
+    "低风险": Grade.BLUE,
+}
+PLACE_STATUS_NAMES: dict[PlaceStatus, str] = {
+    PlaceStatus.OPEN: "在营",
+    PlaceStatus.SUSPENDED: "停业整顿",
+    PlaceStatus.CLOSED: "关闭",
+}
+PLACE_STATUS_ALIASES: dict[str, PlaceStatus] = {
+    "营业": PlaceStatus.OPEN,
+    "正常": PlaceStatus.OPEN,
+    "停业": PlaceStatus.SUSPENDED,
+}
+YES_WORDS = ("是", "高危", "yes", "y", "true", "1", "√")
+NO_WORDS = ("否", "", "no", "n", "false", "0")
+PLACE_UNCONFIRMED = "待核实"
+
+# Column headers accepted in a places file (English or Chinese) → field name.
+PLACE_HEADERS: dict[str, str] = {
+    "town": "town",
+    "镇": "town",
+    "乡镇": "town",
+    "镇街": "town",
+    "village": "village",
+    "村": "village",
+    "村社区": "village",
+    "村（社区）": "village",
+    "name": "name",
+    "名称": "name",
+    "场所名称": "name",
+    "type": "type",
+    "类型": "type",
+    "场所类型": "type",
+    "address": "address",
+    "地址": "address",
+    "latitude": "latitude",
+    "lat": "latitude",
+    "纬度": "latitude",
+    "longitude": "longitude",
+    "lon": "longitude",
+    "经度": "longitude",
+    "owner": "owner",
+    "责任人": "owner",
+    "phone": "phone",
+    "电话": "phone",
+    "责任人电话": "phone",
+    "grade": "grade",
+    "风险等级": "grade",
+    "等级": "grade",
+    "status": "status",
+    "状态": "status",
+    "industry": "industry",
+    "行业": "industry",
+    "high_risk": "high_risk",
+    "高危": "high_risk",
+}
+PLACES_FILE_TEXTS = TableTexts(
+    unsupported="不支持的场所清单文件类型：{suffix}（请使用 .csv 或 .xlsx）",
+    too_large="场所清单文件过大（最大 {limit}），未导入任何数据。",
+    unpacked_too_large="场所清单 .xlsx 解压后过大（最大 {limit}），可能已损坏或是恶意文件，未导入任何数据。",
+    too_many_rows="场所清单行数过多（最多 {limit} 行），未导入任何数据。",
+    not_xlsx="场所清单文件不是有效的 .xlsx 文件，请用 Excel 另存为 .xlsx 或 .csv 后重试。",
+    bad_xlsx="场所清单 .xlsx 文件内容已损坏（{reason}），请用 Excel 打开并另存后重试。",
+    bad_csv="场所清单 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。",
+    unreadable="无法读取场所清单文件 {path}：{reason}",
+    empty="场所清单中没有任何场所",
+    missing_columns="缺少必需的列：{columns}（列名可用 镇/村/名称/类型/风险等级 或 town/village/name/type/grade）",
+)
+PLACES_IMPORTED = (
+    "场所清单导入完成：新增 {added} 个场所，更新 {updated} 个，未变 {unchanged} 个；"
+    "责任人新增 {owners_added} 人，更新 {owners_updated} 人。"
+)
+PLACES_REJECTED = "场所清单有 {count} 处错误，未导入任何数据：\n{problems}"
+PLACES_MORE_PROBLEMS = "……另有 {count} 处错误未列出"
+REASON_PLACE_NAME_MISSING = "缺少场所名称"
+REASON_PLACE_NAME_TOO_LONG = "场所名称过长（最多 {limit} 个字）"
+REASON_PLACE_TEXT_TOO_LONG = "{column}过长（最多 {limit} 个字）"
+REASON_PLACE_TOWN_VILLAGE_MISSING = "必须填写镇和村"
+REASON_PLACE_VILLAGE_UNKNOWN = "名册中没有「{town}{village}」（请先导入名册，或检查镇、村名称）"
+REASON_PLACE_TYPE_UNKNOWN = "场所类型「{type}」无法识别（可用：{types}）"
+REASON_PLACE_GRADE_UNKNOWN = "风险等级「{grade}」无法识别（可用：红、橙、黄、蓝）"
+REASON_PLACE_STATUS_UNKNOWN = "状态「{status}」无法识别（可用：在营、停业整顿、关闭）"
+REASON_PLACE_HIGH_RISK_UNKNOWN = "高危一栏「{value}」无法识别（填 是 或 否）"
+REASON_PLACE_LOCATION_INVALID = "经纬度「{latitude}, {longitude}」不正确（纬度 -90~90，经度 -180~180，两者同填或同空）"
+REASON_PLACE_INDUSTRY_NOT_ENTERPRISE = "只有类型为「企业」的场所填写行业和高危"
+REASON_PLACE_PHONE_WITHOUT_OWNER = "填写了责任人电话却没有责任人姓名"
+# The ledger's 底数清单 (places) and 责任清单 (owners), beside 隐患台账: the 三张清单.
+SHEET_PLACES = "底数清单"
+SHEET_OWNERS = "责任清单"
+PLACE_LEDGER_HEADERS = [
+    "编号",
+    "镇",
+    "村（社区）",
+    "场所名称",
+    "类型",
+    "行业",
+    "高危",
+    "地址",
+    "纬度",
+    "经度",
+    "责任人",
+    "责任人电话",
+    "风险等级",
+    "状态",
+    "核实",
+    "最近排查",
+    "未整改隐患",
+    "更新时间",
+]
+OWNER_LEDGER_HEADERS = ["镇", "村（社区）", "责任人", "电话", "场所数", "负责场所", "未整改隐患", "最近整改期限"]
+PLACE_CONFIRMED = "已核实"
+
 INVITE_CREATED = "邀请已生成：{name}（{scope} · {role}），有效期至 {expires}。\n链接：{link}\n邀请码：{code}"
 INVITE_NEEDS_NAME = "{scope}有 {count} 位{role}，请用 --name 指定姓名。"
 INVITE_NEEDS_PLACE_TOWN = "{role}需要指定 --town。"
@@ -1432,6 +1576,9 @@ CLI_HELP: dict[str, str] = {
     "roster": "管理人员名册",
     "roster_import": "从 CSV 或 XLSX 导入镇、村和人员",
     "roster_file": "名册文件（列：town, village, name, role, phone 或 镇、村、姓名、角色、电话）",
+    "places": "管理场所清单（底数清单）",
+    "places_import": "从 CSV 或 XLSX 导入场所（按村和名称识别，重复导入只更新）",
+    "places_file": "场所清单文件（列：镇、村、名称、类型、地址、纬度、经度、责任人、电话、风险等级、状态、行业、高危）",
     "apply_removals": "同时执行名册带来的停用和调动（不加时只列出，不执行）",
     "person": "停用或调动一个人",
     "person_deactivate": "停用：解除绑定、作废未使用的邀请，经手的记录保留",

@@ -164,3 +164,12 @@ class TickInFuture(DomainError):
         super().__init__(f"tick at {at} is after now ({now})")
         self.at = at
         self.now = now
+
+
+class PlacesInvalid(DomainError):
+    """A places file has bad rows; nothing was imported. `problems` lists the first ones, `count` all of them."""
+
+    def __init__(self, problems: list[tuple[int, str]], count: int) -> None:
+        super().__init__("; ".join(f"row {row}: {reason}" for row, reason in problems))
+        self.problems = problems
+        self.count = count
