@@ -51,5 +51,8 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
         assert figures["rows_written"] == figures["hazards_in_month"] > 0
     elif name == "webchat":
         assert figures["page_load"]["n"] == figures["round_trip"]["n"] > 0
+    elif name == "places":
+        assert figures["places_imported"] == 1_000 and "新增 1000 个场所" in figures["import_output"]
+        assert 0 < figures["coverage_visited"] < figures["coverage_due"]
     elif name == "startup":
         assert figures["errors"] == 0 and figures["startup_seconds"]
