@@ -363,7 +363,7 @@ def test_place_address_of_100_characters_is_kept_101_refused(tmp_path: Path) -> 
     address = "路" * limits.MAX_ADDRESS
     assert _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}\u200b,\n")) == ["shop 1"]
     refused = _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}号,\n"))
-    assert refused == texts.REASON_PLACE_TEXT_TOO_LONG.format(column="地址", limit=limits.MAX_ADDRESS)
+    assert refused == texts.REASON_PLACE_ADDRESS_TOO_LONG.format(limit=limits.MAX_ADDRESS)
 
 
 def test_places_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:

@@ -131,9 +131,9 @@ def _entry(
     if (names["industry"] or high_risk) and names["type"] != texts.PLACE_TYPE_ENTERPRISE:
         reasons.append(texts.REASON_PLACE_INDUSTRY_NOT_ENTERPRISE)
     if len(names["industry"]) > MAX_PLACE:
-        reasons.append(texts.REASON_PLACE_TEXT_TOO_LONG.format(column="行业", limit=MAX_PLACE))
+        reasons.append(texts.REASON_PLACE_INDUSTRY_TOO_LONG.format(limit=MAX_PLACE))
     if len(other["address"]) > MAX_ADDRESS:
-        reasons.append(texts.REASON_PLACE_TEXT_TOO_LONG.format(column="地址", limit=MAX_ADDRESS))
+        reasons.append(texts.REASON_PLACE_ADDRESS_TOO_LONG.format(limit=MAX_ADDRESS))
     location = _location(other["latitude"], other["longitude"])
     if location is None:
         reasons.append(
