@@ -102,8 +102,10 @@ class PlaceRepository:
         existing = {
             (row[1], row[2]): row
             for row in await tx.execute_fetchall(
-                f"SELECT id, village_id, name, {', '.join(_FIELDS)}, owner_id, confirmed FROM places"
-                f" WHERE (village_id, name) IN (VALUES {keys})",
+                f"WITH k (village_id, name) AS (VALUES {keys}) SELECT p.id, p.village_id, p.name,"
+                f" {', '.join(f'p.{f}' for f in _FIELDS)}, p.owner_id, p.confirmed"
+                # CROSS JOIN: each key is one search of places_village_name (IN (VALUES ...) would scan the table).
+                " FROM k CROSS JOIN places p ON p.village_id = k.village_id AND p.name = k.name",
                 [value for entry in batch for value in (entry.village_id, entry.name)],
             )
         }
@@ -143,7 +145,8 @@ class PlaceRepository:
         if added:
             new_keys = ", ".join("(?, ?)" for _ in added)
             created = await tx.execute_fetchall(
-                f"SELECT id, name FROM places WHERE (village_id, name) IN (VALUES {new_keys})",
+                f"WITH k (village_id, name) AS (VALUES {new_keys}) SELECT p.id, p.name"
+                " FROM k CROSS JOIN places p ON p.village_id = k.village_id AND p.name = k.name",
                 [value for row in added for value in (row[1], row[2])],
             )
             events += [(row[0], stamp, "created", None, row[1]) for row in created]

@@ -71,7 +71,8 @@ def validate(
     entries: list[PlaceEntry] = []
     # Keyed by a hash: a province's million names would otherwise be held twice.
     seen: dict[int, int] = {}
-    known_types = frozenset(types)
+    # Each row's type is the configured word itself, not a copy per row (a province has a million rows).
+    known_types = {word: word for word in types}
     for number, raw in rows:
         entry, reasons = _entry(number, raw, known_types, types, villages)
         if entry is None and not reasons:
@@ -98,7 +99,7 @@ def validate(
 def _entry(
     number: int,
     raw: Mapping[str, str],
-    known_types: frozenset[str],
+    known_types: Mapping[str, str],
     types: Sequence[str],
     villages: Mapping[tuple[str, str], tuple[int, int]],
 ) -> tuple[PlaceEntry | None, list[str]]:
@@ -153,7 +154,7 @@ def _entry(
         town_id=ids[0],
         village_id=ids[1],
         name=names["name"],
-        type=names["type"],
+        type=known_types[names["type"]],
         industry=names["industry"] or None,
         high_risk=bool(high_risk),
         address=other["address"] or None,
