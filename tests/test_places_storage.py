@@ -34,11 +34,21 @@ PLACES = [
 ]
 
 
-async def import_places(services: Services, folder: Path, rows: list[list[str]] = PLACES) -> None:
+async def import_places(services: Services, folder: Path, rows: list[list[str]] = PLACES, chunk: int = 20_000) -> Any:
     path = folder / "places.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([HEADER, *rows])
-    await services.places.import_entries(await services.places.validate(read_places(path)))
+    return await services.places.import_entries(await services.places.validate(read_places(path)), chunk=chunk)
+
+
+async def test_a_large_file_is_written_in_chunks_with_the_same_result(services: Services, tmp_path: Path) -> None:
+    imported = await import_places(services, tmp_path, chunk=4)
+    assert (imported.places.added, imported.owners_added) == (len(PLACES), 4)
+    assert len(await ids(services)) == len(PLACES)
+    again = await import_places(services, tmp_path, chunk=4)
+    assert (again.places.unchanged, again.owners_added) == (len(PLACES), 0)
+    events = await services.db.fetch_all("SELECT count(*) FROM place_events")
+    assert events[0][0] == len(PLACES)
 
 
 async def ids(services: Services) -> dict[str, Any]:

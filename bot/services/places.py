@@ -16,6 +16,8 @@ from storage.database import Database
 from storage.places import ImportCounts, PlaceRepository
 from storage.roster import RosterRepository, Upsert
 
+WRITE_CHUNK = 20_000  # places written in one transaction (about a second): one county's file is one transaction
+
 
 @dataclass(frozen=True)
 class PlacesImported:
@@ -51,7 +53,7 @@ class PlaceService:
         """Check a file's rows against the configured types and the roster's villages (PlacesInvalid if any is bad)."""
         return validate(rows, self._types, await self._places.villages())
 
-    async def import_entries(self, entries: list[PlaceEntry]) -> PlacesImported:
+    async def import_entries(self, entries: list[PlaceEntry], *, chunk: int = WRITE_CHUNK) -> PlacesImported:
         """Write every entry in one transaction: owners named become roster owners; re-importing never duplicates."""
         names = {ids: key for key, ids in (await self._places.villages()).items()}
         owners: dict[tuple[int, str], RosterEntry] = {}
@@ -68,7 +70,12 @@ class PlaceService:
         async with self._db.transaction() as tx:
             outcome = await self._roster.import_people(tx, list(owners.values()), now)
             owner_ids = await self._places.owner_ids(tx, sorted({village for village, _ in owners}))
-            counts = await self._places.import_places(tx, entries, owner_ids, now)
+        counts = ImportCounts()
+        # The file was validated whole; it is written in transactions of a few seconds each, so a running bot's
+        # writes never wait long for a province's file. Interrupted, a second run completes it (nothing doubles).
+        for start in range(0, len(entries), chunk):
+            async with self._db.transaction() as tx:
+                counts += await self._places.import_places(tx, entries[start : start + chunk], owner_ids, now)
         return PlacesImported(counts, outcome[Upsert.ADDED], outcome[Upsert.UPDATED])
 
     async def coverage(self, town_ids: Iterable[int], start: date, end: date) -> dict[int, dict[int, Coverage]]:
