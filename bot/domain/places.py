@@ -114,9 +114,12 @@ def coverage(
     start on): each window closing in the period is one visit due, visited if any visit falls in it.
     """
     visited = due = 0
+    owed_by: dict[Cadence, list[Window]] = {}  # the same few windows for every place of a cadence
     for place_id, cadence in places:
         days = visits.get(place_id, ())
-        for owed in due_in(cadence, start, end):
+        if cadence not in owed_by:
+            owed_by[cadence] = due_in(cadence, start, end)
+        for owed in owed_by[cadence]:
             due += 1
             visited += any(day in owed for day in days)
     return Coverage(visited, due)
