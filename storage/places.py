@@ -69,6 +69,17 @@ class OwnerRow:
     nearest_deadline: str | None
 
 
+def existing_sql(keys: int) -> str:
+    """The places of `keys` (village id, name) pairs, with what an import compares."""
+    values = ", ".join("(?, ?)" for _ in range(keys))
+    # CROSS JOIN: each key is one search of places_village_name (IN (VALUES ...) scanned the table for every batch).
+    return (
+        f"WITH k (village_id, name) AS (VALUES {values}) SELECT p.id, p.village_id, p.name,"
+        f" {', '.join(f'p.{f}' for f in _FIELDS)}, p.owner_id, p.confirmed"
+        " FROM k CROSS JOIN places p ON p.village_id = k.village_id AND p.name = k.name"
+    )
+
+
 class PlaceRepository:
     """SQL for the places tables."""
 
@@ -98,15 +109,10 @@ class PlaceRepository:
         owner_ids: Mapping[tuple[int, str], int],
         stamp: str,
     ) -> ImportCounts:
-        keys = ", ".join("(?, ?)" for _ in batch)
         existing = {
             (row[1], row[2]): row
             for row in await tx.execute_fetchall(
-                f"WITH k (village_id, name) AS (VALUES {keys}) SELECT p.id, p.village_id, p.name,"
-                f" {', '.join(f'p.{f}' for f in _FIELDS)}, p.owner_id, p.confirmed"
-                # CROSS JOIN: each key is one search of places_village_name (IN (VALUES ...) would scan the table).
-                " FROM k CROSS JOIN places p ON p.village_id = k.village_id AND p.name = k.name",
-                [value for entry in batch for value in (entry.village_id, entry.name)],
+                existing_sql(len(batch)), [value for entry in batch for value in (entry.village_id, entry.name)]
             )
         }
         added, updated, events = [], [], []
@@ -143,13 +149,10 @@ class PlaceRepository:
             added,
         )
         if added:
-            new_keys = ", ".join("(?, ?)" for _ in added)
             created = await tx.execute_fetchall(
-                f"WITH k (village_id, name) AS (VALUES {new_keys}) SELECT p.id, p.name"
-                " FROM k CROSS JOIN places p ON p.village_id = k.village_id AND p.name = k.name",
-                [value for row in added for value in (row[1], row[2])],
+                existing_sql(len(added)), [value for row in added for value in (row[1], row[2])]
             )
-            events += [(row[0], stamp, "created", None, row[1]) for row in created]
+            events += [(row["id"], stamp, "created", None, row["name"]) for row in created]
         await tx.executemany(
             f"UPDATE places SET {', '.join(f'{f} = ?' for f in _FIELDS)}, owner_id = ?, confirmed = 1, updated_at = ?"
             " WHERE id = ?",

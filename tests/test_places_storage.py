@@ -19,7 +19,7 @@ from bot.domain.lifecycle import Move
 from bot.domain.places import Coverage
 from bot.places_file import read_places
 from bot.services.container import Services
-from storage.places import PlaceRepository
+from storage.places import PlaceRepository, existing_sql
 from tests.scenario import Cast, attempt, report
 from tests.test_e2e_queries import SHANGHAI
 
@@ -105,6 +105,13 @@ async def test_place_lookups_buttons_and_coverage_are_index_range_scans(
         assert "SCAN" not in found, (label, found)
         # Only a typed prefix sorts its few matches by use; the buttons come in index order.
         assert ("TEMP B-TREE" in found) == (label == "typed"), (label, found)
+
+
+async def test_an_import_finds_existing_places_by_index(services: Services, tmp_path: Path) -> None:
+    await import_places(services, tmp_path)
+    found = await plan(services, existing_sql(3), [1, "幸福超市", 2, "新龙饭店", 3, "x"])
+    assert "SEARCH p USING INDEX places_village_name (village_id=? AND name=?)" in found, found
+    assert "SCAN p" not in found and "SCAN places" not in found, found
 
 
 async def test_coverage_over_a_simulated_month(services: Services, clock: FakeClock, tmp_path: Path) -> None:
