@@ -283,7 +283,8 @@ class PlaceRepository:
             after = (last["town_id"], last["village_id"], last["name"])
 
     async def ledger_owners(self, town_id: int | None) -> AsyncIterator[list[OwnerRow]]:
-        """Every active owner (of one town when given) with their places, open hazards and nearest deadline."""
+        """Every active owner with a place or an open hazard (of one town when given): their places, open hazards
+        and nearest deadline."""
         scope = "" if town_id is None else " AND p.town_id = ?"
         after = 0
         while True:
@@ -296,6 +297,9 @@ class PlaceRepository:
                 " AS nearest_deadline"
                 " FROM people p JOIN towns t ON t.id = p.town_id JOIN villages v ON v.id = p.village_id"
                 f" WHERE p.role = 'owner' AND p.deactivated_at IS NULL AND p.id > ?{scope}"
+                # An owner with neither a place nor an open hazard answers for nothing yet.
+                " AND (EXISTS (SELECT 1 FROM places WHERE owner_id = p.id)"
+                " OR EXISTS (SELECT 1 FROM hazards WHERE owner_id = p.id AND status != 'closed'))"
                 " ORDER BY p.id LIMIT ?",
                 [after, *([] if town_id is None else [town_id]), BATCH],
             )

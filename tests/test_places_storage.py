@@ -16,11 +16,12 @@ from bot import texts
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.domain.lifecycle import Move
+from bot.domain.people import Role
 from bot.domain.places import Coverage
 from bot.places_file import read_places
 from bot.services.container import Services
 from storage.places import PlaceRepository, existing_sql
-from tests.scenario import Cast, attempt, report
+from tests.scenario import Cast, attempt, bind, report
 from tests.test_e2e_queries import SHANGHAI
 
 HEADER = ["镇", "村", "名称", "类型", "责任人", "电话", "风险等级", "状态", "行业", "高危"]
@@ -152,6 +153,7 @@ async def test_ledger_has_the_three_lists(
 ) -> None:
     await import_places(services, tmp_path)
     cast = await Cast.assemble(services)
+    await bind(services, Role.OWNER, village="牛冲村", name="闲人")
     clock.set(datetime(2026, 11, 3, 10, tzinfo=SHANGHAI))
     hazard = await report(services, cast.officer)
     await attempt(services, cast.supervisor, hazard.id, Move.ASSIGN)  # to 张老板, 7 days
@@ -203,3 +205,5 @@ async def test_ledger_has_the_three_lists(
     assert (boss["场所数"], boss["负责场所"], boss["未整改隐患"]) == (2, "幸福超市、新龙化工有限公司", 1)
     assert boss["最近整改期限"] == datetime(2026, 11, 10)
     assert by_owner["李四"]["场所数"] == 1 and by_owner["李四"]["最近整改期限"] is None
+    assert "闲人" not in by_owner  # an owner with no place and no open hazard answers for nothing yet
+    assert set(by_owner) == {"张老板", "李四", "王五", "赵六"}
