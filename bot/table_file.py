@@ -46,19 +46,19 @@ def iter_table(path: Path, spec: TableSpec) -> Rows:
     words = spec.texts
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise TableFileError(words.unsupported.format(suffix=suffix or path.name))
+        raise TableFileError(words.unsupported(suffix or path.name))
     try:
         size = path.stat().st_size
         if size > spec.max_bytes:
-            raise TableFileError(words.too_large.format(limit=_mb(spec.max_bytes)))
+            raise TableFileError(words.too_large(_mb(spec.max_bytes)))
         if suffix == ".csv":
             yield from _named_rows(_bounded(csv.reader(_lines(_decode(path.read_bytes()))), spec), spec)
         else:
             yield from _xlsx_rows(path, spec)
     except csv.Error as exc:
-        raise TableFileError(words.bad_csv.format(reason=exc)) from exc
+        raise TableFileError(words.bad_csv(str(exc))) from exc
     except (OSError, ValueError, KeyError) as exc:
-        raise TableFileError(words.unreadable.format(path=path, reason=exc)) from exc
+        raise TableFileError(words.unreadable(path, str(exc))) from exc
 
 
 def _mb(size: int) -> str:
@@ -87,7 +87,7 @@ def _bounded(rows: Iterable[list[str]], spec: TableSpec) -> Iterator[list[str]]:
     """The rows, refusing the file as soon as it has more than the limit (never reading further)."""
     for count, row in enumerate(rows, start=1):
         if count > spec.max_rows:
-            raise TableFileError(spec.texts.too_many_rows.format(limit=spec.max_rows))
+            raise TableFileError(spec.texts.too_many_rows(spec.max_rows))
         yield row
 
 
@@ -101,7 +101,7 @@ def _xlsx_rows(path: Path, spec: TableSpec) -> Rows:
     except zipfile.BadZipFile as exc:
         raise TableFileError(words.not_xlsx) from exc
     if unpacked > spec.max_unpacked_bytes:
-        raise TableFileError(words.unpacked_too_large.format(limit=_mb(spec.max_unpacked_bytes)))
+        raise TableFileError(words.unpacked_too_large(_mb(spec.max_unpacked_bytes)))
     # Imported here: openpyxl takes about 0.3 s to import, and only an import from .xlsx needs it.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -111,7 +111,7 @@ def _xlsx_rows(path: Path, spec: TableSpec) -> Rows:
     except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
         raise TableFileError(words.not_xlsx) from exc
     except (ParseError, ValueError, TypeError) as exc:
-        raise TableFileError(words.bad_xlsx.format(reason=exc)) from exc
+        raise TableFileError(words.bad_xlsx(str(exc))) from exc
     try:
         sheet = workbook.worksheets[0]
         # The declared dimension (A1:XFD1048576 in a 2 KB file) would pad every row to 16,384 cells: ignore it.
@@ -122,7 +122,7 @@ def _xlsx_rows(path: Path, spec: TableSpec) -> Rows:
         )
         yield from _named_rows(_bounded(rows, spec), spec)
     except (ParseError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as exc:
-        raise TableFileError(words.bad_xlsx.format(reason=exc)) from exc
+        raise TableFileError(words.bad_xlsx(str(exc))) from exc
     finally:
         workbook.close()
 
@@ -144,7 +144,7 @@ def _named_rows(table: Iterable[list[str]], spec: TableSpec) -> Rows:
     fields = [spec.headers.get(cell.strip().lower(), spec.headers.get(cell.strip(), "")) for cell in header]
     missing = [name for name in spec.required if name not in fields]
     if missing:
-        raise TableFileError(spec.texts.missing_columns.format(columns=", ".join(missing)))
+        raise TableFileError(spec.texts.missing_columns(missing))
     for number, cells in rows:
         if any(cells):  # blank rows count for the numbering only
             yield number, {field: cell for field, cell in zip(fields, cells, strict=False) if field}

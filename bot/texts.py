@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot import screen
@@ -1349,30 +1351,31 @@ ROSTER_BAD_CSV = "名册 CSV 文件格式错误（{reason}：单元格过长或�
 class TableTexts(NamedTuple):
     """What an import says about a file it cannot read (one set per kind of file: the roster, the places)."""
 
-    unsupported: str
-    too_large: str
-    unpacked_too_large: str
-    too_many_rows: str
+    unsupported: Callable[[str], str]  # (suffix)
+    too_large: Callable[[str], str]  # (limit, as people read it: 5 MB)
+    unpacked_too_large: Callable[[str], str]  # (limit)
+    too_many_rows: Callable[[int], str]  # (limit)
     not_xlsx: str
-    bad_xlsx: str
-    bad_csv: str
-    unreadable: str
+    bad_xlsx: Callable[[str], str]  # (reason)
+    bad_csv: Callable[[str], str]  # (reason)
+    unreadable: Callable[[Path, str], str]  # (path, reason)
     empty: str
-    missing_columns: str
+    missing_columns: Callable[[list[str]], str]  # (columns)
 
 
 ROSTER_FILE_TEXTS = TableTexts(
-    unsupported=ROSTER_UNSUPPORTED,
-    too_large=ROSTER_FILE_TOO_LARGE,
-    unpacked_too_large=ROSTER_UNPACKED_TOO_LARGE,
-    too_many_rows=ROSTER_TOO_MANY_ROWS,
+    unsupported=lambda suffix: ROSTER_UNSUPPORTED.format(suffix=suffix),
+    too_large=lambda limit: ROSTER_FILE_TOO_LARGE.format(limit=limit),
+    unpacked_too_large=lambda limit: ROSTER_UNPACKED_TOO_LARGE.format(limit=limit),
+    too_many_rows=lambda limit: ROSTER_TOO_MANY_ROWS.format(limit=limit),
     not_xlsx=ROSTER_NOT_XLSX,
-    bad_xlsx=ROSTER_BAD_XLSX,
-    bad_csv=ROSTER_BAD_CSV,
-    unreadable=ROSTER_UNREADABLE,
+    bad_xlsx=lambda reason: ROSTER_BAD_XLSX.format(reason=reason),
+    bad_csv=lambda reason: ROSTER_BAD_CSV.format(reason=reason),
+    unreadable=lambda path, reason: ROSTER_UNREADABLE.format(path=path, reason=reason),
     empty=ROSTER_EMPTY,
-    missing_columns=ROSTER_MISSING_COLUMNS,
+    missing_columns=lambda columns: ROSTER_MISSING_COLUMNS.format(columns=", ".join(columns)),
 )
+
 PERSON_CLI_AT = "\n（用 --at 指定）"
 
 
@@ -1496,17 +1499,61 @@ PLACE_HEADERS: dict[str, str] = {
     "high_risk": "high_risk",
     "高危": "high_risk",
 }
+
+
+def places_unsupported(suffix: str) -> str:
+    """A places file of another type than .csv or .xlsx."""
+    return f"不支持的场所清单文件类型：{suffix}（请使用 .csv 或 .xlsx）"
+
+
+def places_file_too_large(limit: str) -> str:
+    """A places file over its size limit."""
+    return f"场所清单文件过大（最大 {limit}），未导入任何数据。"
+
+
+def places_unpacked_too_large(limit: str) -> str:
+    """An .xlsx places file that unpacks to more than its limit."""
+    return f"场所清单 .xlsx 解压后过大（最大 {limit}），可能已损坏或是恶意文件，未导入任何数据。"
+
+
+def places_too_many_rows(limit: int) -> str:
+    """A places file with more rows than allowed."""
+    return f"场所清单行数过多（最多 {limit} 行），未导入任何数据。"
+
+
+def places_bad_xlsx(reason: str) -> str:
+    """An .xlsx places file whose content is damaged."""
+    return f"场所清单 .xlsx 文件内容已损坏（{reason}），请用 Excel 打开并另存后重试。"
+
+
+def places_bad_csv(reason: str) -> str:
+    """A CSV places file that cannot be parsed."""
+    return f"场所清单 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。"
+
+
+def places_unreadable(path: Path, reason: str) -> str:
+    """A places file that cannot be opened."""
+    return f"无法读取场所清单文件 {path}：{reason}"
+
+
+def places_missing_columns(columns: list[str]) -> str:
+    """A places file without a required column."""
+    return f"缺少必需的列：{', '.join(columns)}（列名可用 镇/村/名称/类型/风险等级 或 town/village/name/type/grade）"
+
+
+PLACES_NOT_XLSX = "场所清单文件不是有效的 .xlsx 文件，请用 Excel 另存为 .xlsx 或 .csv 后重试。"
+PLACES_EMPTY = "场所清单中没有任何场所"
 PLACES_FILE_TEXTS = TableTexts(
-    unsupported="不支持的场所清单文件类型：{suffix}（请使用 .csv 或 .xlsx）",
-    too_large="场所清单文件过大（最大 {limit}），未导入任何数据。",
-    unpacked_too_large="场所清单 .xlsx 解压后过大（最大 {limit}），可能已损坏或是恶意文件，未导入任何数据。",
-    too_many_rows="场所清单行数过多（最多 {limit} 行），未导入任何数据。",
-    not_xlsx="场所清单文件不是有效的 .xlsx 文件，请用 Excel 另存为 .xlsx 或 .csv 后重试。",
-    bad_xlsx="场所清单 .xlsx 文件内容已损坏（{reason}），请用 Excel 打开并另存后重试。",
-    bad_csv="场所清单 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。",
-    unreadable="无法读取场所清单文件 {path}：{reason}",
-    empty="场所清单中没有任何场所",
-    missing_columns="缺少必需的列：{columns}（列名可用 镇/村/名称/类型/风险等级 或 town/village/name/type/grade）",
+    unsupported=places_unsupported,
+    too_large=places_file_too_large,
+    unpacked_too_large=places_unpacked_too_large,
+    too_many_rows=places_too_many_rows,
+    not_xlsx=PLACES_NOT_XLSX,
+    bad_xlsx=places_bad_xlsx,
+    bad_csv=places_bad_csv,
+    unreadable=places_unreadable,
+    empty=PLACES_EMPTY,
+    missing_columns=places_missing_columns,
 )
 PLACES_IMPORTED = (
     "场所清单导入完成：新增 {added} 个场所，更新 {updated} 个，未变 {unchanged} 个；"

@@ -380,7 +380,7 @@ def test_places_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: P
     assert len(_places(path)) == lines + 1
     with path.open("a", encoding="utf-8") as f:
         f.write("x")
-    assert _places(path) == texts.PLACES_FILE_TEXTS.too_large.format(limit="128 MB")
+    assert _places(path) == texts.places_file_too_large("128 MB")
 
 
 def test_places_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
@@ -410,7 +410,7 @@ def test_places_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_pa
     at_limit = bomb(0)
     assert at_limit.stat().st_size < limits.MAX_PLACES_FILE_BYTES
     assert _places(at_limit) == ["shop 1"]
-    assert _places(bomb(1)) == texts.PLACES_FILE_TEXTS.unpacked_too_large.format(limit="1024 MB")
+    assert _places(bomb(1)) == texts.places_unpacked_too_large("1024 MB")
 
 
 def test_places_file_of_1048576_rows_is_read_one_more_refused(tmp_path: Path) -> None:
@@ -418,7 +418,7 @@ def test_places_file_of_1048576_rows_is_read_one_more_refused(tmp_path: Path) ->
     path = _places_file(tmp_path, PLACE_ROW + "\n" + blank)
     assert _places(path) == ["shop 1"]
     path = _places_file(tmp_path, PLACE_ROW + "\n" + blank + ",,,,,\n")
-    assert _places(path) == texts.PLACES_FILE_TEXTS.too_many_rows.format(limit=limits.MAX_PLACES_ROWS)
+    assert _places(path) == texts.places_too_many_rows(limits.MAX_PLACES_ROWS)
 
 
 async def test_invite_name_of_30_characters_is_kept_31_refused_and_cleaned(rig: Rig) -> None:

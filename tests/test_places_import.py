@@ -197,4 +197,4 @@ def test_unknown_grade_type_and_status_words_are_refused(config: Path, capsys: p
 def test_a_file_without_the_required_columns_is_refused(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert _import(config, _csv(config.parent, ["青龙镇", "新龙村", "x"], header=["镇", "村", "名称"])) != 0
-    assert texts.PLACES_FILE_TEXTS.missing_columns.format(columns="type") in capsys.readouterr().err
+    assert texts.places_missing_columns(["type"]) in capsys.readouterr().err

@@ -92,7 +92,7 @@ def validate(
     if count:
         raise PlacesInvalid(problems, count)
     if not entries:
-        raise PlacesInvalid([(0, texts.PLACES_FILE_TEXTS.empty)], 1)
+        raise PlacesInvalid([(0, texts.PLACES_EMPTY)], 1)
     return entries
 
 
