@@ -1,4 +1,4 @@
-"""Scenario 8, places: `gridsafe places import` of a province's million places, then the coverage (村不漏户) of a
+"""Scenario 9, places: `gridsafe places import` of a province's million places, then the coverage (村不漏户) of a
 city's month, on the generated roster."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench import burst, export, fanout, places, queryload, schedpass, startup, webchat
+from bench import burst, export, fanout, places, queryload, schedpass, startup, webchat, wecom
 from bench.measure import Outcome
 
 SIZES = ("tiny", "small", "full")
@@ -22,6 +22,7 @@ SCENARIOS: dict[str, Callable[[str, Path], Awaitable[Outcome]]] = {
     "startup": startup.run,
     "webchat": webchat.run,
     "places": places.run,
+    "wecom": wecom.run,
 }
 
 

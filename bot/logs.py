@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -26,6 +26,10 @@ _PHONE = re.compile(r"(?<![\d.])(?:(?:\+|00)?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- 
 # start= in a deep link (the DEBUG log of a sent /invite answer): anyone reading the log could bind as that person.
 _INVITE = re.compile(r"(/start(?:@\w+)?(?:\s|\\n|%20|\+)+|[?&]start=)[A-Za-z0-9_-]+")
 
+# WeCom's access tokens change every two hours, so they are masked by where they appear (a query parameter or a
+# JSON field, its quotes escaped inside a JSON log line), not by value.
+_ACCESS_TOKEN = re.compile(r"""(access_token(?:\\?["'])?\s*[=:]\s*(?:\\?["'])?)[A-Za-z0-9_\-.~%]+""")
+
 _user_id: ContextVar[int | None] = ContextVar("gridsafe_user_id", default=None)
 _hazard_id: ContextVar[int | None] = ContextVar("gridsafe_hazard_id", default=None)
 
@@ -41,17 +45,20 @@ def bind_hazard(hazard_id: int | None) -> None:
 
 
 class Redactor:
-    """Masks the bot token, and unless told otherwise phone numbers and invite codes, in text."""
+    """Masks the bot token, the other secrets (WeCom's), access tokens, and unless told otherwise phone numbers and
+    invite codes, in text."""
 
-    def __init__(self, token: str, *, personal: bool = True) -> None:
+    def __init__(self, token: str, *, personal: bool = True, secrets: Iterable[str] = ()) -> None:
         # As written, and as it appears inside a URL (the colon percent-encoded).
-        self._forms = sorted({token, quote(token, safe=""), quote(token)} - {""}, key=len, reverse=True)
+        forms = {form for secret in (token, *secrets) for form in (secret, quote(secret, safe=""), quote(secret))}
+        self._forms = sorted(forms - {""}, key=len, reverse=True)
         self._personal = personal
 
     def __call__(self, text: str) -> str:
-        """Return text with the token masked, and phone numbers and invite codes unless personal=False."""
+        """Return text with the secrets masked, and phone numbers and invite codes unless personal=False."""
         for form in self._forms:
             text = text.replace(form, REDACTED_TOKEN)
+        text = _ACCESS_TOKEN.sub(lambda match: match.group(1) + REDACTED_TOKEN, text)
         if not self._personal:
             return text
         text = _INVITE.sub(lambda match: match.group(1) + REDACTED_CODE, text)
@@ -101,7 +108,7 @@ class MaskedStream(io.TextIOBase):
 
 
 @contextmanager
-def masked_output(token: str) -> Iterator[None]:
+def masked_output(token: str, secrets: Iterable[str] = ()) -> Iterator[None]:
     """While inside, every line written to stdout and stderr has the token masked (restored afterwards).
 
     The logging handler masks log lines, but a CLI error, a traceback or a warning is printed to stderr directly:
@@ -109,7 +116,7 @@ def masked_output(token: str) -> Iterator[None]:
     invite codes are left as they are here: the operator's own output names them on purpose (an invite link, a
     roster row).
     """
-    redact = Redactor(token, personal=False)
+    redact = Redactor(token, personal=False, secrets=secrets)
     before = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = MaskedStream(before[0], redact), MaskedStream(before[1], redact)
     try:
@@ -168,19 +175,23 @@ class JsonFormatter(logging.Formatter):
         return self._redact(json.dumps(entry, ensure_ascii=False))
 
 
-def log_handler(token: str, fmt: LogFormat = "text", stream: IO[str] | None = None) -> logging.Handler:
+def log_handler(
+    token: str, fmt: LogFormat = "text", stream: IO[str] | None = None, secrets: Iterable[str] = ()
+) -> logging.Handler:
     """The handler GridSafe logs through: ids attached, secrets masked, text or JSON."""
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    redact = Redactor(token)
+    redact = Redactor(token, secrets=secrets)
     handler.setFormatter(JsonFormatter(redact) if fmt == "json" else TextFormatter(redact))
     handler.addFilter(ContextFilter())
     return handler
 
 
-def configure_logging(token: str, fmt: LogFormat = "text", level: str | int = logging.INFO) -> None:
+def configure_logging(
+    token: str, fmt: LogFormat = "text", level: str | int = logging.INFO, secrets: Iterable[str] = ()
+) -> None:
     """Log to stderr through log_handler; httpx (which logs URLs that contain the token) only at WARNING."""
     root = logging.getLogger()
-    root.handlers[:] = [log_handler(token, fmt)]
+    root.handlers[:] = [log_handler(token, fmt, secrets=secrets)]
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

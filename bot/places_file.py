@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.table_file import Rows, TableSpec, iter_table
 
 PLACES = TableSpec(
-    headers=texts.PLACE_HEADERS,
+    headers=vocabulary.PLACE_HEADERS,
     required=("town", "village", "name", "type"),
     max_bytes=limits.MAX_PLACES_FILE_BYTES,
     max_unpacked_bytes=limits.MAX_PLACES_UNCOMPRESSED_BYTES,

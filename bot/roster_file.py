@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot import texts
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.table_file import TableFileError, TableSpec, read_table
 
 REQUIRED = ("town", "village", "name", "role")
@@ -14,7 +14,7 @@ REQUIRED = ("town", "village", "name", "role")
 RosterFileError = TableFileError  # the file cannot be read as a roster
 
 ROSTER = TableSpec(
-    headers=texts.ROSTER_HEADERS,
+    headers=vocabulary.ROSTER_HEADERS,
     required=REQUIRED,
     max_bytes=limits.MAX_ROSTER_FILE_BYTES,
     max_unpacked_bytes=limits.MAX_ROSTER_UNCOMPRESSED_BYTES,

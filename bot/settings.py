@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from bot import texts
+from bot.domain import vocabulary
 from bot.domain.places import DEFAULT_CADENCES, Cadence, Grade
 from bot.domain.schedule import Rules
 from bot.domain.statistics import Weights
@@ -77,10 +77,28 @@ class InviteSettings(_Section):
     ttl_days: int = Field(default=7, ge=1, le=90)
 
 
+# The default hazard categories (DESIGN.md section 2); config.toml [reporting] categories may change them. They are
+# configuration data, shown on the category buttons and matched in the filters of /open, not copy of the catalog.
+DEFAULT_CATEGORIES = [
+    "消防",
+    "用电用气",
+    "道路交通",
+    "建筑施工",
+    "危险化学品",
+    "烟花爆竹",
+    "非煤矿山",
+    "食品药品",
+    "九小场所",
+    "自建房",
+    "森林防火",
+    "其他",
+]
+
+
 class ReportingSettings(_Section):
     """Hazard reporting."""
 
-    categories: list[str] = Field(default_factory=lambda: list(texts.DEFAULT_CATEGORIES), min_length=1, max_length=30)
+    categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1, max_length=30)
     photo_batch_seconds: float = Field(default=1.5, gt=0, le=10)
 
     @field_validator("categories")
@@ -97,7 +115,7 @@ class ReportingSettings(_Section):
 class PlacesSettings(_Section):
     """Places (底数清单): the types offered, and how often a place of each risk grade is due a visit."""
 
-    types: list[str] = Field(default_factory=lambda: list(texts.DEFAULT_PLACE_TYPES), min_length=1, max_length=40)
+    types: list[str] = Field(default_factory=lambda: list(vocabulary.DEFAULT_PLACE_TYPES), min_length=1, max_length=40)
     red: Cadence = DEFAULT_CADENCES[Grade.RED]
     orange: Cadence = DEFAULT_CADENCES[Grade.ORANGE]
     yellow: Cadence = DEFAULT_CADENCES[Grade.YELLOW]
@@ -263,6 +281,52 @@ class SandboxSettings(_Section):
     data_dir: Path = Path("data/sandbox")
 
 
+class WeComSettings(_Section):
+    """[wecom]: the WeCom (企业微信) self-built app (自建应用); the channel is off while corp_id is empty."""
+
+    corp_id: str = ""
+    agent_id: int = Field(default=0, ge=0)
+    secret: SecretStr = SecretStr("")
+    token: SecretStr = SecretStr("")
+    encoding_aes_key: SecretStr = SecretStr("")
+    callback_host: str = "127.0.0.1"
+    callback_port: int = Field(default=8310, ge=1, le=65535)
+    callback_path: str = Field(default="/wecom/callback", pattern=r"^/\S*$")
+    api_base_url: str = "https://qyapi.weixin.qq.com"
+    proxy_url: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        """Whether GridSafe serves WeCom at all."""
+        return bool(self.corp_id)
+
+    @model_validator(mode="after")
+    def _complete_when_enabled(self) -> WeComSettings:
+        if not self.enabled:
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("secret", self.secret.get_secret_value()),
+                ("token", self.token.get_secret_value()),
+                ("encoding_aes_key", self.encoding_aes_key.get_secret_value()),
+            )
+            if not value
+        ]
+        if self.agent_id == 0:
+            missing.insert(0, "agent_id")
+        if missing:
+            raise ValueError(f"with corp_id set, {', '.join(missing)} must be set too")
+        key = self.encoding_aes_key.get_secret_value()
+        if len(key) != 43 or not key.isascii() or not all(c.isalnum() or c in "+/" for c in key):
+            raise ValueError("encoding_aes_key must be the 43 characters the admin console shows")
+        return self
+
+    def secrets(self) -> list[str]:
+        """The values the log must never show."""
+        return [value.get_secret_value() for value in (self.secret, self.token, self.encoding_aes_key)]
+
+
 class Settings(_Section):
     """Everything GridSafe can be configured with; config.example.toml documents each key."""
 
@@ -277,6 +341,7 @@ class Settings(_Section):
     ranking: RankingSettings = RankingSettings()
     logging: LoggingSettings = LoggingSettings()
     sandbox: SandboxSettings = SandboxSettings()
+    wecom: WeComSettings = WeComSettings()
 
 
 class SettingsError(Exception):

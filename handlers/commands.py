@@ -9,6 +9,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.ext import filters
 
 from bot import texts
+from bot.domain import vocabulary
 from bot.domain.notifications import HAZARD_PREFIX
 from bot.domain.people import Role
 from bot.domain.policy import Action, role_may
@@ -62,7 +63,7 @@ def alias_pattern(words: list[str], arguments: str = _ANY_WORDS) -> re.Pattern[s
 
 def alias_filter(command: str) -> filters.BaseFilter:
     """Matches a private text message that starts with the command's Chinese alias word."""
-    words = [alias for alias, target in texts.COMMAND_ALIASES.items() if target == command]
+    words = [alias for alias, target in vocabulary.COMMAND_ALIASES.items() if target == command]
     return filters.ChatType.PRIVATE & filters.Regex(alias_pattern(words, ALIAS_ARGUMENTS.get(command, _ANY_WORDS)))
 
 
@@ -79,7 +80,7 @@ def is_hazard_button(data: object) -> bool:
 def is_check_caption(caption: str | None) -> bool:
     """A photo caption that logs a check (`排查 12 …`) rather than starting a report."""
     words = (caption or "").split()
-    return len(words) >= 2 and texts.COMMAND_ALIASES.get(words[0]) == "check" and words[1].isdigit()
+    return len(words) >= 2 and vocabulary.COMMAND_ALIASES.get(words[0]) == "check" and words[1].isdigit()
 
 
 def message_args(message: Message) -> list[str]:

@@ -103,7 +103,7 @@ async def ask(context: GridContext, chat_id: int, actor: Actor, conversation: Ha
         if conversation.move is Move.REASSIGN and hazard.deadline is not None:
             keep = texts.keep_deadline_button(hazard.deadline)
             rows.insert(0, [InlineKeyboardButton(keep, callback_data=conversation_data(conversation, "keep"))])
-            question = texts.ask_reassign_deadline(hazard.deadline, rectification.today())
+            question = texts.ask_reassign_deadline(hazard, rectification.today())
         await send(chat_id, question, reply_markup=InlineKeyboardMarkup(rows))
     elif conversation.ask is Ask.REASON:
         await send(chat_id, texts.ASK_REASON[conversation.move])

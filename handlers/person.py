@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
+from bot.domain import vocabulary
 from bot.domain.errors import AmbiguousPlace, CannotMove, NotFound, SeveralPeople, UnknownPlace
 from bot.domain.policy import Action, can
 from handlers.commands import message_args
@@ -20,8 +21,8 @@ async def person_command(update: Update, context: GridContext) -> None:
         return
     words = message_args(message)
     verb, rest = (words[0], words[1:]) if words else ("", [])
-    deactivate = verb == texts.PERSON_DEACTIVATE_WORD and len(rest) in (1, 2)
-    move = verb == texts.PERSON_MOVE_WORD and len(rest) in (2, 3)
+    deactivate = verb == vocabulary.PERSON_DEACTIVATE_WORD and len(rest) in (1, 2)
+    move = verb == vocabulary.PERSON_MOVE_WORD and len(rest) in (2, 3)
     if not (deactivate or move):
         await message.reply_text(texts.PERSON_USAGE)
         return
@@ -31,17 +32,16 @@ async def person_command(update: Update, context: GridContext) -> None:
         person = await roster.one(name, at)
         done = await roster.deactivate(person) if deactivate else await roster.move(person, rest[-1])
     except NotFound:
-        await message.reply_text(texts.PERSON_NOT_FOUND.format(name=name, place=f"（{at}）" if at else ""))
+        await message.reply_text(texts.person_not_found(name, at))
     except SeveralPeople as exc:
-        choices = [(texts.scope_label(p.town_name, p.village_name), p.role) for p in exc.people]
-        await message.reply_text(texts.person_choices(name, choices))
+        await message.reply_text(texts.person_choices(name, exc.people))
     except CannotMove as exc:
         await message.reply_text(texts.PERSON_CANNOT_MOVE[exc.reason])
     except UnknownPlace as exc:
-        unknown = texts.UNKNOWN_VILLAGE.format(village=exc.village) if exc.village else None
-        await message.reply_text(unknown or texts.UNKNOWN_TOWN.format(town=exc.town))
+        unknown = texts.unknown_village(exc.village) if exc.village else None
+        await message.reply_text(unknown or texts.unknown_town(exc.town or ""))
     except AmbiguousPlace:
         village = rest[-1].rpartition("/")[2]
-        await message.reply_text(texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=village))
+        await message.reply_text(texts.invite_chat_ambiguous_village(village))
     else:
         await message.reply_text(texts.removal_report(done))

@@ -290,7 +290,8 @@ class PlaceRepository:
         while True:
             rows = await self._db.fetch_all(
                 "SELECT p.id, t.name AS town, v.name AS village, p.name, p.phone,"
-                " (SELECT group_concat(name, '、') FROM (SELECT name FROM places WHERE owner_id = p.id ORDER BY name))"
+                # Joined by the unit separator, which a cleaned name never holds; the catalog joins them for people.
+                " (SELECT group_concat(name, char(31)) FROM (SELECT name FROM places WHERE owner_id = p.id ORDER BY name))"
                 " AS places,"
                 " (SELECT count(*) FROM hazards WHERE owner_id = p.id AND status != 'closed') AS open_hazards,"
                 " (SELECT min(deadline) FROM hazards WHERE owner_id = p.id AND status IN ('assigned', 'submitted'))"
@@ -312,7 +313,7 @@ class PlaceRepository:
                     village=r["village"],
                     name=r["name"],
                     phone=r["phone"],
-                    places=r["places"].split("、") if r["places"] else [],
+                    places=r["places"].split("\x1f") if r["places"] else [],
                     open_hazards=r["open_hazards"],
                     nearest_deadline=r["nearest_deadline"],
                 )

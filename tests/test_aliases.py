@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import texts
+from bot.domain import vocabulary
 from bot.domain.people import Role
 from handlers.commands import ALIAS_ARGUMENTS, COMMANDS, alias_pattern
 from tests.flows import officer, submit, walk_to_summary
@@ -20,10 +21,10 @@ def test_an_empty_alias_is_refused(words: list[str]) -> None:
 
 
 def test_every_command_but_start_has_an_alias_and_none_matches_text_that_opens_with_spaces() -> None:
-    aliased = set(texts.COMMAND_ALIASES.values())
+    aliased = set(vocabulary.COMMAND_ALIASES.values())
     assert {c.name for c in COMMANDS} <= aliased
     for command in aliased:
-        words = [w for w, target in texts.COMMAND_ALIASES.items() if target == command]
+        words = [w for w, target in vocabulary.COMMAND_ALIASES.items() if target == command]
         pattern = alias_pattern(words, ALIAS_ARGUMENTS.get(command, r"(?:\s+.*)?"))
         for text in (PARAGRAPH, "  村委会东侧民房外墙开裂", " ", "　", "\n村委会"):
             assert not pattern.match(text), (command, text)
@@ -48,7 +49,7 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
     assert (await user.next_message()).text == texts.UNKNOWN_MESSAGE
     # Every typed step of a report: description, place, and skipping the location.
     summary = await walk_to_summary(user, photo=png(1), description=PARAGRAPH, place=" 　村委会东侧", location=False)
-    assert "村委会东侧民房外墙开裂" in summary.text
+    assert "村委会东侧民房外墙开裂" in summary.body
     number = await submit(user, summary)
     stored = await rig.rows("SELECT description, place FROM hazards WHERE id = ?", (number,))
     assert stored == [("村委会东侧民房外墙开裂，雨后有倒塌危险", "村委会东侧")]
@@ -79,6 +80,6 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
     for said in (f"隐患 {number}", f"　　隐患 #{number}", f"#{number}", f"  #{number}"):
         await user.send(said)
         card = await user.expect("进展：")
-        assert f"#{number}" in card.text, said
+        assert f"#{number}" in card.body, said
     await user.send("隐患")
     assert (await user.next_message()).text == texts.HAZARD_USAGE

@@ -35,15 +35,16 @@ import pytest_asyncio
 
 from bot import texts
 from bot.clock import FakeClock
+from bot.domain import vocabulary
 from bot.domain.hazards import Hazard, Severity
 from bot.domain.lifecycle import Move
 from bot.domain.people import Actor, Role
 from bot.domain.report import Step
 from bot.services.container import Services
-from bot.services.photo_intake import PhotoUpload
 from bot.services.rectification import Done
 from handlers.commands import COMMANDS
 from sandbox.simusers import BotMessage, SimUser
+from tests import scenario
 from tests.flows import walk_to_summary
 from tests.rig import START, Rig, png, running_bot
 
@@ -224,15 +225,6 @@ REFERENCED = re.compile(r"#(\d+)")
 
 # ---- the world: one bot, the cast, the planted hazards -------------------------------------------------------
 
-_photo_seeds = itertools.count(2_000)
-
-
-def _upload(rig: Rig) -> PhotoUpload:
-    """A photo as the handlers pass it on, known to the loopback Bot API so cards can show it."""
-    data = png(next(_photo_seeds))
-    full = rig.server.files.store_photo(data, 4, 4)[-1]
-    return PhotoUpload(data=data, file_id=full["file_id"], file_unique_id=full["file_unique_id"], width=4, height=4)
-
 
 @dataclass
 class Response:
@@ -363,45 +355,15 @@ class World:
 
 async def _report(rig: Rig, reporter: Actor, village_id: int, n: int, *, fixed: bool = False) -> Hazard:
     """A report through every step of the report service, as the chat would make it."""
-    reporting = rig.services.reporting
-    await reporting.add_photo(reporter, _upload(rig))
-    draft = await reporting.answer_text(reporter, f"矩阵隐患{n:03d}号描述")
-    draft = await reporting.choose_category(reporter, draft.token, 0)
-    draft = await reporting.choose_severity(reporter, draft.token, Severity.GENERAL)
-    if draft.step is Step.VILLAGE:
-        draft = await reporting.choose_village(reporter, draft.token, village_id)
-    await reporting.answer_text(reporter, f"矩阵场所{n:03d}号")
-    draft = await reporting.answer_text(reporter, texts.SKIP)
-    if fixed:
-        draft = await reporting.fix_on_spot(reporter, draft.token)
-        await reporting.add_photo(reporter, _upload(rig))
-        draft = await reporting.next(reporter, draft.token)
-    return await reporting.submit(reporter, draft.token)
-
-
-async def _assign(services: Services, supervisor: Actor, hazard_id: int, owner_id: int) -> Hazard:
-    rectification = services.rectification
-    conversation = await rectification.begin(supervisor, hazard_id, Move.ASSIGN)
-    assert not isinstance(conversation, Done)
-    await rectification.choose_owner(supervisor, conversation.token, owner_id)
-    return (await rectification.choose_days(supervisor, conversation.token, 7)).hazard
-
-
-async def _submit(rig: Rig, owner: Actor, hazard_id: int) -> Hazard:
-    rectification = rig.services.rectification
-    conversation = await rectification.begin(owner, hazard_id, Move.SUBMIT)
-    assert not isinstance(conversation, Done)
-    await rectification.add_photo(owner, _upload(rig))
-    await rectification.photos_done(owner, conversation.token)
-    done = await rectification.answer_text(owner, "已整改完毕")
-    assert isinstance(done, Done)
-    return done.hazard
-
-
-async def _verify(services: Services, supervisor: Actor, hazard_id: int) -> Hazard:
-    done = await services.rectification.begin(supervisor, hazard_id, Move.VERIFY)
-    assert isinstance(done, Done)
-    return done.hazard
+    return await scenario.report(
+        rig.services,
+        reporter,
+        description=f"矩阵隐患{n:03d}号描述",
+        place=f"矩阵场所{n:03d}号",
+        fixed_on_spot=fixed,
+        village_id=village_id,
+        photo=lambda: scenario.served(rig),
+    )
 
 
 async def build_world(rig: Rig) -> World:
@@ -461,12 +423,12 @@ async def build_world(rig: Rig) -> World:
             rig.clock.set(START - timedelta(days=10) if status == "assigned" else START)
             hazard = await _report(rig, reporter, ids[VILLAGE_OF[scope]], next(counter))
             if status != "reported":
-                hazard = await _assign(services, supervisor, hazard.id, owner.id)
+                hazard = await scenario.assign(services, supervisor, hazard.id, owner.id)
             rig.clock.set(START)
             if status in ("submitted", "closed"):
-                hazard = await _submit(rig, owner, hazard.id)
+                hazard = await scenario.rectify(services, owner, hazard.id, "已整改完毕", lambda: scenario.served(rig))
             if status == "closed":
-                hazard = await _verify(services, supervisor, hazard.id)
+                hazard = await scenario.verify(services, supervisor, hazard.id)
             owned = owner_names[scope] if status != "reported" else None
             hazards[scope, status] = keep(hazard, scope, status, owned, reporter_name)
     # 即查即改 reports wait for 复核 with no owner: one for each allowed 复核通过 of the matrix.
@@ -483,7 +445,7 @@ async def build_world(rig: Rig) -> World:
     proxy = {}
     for key, owner_id, owner_name in (("offline", offline.id, "李老板"), ("bound", actors["owner"].id, OWNER_NAME)):
         hazard = await _report(rig, actors["officer"], ids["新龙村"], next(counter))
-        hazard = await _assign(services, helpers["deputy"], hazard.id, owner_id)
+        hazard = await scenario.assign(services, helpers["deputy"], hazard.id, owner_id)
         proxy[key] = keep(hazard, "village", "assigned", owner_name, "曾英海")
 
     # The roster changes, as an admin makes them (人员 调动 / 人员 停用 share this service with the import).
@@ -499,7 +461,11 @@ async def build_world(rig: Rig) -> World:
         user = users[role]
         seen = len(user.inbox)
         await user.send("/start")
-        await user.wait_until(lambda user=user, seen=seen: len(user.inbox) > seen, what="the answer to /start")
+
+        def answered(user: SimUser = user, seen: int = seen) -> bool:
+            return len(user.inbox) > seen
+
+        await user.wait_until(answered, what="the answer to /start")
     world.anchors = {role: user.inbox[-1] for role, user in users.items()}
     return world
 
@@ -579,7 +545,7 @@ def _command_cases() -> list[Any]:
 
 async def test_the_matrix_covers_every_command_and_alias() -> None:
     assert {c.name for c in COMMANDS} | {"start"} == set(COMMAND_WHO)
-    assert texts.COMMAND_ALIASES == ALIASES
+    assert vocabulary.COMMAND_ALIASES == ALIASES
 
 
 @pytest.mark.parametrize(("said", "command", "role"), _command_cases())
@@ -643,8 +609,10 @@ async def _check_card(world: World, role: str, hazard: Planted, response: Respon
 async def _card_or_nothing(world: World, role: str, hazard: Planted, *, pressed: bool) -> None:
     """/hazard N (or 查看详情 when pressed): the card for who may see it, else exactly what a missing hazard gets."""
     before = await world.snapshot()
-    asking = {"data": f"hz:{hazard.id}:view"} if pressed else {"text": f"/hazard {hazard.id}"}
-    response = await world.exchange(role, **asking)
+    if pressed:
+        response = await world.exchange(role, data=f"hz:{hazard.id}:view")
+    else:
+        response = await world.exchange(role, text=f"/hazard {hazard.id}")
     assert await world.snapshot() == before
     world.assert_reveals_nothing_hidden(role, response, asked={hazard.id})
     if shut_out(role):
@@ -952,17 +920,16 @@ async def test_a_real_button_with_another_hazards_id_or_another_action(world: Wo
 
 async def _draft_at(world: World, role: str, step: Step, village: str = "新龙村") -> str:
     """A report of this person walked through the report service up to `step`; its token."""
-    reporting, actor = world.services.reporting, world.actors[role]
-    await reporting.add_photo(actor, _upload(world.rig))
-    draft = await reporting.answer_text(actor, "进行中的草稿")
-    if step is not Step.CATEGORY:
-        draft = await reporting.choose_category(actor, draft.token, 1)
-        draft = await reporting.choose_severity(actor, draft.token, Severity.GENERAL)
-        if draft.step is Step.VILLAGE:
-            draft = await reporting.choose_village(actor, draft.token, world.ids[village])
-        await reporting.answer_text(actor, "进行中的场所")
-        draft = await reporting.answer_text(actor, texts.SKIP)
-    assert draft.step is step
+    draft = await scenario.draft_until(
+        world.services,
+        world.actors[role],
+        step,
+        description="进行中的草稿",
+        place="进行中的场所",
+        category=1,
+        village_id=world.ids[village],
+        photo=lambda: scenario.served(world.rig),
+    )
     return draft.token
 
 
@@ -1054,7 +1021,7 @@ async def test_village_button_of_a_supervisors_report_stays_in_the_town(world: W
     """A supervisor's report picks a village by button: a forged village of another town is refused."""
     services = world.services
     boss = world.actors["supervisor"]
-    await services.reporting.add_photo(boss, _upload(world.rig))
+    await services.reporting.add_photo(boss, scenario.served(world.rig))
     draft = await services.reporting.answer_text(boss, "村按钮测试")
     draft = await services.reporting.choose_category(boss, draft.token, 0)
     draft = await services.reporting.choose_severity(boss, draft.token, Severity.GENERAL)
@@ -1073,7 +1040,7 @@ async def test_village_button_of_a_supervisors_report_stays_in_the_town(world: W
         assert await world.snapshot() == before
     # An officer's report never has a village step: the same button is stale for them.
     officer = world.actors["officer"]
-    await services.reporting.add_photo(officer, _upload(world.rig))
+    await services.reporting.add_photo(officer, scenario.served(world.rig))
     own = await services.reporting.answer_text(officer, "信息员的草稿")
     forged = await world.exchange("officer", data=f"rp:{own.token}:vil:{village}")
     assert_clear_refusal(forged)
@@ -1128,7 +1095,7 @@ async def test_an_account_whose_person_moved_to_another_account_is_a_stranger_at
     rig = world.rig
     old = await rig.join(Role.OFFICER, village="牛冲村")
     await old.send("/open")
-    assert "未整改" in (await old.next_message()).text
+    assert "未整改" in (await old.next_message()).body
     new = rig.stranger("新手机")
     await new.send(f"/start {await rig.invite(Role.OFFICER, village='牛冲村', reason='换了手机')}")
     await new.expect("已为您更换绑定的 Telegram 账号")
@@ -1142,7 +1109,7 @@ async def test_an_account_whose_person_moved_to_another_account_is_a_stranger_at
         assert await _answer(old, f"hz:{hazard.id}:{move}", old.inbox[-1]) == texts.UNBOUND_BUTTON
     assert await world.snapshot() == before
     await new.send("/open")
-    assert "未整改" in (await new.next_message()).text
+    assert "未整改" in (await new.next_message()).body
 
 
 async def test_nobody_verifies_a_rectification_they_submitted(world: World) -> None:

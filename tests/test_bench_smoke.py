@@ -54,5 +54,8 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
     elif name == "places":
         assert figures["places_imported"] == 1_000 and "新增 1000 个场所" in figures["import_output"]
         assert 0 < figures["coverage_visited"] < figures["coverage_due"]
+    elif name == "wecom":
+        assert figures["delivered"] == figures["messages"] and figures["dropped"] == 0
+        assert figures["callbacks_handled"] > 0 and figures["callback_errors"] == 0
     elif name == "startup":
         assert figures["errors"] == 0 and figures["startup_seconds"]

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bot.cli import _parser
+from bot.domain import vocabulary
 from handlers.commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,10 +36,9 @@ def test_every_chat_command_is_in_the_readme() -> None:
 
 
 def test_every_alias_is_in_its_commands_row_of_the_readme() -> None:
-    from bot import texts
 
     rows = {line.split("`")[1].split()[0]: line for line in README.splitlines() if line.startswith("| `/")}
-    for alias, command in texts.COMMAND_ALIASES.items():
+    for alias, command in vocabulary.COMMAND_ALIASES.items():
         cells = rows[f"/{command}"].split(" | ")
         assert alias in cells[1], (alias, command)
 
@@ -55,5 +55,5 @@ def test_every_setting_section_is_in_the_readme() -> None:
     for section, field in Settings.model_fields.items():
         assert f"`[{section}]`" in README
         assert field.annotation is not None
-        for key in field.annotation.model_fields:  # type: ignore[union-attr]
+        for key in field.annotation.model_fields:
             assert f"`{key}`" in README, f"{section}.{key}"

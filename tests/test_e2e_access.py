@@ -38,8 +38,8 @@ async def test_officer_binds_through_invite_and_gets_the_officer_menu(rig: Rig) 
     user = rig.stranger("曾英海")
     await user.send(f"/start {code}")
     welcome = await user.next_message()
-    assert "绑定成功" in welcome.text
-    assert "曾英海" in welcome.text and "青龙镇新龙村 · 信息员" in welcome.text
+    assert "绑定成功" in welcome.body
+    assert "曾英海" in welcome.body and "青龙镇新龙村 · 信息员" in welcome.body
     bindings = await rig.rows(
         "SELECT p.name, p.role, b.telegram_user_id, b.chat_id FROM telegram_bindings b JOIN people p ON p.id = b.person_id"
     )
@@ -63,7 +63,7 @@ async def test_used_invite_is_refused_to_another_account(rig: Rig) -> None:
     await second.send(f"/start {code}")
     assert (await second.next_message()).text == texts.INVITE_USED
     await first.send(f"/start {code}")
-    assert "您已绑定为【青龙镇新龙村 · 信息员】" in (await first.next_message()).text
+    assert "您已绑定为【青龙镇新龙村 · 信息员】" in (await first.next_message()).body
     assert await rig.rows("SELECT telegram_user_id FROM telegram_bindings") == [(first.id,)]
 
 
@@ -88,8 +88,8 @@ async def test_lost_phone_rebinds_through_a_new_invite(rig: Rig) -> None:
     code = await rig.invite(Role.OFFICER, village="新龙村", reason="换了手机")
     new_phone = rig.stranger("曾英海")
     await new_phone.send(f"/start {code}")
-    assert "已为您更换绑定的 Telegram 账号" in (await new_phone.next_message()).text
-    assert "刚刚被绑定到另一个 Telegram 账号" in (await old_phone.next_message()).text
+    assert "已为您更换绑定的 Telegram 账号" in (await new_phone.next_message()).body
+    assert "刚刚被绑定到另一个 Telegram 账号" in (await old_phone.next_message()).body
     await old_phone.send("/help")
     assert (await old_phone.next_message()).text == texts.UNBOUND
     history = await rig.rows("SELECT telegram_user_id, end_reason FROM telegram_bindings ORDER BY id")
@@ -122,10 +122,10 @@ async def test_help_is_role_specific(rig: Rig, role: Role, place: dict[str, str]
     for ask in ("/help", "帮助"):
         await user.send(ask)
         reply = await user.next_message()
-        assert intro in reply.text
-        assert texts.ROLE_NAMES[role] in reply.text
+        assert intro in reply.body
+        assert texts.ROLE_NAMES[role] in reply.body
         for other_intro in {"作为村信息员", "作为隐患责任人", "作为镇安监员", "作为管理员"} - {intro}:
-            assert other_intro not in reply.text
+            assert other_intro not in reply.body
 
 
 async def test_bound_person_with_an_unknown_message_is_pointed_to_help(rig: Rig) -> None:

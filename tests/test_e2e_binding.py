@@ -46,9 +46,9 @@ async def bindings(rig: Rig) -> list[tuple[str, int]]:
 async def test_a_new_invite_revokes_the_older_pending_ones(rig: Rig) -> None:
     admin = await rig.join(Role.ADMIN, name="市应急局")
     await admin.send("邀请 信息员 新龙村")
-    older = link_code((await admin.expect("曾英海（青龙镇新龙村 · 信息员）")).text)
+    older = link_code((await admin.expect("曾英海（青龙镇新龙村 · 信息员）")).body)
     await admin.send("邀请 信息员 新龙村")
-    newer = link_code((await admin.expect("曾英海（青龙镇新龙村 · 信息员）")).text)
+    newer = link_code((await admin.expect("曾英海（青龙镇新龙村 · 信息员）")).body)
     officer_phone = rig.stranger("曾英海")
     await officer_phone.send(f"/start {newer}")
     await officer_phone.expect("绑定成功")
@@ -72,7 +72,7 @@ async def test_a_supervisor_cannot_invite_anyone_who_is_bound(rig: Rig) -> None:
         ("邀请 责任人 新龙村 张老板 原因：换了手机", "张老板"),  # a reason does not make a supervisor an admin
     ):
         await boss.send(request)
-        assert (await boss.next_message()).text == texts.INVITE_ALREADY_BOUND.format(name=name), request
+        assert (await boss.next_message()).text == texts.invite_already_bound(name), request
     assert await rig.rows("SELECT COUNT(*) FROM invites") == before
     await boss.send("邀请 信息员 牛冲村")  # not bound yet: invited as before
     await boss.expect("已为 ")
@@ -83,19 +83,19 @@ async def test_an_admin_reinvites_a_bound_person_with_a_reason_and_everyone_conc
     duty = await rig.join(Role.ADMIN, name="杜浩")
     old_phone = await officer(rig)
     await admin.send("邀请 信息员 新龙村")
-    assert (await admin.next_message()).text == texts.INVITE_CHAT_REASON_NEEDED.format(name="曾英海")
+    assert (await admin.next_message()).text == texts.invite_chat_reason_needed("曾英海")
     assert await rig.rows("SELECT COUNT(*) FROM invites WHERE created_by IS NOT NULL") == [(0,)]
     await admin.send("邀请 信息员 新龙村 原因：手机丢了，换新号")
-    code = link_code((await admin.expect("曾英海（青龙镇新龙村 · 信息员）")).text)
+    code = link_code((await admin.expect("曾英海（青龙镇新龙村 · 信息员）")).body)
     assert await rig.rows("SELECT reason FROM invites WHERE created_by IS NOT NULL") == [("手机丢了，换新号",)]
 
     new_phone = rig.stranger("曾英海")
     await new_phone.send(f"/start {code}")
     await new_phone.expect("已为您更换绑定的 Telegram 账号")
     told = await old_phone.expect("【绑定变更】")
-    assert "曾英海（青龙镇新龙村 · 信息员）" in told.text and "另一个 Telegram 账号" in told.text
+    assert "曾英海（青龙镇新龙村 · 信息员）" in told.body and "另一个 Telegram 账号" in told.body
     alert = await duty.expect("【绑定变更】")
-    assert "曾英海" in alert.text and "手机丢了，换新号" in alert.text and "市应急局" in alert.text
+    assert "曾英海" in alert.body and "手机丢了，换新号" in alert.body and "市应急局" in alert.body
     await admin.expect("【绑定变更】")
     await old_phone.send("/mine")
     assert (await old_phone.next_message()).text == texts.UNBOUND
@@ -115,7 +115,7 @@ async def test_the_command_line_reinvites_a_bound_person_only_with_a_reason(tmp_
         finally:
             await services.close()
         code, out, err = await _run(*invite, env=env)
-        assert code == 1 and texts.INVITE_NEEDS_REASON.format(name="曾英海") in err
+        assert code == 1 and texts.invite_needs_reason("曾英海") in err
         code, out, err = await _run(*invite, "--reason", "换了手机", env=env)
         assert code == 0, err
         services = await Services.open(load_settings(config, {}), clock)
@@ -145,10 +145,10 @@ async def test_a_bound_admin_opening_someone_elses_invite_is_asked_first(rig: Ri
     confirm = ask.button_data(texts.BUTTON_SWITCH_CONFIRM)
     await admin.press(texts.BUTTON_SWITCH_CONFIRM, message=ask)
     welcome = await admin.expect("绑定成功")
-    assert "市应急局（全市 · 管理员） 已解除绑定" in welcome.text
+    assert "市应急局（全市 · 管理员） 已解除绑定" in welcome.body
     assert await bindings(rig) == [("杜浩", duty.id), ("张老板", admin.id)]
     alert = await duty.expect("【绑定变更】")
-    assert "市应急局" in alert.text and "张老板" in alert.text
+    assert "市应急局" in alert.body and "张老板" in alert.body
     await admin.send("邀请 信息员 新龙村")  # the old powers are gone at once
     assert (await admin.next_message()).text == texts.NOT_ALLOWED
     # Pressing the confirmation again changes nothing.
@@ -167,7 +167,7 @@ async def test_nobody_verifies_a_rectification_their_own_account_submitted(rig: 
     await boss.expect("请选择责任人")
     await boss.send("王五金")
     await boss.press("7天", message=await boss.expect("请选择整改期限"))
-    owner_code = link_code((await boss.expect("邀请链接")).text)
+    owner_code = link_code((await boss.expect("邀请链接")).body)
 
     await boss.send(f"/start {owner_code}")  # his own account: asked first, then he is the owner and no longer 肖浩
     await boss.press(texts.BUTTON_SWITCH_CONFIRM, message=await boss.expect("一个账号只能绑定一个身份"))
@@ -181,8 +181,8 @@ async def test_nobody_verifies_a_rectification_their_own_account_submitted(rig: 
 
     await admin.send("邀请 安监员 青龙镇 肖浩 原因：账号被误绑为责任人")
     alert = await admin.expect("【绑定变更】")  # the admin heard of the account that left 肖浩 for the owner
-    assert "王五金" in alert.text
-    back = link_code((await admin.expect("已为 肖浩（青龙镇 · 镇安监员）")).text)
+    assert "王五金" in alert.body
+    back = link_code((await admin.expect("已为 肖浩（青龙镇 · 镇安监员）")).body)
     await boss.send(f"/start {back}")
     await boss.press(texts.BUTTON_SWITCH_CONFIRM, message=await boss.expect("一个账号只能绑定一个身份"))
     await boss.expect("绑定成功")

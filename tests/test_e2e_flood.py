@@ -40,7 +40,7 @@ async def test_stranger_flooding_does_not_delay_another_persons_help(rig: Rig) -
     await officer.send("/help")  # queued on the Bot API after the whole flood
 
     help_answer = await officer.next_message(timeout=60)
-    assert "帮助" in help_answer.text or "/report" in help_answer.text
+    assert "帮助" in help_answer.body or "/report" in help_answer.body
     answered_at = next(
         i
         for i, call in enumerate(rig.server.calls[start:])

@@ -27,7 +27,7 @@ async def assign_to_new_owner(boss: SimUser, number: int, owner: str, days: str)
     await boss.press(days, message=await boss.expect("请选择整改期限"))
     await boss.expect(f"已将隐患 #{number} 交办给 {owner}")
     invite = await boss.expect("邀请链接")
-    code = re.search(r"start=([A-Za-z0-9_-]+)", invite.text)
+    code = re.search(r"start=([A-Za-z0-9_-]+)", invite.body)
     assert code is not None
     return code.group(1)
 
@@ -112,7 +112,7 @@ async def test_the_officer_standing_in_hears_the_owner_joined_and_the_old_button
     await owner.send(f"/start {code}")
     await owner.expect("绑定成功")
     joined = await reporter.expect("责任人 李师傅 已开始使用本平台")
-    assert f"#{number}" in joined.text
+    assert f"#{number}" in joined.body
 
     answer = await answer_to(reporter, proxy_card.button_data(texts.BUTTON_PROXY), proxy_card)
     assert answer == texts.OWNER_JOINED
@@ -157,10 +157,10 @@ async def test_an_officer_joining_is_shown_their_open_reports(rig: Rig) -> None:
     await new_phone.send(f"/start {await rig.invite(Role.OFFICER, village='新龙村', reason='换了手机')}")
     await new_phone.expect("已为您更换绑定的 Telegram 账号")
     waiting = await new_phone.expect("您上报的隐患中还有 1 条没有销号")
-    assert f"#{number} 幸福超市 · 待交办" in waiting.text
+    assert f"#{number} 幸福超市 · 待交办" in waiting.body
     await new_phone.press(f"查看详情 #{number}", message=waiting)
     card = await new_phone.expect(f"隐患 #{number} ")
-    assert "幸福超市" in card.text
+    assert "幸福超市" in card.body
 
 
 async def test_nothing_waiting_means_only_the_welcome(rig: Rig) -> None:

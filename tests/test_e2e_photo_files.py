@@ -21,7 +21,7 @@ from sandbox.botapi import BotApiServer
 from sandbox.simusers import BotMessage, SimUser
 from storage.database import Database
 from storage.migrations import available, migrate
-from tests.flows import officer, sha, submit, wait_for
+from tests.flows import assign, officer, sha, submit, wait_for
 from tests.rig import JPEG, Rig, png
 
 
@@ -74,10 +74,7 @@ async def test_photo_sent_as_a_file_reaches_every_card_alert_album_and_detail(ri
     await admin.expect(f"【重大隐患报警】#{number}")  # the admins' alert
     assert photos_shown(rig, admin) == [JPEG]
 
-    await boss.press("交办", message=card)
-    await boss.press("张老板", message=await boss.expect("请选择责任人"))
-    await boss.press("30天", message=await boss.expect("请选择整改期限"))
-    await boss.expect(f"已将隐患 #{number} 交办给")
+    await assign(boss, number, "张老板", days="30天", card=card)
     owner_card = await owner.expect("【整改通知】")  # the owner's card
     assert photos_shown(rig, owner) == [JPEG]
 
@@ -96,7 +93,7 @@ async def test_photo_sent_as_a_file_reaches_every_card_alert_album_and_detail(ri
     for user in (boss, admin, owner, reporter):  # /hazard N, for everyone who may see it
         seen = len(user.inbox)
         detail = await show(user, number)
-        assert detail.text.startswith(f"隐患 #{number}")
+        assert detail.body.startswith(f"隐患 #{number}")
         assert photos_shown(rig, user, seen) == [JPEG, after]
 
     # Everything went out; the only failure is the supervisor who has not joined.
@@ -119,11 +116,7 @@ async def test_view_button_of_a_reminder_shows_a_photo_sent_as_a_file(rig: Rig) 
     photo = png(78)
     number = await report_with_file(reporter, photo, "现场.png")
     card = await boss.expect(f"#{number}")
-    await boss.press("交办", message=card)
-    await boss.press("新责任人", message=await boss.expect("请选择责任人"))
-    await boss.send("王五金")
-    await boss.press("3天", message=await boss.expect("请选择整改期限"))
-    await boss.expect(f"已将隐患 #{number} 交办给")
+    await assign(boss, number, "王五金", days="3天", named="new", card=card)
     await rig.tick(rig.clock.now() + timedelta(days=5), step=timedelta(hours=6))  # a day past the deadline
     yellow = await boss.expect("【黄牌·已逾期】")
     seen = len(boss.inbox)
@@ -172,7 +165,7 @@ async def test_a_permanent_failure_that_is_not_a_blocked_bot_is_an_error_and_the
             [(2,)],
         )
     assert refused.hits == 2
-    assert "肖浩" in alert.text and "Injected fault" in alert.text
+    assert "肖浩" in alert.body and "Injected fault" in alert.body
     failures = [r for r in caplog.records if r.levelno == logging.ERROR and "failed for good" in r.getMessage()]
     assert len(failures) == 2
     # The same failure again the same day is in the log, not another message to every admin.

@@ -105,7 +105,7 @@ async def test_invite_command_prints_a_deep_link_that_binds(tmp_path: Path) -> N
             admin = server.user(777, "周主任")
             await admin.send(f"/start {match.group(1)}")
             welcome = await admin.next_message(timeout=30)
-    assert "绑定成功" in welcome.text and "全市 · 管理员" in welcome.text
+    assert "绑定成功" in welcome.body and "全市 · 管理员" in welcome.body
 
 
 async def test_invite_command_explains_what_is_missing(tmp_path: Path) -> None:

@@ -9,9 +9,8 @@ from bot import texts
 from bot.domain.lifecycle import Move
 from bot.domain.people import Role
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import REPORTER, officer
+from tests.flows import REPORTER, answer_to, assign, officer, rectify, reported, supervisor
 from tests.rig import Rig
-from tests.test_e2e_rectification import answer_to, assign, rectify, reported, supervisor
 
 
 async def person_id(rig: Rig, name: str) -> int:
@@ -64,13 +63,13 @@ async def test_supervisor_reassigns_to_another_owner_keeping_the_deadline(rig: R
     # Who is told: the new owner gets the owner card with 提交整改, the old owner that it is no longer theirs, the
     # reporter as for every move.
     new_card = await new_owner.expect("【改派·整改通知】")
-    assert new_card.buttons == ["提交整改"] and "2026-11-30" in new_card.text
+    assert new_card.buttons == ["提交整改"] and "2026-11-30" in new_card.body
     told = await old_owner.expect("已由镇安监员改派给其他责任人")
-    assert "李老板" not in told.text
+    assert "李老板" not in told.body
     await reporter.expect(f"您上报的隐患 #{number}（幸福超市）已改派给 李老板，整改期限 2026-11-30")
 
     # The timeline shows who replaced whom, and why.
-    timeline = (await card_of(boss, number)).text
+    timeline = (await card_of(boss, number)).body
     assert "肖浩 改派 张老板 → 李老板：原责任人登记错误" in timeline
     assert "责任人：李老板" in timeline
 
@@ -99,7 +98,7 @@ async def test_admin_reassigns_an_overdue_hazard_to_a_new_owner_with_a_new_deadl
     rig.clock.set(rig.clock.now() + timedelta(days=5))  # two days overdue
 
     card = await card_of(admin, number)
-    assert "已逾期 2 天" in card.text
+    assert "已逾期 2 天" in card.body
     await admin.press("改派", message=card)
     await admin.send("王五金 13800001111")  # typed, as in 交办
     await admin.expect("请说明改派的原因")
@@ -107,7 +106,7 @@ async def test_admin_reassigns_an_overdue_hazard_to_a_new_owner_with_a_new_deadl
     await admin.send("12月10日")
     await admin.expect(f"已将隐患 #{number} 改派给 王五金，期限 2026-12-10")
     invite = await admin.expect("邀请链接")  # the new owner is not on Telegram yet
-    assert re.search(r"start=[A-Za-z0-9_-]+", invite.text)
+    assert re.search(r"start=[A-Za-z0-9_-]+", invite.body)
 
     new_id = await person_id(rig, "王五金")
     assert await rig.rows("SELECT status, owner_id, deadline FROM hazards WHERE id = ?", (number,)) == [
@@ -115,7 +114,7 @@ async def test_admin_reassigns_an_overdue_hazard_to_a_new_owner_with_a_new_deadl
     ]
     assert await rig.rows("SELECT role, phone FROM people WHERE id = ?", (new_id,)) == [("owner", "13800001111")]
     proxy = await reporter.expect("【请代为转告整改】")  # until 王五金 binds, the officer passes it on
-    assert "王五金（未使用 Telegram）" in proxy.text and proxy.buttons == ["代为提交整改"]
+    assert "王五金（未使用 Telegram）" in proxy.body and proxy.buttons == ["代为提交整改"]
     await old_owner.expect("已由镇安监员改派给其他责任人")
     events = await rig.rows("SELECT kind, actor_id FROM hazard_events WHERE hazard_id = ? ORDER BY id", (number,))
     assert [kind for kind, _ in events] == ["reported", "assign", "reassign"]

@@ -3,51 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot import texts
 from bot.domain.people import Role
-from sandbox.simusers import BotMessage, SimUser
-from tests.flows import REPORTER, officer, submit, walk_to_summary
+from sandbox.simusers import SimUser
+from tests.flows import REPORTER, answer_to, assign, officer, rectify, reported, submit, supervisor, walk_to_summary
 from tests.rig import Rig, png
-
-
-async def reported(user: SimUser, seed: int = 1, place: str = "幸福超市") -> int:
-    return await submit(user, await walk_to_summary(user, photo=png(seed), place=place))
-
-
-async def supervisor(rig: Rig, name: str = "肖浩") -> SimUser:
-    return await rig.join(Role.SUPERVISOR, town="青龙镇", name=name)
-
-
-async def assign(boss: SimUser, number: int, owner: str, *, days: str = "7天") -> BotMessage:
-    """The supervisor presses 交办 on the new-hazard card, picks the owner and a deadline."""
-    card = await boss.expect(f"#{number}")
-    await boss.press("交办", message=card)
-    await boss.press(owner, message=await boss.expect("请选择责任人"))
-    await boss.press(days, message=await boss.expect("请选择整改期限"))
-    return await boss.expect(f"已将隐患 #{number} 交办给")
-
-
-async def rectify(
-    user: SimUser, number: int, button: str = "提交整改", seed: int = 90, card: BotMessage | None = None
-) -> None:
-    """The owner (or the officer for them) presses the card's button, sends after-photos and a note."""
-    await user.press(button, message=card or await user.expect(f"#{number}"))
-    await user.expect("请发送整改后的照片")
-    await user.send_photo(png(seed))
-    await user.press("下一步", message=await user.expect("已收到 1 张整改后照片"))
-    await user.expect("请简要说明整改情况")
-    await user.send("纸箱已清走，通道畅通")
-    await user.expect("整改已提交")
-
-
-async def answer_to(user: SimUser, data: str, message: BotMessage) -> str | None:
-    """Press a (possibly forged) button and return the answer to that press."""
-    seen = len(user.callback_answers)
-    await user.press_data(data, message)
-    await user.wait_until(lambda: len(user.callback_answers) > seen, what="a callback answer")
-    text = user.callback_answers[seen].get("text")
-    return str(text) if text is not None else None
 
 
 async def test_full_loop_report_assign_rectify_verify_close(rig: Rig) -> None:
@@ -56,16 +18,16 @@ async def test_full_loop_report_assign_rectify_verify_close(rig: Rig) -> None:
     reporter = await officer(rig)
     number = await reported(reporter)
     done = await assign(boss, number, "张老板")
-    assert "期限 2026-11-30（还有 7 天）" in done.text
+    assert "期限 2026-11-30（还有 7 天）" in done.body
 
     card = await owner.expect("【整改通知】")
-    assert f"隐患 #{number}" in card.text and "整改期限：2026-11-30（还有 7 天）" in card.text
+    assert f"隐患 #{number}" in card.body and "整改期限：2026-11-30（还有 7 天）" in card.body
     assert card.buttons == ["提交整改"]
     await reporter.expect("已交办给 张老板")
     await rectify(owner, number, card=card)
 
     review = await boss.expect("【整改待复核】")
-    assert "整改说明：纸箱已清走，通道畅通" in review.text and "前 1 张为整改前，后 1 张为整改后" in review.text
+    assert "整改说明：纸箱已清走，通道畅通" in review.body and "前 1 张为整改前，后 1 张为整改后" in review.body
     album = [m for m in boss.inbox if m.method == "sendMediaGroup"]
     assert len(album[-1].photo) >= 1 and len({m.media_group_id for m in album}) == 1
     await boss.press("复核通过", message=review)
@@ -101,32 +63,30 @@ async def test_new_owner_gets_an_invite_and_then_the_card(rig: Rig) -> None:
     await boss.send("12月5日")
     await boss.expect(f"已将隐患 #{number} 交办给 王五金，期限 2026-12-05")
     invite = await boss.expect("邀请链接")
-    code = re.search(r"start=([A-Za-z0-9_-]+)", invite.text)
+    code = re.search(r"start=([A-Za-z0-9_-]+)", invite.body)
     assert code is not None
     assert await rig.rows("SELECT name, role, phone FROM people WHERE name = '王五金'") == [
         ("王五金", "owner", "13800001111")
     ]
     proxy_card = await reporter.expect("【请代为转告整改】")  # until the owner binds, the officer is told
-    assert "王五金（未使用 Telegram）" in proxy_card.text
+    assert "王五金（未使用 Telegram）" in proxy_card.body
     owner = rig.stranger("王五金")
     await owner.send(f"/start {code.group(1)}")
     await owner.expect("绑定成功")
     await owner.send("/mine")
     tasks = await owner.next_message()
-    assert f"#{number} 幸福超市" in tasks.text and "2026-12-05" in tasks.text
+    assert f"#{number} 幸福超市" in tasks.body and "2026-12-05" in tasks.body
 
 
 async def test_officer_submits_for_an_owner_without_telegram(rig: Rig) -> None:
     boss = await supervisor(rig)
     reporter = await officer(rig)
     number = await reported(reporter)
-    await boss.press("交办", message=await boss.expect(f"#{number}"))
-    await boss.send("李师傅")  # typing a name at the owner question creates the owner
-    await boss.press("15天", message=await boss.expect("请选择整改期限"))
-    await boss.expect("交办给 李师傅")
+    done = await assign(boss, number, "李师傅", days="15天", named="typed")  # a name typed at the owner question
+    assert "交办给 李师傅" in done.body  # creates the owner
     await rectify(reporter, number, button="代为提交整改")
     review = await boss.expect("【整改待复核】")
-    assert "李师傅（由信息员代为提交）" in review.text
+    assert "李师傅（由信息员代为提交）" in review.body
     events = await rig.rows("SELECT e.kind, p.name FROM hazard_events e JOIN people p ON p.id = e.actor_id")
     assert events[-1] == ("submitted_by_proxy", REPORTER)
 
@@ -144,7 +104,7 @@ async def test_reject_then_resubmit_then_verify(rig: Rig) -> None:
     await boss.press("3天", message=await boss.expect("请选择整改期限"))
     await boss.expect(f"隐患 #{number} 复核不通过，已退回责任人，新期限 2026-11-26")
     again = await owner.expect("【整改复核未通过，请重新整改】")
-    assert "2026-11-26" in again.text
+    assert "2026-11-26" in again.body
     await rectify(owner, number, seed=92, card=again)
     await boss.press("复核通过", message=await boss.expect("【整改待复核】"))
     await boss.expect("已销号")
@@ -210,10 +170,7 @@ async def test_stale_and_forged_buttons_change_nothing(rig: Rig) -> None:
     reporter = await officer(rig)
     number = await reported(reporter)
     owner_name = "赵六"
-    await boss.press("交办", message=await boss.expect(f"#{number}"))
-    await boss.send(owner_name)
-    await boss.press("7天", message=await boss.expect("请选择整改期限"))
-    await boss.expect("交办给 赵六")
+    assert "交办给 赵六" in (await assign(boss, number, owner_name, named="typed")).body
     # The other supervisor's card still shows 交办: pressing it now is stale.
     stale_card = await other_boss.expect(f"#{number}")
     await other_boss.press("交办", message=stale_card)
@@ -241,7 +198,11 @@ async def test_two_supervisors_verifying_at_once_make_one_transition(rig: Rig) -
     await first.press("复核通过", message=first_card)
     await second.press("复核通过", message=second_card)
     for user in (first, second):
-        await user.wait_until(lambda u=user: len(u.callback_answers) > seen[u], what="a callback answer")
+
+        def answered(u: SimUser = user) -> bool:
+            return len(u.callback_answers) > seen[u]
+
+        await user.wait_until(answered, what="a callback answer")
     answers = sorted(user.callback_answers[seen[user]].get("text") or "" for user in (first, second))
     assert answers == ["", texts.HAZARD_HANDLED]
     assert await rig.rows("SELECT COUNT(*) FROM hazard_events WHERE kind = 'verify'") == [(1,)]
@@ -272,7 +233,7 @@ async def test_hazard_card_shows_only_the_buttons_this_person_may_use(rig: Rig) 
     await boss.send(f"/hazard {number}")
     card = await boss.expect("进展：")
     assert card.buttons == ["交办", "不属实", "重复"]
-    assert f"上报：{REPORTER}" in card.text
+    assert f"上报：{REPORTER}" in card.body
     await reporter.send(f"/hazard {number}")
     own = await reporter.expect("进展：")
     assert own.buttons == []
@@ -294,4 +255,32 @@ async def test_admins_follow_every_change_of_a_major_hazard(rig: Rig) -> None:
     assert "30天（默认）" in choose.buttons
     await boss.press("30天", message=choose)
     progress = await admin.expect(f"【重大隐患进展】#{number}")
-    assert "交办" in progress.text and "钱老板" in progress.text
+    assert "交办" in progress.body and "钱老板" in progress.body
+
+
+async def test_every_card_says_描述_and_overdue_is_what_the_overdue_list_shows(rig: Rig) -> None:
+    """One word for the description on every card; 已逾期 only for a hazard /overdue lists (the domain's definition)."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(boss, number, "张老板", days="3天")
+    new = [m for m in boss.inbox if "【新隐患·待交办】" in m.body]
+    assert new and "描述：超市后门消防通道堆放纸箱" in new[0].body
+    card = await owner.expect("【整改通知】")
+    assert "描述：超市后门消防通道堆放纸箱" in card.body and "情况：" not in card.body
+
+    rig.clock.set(rig.clock.now() + timedelta(days=5))  # two days past the deadline, still 整改中: overdue
+    await boss.send(f"/hazard {number}")
+    shown = await boss.expect(f"隐患 #{number} ·")
+    assert "描述：超市后门消防通道堆放纸箱" in shown.body and "（已逾期 2 天）" in shown.body
+    await boss.send("/overdue")
+    assert f"#{number} " in (await boss.expect("逾期隐患 ·")).body
+
+    await rectify(owner, number, card=card)  # evidence is in: 待复核 is not overdue, though the date has passed
+    review = await boss.expect("【整改待复核】")
+    assert "描述：超市后门消防通道堆放纸箱" in review.body and "情况：" not in review.body
+    assert "已逾期" not in review.body and "（已过期限 2 天）" in review.body
+    await boss.send("/overdue")
+    assert "目前没有逾期的隐患" in (await boss.expect("逾期的隐患")).body
+    assert await rig.rows("SELECT status FROM hazards") == [("submitted",)]

@@ -22,10 +22,10 @@ async def test_officer_reports_hazard_with_single_photo(rig: Rig) -> None:
     user = await officer(rig)
     photo = png(7)
     summary = await walk_to_summary(user, photo=photo)
-    assert "描述：超市后门消防通道堆放纸箱" in summary.text
-    assert "类别：消防" in summary.text and "等级：一般隐患" in summary.text
-    assert "村（社区）：青龙镇新龙村" in summary.text and "位置：28.22817, 112.93881" in summary.text
-    assert "重复" not in summary.text.replace("「重复」", "")
+    assert "描述：超市后门消防通道堆放纸箱" in summary.body
+    assert "类别：消防" in summary.body and "等级：一般隐患" in summary.body
+    assert "村（社区）：青龙镇新龙村" in summary.body and "位置：28.22817, 112.93881" in summary.body
+    assert "重复" not in summary.body.replace("「重复」", "")
     number = await submit(user, summary)
     assert number == 1
 
@@ -41,7 +41,7 @@ async def test_officer_reports_hazard_with_single_photo(rig: Rig) -> None:
     assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
 
     card = await supervisor.expect("【新隐患·待交办】#1")
-    assert "青龙镇新龙村" in card.text and "幸福超市" in card.text and "曾英海" in card.text
+    assert "青龙镇新龙村" in card.body and "幸福超市" in card.body and "曾英海" in card.body
     assert card.buttons == ["交办", "不属实", "重复"]
     sent_photo = [m for m in supervisor.inbox if m.method == "sendPhoto"]
     assert len(sent_photo) == 1 and rig.server.file_bytes(sent_photo[0].photo[-1]) == photo
@@ -65,7 +65,7 @@ async def test_album_of_three_interleaved_with_another_officers_album(rig: Rig) 
         user.deliver(message)
     for user in (first, second):
         confirmation = await user.next_message()
-        assert "已收到 3 张照片" in confirmation.text
+        assert "已收到 3 张照片" in confirmation.body
         assert confirmation.buttons == ["下一步"]
         await user.assert_silent(within=0.8)  # once per album, not once per item
     drafts = await rig.draft_of(first)
@@ -94,7 +94,7 @@ async def test_captioned_photo_gives_photo_and_description(rig: Rig) -> None:
     user = await officer(rig)
     await user.send_photo(png(3), caption="配电箱电线裸露")
     confirmation = await user.expect("已收到 1 张照片")
-    assert "照片说明已作为隐患描述" in confirmation.text
+    assert "照片说明已作为隐患描述" in confirmation.body
     await user.press("下一步", message=confirmation)
     await user.expect("请选择隐患类别")
     draft = await rig.draft_of(user)
@@ -128,7 +128,7 @@ async def test_eleventh_photo_is_refused_and_the_first_ten_are_kept(rig: Rig) ->
     await user.send_album(photos[:10])
     await user.send_photo(photos[10])
     confirmation = await user.next_message()
-    assert "已收到 10 张照片" in confirmation.text and "另外 1 张没有收下" in confirmation.text
+    assert "已收到 10 张照片" in confirmation.body and "另外 1 张没有收下" in confirmation.body
     draft = await rig.draft_of(user)
     assert draft is not None and [p.sha256 for p in draft.photos] == [sha(p) for p in photos[:10]]
     assert not (rig.settings.storage.media_dir / sha(photos[10])[:2] / f"{sha(photos[10])}.png").exists()
@@ -227,7 +227,7 @@ async def test_edit_a_step_from_the_summary(rig: Rig) -> None:
     await user.expect("场所")
     await user.send("红星加油站")
     summary = await user.expect("请核对隐患信息")
-    assert "场所：红星加油站" in summary.text and "类别：消防" in summary.text
+    assert "场所：红星加油站" in summary.body and "类别：消防" in summary.body
     await submit(user, summary)
     assert await rig.rows("SELECT place FROM hazards") == [("红星加油站",)]
 
@@ -279,7 +279,7 @@ async def test_duplicate_warning_for_same_place_and_category(rig: Rig) -> None:
     await user.press("幸福超市", message=places)
     await user.send("跳过")
     summary = await user.expect("请核对隐患信息")
-    assert f"可能与 #{first} 重复" in summary.text
+    assert f"可能与 #{first} 重复" in summary.body
 
 
 async def test_fixed_on_the_spot_goes_straight_to_review(rig: Rig) -> None:
@@ -292,7 +292,7 @@ async def test_fixed_on_the_spot_goes_straight_to_review(rig: Rig) -> None:
     await user.send_photo(after)
     await user.press("下一步", message=await user.expect("已收到 1 张整改后照片"))
     summary = await user.expect("请核对隐患信息")
-    assert "即查即改：已当场整改，整改后照片 1 张" in summary.text
+    assert "即查即改：已当场整改，整改后照片 1 张" in summary.body
     number = await submit(user, summary)
     assert await rig.rows("SELECT status FROM hazards") == [("submitted",)]
     assert await rig.rows("SELECT stage, sha256 FROM hazard_photos ORDER BY id") == [
@@ -313,7 +313,7 @@ async def test_major_hazard_alerts_every_admin_at_once(rig: Rig) -> None:
     user = await officer(rig)
     number = await submit(user, await walk_to_summary(user, photo=png(18), category="危险化学品", severity="重大隐患"))
     alert = await admin.expect(f"【重大隐患报警】#{number}")
-    assert "青龙镇新龙村" in alert.text and "危险化学品" in alert.text
+    assert "青龙镇新龙村" in alert.body and "危险化学品" in alert.body
     assert await rig.rows("SELECT DISTINCT urgent FROM outbox") == [(1,)]
     summary_buttons = [m for m in user.inbox if "请核对隐患信息" in (m.text or "")]
     assert all("即查即改" not in b for m in summary_buttons for b in m.buttons)
@@ -353,7 +353,7 @@ async def test_mine_lists_an_officers_own_reports(rig: Rig) -> None:
     number = await submit(user, await walk_to_summary(user, photo=png(21)))
     await user.send("/mine")
     listing = await user.next_message()
-    assert f"#{number} 幸福超市 · 消防 · 一般隐患 · 待交办" in listing.text
+    assert f"#{number} 幸福超市 · 消防 · 一般隐患 · 待交办" in listing.body
 
 
 async def test_unconfirmed_photos_are_found_for_reports_and_rectifications(services: Services) -> None:

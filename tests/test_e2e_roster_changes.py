@@ -125,7 +125,7 @@ async def test_reimport_moving_a_supervisor_moves_his_binding_and_powers(
     await xiao.send(f"/hazard {old_town_hazard.id}")
     assert (await xiao.next_message()).text == texts.hazard_not_found(old_town_hazard.id)
     await xiao.send("/start")
-    assert "白石镇" in (await xiao.next_message()).text
+    assert "白石镇" in (await xiao.next_message()).body
     # The hazard keeps its history.
     assert await rig.rows("SELECT reporter_id FROM hazards WHERE id = ?", (old_town_hazard.id,)) == [(officer.id,)]
 
@@ -141,7 +141,7 @@ async def test_admin_deactivates_and_moves_people_in_chat(rig: Rig) -> None:
     await admin.send("/person")
     assert (await admin.next_message()).text == texts.PERSON_USAGE
     await admin.send("人员 停用 肖浩")
-    reply = (await admin.next_message()).text
+    reply = (await admin.next_message()).body
     assert "已停用 肖浩（青龙镇 · 镇安监员）" in reply and "作废未使用的邀请 1 个" in reply
     await _is_refused(xiao)
     stranger = rig.stranger()
@@ -149,16 +149,16 @@ async def test_admin_deactivates_and_moves_people_in_chat(rig: Rig) -> None:
     assert (await stranger.next_message()).text == texts.INVITE_EXPIRED
 
     await admin.send("人员 调动 吕丽霞 白石镇")
-    assert "已将 吕丽霞（镇安监员）从 青龙镇 调到 白石镇" in (await admin.next_message()).text
+    assert "已将 吕丽霞（镇安监员）从 青龙镇 调到 白石镇" in (await admin.next_message()).body
     await lv.send("/start")
-    assert "白石镇" in (await lv.next_message()).text
+    assert "白石镇" in (await lv.next_message()).body
     assert await rig.rows(
         "SELECT t.name FROM telegram_bindings b JOIN people p ON p.id = b.person_id JOIN towns t ON t.id = p.town_id"
         " WHERE b.telegram_user_id = ? AND b.ended_at IS NULL",
         (lv.id,),
     ) == [("白石镇",)]
     await admin.send("人员 停用 不存在的人")
-    assert (await admin.next_message()).text == texts.PERSON_NOT_FOUND.format(name="不存在的人", place="")
+    assert (await admin.next_message()).text == texts.person_not_found("不存在的人", None)
 
 
 async def test_a_name_shared_by_two_people_asks_for_the_place(rig: Rig) -> None:
@@ -166,10 +166,10 @@ async def test_a_name_shared_by_two_people_asks_for_the_place(rig: Rig) -> None:
     await rig.invite(Role.OFFICER, village="新龙村", name="王伟")
     await rig.invite(Role.OFFICER, village="牛冲村", name="王伟")
     await admin.send("人员 停用 王伟")
-    reply = (await admin.next_message()).text
+    reply = (await admin.next_message()).body
     assert "2 位「王伟」" in reply and "青龙镇新龙村" in reply and "青龙镇牛冲村" in reply
     await admin.send("人员 停用 王伟 牛冲村")
-    assert "已停用 王伟（青龙镇牛冲村 · 信息员）" in (await admin.next_message()).text
+    assert "已停用 王伟（青龙镇牛冲村 · 信息员）" in (await admin.next_message()).body
     assert await rig.rows(
         "SELECT v.name FROM people p JOIN villages v ON v.id = p.village_id"
         " WHERE p.name = '王伟' AND p.deactivated_at IS NULL"

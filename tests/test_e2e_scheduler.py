@@ -14,7 +14,7 @@ from bot.domain.errors import TickInFuture
 from bot.domain.people import Role
 from sandbox.simusers import SimUser
 from storage.timestamps import from_db
-from tests.flows import officer, submit, wait_for, walk_to_summary
+from tests.flows import assign, officer, submit, wait_for, walk_to_summary
 from tests.rig import Rig, png
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -56,10 +56,10 @@ async def test_officer_logs_the_weekly_check_and_logging_again_updates_it(rig: R
     await submit(user, await walk_to_summary(user, photo=png(1)))
     await user.send("/check")
     status = await user.expect("还没有登记排查")
-    assert "新龙村本周（11月23日–11月29日）" in status.text and "本期上报隐患 1 条" in status.text
+    assert "新龙村本周（11月23日–11月29日）" in status.body and "本期上报隐患 1 条" in status.body
     await user.send("排查 12 已查超市和加油站")
     logged = await user.expect("已登记")
-    assert "检查场所 12 处，说明：已查超市和加油站" in logged.text
+    assert "检查场所 12 处，说明：已查超市和加油站" in logged.body
     await user.send("排查 15")
     await user.expect("检查场所 15 处")
     rows = await rig.rows("SELECT kind, period, places_checked, note FROM checks")
@@ -76,7 +76,7 @@ async def test_supervisor_logs_the_monthly_town_check_and_owners_cannot(rig: Rig
     boss = await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
     await boss.send("排查 30 全镇加油站")
     logged = await boss.expect("已登记")
-    assert "青龙镇本月（2026年11月）已登记排查：检查场所 30 处" in logged.text
+    assert "青龙镇本月（2026年11月）已登记排查：检查场所 30 处" in logged.body
     assert await rig.rows("SELECT kind, period, village_id FROM checks") == [("town", "2026-11", None)]
     owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
     await owner.send("排查 3")
@@ -101,10 +101,7 @@ async def test_a_simulated_month_sends_exactly_the_schedule_once(rig: Rig) -> No
     # Monday 23 November: one hazard assigned with 7 days (deadline 30 November), one left unassigned.
     assigned = await submit(user, await walk_to_summary(user, photo=png(1)))
     await submit(user, await walk_to_summary(user, photo=png(2), place="村委会"))
-    await boss.press("交办", message=await boss.expect(f"#{assigned}"))
-    await boss.press("张老板", message=await boss.expect("请选择责任人"))
-    await boss.press("7天", message=await boss.expect("请选择整改期限"))
-    await boss.expect("交办给 张老板")
+    assert "交办给 张老板" in (await assign(boss, assigned, "张老板")).body
     await rig.tick(local("2026-11-24 11:00"))
     await user.send("排查 8")  # this week's check is done on Tuesday
     await user.expect("已登记")
@@ -194,7 +191,7 @@ async def test_someone_who_blocked_the_bot_is_reported_to_their_supervisors(rig:
     await user.block_bot()
     await rig.tick(local("2026-11-26 09:00"))
     notice = await boss.expect("【无法送达】")
-    assert "曾英海（信息员）" in notice.text and texts.UNREACHABLE_BLOCKED in notice.text
+    assert "曾英海（信息员）" in notice.body and texts.UNREACHABLE_BLOCKED in notice.body
     failed = await rig.rows(
         "SELECT last_error FROM outbox WHERE status = 'failed' AND person_id = ("
         "SELECT id FROM people WHERE name = '曾英海')"
@@ -207,10 +204,7 @@ async def _owner_with_a_hazard_due_30_november(rig: Rig) -> SimUser:
     owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
     user = await officer(rig)
     number = await submit(user, await walk_to_summary(user, photo=png(1)))
-    await boss.press("交办", message=await boss.expect(f"#{number}"))
-    await boss.press("张老板", message=await boss.expect("请选择责任人"))
-    await boss.press("7天", message=await boss.expect("请选择整改期限"))
-    await boss.expect("交办给 张老板")
+    assert "交办给 张老板" in (await assign(boss, number, "张老板")).body
     return owner
 
 

@@ -79,7 +79,7 @@ async def test_debug_log_of_a_start_with_an_invite_code_masks_the_code(tmp_path:
         async with _bot_process(*GRIDSAFE, "-c", str(config), "run", env=env) as bot:
             person = server.user(4242, "曾英海")
             await person.send(f"/start {used}")
-            assert "绑定成功" in (await person.next_message(timeout=30)).text
+            assert "绑定成功" in (await person.next_message(timeout=30)).body
             stranger = server.user(4343, "路人")
             await stranger.send(f"/start@gridsafe_test_bot  {unused}")  # a code someone else was sent
             await stranger.next_message(timeout=30)

@@ -30,7 +30,6 @@ GRIDSAFE_FUZZ_RANDOM=1 (new examples each run), GRIDSAFE_FUZZ_SHRINK=1 (minimise
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import os
 import re
@@ -47,7 +46,7 @@ from hypothesis import strategies as st
 
 from bot import texts
 from bot.clock import FakeClock
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Severity
 from bot.domain.lifecycle import Move
@@ -57,6 +56,7 @@ from bot.domain.typed_text import clean
 from bot.services.photo_intake import PhotoUpload
 from handlers.photos import BATCH_JOB
 from sandbox.simusers import EVENT_TIMEOUT, BotMessage, SimChat, SimGroup, SimUser, utf16_len
+from tests import scenario
 from tests.rig import JPEG, Rig, png, running_bot
 
 EXAMPLES = int(os.environ.get("GRIDSAFE_FUZZ_EXAMPLES", "50"))
@@ -116,7 +116,7 @@ COMMANDS = (
     "/hazard@gridsafe_test_bot",
     "/help@another_bot",
     "/HAZARD",
-    *texts.COMMAND_ALIASES,
+    *vocabulary.COMMAND_ALIASES,
 )
 GARBAGE = (
     "9999999999999999999999",
@@ -216,7 +216,17 @@ fuzz_inputs = st.builds(Fuzz, kind=st.sampled_from(Kind), text=typed_text(), see
 
 # ---- the crew and the steps they can be at ---------------------------------------------------------------------
 
-CATEGORIES = ("消防", "用电用气", "道路交通", "建筑施工", "危险化学品", "烟花爆竹", "非煤矿山", "食品药品", "九小场所")
+CATEGORIES: tuple[str, ...] = (
+    "消防",
+    "用电用气",
+    "道路交通",
+    "建筑施工",
+    "危险化学品",
+    "烟花爆竹",
+    "非煤矿山",
+    "食品药品",
+    "九小场所",
+)
 CATEGORIES += ("自建房", "森林防火", "其他")
 VILLAGE = "新龙村"
 TOWN = "青龙镇"
@@ -251,7 +261,6 @@ class Crew:
     group: SimGroup
     errors: ErrorLog
     said: set[str] = field(default_factory=set)  # Latin words people typed, which the bot may quote back
-    _photos: itertools.count[int] = field(default_factory=lambda: itertools.count(1_000))
     hazards: dict[str, int] = field(default_factory=dict)  # a hazard in each state, to set the next scene with
 
     def __repr__(self) -> str:
@@ -271,21 +280,12 @@ class Crew:
 
     def photo(self) -> PhotoUpload:
         """A photo as the handlers pass it on, stored in the Bot API so that notifications can show it."""
-        n = next(self._photos)
-        size = self.rig.server.files.store_photo(png(n), 4, 4)[-1]
-        return PhotoUpload(png(n), str(size["file_id"]), str(size["file_unique_id"]), 4, 4)
+        return scenario.served(self.rig)
 
     async def report(self) -> int:
         """A hazard of 新龙村 reported by its officer, through every step of the report service."""
-        reporting = self.rig.services.reporting
         officer = await self.actor(self.officer)
-        await reporting.add_photo(officer, self.photo())
-        draft = await reporting.answer_text(officer, "消防通道堆放杂物")
-        draft = await reporting.choose_category(officer, draft.token, 0)
-        draft = await reporting.choose_severity(officer, draft.token, Severity.GENERAL)
-        await reporting.answer_text(officer, "幸福超市")
-        draft = await reporting.answer_text(officer, texts.SKIP)
-        return (await reporting.submit(officer, draft.token)).id
+        return (await scenario.report(self.rig.services, officer, place="幸福超市", photo=self.photo)).id
 
     async def reset(self) -> None:
         """Nobody has a report or an action in progress."""
@@ -342,7 +342,16 @@ async def crew(rig: Rig, errors: ErrorLog) -> AsyncIterator[Crew]:
     yield Crew(rig, officer, supervisor, owner, admin, stranger, group, errors)
 
 
-REPORT_STEPS = ("photos-empty", "photos", "description", "category", "severity", "village", "place", "location")
+REPORT_STEPS: tuple[str, ...] = (
+    "photos-empty",
+    "photos",
+    "description",
+    "category",
+    "severity",
+    "village",
+    "place",
+    "location",
+)
 REPORT_STEPS += ("summary", "after-photos")
 
 
@@ -350,27 +359,17 @@ async def report_until(crew: Crew, user: SimUser, step: str) -> Scene:
     """The user's report in progress, stopped at `step`."""
     reporting = crew.rig.services.reporting
     actor = await crew.actor(user)
-    draft = await reporting.start(actor)
-    if step != "photos-empty":
-        await reporting.add_photo(actor, crew.photo())
-        draft = await _draft(crew, actor)
-    if step not in ("photos-empty", "photos"):
-        draft = await reporting.next(actor, draft.token)
-    if step not in ("photos-empty", "photos", "description"):
-        draft = await reporting.answer_text(actor, "消防通道堆放杂物")
-    if step in ("severity", "village", "place", "location", "summary", "after-photos"):
-        draft = await reporting.choose_category(actor, draft.token, 0)
-    if step in ("village", "place", "location", "summary", "after-photos"):
-        draft = await reporting.choose_severity(actor, draft.token, Severity.GENERAL)
-    if draft.step is Step.VILLAGE and step != "village":
-        villages = dict((name, vid) for vid, name in await reporting.village_options(actor))
-        draft = await reporting.choose_village(actor, draft.token, villages[VILLAGE])
-    if step in ("location", "summary", "after-photos"):
-        draft = await reporting.answer_text(actor, "幸福超市")
-    if step in ("summary", "after-photos"):
-        draft = await reporting.answer_text(actor, texts.SKIP)
-    if step == "after-photos":
-        draft = await reporting.fix_on_spot(actor, draft.token)
+    if step in ("photos-empty", "photos"):
+        draft = await reporting.start(actor)
+        if step == "photos":
+            await reporting.add_photo(actor, crew.photo())
+            draft = await _draft(crew, actor)
+    else:
+        village_id = None
+        if actor.role is Role.SUPERVISOR:
+            village_id = dict((name, vid) for vid, name in await reporting.village_options(actor))[VILLAGE]
+        stop = Step("after_photos" if step == "after-photos" else step)
+        draft = await scenario.draft_until(crew.rig.services, actor, stop, village_id=village_id, photo=crew.photo)
     expected = {"photos-empty": "photos", "after-photos": "after_photos"}.get(step, step)
     assert draft.step.value == expected, (step, draft.step)
     photos_due = draft.step in (Step.PHOTOS, Step.AFTER_PHOTOS)
@@ -383,7 +382,15 @@ async def _draft(crew: Crew, actor: Actor) -> ReportDraft:
     return draft
 
 
-HAZARD_STEPS = ("owner", "owner-name", "deadline", "invalid-reason", "original", "reject-reason", "reject-deadline")
+HAZARD_STEPS: tuple[str, ...] = (
+    "owner",
+    "owner-name",
+    "deadline",
+    "invalid-reason",
+    "original",
+    "reject-reason",
+    "reject-deadline",
+)
 HAZARD_STEPS += ("reopen-reason", "reopen-deadline")
 OWNER_STEPS = ("after-photos-empty", "after-photos", "note", "idle")
 
@@ -391,7 +398,6 @@ OWNER_STEPS = ("after-photos-empty", "after-photos", "note", "idle")
 async def hazard_until(crew: Crew, step: str) -> Scene:
     """A fresh hazard of 新龙村, and the supervisor or the owner in the middle of an action on it."""
     services = crew.rig.services
-    rectification = services.rectification
     supervisor, owner = [await crew.actor(u) for u in (crew.supervisor, crew.owner)]
     move = {
         "owner": Move.ASSIGN,
@@ -411,18 +417,11 @@ async def hazard_until(crew: Crew, step: str) -> Scene:
         return await _act_on(crew, step, move, hazard_id)
     hazard_id = crew.hazards[status] = await crew.report()
     if move in (Move.SUBMIT, Move.REJECT, Move.REOPEN):
-        assigning = await rectification.begin(supervisor, hazard_id, Move.ASSIGN)
-        assert isinstance(assigning, HazardConversation)
-        await rectification.choose_owner(supervisor, assigning.token, owner.id)
-        await rectification.choose_days(supervisor, assigning.token, 7)
+        await scenario.assign(services, supervisor, hazard_id, owner.id)
     if move in (Move.REJECT, Move.REOPEN):
-        submitting = await rectification.begin(owner, hazard_id, Move.SUBMIT)
-        assert isinstance(submitting, HazardConversation)
-        await rectification.add_photo(owner, crew.photo())
-        await rectification.photos_done(owner, submitting.token)
-        await rectification.answer_text(owner, "已清理")
+        await scenario.rectify(services, owner, hazard_id, "已清理", crew.photo)
     if move is Move.REOPEN:
-        await rectification.begin(supervisor, hazard_id, Move.VERIFY)
+        await scenario.verify(services, supervisor, hazard_id)
     return await _act_on(crew, step, move, hazard_id)
 
 

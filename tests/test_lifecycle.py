@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.domain.conversation import HazardConversation
 from bot.domain.deadlines import parse_deadline
 from bot.domain.errors import DeadlineInPast, DeadlineTooFar, DeadlineUnreadable, DomainError
 from bot.domain.hazards import Closure, Status
@@ -71,10 +72,11 @@ async def test_officer_submits_for_an_owner_without_telegram(services: Services)
     hazard = await report(services, cast.officer)
     rectification = services.rectification
     conversation = await rectification.begin(cast.supervisor, hazard.id, Move.ASSIGN)
-    assert not isinstance(conversation, type(None))
-    conversation = await rectification.ask_new_owner(cast.supervisor, conversation.token)  # type: ignore[union-attr]
-    conversation = await rectification.answer_text(cast.supervisor, "李师傅 13900000000")  # type: ignore[assignment]
-    done = await rectification.choose_days(cast.supervisor, conversation.token, 7)  # type: ignore[union-attr]
+    assert isinstance(conversation, HazardConversation)
+    conversation = await rectification.ask_new_owner(cast.supervisor, conversation.token)
+    answered = await rectification.answer_text(cast.supervisor, "李师傅 13900000000")
+    assert isinstance(answered, HazardConversation)
+    done = await rectification.choose_days(cast.supervisor, answered.token, 7)
     assert done.owner_invite is not None and done.hazard.owner_name == "李师傅" and not done.hazard.owner_bound
     with pytest.raises(DomainError):
         await attempt(services, cast.neighbour, hazard.id, Move.SUBMIT)

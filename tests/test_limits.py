@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from bot import texts
 from bot.cli import main
 from bot.domain import limits
-from bot.domain.errors import PlacesInvalid, RosterInvalid
+from bot.domain.errors import PlaceFault, PlaceProblem, PlacesInvalid, RosterInvalid, RowFault, RowProblem
 from bot.domain.flood import Arrival, FloodWatch, Screening
 from bot.domain.people import Role
 from bot.domain.place_rows import validate as validate_places
@@ -25,7 +25,7 @@ from bot.places_file import read_places
 from bot.roster_file import RosterFileError, read_roster
 from bot.table_file import TableFileError
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import officer, submit, walk_to_summary
+from tests.flows import assign, officer, submit, supervisor, walk_to_summary
 from tests.rig import ROOT, START, Rig, png
 from tests.scenario import report
 
@@ -78,10 +78,6 @@ def test_every_limit_is_tested_and_documented() -> None:
     assert len(re.findall(r"^\| (?!limit|---)", table, flags=re.MULTILINE)) == len(TESTED)
 
 
-async def supervisor(rig: Rig) -> SimUser:
-    return await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
-
-
 async def at_place_step(user: SimUser) -> None:
     await user.send_photo(png(1))
     await user.press("下一步", message=await user.expect("已收到 1 张照片"))
@@ -106,9 +102,7 @@ async def test_rectification_keeps_ten_after_photos(rig: Rig) -> None:
     boss = await supervisor(rig)
     reporter = await officer(rig)
     number = await submit(reporter, await walk_to_summary(reporter, photo=png(2)))
-    await boss.press("交办", message=await boss.expect(f"#{number}"))
-    await boss.send("李师傅")
-    await boss.press("7天", message=await boss.expect("请选择整改期限"))
+    await assign(boss, number, "李师傅", named="typed")
     card = await reporter.expect("【请代为转告整改】")
     await reporter.press("代为提交整改", message=card)
     await reporter.expect("请发送整改后的照片")
@@ -158,7 +152,7 @@ async def test_a_20_mb_image_is_kept_one_byte_more_is_refused_unread(rig: Rig) -
     largest = image + b"\0" * (limits.MAX_DOWNLOAD_BYTES - len(image))
     await user.send_document(largest + b"\0", file_name="大.png", mime_type="image/png")
     refused = await user.next_message()
-    assert "20" in refused.text and "MB" in refused.text, refused.text
+    assert "20" in refused.body and "MB" in refused.body, refused.body
     assert rig.server.calls_to("getFile") == []
     await user.send_document(largest, file_name="正好.png", mime_type="image/png")
     await user.expect("已收到 1 张照片")
@@ -175,7 +169,7 @@ async def test_only_jpeg_and_png_files_are_taken(rig: Rig) -> None:
     await user.send_document(gif, file_name="动图.gif", mime_type="image/gif")
     assert (await user.next_message()).text == texts.PHOTO_NOT_IMAGE_FILE
     await user.send_document(b"%PDF-1.4 not a photo", file_name="伪装.jpg", mime_type="image/jpeg")
-    assert "JPG" in (await user.next_message()).text
+    assert "JPG" in (await user.next_message()).body
     draft = await rig.draft_of(user)
     assert draft is not None and len(draft.photos) == 1
 
@@ -270,7 +264,7 @@ def _validated(path: Path) -> list[str] | str:
     try:
         return [e.name for e in validate(read_roster(path))]
     except RosterInvalid as exc:
-        return "; ".join(reason for _, reason in exc.problems)
+        return "; ".join(texts.row_problem(problem) for problem in exc.problems)
     except RosterFileError as exc:
         return str(exc)
 
@@ -279,14 +273,14 @@ def test_roster_name_of_30_characters_is_kept_31_refused(tmp_path: Path) -> None
     kept = "王" * limits.MAX_NAME
     assert _validated(_roster_file(tmp_path, f"青龙镇,新龙村,{kept}\u200b,officer,,\n")) == [kept]
     too_long = _validated(_roster_file(tmp_path, f"青龙镇,新龙村,{kept}伟,officer,,\n"))
-    assert too_long == texts.REASON_NAME_TOO_LONG.format(limit=limits.MAX_NAME)
+    assert too_long == texts.row_problem(RowProblem(1, RowFault.NAME_TOO_LONG, limit=limits.MAX_NAME))
 
 
 def test_roster_place_of_40_characters_is_kept_41_refused(tmp_path: Path) -> None:
     village = "村" * limits.MAX_PLACE_NAME
     assert _validated(_roster_file(tmp_path, f"青龙镇,{village},王伟,officer,,\n")) == ["王伟"]
     refused = _validated(_roster_file(tmp_path, f"青龙镇,{village}村,王伟,officer,,\n"))
-    assert refused == texts.REASON_PLACE_TOO_LONG.format(limit=limits.MAX_PLACE_NAME)
+    assert refused == texts.row_problem(RowProblem(1, RowFault.PLACE_TOO_LONG, limit=limits.MAX_PLACE_NAME))
 
 
 def test_roster_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
@@ -299,7 +293,7 @@ def test_roster_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: P
     assert len(read_roster(path)) == len(rows)
     with path.open("a", encoding="utf-8") as f:
         f.write("x")
-    assert _validated(path) == texts.ROSTER_FILE_TOO_LARGE.format(limit="5 MB")
+    assert _validated(path) == texts.roster_file_too_large("5 MB")
 
 
 def test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
@@ -326,7 +320,7 @@ def test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Pat
     at_limit = bomb(0)
     assert at_limit.stat().st_size < 200_000
     assert _validated(at_limit) == ["王伟"]
-    assert _validated(bomb(1)) == texts.ROSTER_UNPACKED_TOO_LARGE.format(limit="50 MB")
+    assert _validated(bomb(1)) == texts.roster_unpacked_too_large("50 MB")
 
 
 def test_roster_of_20000_rows_is_read_20001_refused(tmp_path: Path) -> None:
@@ -334,7 +328,7 @@ def test_roster_of_20000_rows_is_read_20001_refused(tmp_path: Path) -> None:
     path = _roster_file(tmp_path, "青龙镇,新龙村,王伟,officer,,\n" + blank)
     assert _validated(path) == ["王伟"]
     path = _roster_file(tmp_path, "青龙镇,新龙村,王伟,officer,,\n" + blank + ",,,,,\n")
-    assert _validated(path) == texts.ROSTER_TOO_MANY_ROWS.format(limit=limits.MAX_ROSTER_ROWS)
+    assert _validated(path) == texts.roster_too_many_rows(limits.MAX_ROSTER_ROWS)
 
 
 # ---- places files (issue 18): the roster's reader with the places' limits ----
@@ -354,7 +348,7 @@ def _places(path: Path) -> list[str] | str:
     try:
         return [e.name for e in validate_places(read_places(path), ["shop"], VILLAGES)]
     except PlacesInvalid as exc:
-        return "; ".join(reason for _, reason in exc.problems)
+        return "; ".join(texts.place_problem(problem) for problem in exc.problems)
     except TableFileError as exc:
         return str(exc)
 
@@ -363,7 +357,7 @@ def test_place_address_of_100_characters_is_kept_101_refused(tmp_path: Path) -> 
     address = "路" * limits.MAX_ADDRESS
     assert _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}\u200b,\n")) == ["shop 1"]
     refused = _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}号,\n"))
-    assert refused == texts.REASON_PLACE_ADDRESS_TOO_LONG.format(limit=limits.MAX_ADDRESS)
+    assert refused == texts.place_problem(PlaceProblem(2, PlaceFault.ADDRESS_TOO_LONG, limit=limits.MAX_ADDRESS))
 
 
 def test_places_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
@@ -427,7 +421,7 @@ async def test_invite_name_of_30_characters_is_kept_31_refused_and_cleaned(rig: 
     await admin.send(f"邀请 责任人 新龙村 {kept}")
     await admin.expect(f"已为 {kept}（青龙镇新龙村 · 责任人）")
     await admin.send(f"邀请 责任人 新龙村 {kept}张")
-    assert (await admin.next_message()).text == texts.NAME_TOO_LONG.format(limit=limits.MAX_NAME)
+    assert (await admin.next_message()).text == texts.name_too_long(limits.MAX_NAME)
     # "肖浩" with a zero-width space looks exactly like the peer 肖浩: it is him, not a lookalike.
     await admin.send("邀请 安监员 青龙镇 肖浩\u200b")
     await admin.expect("已为 肖浩（青龙镇 · 镇安监员）")

@@ -19,9 +19,8 @@ from bot.logs import (
     bind_hazard,
     log_handler,
 )
-from sandbox.simusers import SimUser
 from tests.conftest import TOKEN
-from tests.flows import officer, submit, walk_to_summary
+from tests.flows import assign, officer, submit, walk_to_summary
 from tests.rig import Rig, png
 
 log = logging.getLogger("tests.logs")
@@ -115,7 +114,7 @@ async def test_report_and_assignment_log_the_user_and_the_hazard_as_json(rig: Ri
     boss = await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
     with captured("json") as output:
         number = await submit(reporter, await walk_to_summary(reporter, photo=png(3)))
-        await assign_to_new_owner(boss, number, "王五金 13800001111")
+        await assign(boss, number, "王五金 13800001111", named="new")
     lines = [json.loads(line) for line in output.getvalue().splitlines()]
     reported = [line for line in lines if line["message"].startswith("hazard reported")]
     assigned = [line for line in lines if line["message"].startswith("hazard assign")]
@@ -130,18 +129,8 @@ async def test_debug_logs_of_a_whole_exchange_hold_no_phone_number(rig: Rig) -> 
     boss = await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
     number = await submit(reporter, await walk_to_summary(reporter, photo=png(4)))
     with captured("text", logging.DEBUG) as output:
-        await assign_to_new_owner(boss, number, "王五金 13800001111")
+        await assign(boss, number, "王五金 13800001111", named="new")
     text = output.getvalue()
     assert "王五金" in text  # the update itself is in the debug log (python-telegram-bot logs it) ...
     assert "13800001111" not in text and REDACTED_PHONE in text  # ... with the phone number masked
     assert TOKEN not in text
-
-
-async def assign_to_new_owner(boss: SimUser, number: int, who: str) -> None:
-    """The supervisor assigns hazard #number to a person typed in by name and phone, 7 days."""
-    await boss.press("交办", message=await boss.expect(f"#{number}"))
-    await boss.press("新责任人", message=await boss.expect("请选择责任人"))
-    await boss.expect("请输入责任人姓名")
-    await boss.send(who)
-    await boss.press("7天", message=await boss.expect("请选择整改期限"))
-    await boss.expect(f"已将隐患 #{number} 交办给")

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.periods import month_end, month_key, next_month_start, parse_month, week_key, week_start
+from bot.domain.periods import local_date, month_end, month_key, next_month_start, parse_month, week_key, week_start
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "day"),
+    [
+        (datetime(2026, 12, 6, 15, 59, tzinfo=UTC), SHANGHAI, date(2026, 12, 6)),  # 23:59 local
+        (datetime(2026, 12, 6, 16, 0, tzinfo=UTC), SHANGHAI, date(2026, 12, 7)),  # local midnight: the next day
+        (datetime(2026, 12, 31, 16, 30, tzinfo=UTC), SHANGHAI, date(2027, 1, 1)),  # a new year locally only
+        (datetime(2026, 12, 7, 3, 0, tzinfo=UTC), ZoneInfo("America/New_York"), date(2026, 12, 6)),
+    ],
+)
+def test_local_date_is_the_day_in_the_deployments_zone(moment: datetime, zone: ZoneInfo, day: date) -> None:
+    assert local_date(moment, zone) == day
 
 
 @pytest.mark.parametrize(

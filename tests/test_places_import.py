@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from bot import texts
 from bot.cli import main
+from bot.domain.errors import PlaceFault, PlaceProblem
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER = ROOT / "examples" / "roster.csv"
@@ -47,7 +48,8 @@ def _rows(config: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def _count(config: Path, sql: str) -> int:
-    return int(_rows(config, sql)[0][0])
+    with sqlite3.connect(config.parent / "data" / "g.db") as conn:
+        return int(conn.execute(sql).fetchone()[0])
 
 
 def _csv(folder: Path, *rows: list[str], header: list[str] = HEADER) -> Path:
@@ -86,9 +88,7 @@ def test_import_example_places_then_reimport_changes_nothing(config: Path, capsy
     capsys.readouterr()
     assert _import(config, EXAMPLE) == 0
     out = capsys.readouterr().out
-    assert (
-        texts.PLACES_IMPORTED.format(added=total, updated=0, unchanged=0, owners_added=owners, owners_updated=0) in out
-    )
+    assert texts.places_imported(total, 0, 0, owners, 0) in out
     assert _count(config, "SELECT count(*) FROM places") == total
     assert _count(config, "SELECT count(*) FROM places WHERE owner_id IS NULL") == 0
     # Every owner named is a roster owner of the place's village.
@@ -103,10 +103,7 @@ def test_import_example_places_then_reimport_changes_nothing(config: Path, capsy
     assert _count(config, "SELECT count(*) FROM place_events WHERE field = 'created' AND actor_id IS NULL") == total
     assert _count(config, "SELECT count(*) FROM places WHERE type = '企业' AND high_risk = 1") > 0
     assert _import(config, EXAMPLE) == 0
-    assert (
-        texts.PLACES_IMPORTED.format(added=0, updated=0, unchanged=total, owners_added=0, owners_updated=0)
-        in capsys.readouterr().out
-    )
+    assert texts.places_imported(0, 0, total, 0, 0) in capsys.readouterr().out
     assert _count(config, "SELECT count(*) FROM places") == total
     assert _count(config, "SELECT count(*) FROM place_events") == total
 
@@ -152,6 +149,11 @@ def _refused(config: Path, capsys: pytest.CaptureFixture[str], *rows: list[str])
     return capsys.readouterr().err
 
 
+def _line(problem: PlaceProblem) -> str:
+    """The line of a refused file's answer that names this problem."""
+    return f"第 {problem.row} 行：{texts.place_problem(problem)}"
+
+
 def test_bad_rows_are_listed_with_reasons_and_nothing_is_imported(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -162,36 +164,36 @@ def test_bad_rows_are_listed_with_reasons_and_nothing_is_imported(
     bad_location = [*GOOD]
     bad_location[2], bad_location[5] = "新龙面馆", "95"
     err = _refused(config, capsys, GOOD, no_name, bad_phone, bad_location)
-    assert texts.PLACES_REJECTED.split("：")[0].format(count=3) in err
-    assert f"第 3 行：{texts.REASON_PLACE_NAME_MISSING}" in err
-    assert f"第 4 行：{texts.REASON_PHONE_INVALID.format(phone='12ab')}" in err
-    assert f"第 5 行：{texts.REASON_PLACE_LOCATION_INVALID.format(latitude='95', longitude='112.9')}" in err
+    assert texts.places_rejected([], 3).splitlines()[0] in err
+    assert _line(PlaceProblem(3, PlaceFault.NAME_MISSING)) in err
+    assert _line(PlaceProblem(4, PlaceFault.PHONE_INVALID, value="12ab")) in err
+    assert _line(PlaceProblem(5, PlaceFault.LOCATION_INVALID, value="95", other="112.9")) in err
 
 
 def test_a_duplicate_place_is_refused(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     again = [*GOOD]
     again[2] = "新龙便民超市\u200b"  # the same name once invisible characters are cleaned
     err = _refused(config, capsys, GOOD, again)
-    assert f"第 3 行：{texts.REASON_DUPLICATE_ROW.format(row=2)}" in err
+    assert _line(PlaceProblem(3, PlaceFault.DUPLICATE_ROW, other_row=2)) in err
 
 
 def test_a_village_of_another_town_is_refused(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     elsewhere = [*GOOD]
     elsewhere[1] = "南屯社区"  # a village of 东湖街道, not of 青龙镇
     err = _refused(config, capsys, elsewhere)
-    assert f"第 2 行：{texts.REASON_PLACE_VILLAGE_UNKNOWN.format(town='青龙镇', village='南屯社区')}" in err
+    assert _line(PlaceProblem(2, PlaceFault.VILLAGE_UNKNOWN, value="青龙镇", other="南屯社区")) in err
 
 
 def test_unknown_grade_type_and_status_words_are_refused(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row = [*GOOD]
     row[3], row[9], row[10] = "网吧", "紫", "营业中"
     err = _refused(config, capsys, row)
-    assert texts.REASON_PLACE_GRADE_UNKNOWN.format(grade="紫") in err
-    assert texts.REASON_PLACE_STATUS_UNKNOWN.format(status="营业中") in err
+    assert _line(PlaceProblem(2, PlaceFault.GRADE_UNKNOWN, value="紫")) in err
+    assert _line(PlaceProblem(2, PlaceFault.STATUS_UNKNOWN, value="营业中")) in err
     assert "场所类型「网吧」无法识别" in err
     industry = [*GOOD]
     industry[11] = "化工"  # an industry belongs to an enterprise only
-    assert texts.REASON_PLACE_INDUSTRY_NOT_ENTERPRISE in _refused(config, capsys, industry)
+    assert _line(PlaceProblem(2, PlaceFault.INDUSTRY_NOT_ENTERPRISE)) in _refused(config, capsys, industry)
 
 
 def test_a_file_without_the_required_columns_is_refused(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ import csv
 import re
 import sqlite3
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -141,7 +141,7 @@ def test_missing_columns_and_wrong_file_type(tmp_path: Path, config: Path, capsy
 # ---- bad files (issue 13.6): each answered in Chinese, naming the problem, with the work bounded ----
 
 
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     book = Workbook()
     sheet = book.active
     assert sheet is not None

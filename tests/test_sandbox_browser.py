@@ -35,10 +35,10 @@ try:
 except ImportError:  # a plain install without the dev extras
     async_playwright = None  # type: ignore[assignment]
 
-# .ci/run installs Chromium and sets GRIDSAFE_BROWSER_TEST=required, so in CI a missing browser fails the run.
+# .ci/run installs Chromium and sets REQUIRE_BROWSER_TEST=1, so in CI a missing browser fails the run.
 _missing = async_playwright is None or not CHROMIUM.exists()
 pytestmark = pytest.mark.skipif(
-    _missing and os.environ.get("GRIDSAFE_BROWSER_TEST") != "required",
+    _missing and os.environ.get("REQUIRE_BROWSER_TEST") != "1",
     reason="needs playwright (dev extras) and Debian's chromium (apt-get install chromium)",
 )
 

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.domain.errors import DeadlineInPast, DeadlineTooFar, DeadlineUnreadable
-
-_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 
 
 def parse_deadline(text: str, today: date) -> date:
     """A deadline from `2026-12-05`, `2026/12/5`, `2026年12月5日`, `12月5日` or `12-05`; today or later."""
     cleaned = text.strip()
-    if match := _FULL.match(cleaned):
+    if match := vocabulary.FULL_DATE.match(cleaned):
         year, month, day = (int(g) for g in match.groups())
         candidate = _date(year, month, day)
-    elif match := _MONTH_DAY.match(cleaned):
+    elif match := vocabulary.MONTH_DAY.match(cleaned):
         month, day = (int(g) for g in match.groups())
         candidate = _date(today.year, month, day)
         # "1月5日" typed in late November means next January, not a date ten months ago.

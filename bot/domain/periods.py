@@ -1,8 +1,13 @@
-"""Check periods: the ISO week of a village check and the month of a town check, in local dates."""
+"""Local days and check periods: the ISO week of a village check and the month of a town check, in local dates."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+
+
+def local_date(moment: datetime, zone: tzinfo) -> date:
+    """The day a moment falls on in the deployment's time zone (deadlines, checks and periods are local days)."""
+    return moment.astimezone(zone).date()
 
 
 def week_key(day: date) -> str:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from bot import texts
-from bot.domain.errors import PlacesInvalid
+from bot.domain import vocabulary
+from bot.domain.errors import PlaceFault, PlaceProblem, PlacesInvalid
 from bot.domain.limits import MAX_ADDRESS, MAX_NAME, MAX_PLACE
 from bot.domain.places import Grade, PlaceStatus
 from bot.domain.typed_text import clean, clean_name
@@ -42,8 +42,8 @@ def parse_grade(value: str) -> Grade | None:
         return Grade(word.lower())
     except ValueError:
         pass
-    names = {name: grade for grade, name in texts.GRADE_NAMES.items()}
-    return names.get(word) or texts.GRADE_ALIASES.get(word)
+    names = {name: grade for grade, name in vocabulary.GRADE_NAMES.items()}
+    return names.get(word) or vocabulary.GRADE_ALIASES.get(word)
 
 
 def parse_status(value: str) -> PlaceStatus | None:
@@ -53,8 +53,8 @@ def parse_status(value: str) -> PlaceStatus | None:
         return PlaceStatus(word.lower())
     except ValueError:
         pass
-    names = {name: status for status, name in texts.PLACE_STATUS_NAMES.items()}
-    return names.get(word) or texts.PLACE_STATUS_ALIASES.get(word)
+    names = {name: status for status, name in vocabulary.PLACE_STATUS_NAMES.items()}
+    return names.get(word) or vocabulary.PLACE_STATUS_ALIASES.get(word)
 
 
 def validate(
@@ -66,7 +66,7 @@ def validate(
 
     A blank grade is 黄 (monthly, until graded), a blank status 在营.
     """
-    problems: list[tuple[int, str]] = []
+    problems: list[PlaceProblem] = []
     count = 0
     entries: list[PlaceEntry] = []
     # Keyed by a hash: a province's million names would otherwise be held twice.
@@ -80,19 +80,19 @@ def validate(
         if entry is not None:
             key = hash((entry.village_id, entry.name))
             if key in seen:
-                reasons = [texts.REASON_DUPLICATE_ROW.format(row=seen[key])]
+                reasons = [PlaceProblem(number, PlaceFault.DUPLICATE_ROW, other_row=seen[key])]
             else:
                 seen[key] = number
                 if not count:
                     entries.append(entry)
         count += len(reasons)
-        problems += [(number, reason) for reason in reasons][: MAX_LISTED_PROBLEMS - len(problems)]
+        problems += reasons[: MAX_LISTED_PROBLEMS - len(problems)]
         if count:
             entries.clear()  # nothing is imported: stop holding rows
     if count:
         raise PlacesInvalid(problems, count)
     if not entries:
-        raise PlacesInvalid([(0, texts.PLACES_EMPTY)], 1)
+        raise PlacesInvalid([PlaceProblem(0, PlaceFault.EMPTY)], 1)
     return entries
 
 
@@ -102,50 +102,50 @@ def _entry(
     known_types: Mapping[str, str],
     types: Sequence[str],
     villages: Mapping[tuple[str, str], tuple[int, int]],
-) -> tuple[PlaceEntry | None, list[str]]:
+) -> tuple[PlaceEntry | None, list[PlaceProblem]]:
     names = {key: clean_name(raw.get(key) or "") for key in ("town", "village", "name", "type", "owner", "industry")}
     other = {key: clean(raw.get(key) or "") for key in ("address", "latitude", "longitude", "phone", "grade")}
     other |= {key: clean(raw.get(key) or "") for key in ("status", "high_risk")}
     if not any(names.values()) and not any(other.values()):
         return None, []
-    reasons: list[str] = []
+    reasons: list[PlaceProblem] = []
     ids = villages.get((names["town"], names["village"]))
     if not names["town"] or not names["village"]:
-        reasons.append(texts.REASON_PLACE_TOWN_VILLAGE_MISSING)
+        reasons.append(PlaceProblem(number, PlaceFault.TOWN_VILLAGE_MISSING))
     elif ids is None:
-        reasons.append(texts.REASON_PLACE_VILLAGE_UNKNOWN.format(town=names["town"], village=names["village"]))
+        reasons.append(PlaceProblem(number, PlaceFault.VILLAGE_UNKNOWN, value=names["town"], other=names["village"]))
     if not names["name"]:
-        reasons.append(texts.REASON_PLACE_NAME_MISSING)
+        reasons.append(PlaceProblem(number, PlaceFault.NAME_MISSING))
     elif len(names["name"]) > MAX_PLACE:
-        reasons.append(texts.REASON_PLACE_NAME_TOO_LONG.format(limit=MAX_PLACE))
+        reasons.append(PlaceProblem(number, PlaceFault.NAME_TOO_LONG, limit=MAX_PLACE))
     if names["type"] not in known_types:
-        reasons.append(texts.REASON_PLACE_TYPE_UNKNOWN.format(type=names["type"], types="、".join(types)))
+        reasons.append(PlaceProblem(number, PlaceFault.TYPE_UNKNOWN, value=names["type"], choices=tuple(types)))
     grade = parse_grade(other["grade"]) if other["grade"] else Grade.YELLOW
     if grade is None:
-        reasons.append(texts.REASON_PLACE_GRADE_UNKNOWN.format(grade=other["grade"]))
+        reasons.append(PlaceProblem(number, PlaceFault.GRADE_UNKNOWN, value=other["grade"]))
     status = parse_status(other["status"]) if other["status"] else PlaceStatus.OPEN
     if status is None:
-        reasons.append(texts.REASON_PLACE_STATUS_UNKNOWN.format(status=other["status"]))
+        reasons.append(PlaceProblem(number, PlaceFault.STATUS_UNKNOWN, value=other["status"]))
     high_risk = _flag(other["high_risk"])
     if high_risk is None:
-        reasons.append(texts.REASON_PLACE_HIGH_RISK_UNKNOWN.format(value=other["high_risk"]))
-    if (names["industry"] or high_risk) and names["type"] != texts.PLACE_TYPE_ENTERPRISE:
-        reasons.append(texts.REASON_PLACE_INDUSTRY_NOT_ENTERPRISE)
+        reasons.append(PlaceProblem(number, PlaceFault.HIGH_RISK_UNKNOWN, value=other["high_risk"]))
+    if (names["industry"] or high_risk) and names["type"] != vocabulary.PLACE_TYPE_ENTERPRISE:
+        reasons.append(PlaceProblem(number, PlaceFault.INDUSTRY_NOT_ENTERPRISE))
     if len(names["industry"]) > MAX_PLACE:
-        reasons.append(texts.REASON_PLACE_INDUSTRY_TOO_LONG.format(limit=MAX_PLACE))
+        reasons.append(PlaceProblem(number, PlaceFault.INDUSTRY_TOO_LONG, limit=MAX_PLACE))
     if len(other["address"]) > MAX_ADDRESS:
-        reasons.append(texts.REASON_PLACE_ADDRESS_TOO_LONG.format(limit=MAX_ADDRESS))
+        reasons.append(PlaceProblem(number, PlaceFault.ADDRESS_TOO_LONG, limit=MAX_ADDRESS))
     location = _location(other["latitude"], other["longitude"])
     if location is None:
         reasons.append(
-            texts.REASON_PLACE_LOCATION_INVALID.format(latitude=other["latitude"], longitude=other["longitude"])
+            PlaceProblem(number, PlaceFault.LOCATION_INVALID, value=other["latitude"], other=other["longitude"])
         )
     if len(names["owner"]) > MAX_NAME:
-        reasons.append(texts.REASON_NAME_TOO_LONG.format(limit=MAX_NAME))
+        reasons.append(PlaceProblem(number, PlaceFault.OWNER_TOO_LONG, limit=MAX_NAME))
     if other["phone"] and not _PHONE.match(other["phone"]):
-        reasons.append(texts.REASON_PHONE_INVALID.format(phone=other["phone"]))
+        reasons.append(PlaceProblem(number, PlaceFault.PHONE_INVALID, value=other["phone"]))
     if other["phone"] and not names["owner"]:
-        reasons.append(texts.REASON_PLACE_PHONE_WITHOUT_OWNER)
+        reasons.append(PlaceProblem(number, PlaceFault.PHONE_WITHOUT_OWNER))
     if reasons:
         return None, reasons
     assert ids is not None and grade is not None and status is not None and location is not None
@@ -169,9 +169,9 @@ def _entry(
 
 def _flag(value: str) -> bool | None:
     word = value.strip().lower()
-    if word in texts.YES_WORDS:
+    if word in vocabulary.YES_WORDS:
         return True
-    if word in texts.NO_WORDS:
+    if word in vocabulary.NO_WORDS:
         return False
     return None
 

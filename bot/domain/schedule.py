@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
 
 from bot.domain.periods import month_end, next_month_start, week_start
 
@@ -38,12 +39,34 @@ class Rules:
         return datetime.combine(day, moment, tzinfo=self.zone)
 
 
+class RungKind(StrEnum):
+    """The kinds of reminder; the values are stored in dedupe keys, so they never change."""
+
+    NUDGE = "nudge"  # check cycles: the period begins
+    REMINDER = "reminder"
+    LAST_CALL = "last_call"
+    MISS_LIST = "miss_list"  # who missed the period before
+    RANKING = "ranking"
+    D3 = "d-3"  # the deadline ladder
+    D1 = "d-1"
+    D_DAY = "d-day"
+    YELLOW = "yellow"
+    RED = "red"
+    OVERDUE = "overdue"  # weekly after the red card, named with its day offset
+
+
 @dataclass(frozen=True, order=True)
 class Rung:
-    """One reminder of a subject's ladder: when it is due and its stable name (part of the dedupe key)."""
+    """One reminder of a subject's ladder: when it is due, its kind and (weekly overdue) its day offset."""
 
     due: datetime
-    name: str
+    kind: RungKind
+    overdue_days: int = 0
+
+    @property
+    def name(self) -> str:
+        """Its stable name, part of the dedupe key: the kind, or 'overdue+N' for the weekly overdue reminders."""
+        return f"{self.kind.value}+{self.overdue_days}" if self.kind is RungKind.OVERDUE else self.kind.value
 
 
 def latest_due(rungs: list[Rung], after: datetime, at: datetime) -> Rung | None:
@@ -56,50 +79,56 @@ def week_rungs(day: date, rules: Rules) -> list[Rung]:
     """The village-check reminders of the week containing `day` (nudge, reminder, last call)."""
     monday = week_start(day)
     named = [
-        ("nudge", rules.village_nudge),
-        ("reminder", rules.village_reminder),
-        ("last_call", rules.village_last_call),
+        (RungKind.NUDGE, rules.village_nudge),
+        (RungKind.REMINDER, rules.village_reminder),
+        (RungKind.LAST_CALL, rules.village_last_call),
     ]
-    return [Rung(rules.at(monday + timedelta(days=weekday), moment), name) for name, (weekday, moment) in named]
+    return [Rung(rules.at(monday + timedelta(days=weekday), moment), kind) for kind, (weekday, moment) in named]
 
 
 def week_miss_list(day: date, rules: Rules) -> Rung:
     """When the list of villages that missed the week containing `day` goes out (the next week)."""
     weekday, moment = rules.village_miss_list
-    return Rung(rules.at(week_start(day) + timedelta(days=7 + weekday), moment), "miss_list")
+    return Rung(rules.at(week_start(day) + timedelta(days=7 + weekday), moment), RungKind.MISS_LIST)
 
 
 def month_rungs(day: date, rules: Rules) -> list[Rung]:
     """The town-check reminders of the month containing `day` (nudge, reminder, last call on the last day)."""
     first = day.replace(day=1)
     return [
-        Rung(rules.at(first.replace(day=rules.town_nudge[0]), rules.town_nudge[1]), "nudge"),
-        Rung(rules.at(first.replace(day=rules.town_reminder[0]), rules.town_reminder[1]), "reminder"),
-        Rung(rules.at(month_end(day), rules.town_last_call), "last_call"),
+        Rung(rules.at(first.replace(day=rules.town_nudge[0]), rules.town_nudge[1]), RungKind.NUDGE),
+        Rung(rules.at(first.replace(day=rules.town_reminder[0]), rules.town_reminder[1]), RungKind.REMINDER),
+        Rung(rules.at(month_end(day), rules.town_last_call), RungKind.LAST_CALL),
     ]
 
 
 def month_miss_list(day: date, rules: Rules) -> Rung:
     """When the list of towns that missed the month containing `day` goes out (the next month)."""
     first_next = next_month_start(day)
-    return Rung(rules.at(first_next.replace(day=rules.town_miss_list[0]), rules.town_miss_list[1]), "miss_list")
+    return Rung(rules.at(first_next.replace(day=rules.town_miss_list[0]), rules.town_miss_list[1]), RungKind.MISS_LIST)
 
 
 def ranking_rung(day: date, rules: Rules) -> Rung:
     """When the ranking of the month before `day`'s month is published."""
-    return Rung(rules.at(day.replace(day=rules.ranking[0]), rules.ranking[1]), "ranking")
+    return Rung(rules.at(day.replace(day=rules.ranking[0]), rules.ranking[1]), RungKind.RANKING)
 
 
 def deadline_rungs(deadline: date, assigned_on: date, until: date, rules: Rules) -> list[Rung]:
     """The deadline ladder up to `until`: D-3 (long terms), D-1, D-day, +1 yellow card, +7 red card, then weekly."""
-    offsets: list[tuple[int, str]] = []
+    offsets: list[tuple[int, RungKind]] = []
     if (deadline - assigned_on).days >= rules.long_term_days:
-        offsets.append((-3, "d-3"))
-    offsets += [(-1, "d-1"), (0, "d-day"), (rules.yellow_after_days, "yellow"), (rules.red_after_days, "red")]
-    rungs = [Rung(rules.at(deadline + timedelta(days=o), rules.deadline_time), name) for o, name in offsets]
+        offsets.append((-3, RungKind.D3))
+    offsets += [
+        (-1, RungKind.D1),
+        (0, RungKind.D_DAY),
+        (rules.yellow_after_days, RungKind.YELLOW),
+        (rules.red_after_days, RungKind.RED),
+    ]
+    rungs = [Rung(rules.at(deadline + timedelta(days=o), rules.deadline_time), kind) for o, kind in offsets]
     overdue = rules.red_after_days + rules.repeat_every_days
     while deadline + timedelta(days=overdue) <= until:
-        rungs.append(Rung(rules.at(deadline + timedelta(days=overdue), rules.deadline_time), f"overdue+{overdue}"))
+        moment = rules.at(deadline + timedelta(days=overdue), rules.deadline_time)
+        rungs.append(Rung(moment, RungKind.OVERDUE, overdue))
         overdue += rules.repeat_every_days
     return rungs
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.clock import Clock
-from bot.domain import limits
+from bot.domain import dedupe, limits
 from bot.domain.errors import NotAllowed, TooLong, WrongInput
 from bot.domain.people import Actor, Role
-from bot.domain.periods import month_end, month_key, month_start, week_key, week_start
+from bot.domain.periods import local_date, month_end, month_key, month_start, week_key, week_start
 from bot.domain.photos import Photo
 from bot.domain.policy import Action, can
 from bot.domain.typed_text import clean
-from bot.services.notify import Notifier, check_subject
+from bot.services.notify import Notifier
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
 from storage.checks import CheckRecord, CheckRepository
 from storage.database import Database
@@ -83,13 +83,13 @@ class CheckService:
                 photo=(photo.sha256, photo.file_id) if photo else None,
                 now=self._clock.now(),
             )
-            await self._notifier.settle(tx, check_subject(kind, place_id, period))
+            await self._notifier.settle(tx, dedupe.check_subject(kind, place_id, period))
         return await self.status(actor)
 
     def _period(self, actor: Actor) -> tuple[str, date, date, str, int]:
         if not can(actor, Action.CHECK):
             raise NotAllowed(Action.CHECK)
-        today = self._clock.now().astimezone(self._zone).date()
+        today = local_date(self._clock.now(), self._zone)
         if actor.role is Role.OFFICER:
             assert actor.village_id is not None
             return VILLAGE, week_start(today), week_start(today) + timedelta(days=6), week_key(today), actor.village_id

@@ -18,7 +18,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.domain.errors import NotAllowed
 from bot.domain.people import Actor
-from bot.domain.periods import month_key, week_key
+from bot.domain.periods import local_date, month_key, week_key
 from bot.domain.policy import Action, can
 from bot.domain.statistics import Period, Tally, month_mondays
 from bot.services.statistics import StatisticsService
@@ -89,7 +89,7 @@ class LedgerService:
             ledger, log, figures = (book.sheet(title, header) for title, header in zip(titles, headers, strict=True))
             # Rows are read in batches and written off the event loop (writing is CPU-bound: a city's month takes
             # seconds), one batch at a time, so other chats are answered meanwhile and memory holds one batch.
-            today = self._clock.now().astimezone(self._zone).date()
+            today = local_date(self._clock.now(), self._zone)
             hazards = checks = 0
             start, end = self._moment(period.start), self._moment(period.end)
             async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
@@ -216,7 +216,7 @@ class LedgerService:
 
     def _feature(self, entry: LedgerEntry) -> dict[str, Any]:
         h = entry.hazard
-        today = self._clock.now().astimezone(self._zone).date()
+        today = local_date(self._clock.now(), self._zone)
         reported = self._local(h.reported_at)
         return {
             "type": "Feature",
@@ -265,7 +265,7 @@ def _owner_row(owner: OwnerRow) -> Row:
         owner.name,
         owner.phone,
         len(owner.places),
-        _text("、".join(owner.places)) or None,
+        _text(texts.owner_places(owner.places)) or None,
         owner.open_hazards,
         _styled(deadline, DAY_FORMAT),
     ]

@@ -31,13 +31,3 @@ class Notifier:
     async def settle(self, tx: aiosqlite.Connection, subject: str) -> int:
         """The subject was just done: reminders about it that are still waiting are cancelled."""
         return await self._outbox.cancel_subject(tx, subject)
-
-
-def hazard_subject(hazard_id: int) -> str:
-    """The subject of every reminder about a hazard."""
-    return f"hazard:{hazard_id}"
-
-
-def check_subject(kind: str, place_id: int, period: str) -> str:
-    """The subject of every reminder about one check of one period."""
-    return f"check:{kind}:{place_id}:{period}"

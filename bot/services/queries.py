@@ -6,8 +6,10 @@ from datetime import date, tzinfo
 
 from bot import texts
 from bot.clock import Clock
+from bot.domain import vocabulary
 from bot.domain.errors import AmbiguousPlace, NotAllowed, StaleButton, UnknownFilter
 from bot.domain.people import Actor, Role, Scope
+from bot.domain.periods import local_date
 from bot.domain.policy import Action, can
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind
 from storage.queries import Narrowing, QueryRepository
@@ -30,7 +32,7 @@ class QueryService:
 
     def today(self) -> date:
         """Today in the deployment's time zone (overdue is counted in local days)."""
-        return self._clock.now().astimezone(self._zone).date()
+        return local_date(self._clock.now(), self._zone)
 
     async def filters(self, actor: Actor, words: list[str]) -> Filters:
         """Read the words after the command: a village (or, city-wide, a town), a category, 重大 or 一般."""
@@ -42,8 +44,8 @@ class QueryService:
         category: int | None = None
         severity = None
         for word in words[:MAX_FILTER_WORDS]:
-            if word in texts.SEVERITY_FILTERS:
-                severity = texts.SEVERITY_FILTERS[word]
+            if word in vocabulary.SEVERITY_FILTERS:
+                severity = vocabulary.SEVERITY_FILTERS[word]
             elif word in self._categories:
                 category = self._categories.index(word)
             elif (found := await self._town(actor, word)) is not None:

@@ -10,7 +10,7 @@ from datetime import date, timedelta, tzinfo
 
 from bot import texts
 from bot.clock import Clock
-from bot.domain import limits
+from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import Ask, HazardConversation, first_ask
 from bot.domain.deadlines import check_deadline, parse_deadline
 from bot.domain.errors import (
@@ -28,11 +28,13 @@ from bot.domain.hazards import Hazard, Severity, Stage, Status, TimelineEvent
 from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Button, Message, Notification, hazard_button_data
 from bot.domain.people import Actor, Person, Role
+from bot.domain.periods import local_date
 from bot.domain.policy import can_move, can_view, denial
+from bot.domain.recipients import Involved, Told
 from bot.domain.typed_text import clean, clean_name
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
-from bot.services.notify import Notifier, hazard_subject
+from bot.services.notify import Notifier
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
 from storage.database import Database
 from storage.drafts import ConversationRepository
@@ -40,7 +42,6 @@ from storage.hazards import HazardRepository
 from storage.media import MediaStore
 from storage.roster import RosterRepository
 
-_PHONE_AT_END = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")
 _HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class RectificationService:
 
     def today(self) -> date:
         """Today in the deployment's time zone (deadlines are local days)."""
-        return self._clock.now().astimezone(self._zone).date()
+        return local_date(self._clock.now(), self._zone)
 
     def default_days(self, hazard: Hazard) -> int:
         """The default term for the hazard's severity (general 7 days, major 30, configurable)."""
@@ -287,7 +288,7 @@ class RectificationService:
         return conversation, await self.visible(actor, conversation.hazard_id)
 
     async def _new_owner(self, actor: Actor, hazard: Hazard, text: str) -> int:
-        match = _PHONE_AT_END.match(text)
+        match = vocabulary.NAME_AND_PHONE.match(text)
         name, phone = (match.group(1).strip(), match.group(2)) if match else (text, None)
         name = _bounded(clean_name(name), limits.MAX_NAME)
         async with self._db.transaction() as tx:
@@ -377,14 +378,12 @@ class RectificationService:
                 to_owner_id=owner_id if reassign else None,
             )
             after = await self._hazards.get_in(tx, hazard.id)
-            notifications = await self._notifications(after, move, actor, reporter, event_id, conversation, proxy)
-            if former is not None and hazard.owner_bound:
-                told = Message(text=texts.reassigned_away(after))
-                key = f"hazard:{hazard.id}:event:{event_id}:former_owner:{former}"
-                notifications.append(Notification(person_id=former, dedupe_key=key, message=told))
+            notifications = await self._notifications(
+                after, move, actor, reporter, event_id, conversation, proxy, former, hazard.owner_bound
+            )
             for notification in notifications:
                 await self._notifier.enqueue(tx, notification, now)
-            await self._notifier.settle(tx, hazard_subject(hazard.id))
+            await self._notifier.settle(tx, dedupe.hazard_subject(hazard.id))
             if former is not None and former_conversation is not None and former_conversation.hazard_id == hazard.id:
                 await self._conversations.delete(tx, former)  # their 提交整改 in progress ends with the move
             await self._conversations.delete(tx, actor.id)
@@ -404,32 +403,46 @@ class RectificationService:
         event_id: int,
         conversation: HazardConversation,
         proxy: bool,
+        former: int | None,
+        former_bound: bool,
     ) -> list[Notification]:
-        def note(person_id: int, role: str, message: Message, urgent: bool = False) -> Notification:
-            key = f"hazard:{hazard.id}:event:{event_id}:{role}:{person_id}"
-            return Notification(person_id=person_id, dedupe_key=key, message=message, urgent=urgent)
+        people = Involved(
+            reporter_id=reporter.id,
+            reporter_role=reporter.role,
+            owner_id=hazard.owner_id,
+            owner_bound=hazard.owner_bound,
+            supervisors=tuple(await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id)),
+            admins=tuple(await self._roster.ids_with_role(Role.ADMIN)),
+        )
+        told = recipients.of_move(move, hazard.status, hazard.severity, actor.id, people, former, former_bound)
+        shows_photos = any(r.told in (Told.OWNER, Told.REVIEW) for r in told)
+        before = await self.photos(hazard, Stage.BEFORE) if shows_photos else []  # read once for every card
+        return [
+            Notification(
+                person_id=recipient.person_id,
+                dedupe_key=dedupe.hazard_event(hazard.id, event_id, recipient.told, recipient.person_id),
+                message=self._message(hazard, move, recipient.told, conversation, proxy, before),
+                urgent=recipient.told is Told.ADMIN,
+            )
+            for recipient in told
+        ]
 
+    def _message(
+        self, hazard: Hazard, move: Move, told: Told, conversation: HazardConversation, proxy: bool, before: list[str]
+    ) -> Message:
+        """What one recipient of a move is shown."""
         today = self.today()
-        out: list[Notification] = []
-        to_owner = hazard.status is Status.ASSIGNED and move in (Move.ASSIGN, Move.REJECT, Move.REOPEN, Move.REASSIGN)
-        submit = [[Button(text=texts.BUTTON_RECTIFY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
-        acts_for_owner = to_owner and not hazard.owner_bound and reporter.role is Role.OFFICER
-        if reporter.id != actor.id:
-            if acts_for_owner:
-                proxy_submit = [[Button(text=texts.BUTTON_PROXY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
-                out.append(
-                    note(reporter.id, "proxy", Message(text=texts.proxy_card(hazard, today), buttons=proxy_submit))
-                )
-            else:
-                out.append(note(reporter.id, "reporter", Message(text=texts.reporter_update(hazard, move, today))))
-        if to_owner and hazard.owner_bound and hazard.owner_id is not None:
-            before = await self.photos(hazard, Stage.BEFORE)
-            card = Message(text=texts.owner_card(hazard, move, today), photos=before, buttons=submit)
-            out.append(note(hazard.owner_id, "owner", card))
-        if move is Move.VERIFY and hazard.owner_bound and hazard.owner_id is not None:
-            out.append(note(hazard.owner_id, "owner", Message(text=texts.owner_closed(hazard))))
-        if move is Move.SUBMIT:
-            before = await self.photos(hazard, Stage.BEFORE)
+        if told is Told.PROXY:
+            proxy_submit = [[Button(text=texts.BUTTON_PROXY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
+            return Message(text=texts.proxy_card(hazard, today), buttons=proxy_submit)
+        if told is Told.REPORTER:
+            return Message(text=texts.reporter_update(hazard, move, today))
+        if told is Told.OWNER and move is Move.VERIFY:
+            return Message(text=texts.owner_closed(hazard))
+        if told is Told.OWNER:
+            submit = [[Button(text=texts.BUTTON_RECTIFY, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
+            return Message(text=texts.owner_card(hazard, move, today), photos=before, buttons=submit)
+        if told is Told.REVIEW:
             after = [p.name for p in conversation.photos]
             review = [
                 [
@@ -438,13 +451,11 @@ class RectificationService:
                 ]
             ]
             text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
-            for supervisor in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
-                out.append(note(supervisor, "review", Message(text=text, photos=before + after, buttons=review)))
-        if hazard.severity is Severity.MAJOR:
-            for admin in await self._roster.ids_with_role(Role.ADMIN):
-                if admin != actor.id:
-                    out.append(note(admin, "admin", Message(text=texts.admin_update(hazard, move, today)), True))
-        return out
+            return Message(text=text, photos=before + after, buttons=review)
+        if told is Told.ADMIN:
+            return Message(text=texts.admin_update(hazard, move, today))
+        assert told is Told.FORMER_OWNER
+        return Message(text=texts.reassigned_away(hazard))
 
 
 def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:

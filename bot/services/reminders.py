@@ -12,12 +12,14 @@ from datetime import date, datetime, timedelta
 from bot import texts
 from bot.chart import NoChineseFont, ranking_chart
 from bot.clock import Clock
+from bot.domain import dedupe, recipients
 from bot.domain.errors import TickInFuture
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import VIEW, Button, Message, Notification, hazard_button_data
 from bot.domain.people import Person, Role
-from bot.domain.periods import month_key, week_key, week_start
+from bot.domain.periods import local_date, month_key, week_key, week_start
+from bot.domain.recipients import Involved, Reminded
 from bot.domain.schedule import (
     Rules,
     Rung,
@@ -31,7 +33,7 @@ from bot.domain.schedule import (
     week_rungs,
 )
 from bot.domain.statistics import previous_month
-from bot.services.notify import Notifier, check_subject, hazard_subject
+from bot.services.notify import Notifier
 from bot.services.statistics import StatisticsService
 from storage.database import Database
 from storage.media import MediaStore
@@ -40,8 +42,6 @@ from storage.schedule import ScheduleRepository
 
 log = logging.getLogger(__name__)
 
-# The dedupe keys of what a pass queues (the rest of the outbox is what people's actions queued).
-PASS_KEY_PREFIXES = ("check:", "misses:", "deadline:", "triage:", "review:", "ranking:")
 # Overdue hazards are reminded weekly for up to this long; older ones are left to the lists and the ranking.
 MAX_OVERDUE_DAYS = 2 * 366
 
@@ -110,7 +110,7 @@ class ReminderService:
 
     async def _withdraw_queued_after(self, now: datetime) -> None:
         async with self._db.transaction() as tx:
-            withdrawn, released = await self._schedule.withdraw_queued_after(tx, now, PASS_KEY_PREFIXES)
+            withdrawn, released = await self._schedule.withdraw_queued_after(tx, now, dedupe.PASS_KEY_PREFIXES)
         if withdrawn or released:
             log.warning(
                 "queued while the clock was ahead: %s reminders withdrawn (queued again when due), %s messages"
@@ -121,7 +121,7 @@ class ReminderService:
 
     async def plan(self, since: datetime, at: datetime, *, render: bool = True) -> list[Notification]:
         """Everything due in (since, at], at most the latest rung of each subject."""
-        today = at.astimezone(self._rules.zone).date()
+        today = local_date(at, self._rules.zone)
         planned = await self._village_checks(since, at, today)
         planned += await self._town_checks(since, at, today)
         planned += await self._deadlines(since, at, today)
@@ -145,14 +145,14 @@ class ReminderService:
                 log.warning("monthly ranking sent without its chart: no font with Chinese glyphs")
         zone = self._rules.zone
         out = [
-            _note(admin, f"ranking:{month}:{admin}", Message(text=texts.ranking_text(ranking, zone), image=image))
+            _note(admin, dedupe.ranking(month, admin), Message(text=texts.ranking_text(ranking, zone), image=image))
             for admin in await self._roster.ids_with_role(Role.ADMIN)
         ]
         for town in ranking.towns:
             villages = await self._statistics.figures(town.town_id, ranking.period)
             text = texts.town_place(ranking, villages, zone)
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, town.town_id):
-                out.append(_note(person, f"ranking:{month}:{person}", Message(text=text)))
+                out.append(_note(person, dedupe.ranking(month, person), Message(text=text)))
         return out
 
     async def last_pass(self) -> datetime | None:
@@ -173,16 +173,14 @@ class ReminderService:
         person = await self._roster.person(person_id)
         if person is None:
             return
-        recipients = await self._roster.ids_with_role(Role.SUPERVISOR, person.town_id) if person.town_id else []
-        recipients = [r for r in recipients if r != person_id] or [
-            r for r in await self._roster.ids_with_role(Role.ADMIN) if r != person_id
-        ]
+        supervisors = await self._roster.ids_with_role(Role.SUPERVISOR, person.town_id) if person.town_id else []
+        admins = await self._roster.ids_with_role(Role.ADMIN)
         now = self._clock.now()
-        day = now.astimezone(self._rules.zone).date().isoformat()
+        day = local_date(now, self._rules.zone)
         message = Message(text=texts.unreachable(person.name, person.role, reason))
         async with self._db.transaction() as tx:
-            for recipient in recipients:
-                key = f"unreachable:{person_id}:{day}:{recipient}"
+            for recipient in recipients.of_unreachable(person_id, tuple(supervisors), tuple(admins)):
+                key = dedupe.unreachable(person_id, day, recipient)
                 await self._notifier.enqueue(tx, _note(recipient, key, message), now)
 
     async def delivery_failed(self, person_id: int, error: str) -> None:
@@ -195,12 +193,12 @@ class ReminderService:
         if person is None:
             return
         now = self._clock.now()
-        day = now.astimezone(self._rules.zone).date().isoformat()
+        day = local_date(now, self._rules.zone)
         kind = hashlib.sha256(error.encode()).hexdigest()[:16]
         message = Message(text=texts.delivery_failed(person.name, person.role, error))
         async with self._db.transaction() as tx:
             for admin in await self._roster.ids_with_role(Role.ADMIN):
-                key = f"delivery-failed:{kind}:{day}:{admin}"
+                key = dedupe.delivery_failed(kind, day, admin)
                 await self._notifier.enqueue(tx, _note(admin, key, message), now)
 
     # ---- checks ----
@@ -212,9 +210,9 @@ class ReminderService:
             monday = week_start(today)
             for village in await self._schedule.villages_without_check(week):
                 text = texts.village_check_reminder(rung.name, village.name, monday)
-                subject = check_subject("village", village.id, week)
+                subject = dedupe.check_subject("village", village.id, week)
                 for person in village.people:
-                    key = f"check:village:{village.id}:{week}:{rung.name}:{person}"
+                    key = dedupe.village_check(village.id, week, rung, person)
                     out.append(_note(person, key, Message(text=text), subject))
         last_week = today - timedelta(days=7)
         if latest_due([week_miss_list(last_week, self._rules)], since, at):
@@ -225,7 +223,7 @@ class ReminderService:
             for town_id, names in by_town.items():
                 text = texts.village_miss_list(week_start(last_week), names)
                 for person in await self._roster.ids_with_role(Role.SUPERVISOR, town_id):
-                    key = f"misses:village:{town_id}:{week_key(last_week)}:{person}"
+                    key = dedupe.village_misses(town_id, week_key(last_week), person)
                     out.append(_note(person, key, Message(text=text)))
         return out
 
@@ -235,10 +233,10 @@ class ReminderService:
         if rung := latest_due(month_rungs(today, self._rules), since, at):
             for town in await self._schedule.towns_without_check(month):
                 text = texts.town_check_reminder(rung.name, town.name, today)
-                subject = check_subject("town", town.id, month)
+                subject = dedupe.check_subject("town", town.id, month)
                 for person in town.people:
                     out.append(
-                        _note(person, f"check:town:{town.id}:{month}:{rung.name}:{person}", Message(text=text), subject)
+                        _note(person, dedupe.town_check(town.id, month, rung, person), Message(text=text), subject)
                     )
         last_month = today.replace(day=1) - timedelta(days=1)
         if latest_due([month_miss_list(last_month, self._rules)], since, at):
@@ -246,13 +244,13 @@ class ReminderService:
             if missed:
                 text = texts.town_miss_list(last_month, missed)
                 for person in await self._roster.ids_with_role(Role.ADMIN):
-                    out.append(_note(person, f"misses:town:{month_key(last_month)}:{person}", Message(text=text)))
+                    out.append(_note(person, dedupe.town_misses(month_key(last_month), person), Message(text=text)))
         return out
 
     # ---- hazards ----
 
     async def _deadlines(self, since: datetime, at: datetime, today: date) -> list[Notification]:
-        first_day = since.astimezone(self._rules.zone).date()
+        first_day = local_date(since, self._rules.zone)
         offsets = rung_offsets(MAX_OVERDUE_DAYS, self._rules)
         # Every rung falls at deadline_time: only the days whose deadline_time lies in the window can have one due,
         # so the passes of the rest of the day read no hazards at all.
@@ -264,7 +262,7 @@ class ReminderService:
         due: list[tuple[Hazard, Rung]] = []
         for hazard in await self._schedule.assigned_with_deadline_in(deadlines):
             assert hazard.deadline is not None and hazard.assigned_at is not None
-            assigned_on = hazard.assigned_at.astimezone(self._rules.zone).date()
+            assigned_on = local_date(hazard.assigned_at, self._rules.zone)
             rung = latest_due(deadline_rungs(hazard.deadline, assigned_on, today, self._rules), since, at)
             if rung is not None:
                 due.append((hazard, rung))
@@ -278,31 +276,26 @@ class ReminderService:
     async def _deadline_notes(self, hazard: Hazard, rung: Rung, today: date, people: _People) -> list[Notification]:
         assert hazard.deadline is not None
         reporter = people.known.get(hazard.reporter_id)
-        proxy = not hazard.owner_bound and reporter is not None and reporter.role is Role.OFFICER
-        fixer = reporter.id if proxy and reporter else hazard.owner_id
-        supervisors = await people.with_role(Role.SUPERVISOR, hazard.town_id)
-        recipients: dict[int, str] = {}
-        if rung.name in ("d-3", "d-1", "d-day", "red") or rung.name.startswith("overdue"):
-            recipients[fixer or 0] = "fixer"
-        if rung.name == "yellow":
-            recipients |= {fixer or 0: "fixer", hazard.reporter_id: "reporter"} | dict.fromkeys(
-                supervisors, "supervisor"
-            )
-        if rung.name.startswith("overdue"):
-            recipients |= dict.fromkeys(supervisors, "supervisor")
-        if rung.name == "red":
-            recipients |= dict.fromkeys(await people.with_role(Role.ADMIN), "admin")
-        recipients.pop(0, None)
+        involved = Involved(
+            reporter_id=hazard.reporter_id,
+            reporter_role=reporter.role if reporter else None,
+            owner_id=hazard.owner_id,
+            owner_bound=hazard.owner_bound,
+            supervisors=tuple(await people.with_role(Role.SUPERVISOR, hazard.town_id)),
+            admins=tuple(await people.with_role(Role.ADMIN)),
+        )
         out = []
-        for person, role in recipients.items():
-            if role == "fixer":
-                label = texts.BUTTON_PROXY if proxy else texts.BUTTON_RECTIFY
+        for reminder in recipients.of_rung(rung.kind, involved):
+            fixer = reminder.reminded is Reminded.FIXER
+            if fixer:
+                label = texts.BUTTON_PROXY if involved.proxied else texts.BUTTON_RECTIFY
                 buttons = [[Button(text=label, data=hazard_button_data(hazard.id, Move.SUBMIT))]]
             else:
                 buttons = [[Button(text=texts.BUTTON_VIEW, data=hazard_button_data(hazard.id, VIEW))]]
-            text = texts.deadline_reminder(hazard, rung.name, today, for_fixer=role == "fixer")
-            key = f"deadline:{hazard.id}:{hazard.deadline.isoformat()}:{rung.name}:{person}"
-            out.append(_note(person, key, Message(text=text, buttons=buttons), hazard_subject(hazard.id)))
+            text = texts.deadline_reminder(hazard, rung.name, today, for_fixer=fixer)
+            key = dedupe.deadline(hazard.id, hazard.deadline, rung, reminder.person_id)
+            message = Message(text=text, buttons=buttons)
+            out.append(_note(reminder.person_id, key, message, dedupe.hazard_subject(hazard.id)))
         return out
 
     async def _lags(self, since: datetime, at: datetime) -> list[Notification]:
@@ -318,7 +311,7 @@ class ReminderService:
             ]
             message = Message(text=texts.triage_reminder(hazard, self._rules.triage_hours), buttons=buttons)
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
-                out.append(_note(person, f"triage:{hazard.id}:{person}", message, hazard_subject(hazard.id)))
+                out.append(_note(person, dedupe.triage(hazard.id, person), message, dedupe.hazard_subject(hazard.id)))
         for hazard in await self._schedule.waiting_since("submitted", "submitted_at", since - review, at - review):
             assert hazard.submitted_at is not None
             buttons = [
@@ -330,7 +323,8 @@ class ReminderService:
             message = Message(text=texts.review_reminder(hazard, self._rules.review_hours // 24), buttons=buttons)
             stamp = int(hazard.submitted_at.timestamp())
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
-                out.append(_note(person, f"review:{hazard.id}:{stamp}:{person}", message, hazard_subject(hazard.id)))
+                key = dedupe.review(hazard.id, stamp, person)
+                out.append(_note(person, key, message, dedupe.hazard_subject(hazard.id)))
         return out
 
 

@@ -9,12 +9,13 @@ from datetime import tzinfo
 
 from bot import texts
 from bot.clock import Clock
-from bot.domain import limits
+from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Hazard, Severity, Stage, Status
 from bot.domain.notifications import Button, Message, Notification, Priority, hazard_button_data
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.policy import Action, can
+from bot.domain.recipients import Involved, Told
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.logs import bind_hazard
@@ -182,13 +183,13 @@ class ReportingService:
             draft.description = text
         elif draft.step is Step.CATEGORY and text in self.categories:
             draft.category = text
-        elif draft.step is Step.SEVERITY and text in texts.SEVERITY_NAMES.values():
-            draft.severity = next(s for s, name in texts.SEVERITY_NAMES.items() if name == text)
+        elif draft.step is Step.SEVERITY and text in vocabulary.SEVERITY_ANSWERS:
+            draft.severity = vocabulary.SEVERITY_ANSWERS[text]
         elif draft.step is Step.PLACE:
             if len(text) > limits.MAX_PLACE:
                 raise TooLong(limits.MAX_PLACE)
             draft.place = text
-        elif draft.step is Step.LOCATION and text == texts.SKIP:
+        elif draft.step is Step.LOCATION and text == vocabulary.SKIP:
             draft.location_given = True
         else:
             raise WrongInput(draft.step)
@@ -299,8 +300,14 @@ class ReportingService:
         assert town_id is not None
         now = self._clock.now()
         status = Status.SUBMITTED if draft.fixed_on_spot else Status.REPORTED
-        supervisors = await self._roster.ids_with_role(Role.SUPERVISOR, town_id)
-        admins = await self._roster.ids_with_role(Role.ADMIN) if draft.severity is Severity.MAJOR else []
+        people = Involved(
+            reporter_id=actor.id,
+            reporter_role=actor.role,
+            owner_id=None,
+            owner_bound=False,
+            supervisors=tuple(await self._roster.ids_with_role(Role.SUPERVISOR, town_id)),
+            admins=tuple(await self._roster.ids_with_role(Role.ADMIN)),
+        )
         async with self._db.transaction() as tx:
             hazard_id = await self._hazards.insert(
                 tx,
@@ -344,10 +351,9 @@ class ReportingService:
                     account=actor.telegram_user_id,
                 )
             hazard = await self._hazards.get_in(tx, hazard_id)
-            for person_id in supervisors:
-                await self._notifier.enqueue(tx, self._supervisor_alert(hazard, person_id, draft), now)
-            for person_id in admins:
-                await self._notifier.enqueue(tx, self._admin_alert(hazard, person_id, draft), now)
+            for recipient in recipients.of_report(people, hazard.severity):
+                alert = self._admin_alert if recipient.told is Told.MAJOR else self._supervisor_alert
+                await self._notifier.enqueue(tx, alert(hazard, recipient.person_id, draft), now)
             await self._drafts.delete(tx, actor.id)
         bind_hazard(hazard.id)
         log.info("hazard reported by person %s: %s, %s", actor.id, hazard.severity.value, hazard.status.value)
@@ -399,7 +405,7 @@ class ReportingService:
             ]
         return Notification(
             person_id=person_id,
-            dedupe_key=f"hazard:{hazard.id}:new:{person_id}",
+            dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.NEW),
             message=Message(
                 text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
                 photos=[p.name for p in draft.photos + draft.after_photos],
@@ -412,7 +418,7 @@ class ReportingService:
     def _admin_alert(self, hazard: Hazard, person_id: int, draft: ReportDraft) -> Notification:
         return Notification(
             person_id=person_id,
-            dedupe_key=f"hazard:{hazard.id}:major:{person_id}",
+            dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.MAJOR),
             message=Message(
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
                 photos=[p.name for p in draft.photos],
