@@ -26,6 +26,7 @@ from bot.domain.errors import (
     BadPeriod,
     CannotMove,
     NotFound,
+    PlacesInvalid,
     ReasonTooLong,
     RosterInvalid,
     SeveralPeople,
@@ -36,10 +37,12 @@ from bot.domain.errors import (
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.logs import configure_logging, masked_output
+from bot.places_file import read_places
 from bot.roster_file import RosterFileError, read_roster
 from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
+from bot.table_file import TableFileError
 from sandbox.web import LOOPBACK, SandboxSite
 from sandbox.world import SandboxOverlap, World
 from storage.backup import NoDatabase, SnapshotDamaged, TargetNotEmpty
@@ -117,6 +120,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, help=texts.CLI_HELP["roster_file"])
     imp.add_argument("--apply-removals", action="store_true", help=texts.CLI_HELP["apply_removals"])
     imp.set_defaults(func=_roster_import)
+
+    places = commands.add_parser("places", help=texts.CLI_HELP["places"]).add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    places_import = places.add_parser("import", help=texts.CLI_HELP["places_import"])
+    places_import.add_argument("file", type=Path, help=texts.CLI_HELP["places_file"])
+    places_import.set_defaults(func=_places_import)
 
     person = commands.add_parser("person", help=texts.CLI_HELP["person"]).add_subparsers(
         required=True, metavar="ACTION"
@@ -275,6 +285,31 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
             )
         )
         print(texts.roster_removals(summary.removals, applied=summary.removals_applied, file=str(args.file)))
+
+    asyncio.run(go())
+
+
+def _places_import(settings: Settings, args: argparse.Namespace) -> None:
+    async def go() -> None:
+        services = await Services.open(settings, SystemClock())
+        try:
+            entries = await services.places.validate(read_places(args.file))
+            imported = await services.places.import_entries(entries)
+        except TableFileError as exc:
+            raise CliError(str(exc)) from exc
+        except PlacesInvalid as exc:
+            raise CliError(texts.places_rejected(exc.problems, exc.count)) from exc
+        finally:
+            await services.close()
+        print(
+            texts.places_imported(
+                imported.places.added,
+                imported.places.updated,
+                imported.places.unchanged,
+                imported.owners_added,
+                imported.owners_updated,
+            )
+        )
 
     asyncio.run(go())
 

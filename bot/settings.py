@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from bot.domain import vocabulary
+from bot.domain.places import DEFAULT_CADENCES, Cadence, Grade
 from bot.domain.schedule import Rules
 from bot.domain.statistics import Weights
 
@@ -108,6 +110,31 @@ class ReportingSettings(_Section):
         if len(set(cleaned)) != len(cleaned):
             raise ValueError("categories must be distinct")
         return cleaned
+
+
+class PlacesSettings(_Section):
+    """Places (底数清单): the types offered, and how often a place of each risk grade is due a visit."""
+
+    types: list[str] = Field(default_factory=lambda: list(vocabulary.DEFAULT_PLACE_TYPES), min_length=1, max_length=40)
+    red: Cadence = DEFAULT_CADENCES[Grade.RED]
+    orange: Cadence = DEFAULT_CADENCES[Grade.ORANGE]
+    yellow: Cadence = DEFAULT_CADENCES[Grade.YELLOW]
+    blue: Cadence = DEFAULT_CADENCES[Grade.BLUE]
+
+    @field_validator("types")
+    @classmethod
+    def _distinct_short_types(cls, value: list[str]) -> list[str]:
+        cleaned = [t.strip() for t in value]
+        if any(not t or len(t) > 10 for t in cleaned):
+            raise ValueError("each type needs 1 to 10 characters")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("types must be distinct")
+        return cleaned
+
+    @property
+    def cadences(self) -> dict[Grade, Cadence]:
+        """How often a place of each grade is due a visit."""
+        return {Grade.RED: self.red, Grade.ORANGE: self.orange, Grade.YELLOW: self.yellow, Grade.BLUE: self.blue}
 
 
 class DeadlineSettings(_Section):
@@ -308,6 +335,7 @@ class Settings(_Section):
     locale: LocaleSettings = LocaleSettings()
     invites: InviteSettings = InviteSettings()
     reporting: ReportingSettings = ReportingSettings()
+    places: PlacesSettings = PlacesSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     ranking: RankingSettings = RankingSettings()

@@ -61,7 +61,13 @@ async def test_supervisor_gets_the_town_ledger_as_a_workbook(rig: Rig) -> None:
     assert sent.document.file_name == "隐患台账_青龙镇_2026-11.xlsx"
     assert "upload_document" in boss.chat_actions
     book = load_workbook(BytesIO(sent.document.data))
-    assert book.sheetnames == [texts.SHEET_HAZARDS, texts.SHEET_CHECKS, texts.SHEET_STATS]
+    assert book.sheetnames == [
+        texts.SHEET_HAZARDS,
+        texts.SHEET_CHECKS,
+        texts.SHEET_STATS,
+        texts.SHEET_PLACES,
+        texts.SHEET_OWNERS,
+    ]
 
     ledger = book[texts.SHEET_HAZARDS]
     table = rows(ledger)

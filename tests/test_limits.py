@@ -18,13 +18,16 @@ from bot import texts
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.domain import limits
-from bot.domain.errors import RosterInvalid, RowFault, RowProblem
+from bot.domain.errors import PlaceFault, PlaceProblem, PlacesInvalid, RosterInvalid, RowFault, RowProblem
 from bot.domain.flood import Arrival, FloodWatch, Screening
 from bot.domain.people import Role
+from bot.domain.place_rows import validate as validate_places
 from bot.domain.roster import validate
+from bot.places_file import read_places
 from bot.roster_file import RosterFileError, read_roster
 from bot.services import ledger
 from bot.services.container import Services
+from bot.table_file import TableFileError
 from sandbox.simusers import BotMessage, SimUser
 from tests.flows import assign, officer, submit, supervisor, walk_to_summary
 from tests.rig import ROOT, START, Rig, png
@@ -55,6 +58,10 @@ TESTED = {
     "MAX_ROSTER_FILE_BYTES": ["test_roster_file_at_the_size_limit_is_read_one_byte_more_refused"],
     "MAX_ROSTER_UNCOMPRESSED_BYTES": ["test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused"],
     "MAX_ROSTER_ROWS": ["test_roster_of_20000_rows_is_read_20001_refused"],
+    "MAX_PLACES_FILE_BYTES": ["test_places_file_at_the_size_limit_is_read_one_byte_more_refused"],
+    "MAX_PLACES_UNCOMPRESSED_BYTES": ["test_places_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused"],
+    "MAX_PLACES_ROWS": ["test_places_file_of_1048576_rows_is_read_one_more_refused"],
+    "MAX_ADDRESS": ["test_place_address_of_100_characters_is_kept_101_refused"],
     "CHAT_FLOOD_BACKLOG": [
         "test_twenty_messages_at_once_are_all_answered_twenty_one_are_a_flood",
         "test_a_backlog_of_20_starts_a_flood_19_does_not",
@@ -328,6 +335,90 @@ def test_roster_of_20000_rows_is_read_20001_refused(tmp_path: Path) -> None:
     assert _validated(path) == ["王伟"]
     path = _roster_file(tmp_path, "青龙镇,新龙村,王伟,officer,,\n" + blank + ",,,,,\n")
     assert _validated(path) == texts.roster_too_many_rows(limits.MAX_ROSTER_ROWS)
+
+
+# ---- places files (issue 18): the roster's reader with the places' limits ----
+
+PLACES_HEADER = "town,village,name,type,address,note\n"
+PLACE_ROW = "T,V,shop 1,shop,,"
+VILLAGES = {("T", "V"): (1, 1)}
+
+
+def _places_file(folder: Path, body: str, name: str = "places.csv") -> Path:
+    path = folder / name
+    path.write_text(PLACES_HEADER + body, encoding="utf-8")
+    return path
+
+
+def _places(path: Path) -> list[str] | str:
+    try:
+        return [e.name for e in validate_places(read_places(path), ["shop"], VILLAGES)]
+    except PlacesInvalid as exc:
+        return "; ".join(texts.place_problem(problem) for problem in exc.problems)
+    except TableFileError as exc:
+        return str(exc)
+
+
+def test_place_address_of_100_characters_is_kept_101_refused(tmp_path: Path) -> None:
+    address = "路" * limits.MAX_ADDRESS
+    assert _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}\u200b,\n")) == ["shop 1"]
+    refused = _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}号,\n"))
+    assert refused == texts.place_problem(PlaceProblem(2, PlaceFault.ADDRESS_TOO_LONG, limit=limits.MAX_ADDRESS))
+
+
+def test_places_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
+    # ASCII only, so the decoded text takes a byte a character; each padding row is a place with a long note.
+    path = _places_file(tmp_path, PLACE_ROW + "\n")
+    padding = limits.MAX_PLACES_FILE_BYTES - path.stat().st_size
+    width = len("T,V,s00000,shop,,\n") + 100_000
+    lines, rest = divmod(padding, width)
+    with path.open("a", encoding="utf-8") as f:
+        for number in range(lines):
+            f.write(f"T,V,s{number:05d},shop,,{'x' * 100_000}\n")
+        f.write("," * (rest - 1) + "\n")
+    assert path.stat().st_size == limits.MAX_PLACES_FILE_BYTES
+    assert len(_places(path)) == lines + 1
+    with path.open("a", encoding="utf-8") as f:
+        f.write("x")
+    assert _places(path) == texts.places_file_too_large("128 MB")
+
+
+def test_places_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["town", "village", "name", "type"])
+    sheet.append(["T", "V", "shop 1", "shop"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    used = sum(len(data) for _, data in members)
+    chunk = bytes(16 * 1024 * 1024)
+
+    def bomb(extra: int) -> Path:
+        path = tmp_path / f"bomb{extra}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+            left = limits.MAX_PLACES_UNCOMPRESSED_BYTES - used + extra
+            with archive.open("xl/padding.bin", "w", force_zip64=True) as padding:
+                while left:
+                    left -= padding.write(chunk[: min(left, len(chunk))])
+        return path
+
+    at_limit = bomb(0)
+    assert at_limit.stat().st_size < limits.MAX_PLACES_FILE_BYTES
+    assert _places(at_limit) == ["shop 1"]
+    assert _places(bomb(1)) == texts.places_unpacked_too_large("1024 MB")
+
+
+def test_places_file_of_1048576_rows_is_read_one_more_refused(tmp_path: Path) -> None:
+    blank = ",,,,,\n" * (limits.MAX_PLACES_ROWS - 2)
+    path = _places_file(tmp_path, PLACE_ROW + "\n" + blank)
+    assert _places(path) == ["shop 1"]
+    path = _places_file(tmp_path, PLACE_ROW + "\n" + blank + ",,,,,\n")
+    assert _places(path) == texts.places_too_many_rows(limits.MAX_PLACES_ROWS)
 
 
 async def test_invite_name_of_30_characters_is_kept_31_refused_and_cleaned(rig: Rig) -> None:

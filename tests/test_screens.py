@@ -283,8 +283,15 @@ def every_screen() -> dict[str, tuple[str, int]]:
 
 
 # Catalog modules that build no chat message: the command line and the sandbox's own page.
-# (Roster files are imported on the command line only.)
-NOT_CHAT_MODULES = {"bot.texts.backup", "bot.texts.cli", "bot.texts.cli_help", "bot.texts.roster", "bot.texts.sandbox"}
+# (Roster and places files are imported on the command line only.)
+NOT_CHAT_MODULES = {
+    "bot.texts.backup",
+    "bot.texts.cli",
+    "bot.texts.cli_help",
+    "bot.texts.roster",
+    "bot.texts.places",
+    "bot.texts.sandbox",
+}
 # Catalog functions of the chat modules that build no chat message (spreadsheet cells, parts of other texts).
 NOT_CHAT = {
     "category_line",
@@ -301,6 +308,7 @@ NOT_CHAT = {
     "ledger_file_name",
     "photo_file_name",
     "photo_archive_name",
+    "owner_places",
 }
 
 SCREENS = every_screen()

@@ -12,6 +12,7 @@ import re
 
 from bot.domain.hazards import Severity
 from bot.domain.people import Role
+from bot.domain.places import Grade, PlaceStatus
 
 # Words accepted in the role column of a roster file and after 邀请, besides the English codes.
 ROLE_ALIASES: dict[str, Role] = {
@@ -43,6 +44,95 @@ ROSTER_HEADERS: dict[str, str] = {
     "电话": "phone",
     "手机": "phone",
     "手机号": "phone",
+}
+
+# The default place types ([places] types may change them): the 九小场所 first, then the others. They are
+# configuration data, matched in the type column of a places file and shown in the ledger's 底数清单.
+DEFAULT_PLACE_TYPES = [
+    "小生产加工企业",
+    "小商店",
+    "小美容院/洗浴",
+    "小旅馆",
+    "小诊所",
+    "小餐馆",
+    "企业",
+    "学校/幼儿园",
+    "卫生院",
+    "敬老院",
+    "商超",
+    "沿街门店",
+    "自建房",
+    "其他",
+]
+PLACE_TYPE_ENTERPRISE = "企业"  # the type whose places have an industry and a 高危 flag
+
+# A place's risk grade in one word, read in a places file's grade column (besides the English codes) and shown in the
+# ledger.
+GRADE_NAMES: dict[Grade, str] = {Grade.RED: "红", Grade.ORANGE: "橙", Grade.YELLOW: "黄", Grade.BLUE: "蓝"}
+# Words accepted in the grade column of a places file, besides the English codes and GRADE_NAMES.
+GRADE_ALIASES: dict[str, Grade] = {
+    "红色": Grade.RED,
+    "重大风险": Grade.RED,
+    "橙色": Grade.ORANGE,
+    "较大风险": Grade.ORANGE,
+    "黄色": Grade.YELLOW,
+    "一般风险": Grade.YELLOW,
+    "蓝色": Grade.BLUE,
+    "低风险": Grade.BLUE,
+}
+# A place's status in one word, read in a places file's status column and shown in the ledger.
+PLACE_STATUS_NAMES: dict[PlaceStatus, str] = {
+    PlaceStatus.OPEN: "在营",
+    PlaceStatus.SUSPENDED: "停业整顿",
+    PlaceStatus.CLOSED: "关闭",
+}
+PLACE_STATUS_ALIASES: dict[str, PlaceStatus] = {
+    "营业": PlaceStatus.OPEN,
+    "正常": PlaceStatus.OPEN,
+    "停业": PlaceStatus.SUSPENDED,
+}
+# The 高危 column of a places file.
+YES_WORDS = ("是", "高危", "yes", "y", "true", "1", "√")
+NO_WORDS = ("否", "", "no", "n", "false", "0")
+
+# Column headers accepted in a places file (English or Chinese) → field name.
+PLACE_HEADERS: dict[str, str] = {
+    "town": "town",
+    "镇": "town",
+    "乡镇": "town",
+    "镇街": "town",
+    "village": "village",
+    "村": "village",
+    "村社区": "village",
+    "村（社区）": "village",
+    "name": "name",
+    "名称": "name",
+    "场所名称": "name",
+    "type": "type",
+    "类型": "type",
+    "场所类型": "type",
+    "address": "address",
+    "地址": "address",
+    "latitude": "latitude",
+    "lat": "latitude",
+    "纬度": "latitude",
+    "longitude": "longitude",
+    "lon": "longitude",
+    "经度": "longitude",
+    "owner": "owner",
+    "责任人": "owner",
+    "phone": "phone",
+    "电话": "phone",
+    "责任人电话": "phone",
+    "grade": "grade",
+    "风险等级": "grade",
+    "等级": "grade",
+    "status": "status",
+    "状态": "status",
+    "industry": "industry",
+    "行业": "industry",
+    "high_risk": "high_risk",
+    "高危": "high_risk",
 }
 
 # Plain-message aliases for commands (a person may type the word instead of the command).

@@ -13,6 +13,7 @@ from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
 from bot.services.notify import Notifier
+from bot.services.places import PlaceService
 from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
 from bot.services.reminders import ReminderService
@@ -32,6 +33,7 @@ from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
 from storage.photo_ids import PhotoIdRepository
+from storage.places import PlaceRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
@@ -59,6 +61,7 @@ class Services:
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
+    places: PlaceService
     waiting: WaitingService
 
     @classmethod
@@ -132,7 +135,22 @@ class Services:
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(
-                LedgerRepository(db), statistics, clock, zone, media.root, limits.MAX_LEDGER_THUMBNAIL_ROWS
+                LedgerRepository(db),
+                PlaceRepository(db),
+                statistics,
+                clock,
+                zone,
+                media.root,
+                limits.MAX_LEDGER_THUMBNAIL_ROWS,
+            ),
+            places=PlaceService(
+                db,
+                PlaceRepository(db),
+                roster,
+                clock,
+                zone,
+                settings.places.types,
+                settings.places.cadences,
             ),
             waiting=WaitingService(HazardRepository(db), clock, zone),
         )

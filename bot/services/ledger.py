@@ -26,6 +26,7 @@ from bot.domain.statistics import Period, Tally, month_mondays
 from bot.services.statistics import StatisticsService
 from storage.ledger import CheckEntry, LedgerEntry, LedgerRepository
 from storage.owner_only import FILE_MODE, create_file
+from storage.places import OwnerRow, PlaceRepository, PlaceRow
 
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 DAY_FORMAT = "yyyy-mm-dd"
@@ -79,6 +80,7 @@ class LedgerService:
     def __init__(
         self,
         ledger: LedgerRepository,
+        places: PlaceRepository,
         statistics: StatisticsService,
         clock: Clock,
         zone: tzinfo,
@@ -86,6 +88,7 @@ class LedgerService:
         thumbnail_rows: int,
     ) -> None:
         self._ledger = ledger
+        self._places = places
         self._statistics = statistics
         self._clock = clock
         self._zone = zone
@@ -126,6 +129,13 @@ class LedgerService:
             figures.append(_stats_row(texts.stats_total_label(stats.scope_name), stats.total))
             for area in stats.rows:
                 figures.append(_stats_row(area.name, area.tally))
+            # The 三张清单: places (底数清单) and owners (责任清单) as they stand now, beside the month's hazards.
+            places = book.sheet(texts.SHEET_PLACES, texts.PLACE_LEDGER_HEADERS)
+            async for place_batch in self._places.ledger_places(town_id):
+                await asyncio.to_thread(self._write_rows, places, place_batch, self._place_row)
+            owners = book.sheet(texts.SHEET_OWNERS, texts.OWNER_LEDGER_HEADERS)
+            async for owner_batch in self._places.ledger_owners(town_id):
+                await asyncio.to_thread(self._write_rows, owners, owner_batch, _owner_row)
         return LedgerFile(path, file_name, stats.scope_name, period, hazards, checks, thumbnails)
 
     async def write_photos(self, town_id: int | None, written: LedgerFile, max_bytes: int | None) -> PhotoArchive:
@@ -205,6 +215,32 @@ class LedgerService:
     def _write_checks(self, sheet: _Sheet, batch: list[CheckEntry]) -> None:
         for check in batch:
             sheet.append(self._check_row(check))
+
+    def _write_rows(self, sheet: _Sheet, batch: Sequence[Any], row: Callable[[Any], Row]) -> None:
+        for item in batch:
+            sheet.append(row(item))
+
+    def _place_row(self, place: PlaceRow) -> Row:
+        return [
+            place.id,
+            place.town,
+            place.village,
+            _text(place.name),
+            place.type,
+            _text(place.industry),
+            texts.YES if place.high_risk else texts.NO,
+            _text(place.address),
+            place.latitude,
+            place.longitude,
+            place.owner,
+            place.owner_phone,
+            texts.GRADE_NAMES[place.grade],
+            texts.PLACE_STATUS_NAMES[place.status],
+            texts.PLACE_CONFIRMED if place.confirmed else texts.PLACE_UNCONFIRMED,
+            _styled(self._local(place.last_visit), MOMENT_FORMAT),
+            place.open_hazards,
+            _styled(self._local(place.updated_at), MOMENT_FORMAT),
+        ]
 
     def _hazard_row(self, entry: LedgerEntry, today: date) -> Row:
         h = entry.hazard
@@ -310,6 +346,20 @@ def _text(value: str | None) -> str | None:
 
 def _styled(value: date | float | None, number_format: str) -> Styled | None:
     return None if value is None else Styled(value, number_format)
+
+
+def _owner_row(owner: OwnerRow) -> Row:
+    deadline = date.fromisoformat(owner.nearest_deadline) if owner.nearest_deadline else None
+    return [
+        owner.town,
+        owner.village,
+        owner.name,
+        owner.phone,
+        len(owner.places),
+        _text(texts.owner_places(owner.places)) or None,
+        owner.open_hazards,
+        _styled(deadline, DAY_FORMAT),
+    ]
 
 
 def _stats_row(label: str, t: Tally) -> Row:

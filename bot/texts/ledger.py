@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot import screen
+from bot.domain import vocabulary
+from bot.domain.places import Grade, PlaceStatus
 from bot.domain.statistics import Period
 from bot.texts.common import (
     CITY,
@@ -13,6 +15,9 @@ from bot.texts.statistics import period_label
 SHEET_HAZARDS = "隐患台账"
 SHEET_CHECKS = "排查记录"
 SHEET_STATS = "统计"
+# The 底数清单 (places) and 责任清单 (owners), beside 隐患台账: the 三张清单.
+SHEET_PLACES = "底数清单"
+SHEET_OWNERS = "责任清单"
 LEDGER_HEADERS = [
     "编号",
     "镇",
@@ -62,6 +67,32 @@ STATS_HEADERS = [
     "镇月排查应完成",
     "排查完成率",
 ]
+PLACE_LEDGER_HEADERS = [
+    "编号",
+    "镇",
+    "村（社区）",
+    "场所名称",
+    "类型",
+    "行业",
+    "高危",
+    "地址",
+    "纬度",
+    "经度",
+    "责任人",
+    "责任人电话",
+    "风险等级",
+    "状态",
+    "核实",
+    "最近排查",
+    "未整改隐患",
+    "更新时间",
+]
+OWNER_LEDGER_HEADERS = ["镇", "村（社区）", "责任人", "电话", "场所数", "负责场所", "未整改隐患", "最近整改期限"]
+# A place's grade and status are shown in the words a places file may use for them.
+GRADE_NAMES: dict[Grade, str] = vocabulary.GRADE_NAMES
+PLACE_STATUS_NAMES: dict[PlaceStatus, str] = vocabulary.PLACE_STATUS_NAMES
+PLACE_CONFIRMED = "已核实"
+PLACE_UNCONFIRMED = "待核实"
 CHECK_KIND_NAMES: dict[str, str] = {"village": "村周排查", "town": "镇月排查"}
 # Widths (in characters) of the ledger's free-text columns, by header; other columns fit their header.
 WIDE_COLUMNS: dict[str, int] = {
@@ -73,9 +104,17 @@ WIDE_COLUMNS: dict[str, int] = {
     "整改前缩略图": 24,  # a thumbnail of at most 160 × 120 pixels
     "整改后缩略图": 24,
     "说明": 30,
+    "场所名称": 24,
+    "地址": 30,
+    "负责场所": 40,
 }
 YES = "是"
 NO = "否"
+
+
+def owner_places(names: list[str]) -> str:
+    """The places an owner answers for, in one cell of the 责任清单."""
+    return "、".join(names)
 
 
 def stats_total_label(scope_name: str | None) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.domain.errors import RowFault, RowProblem
 from bot.texts.common import (
@@ -98,6 +99,35 @@ def roster_bad_xlsx(reason: str) -> str:
 def roster_bad_csv(reason: str) -> str:
     """A CSV roster that cannot be parsed."""
     return f"名册 CSV 文件格式错误（{reason}：单元格过长或引号不配对），未导入任何数据。"
+
+
+class TableTexts(NamedTuple):
+    """What an import says about a file it cannot read (one set per kind of file: the roster, the places)."""
+
+    unsupported: Callable[[str], str]  # (suffix)
+    too_large: Callable[[str], str]  # (limit, as people read it: 5 MB)
+    unpacked_too_large: Callable[[str], str]  # (limit)
+    too_many_rows: Callable[[int], str]  # (limit)
+    not_xlsx: str
+    bad_xlsx: Callable[[str], str]  # (reason)
+    bad_csv: Callable[[str], str]  # (reason)
+    unreadable: Callable[[Path, str], str]  # (path, reason)
+    empty: str
+    missing_columns: Callable[[list[str]], str]  # (columns)
+
+
+ROSTER_FILE_TEXTS = TableTexts(
+    unsupported=roster_unsupported,
+    too_large=roster_file_too_large,
+    unpacked_too_large=roster_unpacked_too_large,
+    too_many_rows=roster_too_many_rows,
+    not_xlsx=ROSTER_NOT_XLSX,
+    bad_xlsx=roster_bad_xlsx,
+    bad_csv=roster_bad_csv,
+    unreadable=roster_unreadable,
+    empty=ROSTER_EMPTY,
+    missing_columns=roster_missing_columns,
+)
 
 
 def roster_removals(removals: RosterChanges, *, applied: bool, file: str) -> str:
