@@ -17,6 +17,7 @@ from bench.stage import Stage, jpeg, stage
 from bench.world import MONDAY
 from bot import texts
 from bot.domain.hazards import Severity
+from bot.settings import DEFAULT_CATEGORIES
 from sandbox.simusers import SimUser
 
 COUNTY = Spec(villages=179, hazards=2_000, bound={"admin": 3, "supervisor": 15, "officer": 179})
@@ -72,7 +73,7 @@ async def _report(user: SimUser, n: int, report: Report, queries: dict[str, int]
     await answer(
         texts.ASK_DESCRIPTION, lambda: user.send(f"第{n}号：超市后门消防通道堆放纸箱，通道堵塞"), "description"
     )
-    await press(texts.DEFAULT_CATEGORIES[n % len(texts.DEFAULT_CATEGORIES)], texts.ASK_CATEGORY)
+    await press(DEFAULT_CATEGORIES[n % len(DEFAULT_CATEGORIES)], texts.ASK_CATEGORY)
     await press(texts.SEVERITY_NAMES[Severity.MAJOR if n % 10 == 9 else Severity.GENERAL], texts.ASK_SEVERITY)
     await answer(texts.ASK_PLACE, lambda: user.send(f"幸福超市{n}分店"), "place")
     await answer(texts.ASK_LOCATION, lambda: user.send_location(28.2 + n / 1000, 112.9), "location")

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.world import NOW, PASS_DAY, ZONE, telegram_id
-from bot import texts
 from bot.domain.periods import week_key
+from bot.settings import DEFAULT_CATEGORIES
 from storage.database import Database
 from storage.migrations import available, migrate
 from storage.timestamps import to_db
@@ -28,7 +28,7 @@ FLUSH_EVERY = 50_000
 PHOTO_FILE_IDS = 8  # generated photos reuse these Telegram file ids, which the benchmark's server knows
 # The deadlines due at PASS_AT, as day offsets from the pass day: D-day, D-1, D-3, yellow, red, the weekly repeat.
 MIXED_DUE_OFFSETS = (0, -1, -3, 1, 7, 14)
-CATEGORIES = tuple(texts.DEFAULT_CATEGORIES)
+CATEGORIES = tuple(DEFAULT_CATEGORIES)
 DESCRIPTIONS = (
     "消防通道堆放杂物，影响疏散",
     "电动车在楼道内充电",

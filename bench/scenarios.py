@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench import burst, export, fanout, queryload, schedpass, startup, webchat, wecom
+from bench import burst, export, fanout, places, queryload, schedpass, startup, webchat, wecom
 from bench.measure import Outcome
 
 SIZES = ("tiny", "small", "full")
@@ -21,6 +21,7 @@ SCENARIOS: dict[str, Callable[[str, Path], Awaitable[Outcome]]] = {
     "export": export.run,
     "startup": startup.run,
     "webchat": webchat.run,
+    "places": places.run,
     "wecom": wecom.run,
 }
 

@@ -42,7 +42,7 @@ CHINESE_FAMILIES = (
 # Parts of font file names (lower case, without - and _) that suggest Chinese glyphs.
 FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehan", "wqy", "wenquanyi", "sarasa", "pingfang", "msyh", "simhei")
 # The characters of the chart's own words (town names are checked as well, when drawing).
-PROBE = "".join(sorted({c for c in texts.CHART_TITLE + texts.CHART_AXIS + texts.CHART_FLAGGED if ord(c) > 0x2000}))
+PROBE = "".join(sorted({c for c in texts.chart_title("") + texts.CHART_AXIS + texts.CHART_FLAGGED if ord(c) > 0x2000}))
 FLAGGED_COLOUR = "#d62728"
 OTHER_COLOUR = "#1f77b4"
 MAX_BARS = 50  # beyond this the chart shows the first and the flagged last places only
@@ -68,7 +68,7 @@ def chart_bars(ranking: Ranking) -> tuple[list[Bar], str]:
     note = ""
     if len(towns) > MAX_BARS:
         tail = max(sum(t.flagged for t in towns), 5)
-        note = texts.CHART_PARTIAL.format(head=MAX_BARS - tail, tail=tail, total=len(towns))
+        note = texts.chart_partial(total=len(towns), head=MAX_BARS - tail, tail=tail)
         towns = towns[: MAX_BARS - tail] + towns[-tail:]
     bars = [
         Bar(
@@ -133,7 +133,7 @@ def _draw(ranking: Ranking, configured_font: str) -> bytes:
         raise NoChineseFont(configured_font or "no font with Chinese glyphs found")
     chinese = FontProperties(fname=str(path))
     bars, note = chart_bars(ranking)
-    title = texts.CHART_TITLE.format(period=texts.period_label(ranking.period)) + note
+    title = texts.chart_title(texts.period_label(ranking.period)) + note
     figure = Figure(figsize=(8, max(2.5, 0.32 * len(bars) + 1.4)), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

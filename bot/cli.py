@@ -25,6 +25,7 @@ from bot.domain.errors import (
     BadPeriod,
     CannotMove,
     NotFound,
+    PlacesInvalid,
     ReasonTooLong,
     RosterInvalid,
     SeveralPeople,
@@ -35,10 +36,12 @@ from bot.domain.errors import (
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.logs import configure_logging, masked_output
+from bot.places_file import read_places
 from bot.roster_file import RosterFileError, read_roster
 from bot.services.backup import restore_backup, take_backup
 from bot.services.container import Services
 from bot.settings import Settings, SettingsError, load_settings
+from bot.table_file import TableFileError
 from handlers.telegram.app import build_application
 from sandbox.web import LOOPBACK, SandboxSite
 from sandbox.world import SandboxOverlap, World
@@ -69,21 +72,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(Path(args.config), os.environ)
     except SettingsError as exc:
-        print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+        print(texts.config_invalid(str(exc)), file=sys.stderr)
         return EXIT_CONFIG
     with masked_output(settings.telegram.token.get_secret_value(), settings.wecom.secrets()):
         try:
             args.func(settings, args)
         except SettingsError as exc:
-            print(texts.CONFIG_INVALID.format(detail=exc), file=sys.stderr)
+            print(texts.config_invalid(str(exc)), file=sys.stderr)
             return EXIT_CONFIG
         except CliError as exc:
             print(exc, file=sys.stderr)
             return exc.code
         except DatabaseMissing as exc:
-            print(
-                texts.DATABASE_MISSING.format(path=exc.path, media_dir=exc.media_dir, files=exc.files), file=sys.stderr
-            )
+            print(texts.database_missing(exc.path, exc.media_dir, exc.files), file=sys.stderr)
             return EXIT_FAILED
         except Exception:
             # Printed here, inside the mask: Python would print it after main() returned (the token in plain text,
@@ -119,6 +120,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, help=texts.CLI_HELP["roster_file"])
     imp.add_argument("--apply-removals", action="store_true", help=texts.CLI_HELP["apply_removals"])
     imp.set_defaults(func=_roster_import)
+
+    places = commands.add_parser("places", help=texts.CLI_HELP["places"]).add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    places_import = places.add_parser("import", help=texts.CLI_HELP["places_import"])
+    places_import.add_argument("file", type=Path, help=texts.CLI_HELP["places_file"])
+    places_import.set_defaults(func=_places_import)
 
     person = commands.add_parser("person", help=texts.CLI_HELP["person"]).add_subparsers(
         required=True, metavar="ACTION"
@@ -172,7 +180,7 @@ def _parser() -> argparse.ArgumentParser:
 def _require_token(settings: Settings, args: argparse.Namespace) -> str:
     token = settings.telegram.token.get_secret_value()
     if not token:
-        raise CliError(texts.TOKEN_MISSING.format(config=args.config), EXIT_CONFIG)
+        raise CliError(texts.token_missing(args.config), EXIT_CONFIG)
     return token
 
 
@@ -190,15 +198,14 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
     app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram.poll_timeout_seconds)
     fatal = app.bot_data.fatal
     if isinstance(fatal, DatabaseGone):
-        how = texts.DATABASE_GONE_HOW[fatal.replaced]
-        raise CliError(texts.DATABASE_GONE_STOPPED.format(path=fatal.path, how=how))
+        raise CliError(texts.database_gone_stopped(fatal.path, replaced=fatal.replaced))
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> None:
     try:
         world = World(settings)
     except SandboxOverlap as exc:
-        raise CliError(texts.SANDBOX_OVERLAP.format(path=exc), EXIT_CONFIG) from exc
+        raise CliError(texts.sandbox_overlap(str(exc)), EXIT_CONFIG) from exc
     # The sandbox prints its one line; the bot's routine INFO lines would bury it.
     configure_logging(
         "",
@@ -216,19 +223,17 @@ async def _serve_sandbox(world: World, host: str, port: int) -> None:
     try:
         site = await SandboxSite.open(world, host, port)
     except OSError as exc:
-        raise CliError(texts.SANDBOX_PORT_BUSY.format(host=host, port=port, reason=exc.strerror or exc)) from exc
+        raise CliError(texts.sandbox_port_busy(host, port, exc.strerror or str(exc))) from exc
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
         if host not in LOOPBACK:
-            print(texts.SANDBOX_HOST_WARNING.format(host=host), file=sys.stderr, flush=True)
+            print(texts.sandbox_host_warning(host), file=sys.stderr, flush=True)
         data_dir = world.base_settings.sandbox.data_dir
         print(
-            texts.SANDBOX_STARTED.format(
-                url=site.url, data_dir=data_dir, database=world.base_settings.storage.database
-            ),
+            texts.sandbox_started(site.url, data_dir, world.base_settings.storage.database),
             flush=True,
         )
         await stop.wait()
@@ -249,9 +254,9 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> None:
         version = len(available())
         path = settings.storage.database
         if applied:
-            print(texts.MIGRATED_APPLIED.format(version=version, count=len(applied), path=path))
+            print(texts.migrated_applied(version, len(applied), path))
         else:
-            print(texts.MIGRATED.format(version=version, path=path))
+            print(texts.migrated(version, path))
 
     asyncio.run(go())
 
@@ -262,8 +267,7 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
     except RosterFileError as exc:
         raise CliError(str(exc)) from exc
     except RosterInvalid as exc:
-        problems = "\n".join(texts.ROSTER_PROBLEM.format(row=row, reason=reason) for row, reason in exc.problems)
-        raise CliError(texts.ROSTER_REJECTED.format(count=len(exc.problems), problems=problems)) from exc
+        raise CliError(texts.roster_rejected(exc.problems)) from exc
 
     async def go() -> None:
         services = await Services.open(settings, SystemClock())
@@ -272,7 +276,7 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
         finally:
             await services.close()
         print(
-            texts.ROSTER_IMPORTED.format(
+            texts.roster_imported(
                 towns=summary.towns,
                 villages=summary.villages,
                 added=summary.added,
@@ -281,6 +285,31 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> None:
             )
         )
         print(texts.roster_removals(summary.removals, applied=summary.removals_applied, file=str(args.file)))
+
+    asyncio.run(go())
+
+
+def _places_import(settings: Settings, args: argparse.Namespace) -> None:
+    async def go() -> None:
+        services = await Services.open(settings, SystemClock())
+        try:
+            entries = await services.places.validate(read_places(args.file))
+            imported = await services.places.import_entries(entries)
+        except TableFileError as exc:
+            raise CliError(str(exc)) from exc
+        except PlacesInvalid as exc:
+            raise CliError(texts.places_rejected(exc.problems, exc.count)) from exc
+        finally:
+            await services.close()
+        print(
+            texts.places_imported(
+                imported.places.added,
+                imported.places.updated,
+                imported.places.unchanged,
+                imported.owners_added,
+                imported.owners_updated,
+            )
+        )
 
     asyncio.run(go())
 
@@ -297,19 +326,17 @@ def _person(settings: Settings, args: argparse.Namespace) -> None:
                 else await roster.move(person, args.to)
             )
         except NotFound as exc:
-            place = f"（{args.at}）" if args.at else ""
-            raise CliError(texts.PERSON_NOT_FOUND.format(name=args.name, place=place)) from exc
+            raise CliError(texts.person_not_found(args.name, args.at)) from exc
         except SeveralPeople as exc:
-            choices = [(texts.scope_label(p.town_name, p.village_name), p.role) for p in exc.people]
-            raise CliError(texts.person_choices(args.name, choices) + texts.PERSON_CLI_AT) from exc
+            raise CliError(texts.person_choices(args.name, exc.people) + texts.PERSON_CLI_AT) from exc
         except CannotMove as exc:
             raise CliError(texts.PERSON_CANNOT_MOVE[exc.reason]) from exc
         except UnknownPlace as exc:
-            unknown = texts.UNKNOWN_VILLAGE.format(village=exc.village) if exc.village else None
-            raise CliError(unknown or texts.UNKNOWN_TOWN.format(town=exc.town)) from exc
+            unknown = texts.unknown_village(exc.village) if exc.village else None
+            raise CliError(unknown or texts.unknown_town(exc.town or "")) from exc
         except AmbiguousPlace as exc:
             village = str(args.to).rpartition("/")[2]
-            raise CliError(texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=village)) from exc
+            raise CliError(texts.invite_chat_ambiguous_village(village)) from exc
         finally:
             await services.close()
         print(texts.removal_report(done))
@@ -331,16 +358,16 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
         except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound, AlreadyBound, ReasonTooLong) as exc:
             raise CliError(_invite_refusal(exc, role, args)) from exc
         except TooLong as exc:
-            raise CliError(texts.NAME_TOO_LONG.format(limit=exc.limit), EXIT_CONFIG) from exc
+            raise CliError(texts.name_too_long(exc.limit), EXIT_CONFIG) from exc
         finally:
             await services.close()
         person = created.person
         expires = created.expires_at.astimezone(settings.locale.zone).strftime("%Y-%m-%d %H:%M")
         print(
-            texts.INVITE_CREATED.format(
+            texts.cli_invite_created(
                 name=person.name,
                 scope=texts.scope_label(person.town_name, person.village_name),
-                role=texts.ROLE_NAMES[person.role],
+                role=person.role,
                 expires=expires,
                 link=f"https://t.me/{username}?start={created.code}",
                 code=created.code,
@@ -351,24 +378,22 @@ def _invite(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _invite_refusal(exc: Exception, role: Role, args: argparse.Namespace) -> str:
-    role_name = texts.ROLE_NAMES[role]
     if isinstance(exc, UnknownPlace):
         if role is Role.SUPERVISOR and not args.town:
-            return texts.INVITE_NEEDS_PLACE_TOWN.format(role=role_name)
+            return texts.invite_needs_town(role)
         if role in (Role.OFFICER, Role.OWNER) and not args.village:
-            return texts.INVITE_NEEDS_PLACE_VILLAGE.format(role=role_name)
+            return texts.invite_needs_village(role)
         if exc.village:
-            return texts.UNKNOWN_VILLAGE.format(village=exc.village)
-        return texts.UNKNOWN_TOWN.format(town=exc.town)
+            return texts.unknown_village(exc.village)
+        return texts.unknown_town(exc.town or "")
     if isinstance(exc, AmbiguousPlace):
-        return texts.AMBIGUOUS_VILLAGE.format(village=args.village)
+        return texts.ambiguous_village(args.village)
     if isinstance(exc, AmbiguousPerson):
-        scope = texts.scope_label(args.town, args.village)
-        return texts.INVITE_NEEDS_NAME.format(scope=scope, count=exc.args[0], role=role_name)
+        return texts.invite_needs_name(texts.scope_label(args.town, args.village), exc.args[0], role)
     if isinstance(exc, AlreadyBound):
-        return texts.INVITE_NEEDS_REASON.format(name=exc.name)
+        return texts.invite_needs_reason(exc.name)
     if isinstance(exc, ReasonTooLong):
-        return texts.INVITE_REASON_TOO_LONG.format(limit=exc.limit)
+        return texts.invite_reason_too_long(exc.limit)
     return texts.INVITE_NEEDS_NEW_NAME
 
 
@@ -403,7 +428,7 @@ async def _bot_username(settings: Settings, token: str) -> str:
         async with bot:
             return bot.username
     except TelegramError as exc:
-        raise CliError(texts.BOT_UNREACHABLE.format(url=telegram.base_url, reason=exc)) from exc
+        raise CliError(texts.bot_unreachable(telegram.base_url, str(exc))) from exc
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> None:
@@ -418,17 +443,19 @@ def _export(settings: Settings, args: argparse.Namespace) -> None:
             if args.output is not None:
                 written = await services.ledger.write_xlsx(None, period, args.output)
                 print(
-                    texts.EXPORTED_XLSX.format(
+                    texts.exported_xlsx(
                         scope=scope, period=label, hazards=written.hazards, checks=written.checks, path=written.path
                     )
                 )
+                photos = await services.ledger.write_photos(None, written, None)  # on disk: every photo
+                print(texts.exported_photos(scope, label, photos.photos, photos.path))
             if args.geojson is not None:
                 count = await services.ledger.write_geojson(None, period, args.geojson)
-                print(texts.EXPORTED_GEOJSON.format(scope=scope, period=label, count=count, path=args.geojson))
+                print(texts.exported_geojson(scope, label, count, args.geojson))
         except BadPeriod as exc:
             raise CliError(texts.BAD_MONTH, EXIT_CONFIG) from exc
         except OSError as exc:  # a folder that does not exist, no permission, a full disk
-            raise CliError(texts.EXPORT_CANNOT_WRITE.format(path=exc.filename or "", reason=exc.strerror)) from exc
+            raise CliError(texts.export_cannot_write(str(exc.filename or ""), exc.strerror or str(exc))) from exc
         finally:
             await services.close()
 
@@ -439,30 +466,24 @@ def _backup(settings: Settings, args: argparse.Namespace) -> None:
     try:
         manifest = asyncio.run(take_backup(settings, SystemClock(), args.dir))
     except TargetNotEmpty as exc:
-        raise CliError(texts.BACKUP_TARGET_NOT_EMPTY.format(path=exc.path)) from exc
+        raise CliError(texts.backup_target_not_empty(exc.path)) from exc
     except NoDatabase as exc:
-        raise CliError(texts.BACKUP_NO_DATABASE.format(path=exc.path)) from exc
+        raise CliError(texts.backup_no_database(exc.path)) from exc
     except SnapshotDamaged as exc:
-        raise CliError(texts.BACKUP_DATABASE_DAMAGED.format(detail=exc.detail)) from exc
+        raise CliError(texts.backup_database_damaged(exc.detail)) from exc
     size = manifest.database.size + sum(file.size for file in manifest.media)
     print(
-        texts.BACKUP_DONE.format(
+        texts.backup_done(
             path=args.dir,
             schema=manifest.schema_version,
             hazards=manifest.counts.get("hazards", 0),
             media=len(manifest.media),
-            size=f"{size / 1_000_000:.1f} MB",
+            size_bytes=size,
         )
     )
     if manifest.damaged_media:
-        files = texts.backup_listing(
-            [texts.DAMAGED_PHOTO[d.reason].format(file=d.file) for d in manifest.damaged_media]
-        )
-        damaged = len(manifest.damaged_media)
-        media_dir = settings.storage.media_dir
-        raise CliError(
-            texts.BACKUP_MEDIA_DAMAGED.format(count=damaged, media_dir=media_dir, files=files), EXIT_INCOMPLETE
-        )
+        files = [texts.damaged_photo(d.reason, d.file) for d in manifest.damaged_media]
+        raise CliError(texts.backup_media_damaged(len(files), settings.storage.media_dir, files), EXIT_INCOMPLETE)
 
 
 def _restore(settings: Settings, args: argparse.Namespace) -> None:
@@ -473,21 +494,18 @@ def _restore(settings: Settings, args: argparse.Namespace) -> None:
             )
         )
     except PhotosDamaged as exc:
-        problems = _problem_listing(exc.problems)
-        raise CliError(
-            texts.RESTORE_PHOTOS_DAMAGED.format(path=exc.path, count=len(exc.problems), problems=problems)
-        ) from exc
+        raise CliError(texts.restore_photos_damaged(exc.path, _problems(exc.problems))) from exc
     except BackupInvalid as exc:
-        raise CliError(texts.RESTORE_INVALID.format(path=exc.path, problems=_problem_listing(exc.problems))) from exc
+        raise CliError(texts.restore_invalid(exc.path, _problems(exc.problems))) from exc
     except TooNew as exc:
-        raise CliError(texts.RESTORE_TOO_NEW.format(backup=exc.backup_version, supported=exc.supported)) from exc
+        raise CliError(texts.restore_too_new(exc.backup_version, exc.supported)) from exc
     except DatabaseInUse as exc:
-        raise CliError(texts.RESTORE_IN_USE.format(path=exc.path)) from exc
+        raise CliError(texts.restore_in_use(exc.path)) from exc
     except TargetExists as exc:
-        raise CliError(texts.RESTORE_TARGET_EXISTS.format(path=exc.path)) from exc
+        raise CliError(texts.restore_target_exists(exc.path)) from exc
     manifest = done.manifest
     print(
-        texts.RESTORE_DONE.format(
+        texts.restore_done(
             path=args.dir,
             hazards=manifest.counts.get("hazards", 0),
             media=len(manifest.media)
@@ -498,13 +516,13 @@ def _restore(settings: Settings, args: argparse.Namespace) -> None:
         )
     )
     for path in done.kept_aside:
-        print(texts.RESTORE_KEPT_ASIDE.format(path=path))
+        print(texts.restore_kept_aside(path))
     if done.left_out:
-        print(texts.RESTORE_PHOTOS_LEFT_OUT.format(count=len(done.left_out), problems=_problem_listing(done.left_out)))
+        print(texts.restore_photos_left_out(_problems(done.left_out)))
 
 
-def _problem_listing(problems: list[Problem]) -> str:
-    return texts.backup_listing([texts.RESTORE_PROBLEMS[p.kind].format(subject=p.subject) for p in problems])
+def _problems(problems: list[Problem]) -> list[str]:
+    return [texts.restore_problem(p.kind, p.subject) for p in problems]
 
 
 if __name__ == "__main__":

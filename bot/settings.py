@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from bot import texts
+from bot.domain import vocabulary
+from bot.domain.places import DEFAULT_CADENCES, Cadence, Grade
 from bot.domain.schedule import Rules
 from bot.domain.statistics import Weights
 
@@ -76,10 +77,28 @@ class InviteSettings(_Section):
     ttl_days: int = Field(default=7, ge=1, le=90)
 
 
+# The default hazard categories (DESIGN.md section 2); config.toml [reporting] categories may change them. They are
+# configuration data, shown on the category buttons and matched in the filters of /open, not copy of the catalog.
+DEFAULT_CATEGORIES = [
+    "消防",
+    "用电用气",
+    "道路交通",
+    "建筑施工",
+    "危险化学品",
+    "烟花爆竹",
+    "非煤矿山",
+    "食品药品",
+    "九小场所",
+    "自建房",
+    "森林防火",
+    "其他",
+]
+
+
 class ReportingSettings(_Section):
     """Hazard reporting."""
 
-    categories: list[str] = Field(default_factory=lambda: list(texts.DEFAULT_CATEGORIES), min_length=1, max_length=30)
+    categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1, max_length=30)
     photo_batch_seconds: float = Field(default=1.5, gt=0, le=10)
 
     @field_validator("categories")
@@ -91,6 +110,31 @@ class ReportingSettings(_Section):
         if len(set(cleaned)) != len(cleaned):
             raise ValueError("categories must be distinct")
         return cleaned
+
+
+class PlacesSettings(_Section):
+    """Places (底数清单): the types offered, and how often a place of each risk grade is due a visit."""
+
+    types: list[str] = Field(default_factory=lambda: list(vocabulary.DEFAULT_PLACE_TYPES), min_length=1, max_length=40)
+    red: Cadence = DEFAULT_CADENCES[Grade.RED]
+    orange: Cadence = DEFAULT_CADENCES[Grade.ORANGE]
+    yellow: Cadence = DEFAULT_CADENCES[Grade.YELLOW]
+    blue: Cadence = DEFAULT_CADENCES[Grade.BLUE]
+
+    @field_validator("types")
+    @classmethod
+    def _distinct_short_types(cls, value: list[str]) -> list[str]:
+        cleaned = [t.strip() for t in value]
+        if any(not t or len(t) > 10 for t in cleaned):
+            raise ValueError("each type needs 1 to 10 characters")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("types must be distinct")
+        return cleaned
+
+    @property
+    def cadences(self) -> dict[Grade, Cadence]:
+        """How often a place of each grade is due a visit."""
+        return {Grade.RED: self.red, Grade.ORANGE: self.orange, Grade.YELLOW: self.yellow, Grade.BLUE: self.blue}
 
 
 class DeadlineSettings(_Section):
@@ -291,6 +335,7 @@ class Settings(_Section):
     locale: LocaleSettings = LocaleSettings()
     invites: InviteSettings = InviteSettings()
     reporting: ReportingSettings = ReportingSettings()
+    places: PlacesSettings = PlacesSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     ranking: RankingSettings = RankingSettings()

@@ -359,6 +359,10 @@ class BotApiServer:
             raise ApiError(409, "Conflict: terminated by other getUpdates request")
         return self._deliverable()[:limit]
 
+    def confirmed(self, update_id: int) -> bool:
+        """Whether the bot has confirmed the update (a getUpdates with a higher offset): it is never handed out again."""
+        return all(update["update_id"] != update_id for update in self._updates)
+
     def _deliverable(self) -> list[JsonDict]:
         if self._allowed_updates:
             allowed = set(self._allowed_updates) | {"update_id"}

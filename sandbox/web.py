@@ -8,7 +8,6 @@ import mimetypes
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from importlib import resources
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
@@ -33,9 +32,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class Refused(Exception):
     """Bad input from the page: answered with a Chinese sentence and an HTTP status, nothing sent."""
 
-    def __init__(self, status: int, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.status, self.message = status, texts.SANDBOX_ERRORS[key].format(**values)
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
 
 
 @web.middleware
@@ -45,7 +44,7 @@ async def _refusals(request: web.Request, handler: Handler) -> web.StreamRespons
     except Refused as exc:
         return web.json_response({"error": exc.message}, status=exc.status)
     except UnknownPerson as exc:
-        message = texts.SANDBOX_ERRORS["unknown_person"].format(person_id=exc.args[0])
+        message = texts.sandbox_unknown_person(exc.args[0])
         return web.json_response({"error": message}, status=404)
 
 
@@ -89,7 +88,7 @@ class _Routes:
             "ui": texts.SANDBOX_UI,
             "roles": {role.value: name for role, name in texts.ROLE_NAMES.items()},
             "actions": texts.SANDBOX_CHAT_ACTIONS,
-            "errors": {"too_large": texts.SANDBOX_ERRORS["too_large"], "not_image": texts.SANDBOX_ERRORS["not_image"]},
+            "errors": texts.SANDBOX_PAGE_ERRORS,
             "max_upload_mb": limits.MAX_DOWNLOAD_BYTES // _MB,
             "bot": self.world.server.bot_username,
         }
@@ -144,9 +143,9 @@ class _Routes:
         body = await _json(request)
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise Refused(400, "empty_text")
+            raise Refused(400, texts.SANDBOX_EMPTY_TEXT)
         if len(text) > MAX_TEXT_LENGTH:
-            raise Refused(400, "text_too_long", limit=MAX_TEXT_LENGTH)
+            raise Refused(400, texts.sandbox_text_too_long(MAX_TEXT_LENGTH))
         user = await self.world.open(_person_id(request))
         self.world.record(user, await user.send(text))
         return web.json_response({"ok": True})
@@ -158,9 +157,9 @@ class _Routes:
         message_id, data = body.get("message_id"), body.get("data")
         message = find_bot_message(user, message_id) if isinstance(message_id, int) else None
         if message is None:
-            raise Refused(404, "unknown_message")
+            raise Refused(404, texts.SANDBOX_UNKNOWN_MESSAGE)
         if not isinstance(data, str) or data not in callback_data_of(message):
-            raise Refused(400, "forged_button")
+            raise Refused(400, texts.SANDBOX_FORGED_BUTTON)
         await user.press_data(data, message)
         return web.json_response({"ok": True})
 
@@ -168,10 +167,10 @@ class _Routes:
         """Send one photo, or several as albums of up to ten; every file must be a JPG or PNG."""
         files, caption = await _uploads(request)
         if not files:
-            raise Refused(400, "no_file")
+            raise Refused(400, texts.SANDBOX_NO_FILE)
         for name, _, data in files:
             if image_extension(data) is None:
-                raise Refused(400, "not_image", name=name)
+                raise Refused(400, texts.sandbox_not_image(name))
         user = await self.world.open(_person_id(request))
         for start in range(0, len(files), _ALBUM_SIZE):
             batch = [data for _, _, data in files[start : start + _ALBUM_SIZE]]
@@ -186,7 +185,7 @@ class _Routes:
         """Send files as documents (as Telegram's "send as file")."""
         files, caption = await _uploads(request)
         if not files:
-            raise Refused(400, "no_file")
+            raise Refused(400, texts.SANDBOX_NO_FILE)
         user = await self.world.open(_person_id(request))
         for index, (name, mime_type, data) in enumerate(files):
             sent = await user.send_document(
@@ -201,9 +200,9 @@ class _Routes:
         try:
             latitude, longitude = float(body["latitude"]), float(body["longitude"])
         except (KeyError, TypeError, ValueError):
-            raise Refused(400, "bad_location") from None
+            raise Refused(400, texts.SANDBOX_BAD_LOCATION) from None
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise Refused(400, "bad_location")
+            raise Refused(400, texts.SANDBOX_BAD_LOCATION)
         user = await self.world.open(_person_id(request))
         self.world.record(user, await user.send_location(latitude, longitude))
         return web.json_response({"ok": True})
@@ -251,16 +250,16 @@ class _Routes:
             try:
                 target = datetime.fromisoformat(typed.strip().replace(" ", "T"))
             except ValueError:
-                raise Refused(400, "bad_moment", value=typed) from None
+                raise Refused(400, texts.sandbox_bad_moment(typed)) from None
             target = target.replace(tzinfo=zone) if target.tzinfo is None else target
         else:
-            raise Refused(400, "bad_request")
+            raise Refused(400, texts.SANDBOX_BAD_REQUEST)
         try:
             count = await self.world.jump(target)
         except ClockBackwards as exc:
             label = texts.sandbox_clock_label
             raise Refused(
-                400, "clock_backwards", now=label(exc.now.astimezone(zone)), target=label(exc.target.astimezone(zone))
+                400, texts.sandbox_clock_backwards(label(exc.now.astimezone(zone)), label(exc.target.astimezone(zone)))
             ) from None
         answer = self._clock_json()
         return web.json_response({**answer, "queued": count, "message": texts.sandbox_jumped(answer["label"], count)})
@@ -320,16 +319,16 @@ async def _json(request: web.Request) -> JsonDict:
     try:
         body = await request.json()
     except (ValueError, UnicodeDecodeError):
-        raise Refused(400, "bad_request") from None
+        raise Refused(400, texts.SANDBOX_BAD_REQUEST) from None
     if not isinstance(body, dict):
-        raise Refused(400, "bad_request")
+        raise Refused(400, texts.SANDBOX_BAD_REQUEST)
     return body
 
 
 async def _uploads(request: web.Request) -> tuple[list[tuple[str, str, bytes]], str | None]:
     """The files of a multipart upload (name, MIME type, bytes) and its caption; refuses any over the size limit."""
     if not request.content_type.startswith("multipart/"):
-        raise Refused(400, "bad_request")
+        raise Refused(400, texts.SANDBOX_BAD_REQUEST)
     reader = await request.multipart()
     files: list[tuple[str, str, bytes]] = []
     caption: str | None = None
@@ -351,7 +350,7 @@ async def _uploads(request: web.Request) -> tuple[list[tuple[str, str, bytes]], 
         mime_type = part.headers.get("Content-Type") or mimetypes.guess_type(part.filename)[0]
         files.append((part.filename, mime_type or "application/octet-stream", bytes(data)))
     if too_large is not None:
-        raise Refused(413, "too_large", name=too_large, limit=limits.MAX_DOWNLOAD_BYTES // _MB)
+        raise Refused(413, texts.sandbox_too_large(too_large, limits.MAX_DOWNLOAD_BYTES // _MB))
     return files, caption
 
 

@@ -56,6 +56,17 @@ class LedgerEntry:
 
 
 @dataclass(frozen=True)
+class LedgerPhoto:
+    """One photo of a ledger's hazard: which, where in the media store, and its extension."""
+
+    hazard_id: int
+    stage: str  # 'before' or 'after'
+    position: int
+    path: str  # media store path (ab/<sha256>.<ext>)
+    extension: str
+
+
+@dataclass(frozen=True)
 class CheckEntry:
     """A logged check with its place and person named."""
 
@@ -81,24 +92,20 @@ class LedgerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def count(self, town_id: int | None, start: datetime, end: datetime) -> int:
+        """How many hazards were reported in [start, end) (in one town when given): the ledger's rows."""
+        scope = "" if town_id is None else " AND town_id = ?"
+        row = await self._db.fetch_one(
+            f"SELECT COUNT(*) FROM hazards WHERE reported_at >= ? AND reported_at < ?{scope}",
+            [to_db(start), to_db(end), *([] if town_id is None else [town_id])],
+        )
+        return int(row[0]) if row else 0
+
     async def hazards(
         self, town_id: int | None, start: datetime, end: datetime, utc_offset_minutes: int, *, located: bool = False
     ) -> AsyncIterator[list[LedgerEntry]]:
         """Hazards reported in [start, end) (in one town when given), oldest first, a batch at a time."""
-        # Each batch is picked from the cohort index alone, keyset after the last one; only its rows are then read
-        # in full (their photos and notes come from correlated subqueries, too dear to compute for rows not sent).
-        scope = "" if town_id is None else " AND town_id = ?"
-        where = " AND latitude IS NOT NULL AND longitude IS NOT NULL" if located else ""
-        since, after = to_db(start), 0
-        while True:
-            picked = await self._db.fetch_all(
-                f"SELECT id, reported_at FROM hazards WHERE reported_at >= ? AND reported_at < ?{scope}{where}"
-                " AND (reported_at > ? OR id > ?) ORDER BY reported_at, id LIMIT ?",
-                [since, to_db(end), *([] if town_id is None else [town_id]), since, after, BATCH],
-            )
-            if not picked:
-                return
-            ids = [int(row[0]) for row in picked]
+        async for ids in self._batches(town_id, start, end, located=located):
             rows = await self._db.fetch_all(
                 f"{_LEDGER_SELECT} WHERE h.id IN ({', '.join('?' * len(ids))}) ORDER BY h.reported_at, h.id",
                 [f"{utc_offset_minutes:+d} minutes", *ids],
@@ -115,6 +122,36 @@ class LedgerRepository:
                 )
                 for row in rows
             ]
+
+    async def photos(self, town_id: int | None, start: datetime, end: datetime) -> AsyncIterator[list[LedgerPhoto]]:
+        """The photos of the same hazards, in the ledger's order (hazard, before then after, position)."""
+        async for ids in self._batches(town_id, start, end, located=False):
+            rows = await self._db.fetch_all(
+                "SELECT p.hazard_id, p.stage, p.position, p.sha256, p.extension FROM hazard_photos p"
+                f" JOIN hazards h ON h.id = p.hazard_id WHERE p.hazard_id IN ({', '.join('?' * len(ids))})"
+                " ORDER BY h.reported_at, h.id, p.stage DESC, p.position",  # 'before' sorts after 'after': DESC
+                ids,
+            )
+            yield [LedgerPhoto(int(r[0]), str(r[1]), int(r[2]), f"{r[3][:2]}/{r[3]}.{r[4]}", str(r[4])) for r in rows]
+
+    async def _batches(
+        self, town_id: int | None, start: datetime, end: datetime, *, located: bool
+    ) -> AsyncIterator[list[int]]:
+        # Each batch is picked from the cohort index alone, keyset after the last one; only its rows are then read
+        # in full (their photos and notes come from correlated subqueries, too dear to compute for rows not sent).
+        scope = "" if town_id is None else " AND town_id = ?"
+        where = " AND latitude IS NOT NULL AND longitude IS NOT NULL" if located else ""
+        since, after = to_db(start), 0
+        while True:
+            picked = await self._db.fetch_all(
+                f"SELECT id, reported_at FROM hazards WHERE reported_at >= ? AND reported_at < ?{scope}{where}"
+                " AND (reported_at > ? OR id > ?) ORDER BY reported_at, id LIMIT ?",
+                [since, to_db(end), *([] if town_id is None else [town_id]), since, after, BATCH],
+            )
+            if not picked:
+                return
+            ids = [int(row[0]) for row in picked]
+            yield ids
             since, after = str(picked[-1][1]), ids[-1]
 
     async def checks(self, town_id: int | None, periods: list[tuple[str, str]]) -> AsyncIterator[list[CheckEntry]]:

@@ -6,6 +6,7 @@ import pytest
 
 from bot import texts
 from bot.chat.commands import ALIAS_ARGUMENTS, COMMANDS, alias_pattern
+from bot.domain import vocabulary
 from bot.domain.people import Role
 from tests.flows import officer, submit, walk_to_summary
 from tests.rig import Rig, png
@@ -20,10 +21,10 @@ def test_an_empty_alias_is_refused(words: list[str]) -> None:
 
 
 def test_every_command_but_start_has_an_alias_and_none_matches_text_that_opens_with_spaces() -> None:
-    aliased = set(texts.COMMAND_ALIASES.values())
+    aliased = set(vocabulary.COMMAND_ALIASES.values())
     assert {c.name for c in COMMANDS} <= aliased
     for command in aliased:
-        words = [w for w, target in texts.COMMAND_ALIASES.items() if target == command]
+        words = [w for w, target in vocabulary.COMMAND_ALIASES.items() if target == command]
         pattern = alias_pattern(words, ALIAS_ARGUMENTS.get(command, r"(?:\s+.*)?"))
         for text in (PARAGRAPH, "  村委会东侧民房外墙开裂", " ", "　", "\n村委会"):
             assert not pattern.match(text), (command, text)

@@ -36,6 +36,7 @@ import pytest_asyncio
 from bot import texts
 from bot.chat.commands import COMMANDS
 from bot.clock import FakeClock
+from bot.domain import vocabulary
 from bot.domain.hazards import Hazard, Severity
 from bot.domain.lifecycle import Move
 from bot.domain.people import Actor, Role
@@ -544,7 +545,7 @@ def _command_cases() -> list[Any]:
 
 async def test_the_matrix_covers_every_command_and_alias() -> None:
     assert {c.name for c in COMMANDS} | {"start"} == set(COMMAND_WHO)
-    assert texts.COMMAND_ALIASES == ALIASES
+    assert vocabulary.COMMAND_ALIASES == ALIASES
 
 
 @pytest.mark.parametrize(("said", "command", "role"), _command_cases())

@@ -51,6 +51,9 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
         assert figures["rows_written"] == figures["hazards_in_month"] > 0
     elif name == "webchat":
         assert figures["page_load"]["n"] == figures["round_trip"]["n"] > 0
+    elif name == "places":
+        assert figures["places_imported"] == 1_000 and "新增 1000 个场所" in figures["import_output"]
+        assert 0 < figures["coverage_visited"] < figures["coverage_due"]
     elif name == "wecom":
         assert figures["delivered"] == figures["messages"] and figures["dropped"] == 0
         assert figures["callbacks_handled"] > 0 and figures["callback_errors"] == 0

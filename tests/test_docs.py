@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.chat.commands import COMMANDS
 from bot.cli import _parser
+from bot.domain import vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -35,10 +36,9 @@ def test_every_chat_command_is_in_the_readme() -> None:
 
 
 def test_every_alias_is_in_its_commands_row_of_the_readme() -> None:
-    from bot import texts
 
     rows = {line.split("`")[1].split()[0]: line for line in README.splitlines() if line.startswith("| `/")}
-    for alias, command in texts.COMMAND_ALIASES.items():
+    for alias, command in vocabulary.COMMAND_ALIASES.items():
         cells = rows[f"/{command}"].split(" | ")
         assert alias in cells[1], (alias, command)
 

@@ -72,7 +72,7 @@ async def test_a_supervisor_cannot_invite_anyone_who_is_bound(rig: Rig) -> None:
         ("邀请 责任人 新龙村 张老板 原因：换了手机", "张老板"),  # a reason does not make a supervisor an admin
     ):
         await boss.send(request)
-        assert (await boss.next_message()).text == texts.INVITE_ALREADY_BOUND.format(name=name), request
+        assert (await boss.next_message()).text == texts.invite_already_bound(name), request
     assert await rig.rows("SELECT COUNT(*) FROM invites") == before
     await boss.send("邀请 信息员 牛冲村")  # not bound yet: invited as before
     await boss.expect("已为 ")
@@ -83,7 +83,7 @@ async def test_an_admin_reinvites_a_bound_person_with_a_reason_and_everyone_conc
     duty = await rig.join(Role.ADMIN, name="杜浩")
     old_phone = await officer(rig)
     await admin.send("邀请 信息员 新龙村")
-    assert (await admin.next_message()).text == texts.INVITE_CHAT_REASON_NEEDED.format(name="曾英海")
+    assert (await admin.next_message()).text == texts.invite_chat_reason_needed("曾英海")
     assert await rig.rows("SELECT COUNT(*) FROM invites WHERE created_by IS NOT NULL") == [(0,)]
     await admin.send("邀请 信息员 新龙村 原因：手机丢了，换新号")
     code = link_code((await admin.expect("曾英海（青龙镇新龙村 · 信息员）")).body)
@@ -115,7 +115,7 @@ async def test_the_command_line_reinvites_a_bound_person_only_with_a_reason(tmp_
         finally:
             await services.close()
         code, out, err = await _run(*invite, env=env)
-        assert code == 1 and texts.INVITE_NEEDS_REASON.format(name="曾英海") in err
+        assert code == 1 and texts.invite_needs_reason("曾英海") in err
         code, out, err = await _run(*invite, "--reason", "换了手机", env=env)
         assert code == 0, err
         services = await Services.open(load_settings(config, {}), clock)

@@ -56,7 +56,7 @@ async def test_supervisor_cannot_invite_outside_their_town_or_an_admin(rig: Rig)
         await boss.send(text)
         assert (await boss.next_message()).text == texts.INVITE_NOT_ALLOWED, text
     await boss.send("邀请 信息员 民溪村")  # a village of another town is not among the town's villages
-    assert (await boss.next_message()).text == texts.UNKNOWN_VILLAGE.format(village="民溪村")
+    assert (await boss.next_message()).text == texts.unknown_village("民溪村")
     assert await rig.rows("SELECT COUNT(*) FROM invites") == before
     assert await rig.rows("SELECT COUNT(*) FROM people WHERE name = '值班员'") == [(0,)]
 
@@ -81,7 +81,7 @@ async def test_unclear_requests_are_explained(rig: Rig) -> None:
     await admin.send("邀请 村长 新龙村")  # not a role
     assert (await admin.next_message()).text == texts.invite_usage(Role.ADMIN)
     await admin.send("邀请 安监员 不存在镇")
-    assert (await admin.next_message()).text == texts.UNKNOWN_TOWN.format(town="不存在镇")
+    assert (await admin.next_message()).text == texts.unknown_town("不存在镇")
     await admin.send("邀请 责任人 新龙村")  # no owner in the roster yet, and no name given
     assert (await admin.next_message()).text == texts.INVITE_CHAT_NEEDS_NEW_NAME
 

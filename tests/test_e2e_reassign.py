@@ -44,7 +44,7 @@ async def test_supervisor_reassigns_to_another_owner_keeping_the_deadline(rig: R
     await boss.send("原责任人登记错误，场所实际经营者为李老板")
     deadline_question = await boss.expect("原整改期限：2026-11-30（还有 7 天）")
     await boss.press("保持原期限（11月30日）", message=deadline_question)
-    await boss.expect(f"已将隐患 #{number} 改派给 李老板，期限 2026-11-30（还有 7 天）")
+    await boss.expect(f"已将隐患 #{number} 改派给 李老板，期限 2026-11-30（周一，还有 7 天）")
 
     # The database: another owner, the same deadline and state, and an event naming both owners and the reason.
     old_id, new_id = await person_id(rig, "张老板"), await person_id(rig, "李老板")

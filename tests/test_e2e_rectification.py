@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot import texts
 from bot.domain.people import Role
@@ -17,7 +18,7 @@ async def test_full_loop_report_assign_rectify_verify_close(rig: Rig) -> None:
     reporter = await officer(rig)
     number = await reported(reporter)
     done = await assign(boss, number, "张老板")
-    assert "期限 2026-11-30（还有 7 天）" in done.body
+    assert "期限 2026-11-30（周一，还有 7 天）" in done.body
 
     card = await owner.expect("【整改通知】")
     assert f"隐患 #{number}" in card.body and "整改期限：2026-11-30（还有 7 天）" in card.body
@@ -75,6 +76,28 @@ async def test_new_owner_gets_an_invite_and_then_the_card(rig: Rig) -> None:
     await owner.send("/mine")
     tasks = await owner.next_message()
     assert f"#{number} 幸福超市" in tasks.body and "2026-12-05" in tasks.body
+
+
+async def test_deadlines_typed_as_people_say_them(rig: Rig) -> None:
+    """下周五 typed at 交办, the label of a day button typed at 不通过: both understood, echoed with the weekday."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.press("张老板", message=await boss.expect("请选择责任人"))
+    await boss.expect("请选择整改期限")
+    await boss.send("下周五")  # typed on Monday 23 November: Friday 4 December
+    await boss.expect(f"已将隐患 #{number} 交办给 张老板，期限 2026-12-04（周五，还有 11 天）。")
+    assert await rig.rows(f"SELECT deadline FROM hazards WHERE id = {number}") == [("2026-12-04",)]
+    await rectify(owner, number, seed=93)
+    await boss.press("不通过", message=await boss.expect("【整改待复核】"))
+    await boss.expect("请说明复核不通过的原因")
+    await boss.send("通道仍有杂物")
+    await boss.expect("请选择整改期限")
+    await boss.send("7天")  # the button's label, typed
+    await boss.expect(f"隐患 #{number} 复核不通过，已退回责任人，新期限 2026-11-30（周一，还有 7 天）。")
+    assert await rig.rows(f"SELECT deadline FROM hazards WHERE id = {number}") == [("2026-11-30",)]
 
 
 async def test_officer_submits_for_an_owner_without_telegram(rig: Rig) -> None:
@@ -299,3 +322,31 @@ async def test_a_new_owner_typed_during_assign_joins_the_roster_only_when_the_mo
     people = await rig.rows("SELECT id, phone FROM people WHERE name = '王五金'")
     assert [phone for _, phone in people] == ["13800001111"]
     assert await rig.rows("SELECT owner_id FROM hazards WHERE id = ?", (number,)) == [(people[0][0],)]
+
+
+async def test_every_card_says_描述_and_overdue_is_what_the_overdue_list_shows(rig: Rig) -> None:
+    """One word for the description on every card; 已逾期 only for a hazard /overdue lists (the domain's definition)."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(boss, number, "张老板", days="3天")
+    new = [m for m in boss.inbox if "【新隐患·待交办】" in m.body]
+    assert new and "描述：超市后门消防通道堆放纸箱" in new[0].body
+    card = await owner.expect("【整改通知】")
+    assert "描述：超市后门消防通道堆放纸箱" in card.body and "情况：" not in card.body
+
+    rig.clock.set(rig.clock.now() + timedelta(days=5))  # two days past the deadline, still 整改中: overdue
+    await boss.send(f"/hazard {number}")
+    shown = await boss.expect(f"隐患 #{number} ·")
+    assert "描述：超市后门消防通道堆放纸箱" in shown.body and "（已逾期 2 天）" in shown.body
+    await boss.send("/overdue")
+    assert f"#{number} " in (await boss.expect("逾期隐患 ·")).body
+
+    await rectify(owner, number, card=card)  # evidence is in: 待复核 is not overdue, though the date has passed
+    review = await boss.expect("【整改待复核】")
+    assert "描述：超市后门消防通道堆放纸箱" in review.body and "情况：" not in review.body
+    assert "已逾期" not in review.body and "（已过期限 2 天）" in review.body
+    await boss.send("/overdue")
+    assert "目前没有逾期的隐患" in (await boss.expect("逾期的隐患")).body
+    assert await rig.rows("SELECT status FROM hazards") == [("submitted",)]

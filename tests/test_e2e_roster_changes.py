@@ -158,7 +158,7 @@ async def test_admin_deactivates_and_moves_people_in_chat(rig: Rig) -> None:
         (lv.id,),
     ) == [("白石镇",)]
     await admin.send("人员 停用 不存在的人")
-    assert (await admin.next_message()).text == texts.PERSON_NOT_FOUND.format(name="不存在的人", place="")
+    assert (await admin.next_message()).text == texts.person_not_found("不存在的人", None)
 
 
 async def test_a_name_shared_by_two_people_asks_for_the_place(rig: Rig) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import zipfile
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -17,6 +19,7 @@ from bot import texts
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.domain.lifecycle import Move
+from bot.services import ledger as ledger_service
 from bot.services.container import Services
 from tests.rig import Rig
 from tests.scenario import Cast, attempt, report
@@ -58,12 +61,18 @@ async def test_supervisor_gets_the_town_ledger_as_a_workbook(rig: Rig) -> None:
     assert sent.document.file_name == "隐患台账_青龙镇_2026-11.xlsx"
     assert "upload_document" in boss.chat_actions
     book = load_workbook(BytesIO(sent.document.data))
-    assert book.sheetnames == [texts.SHEET_HAZARDS, texts.SHEET_CHECKS, texts.SHEET_STATS]
+    assert book.sheetnames == [
+        texts.SHEET_HAZARDS,
+        texts.SHEET_CHECKS,
+        texts.SHEET_STATS,
+        texts.SHEET_PLACES,
+        texts.SHEET_OWNERS,
+    ]
 
     ledger = book[texts.SHEET_HAZARDS]
     table = rows(ledger)
     assert table[0] == texts.LEDGER_HEADERS
-    assert ledger.freeze_panes == "A2" and ledger.auto_filter.ref == "A1:AA8"
+    assert ledger.freeze_panes == "A2" and ledger.auto_filter.ref == "A1:AC8"
     assert all(cell.font.b for cell in ledger[1]) and not ledger["A2"].font.b  # a bold header row
     widths = ledger.column_dimensions
     assert widths["G"].width >= 40 and widths["Z"].width >= 50 and 10 <= widths["A"].width < 20  # 描述, 照片, 编号
@@ -106,8 +115,10 @@ async def test_supervisor_gets_the_town_ledger_as_a_workbook(rig: Rig) -> None:
         "重复于": None,
         "逾期天数": 16,
         "按期整改": None,
-        "整改前照片": f"{sha[:2]}/{sha}.{extension}",
+        "整改前照片": f"隐患{s.old_overdue.id:04d}_整改前_1.{extension}",  # its name in the photo zip
         "整改后照片": None,
+        "整改前缩略图": None,  # a picture, not a value
+        "整改后缩略图": None,
     }
     closed = by_id[s.closed.id]
     assert (closed["状态"], closed["关闭原因"], closed["按期整改"]) == ("已销号", "已销号", "是")
@@ -116,7 +127,24 @@ async def test_supervisor_gets_the_town_ledger_as_a_workbook(rig: Rig) -> None:
         local(11, 22),
         "已按要求处理",
     )
-    assert closed["整改后照片"].endswith(".png")
+    assert closed["整改后照片"] == f"隐患{s.closed.id:04d}_整改后_1.png"
+    # A thumbnail of the first before and after photo in the row: every hazard has a before photo, two an after one.
+    anchors = sorted((image.anchor._from.row, image.anchor._from.col) for image in ledger._images)
+    before_col, after_col = len(texts.LEDGER_HEADERS) - 2, len(texts.LEDGER_HEADERS) - 1
+    ids = [row[0] for row in table[1:]]
+    after_rows = [1 + ids.index(s.in_review.id), 1 + ids.index(s.closed.id)]
+    assert anchors == sorted([(r, before_col) for r in range(1, 8)] + [(r, after_col) for r in after_rows])
+    assert all(max(image.width, image.height) <= 160 for image in ledger._images)
+    assert ledger.row_dimensions[2].height == ledger_service.THUMBNAIL_ROW_POINTS
+
+    photos = await boss.expect("隐患照片 · 青龙镇 · 2026年11月：9 张，按隐患编号命名。")
+    assert photos.method == "sendDocument" and photos.document is not None
+    assert photos.document.file_name == "隐患台账_青龙镇_2026-11_照片.zip"
+    with zipfile.ZipFile(BytesIO(photos.document.data)) as archive:
+        names = archive.namelist()
+        assert len(names) == 9 and f"隐患{s.old_overdue.id:04d}_整改前_1.{extension}" in names
+        stored = rig.services.media.path(sha, extension).read_bytes()
+        assert archive.read(f"隐患{s.old_overdue.id:04d}_整改前_1.{extension}") == stored
     assert by_id[s.major.id]["等级"] == "重大隐患" and by_id[s.fresh.id]["状态"] == "待交办"
     assert ledger["M2"].is_date and ledger["M2"].number_format == "yyyy-mm-dd hh:mm"
     assert ledger["Q2"].is_date and ledger["Q2"].number_format == "yyyy-mm-dd"
@@ -193,6 +221,12 @@ async def test_gridsafe_export_writes_the_ledger_and_located_hazards_as_geojson(
     assert await asyncio.to_thread(main, argv) == 0
     out = capsys.readouterr().out
     assert "隐患 3 条" in out and "有位置的隐患 2 条" in out
+    photos = tmp_path / "ledger_照片.zip"  # beside the workbook, every photo of the month (no chat size bound)
+    assert f"的隐患照片 3 张（按隐患编号命名）→ {photos}" in out
+    with zipfile.ZipFile(photos) as archive:
+        assert len(archive.namelist()) == 3 and all(
+            re.fullmatch(r"隐患\d{4}_整改前_1\.\w+", n) for n in archive.namelist()
+        )
 
     ledger = rows(load_workbook(xlsx)[texts.SHEET_HAZARDS])
     assert len(ledger) == 4 and ledger[1][7:9] == [28.22817, 112.93881]

@@ -46,7 +46,7 @@ from hypothesis import strategies as st
 
 from bot import texts
 from bot.clock import FakeClock
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.hazards import Severity
 from bot.domain.lifecycle import Move
@@ -116,7 +116,7 @@ COMMANDS = (
     "/hazard@gridsafe_test_bot",
     "/help@another_bot",
     "/HAZARD",
-    *texts.COMMAND_ALIASES,
+    *vocabulary.COMMAND_ALIASES,
 )
 GARBAGE = (
     "9999999999999999999999",

@@ -120,7 +120,7 @@ def test_deadlines_are_read_as_people_write_them(typed: str, expected: date) -> 
     [
         ("2026-11-22", DeadlineInPast),
         ("11-20", DeadlineInPast),
-        ("下周五", DeadlineUnreadable),
+        ("下周八", DeadlineUnreadable),
         ("2026-02-30", DeadlineUnreadable),
         ("13-01", DeadlineUnreadable),
         ("2028-01-01", DeadlineTooFar),

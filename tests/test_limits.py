@@ -8,23 +8,30 @@ from __future__ import annotations
 import asyncio
 import re
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from bot import texts
 from bot.cli import main
+from bot.clock import FakeClock
 from bot.domain import limits
-from bot.domain.errors import RosterInvalid
+from bot.domain.errors import PlaceFault, PlaceProblem, PlacesInvalid, RosterInvalid, RowFault, RowProblem
 from bot.domain.flood import Arrival, FloodWatch, Screening
 from bot.domain.people import Role
+from bot.domain.place_rows import validate as validate_places
 from bot.domain.roster import validate
+from bot.places_file import read_places
 from bot.roster_file import RosterFileError, read_roster
+from bot.services import ledger
+from bot.services.container import Services
+from bot.table_file import TableFileError
 from sandbox.simusers import BotMessage, SimUser
 from tests.flows import assign, officer, submit, supervisor, walk_to_summary
 from tests.rig import ROOT, START, Rig, png
-from tests.scenario import report
+from tests.scenario import Cast, report
 
 TESTED = {
     "MAX_PHOTOS": [
@@ -51,12 +58,18 @@ TESTED = {
     "MAX_ROSTER_FILE_BYTES": ["test_roster_file_at_the_size_limit_is_read_one_byte_more_refused"],
     "MAX_ROSTER_UNCOMPRESSED_BYTES": ["test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused"],
     "MAX_ROSTER_ROWS": ["test_roster_of_20000_rows_is_read_20001_refused"],
+    "MAX_PLACES_FILE_BYTES": ["test_places_file_at_the_size_limit_is_read_one_byte_more_refused"],
+    "MAX_PLACES_UNCOMPRESSED_BYTES": ["test_places_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused"],
+    "MAX_PLACES_ROWS": ["test_places_file_of_1048576_rows_is_read_one_more_refused"],
+    "MAX_ADDRESS": ["test_place_address_of_100_characters_is_kept_101_refused"],
     "CHAT_FLOOD_BACKLOG": [
         "test_twenty_messages_at_once_are_all_answered_twenty_one_are_a_flood",
         "test_a_backlog_of_20_starts_a_flood_19_does_not",
     ],
     "MAX_CHAT_BACKLOG": ["test_a_chat_holds_50_updates_the_51st_is_dropped"],
     "FLOOD_QUIET_SECONDS": ["test_a_flood_ends_after_30_quiet_seconds_not_before"],
+    "MAX_LEDGER_THUMBNAIL_ROWS": ["test_a_ledger_of_1000_hazards_has_thumbnails_1001_has_none"],
+    "MAX_CHAT_PHOTO_ARCHIVE_BYTES": ["test_photo_archive_of_50_mb_holds_every_photo_one_byte_more_leaves_one_out"],
 }
 
 
@@ -257,7 +270,7 @@ def _validated(path: Path) -> list[str] | str:
     try:
         return [e.name for e in validate(read_roster(path))]
     except RosterInvalid as exc:
-        return "; ".join(reason for _, reason in exc.problems)
+        return "; ".join(texts.row_problem(problem) for problem in exc.problems)
     except RosterFileError as exc:
         return str(exc)
 
@@ -266,14 +279,14 @@ def test_roster_name_of_30_characters_is_kept_31_refused(tmp_path: Path) -> None
     kept = "王" * limits.MAX_NAME
     assert _validated(_roster_file(tmp_path, f"青龙镇,新龙村,{kept}\u200b,officer,,\n")) == [kept]
     too_long = _validated(_roster_file(tmp_path, f"青龙镇,新龙村,{kept}伟,officer,,\n"))
-    assert too_long == texts.REASON_NAME_TOO_LONG.format(limit=limits.MAX_NAME)
+    assert too_long == texts.row_problem(RowProblem(1, RowFault.NAME_TOO_LONG, limit=limits.MAX_NAME))
 
 
 def test_roster_place_of_40_characters_is_kept_41_refused(tmp_path: Path) -> None:
     village = "村" * limits.MAX_PLACE_NAME
     assert _validated(_roster_file(tmp_path, f"青龙镇,{village},王伟,officer,,\n")) == ["王伟"]
     refused = _validated(_roster_file(tmp_path, f"青龙镇,{village}村,王伟,officer,,\n"))
-    assert refused == texts.REASON_PLACE_TOO_LONG.format(limit=limits.MAX_PLACE_NAME)
+    assert refused == texts.row_problem(RowProblem(1, RowFault.PLACE_TOO_LONG, limit=limits.MAX_PLACE_NAME))
 
 
 def test_roster_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
@@ -286,7 +299,7 @@ def test_roster_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: P
     assert len(read_roster(path)) == len(rows)
     with path.open("a", encoding="utf-8") as f:
         f.write("x")
-    assert _validated(path) == texts.ROSTER_FILE_TOO_LARGE.format(limit="5 MB")
+    assert _validated(path) == texts.roster_file_too_large("5 MB")
 
 
 def test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
@@ -313,7 +326,7 @@ def test_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Pat
     at_limit = bomb(0)
     assert at_limit.stat().st_size < 200_000
     assert _validated(at_limit) == ["王伟"]
-    assert _validated(bomb(1)) == texts.ROSTER_UNPACKED_TOO_LARGE.format(limit="50 MB")
+    assert _validated(bomb(1)) == texts.roster_unpacked_too_large("50 MB")
 
 
 def test_roster_of_20000_rows_is_read_20001_refused(tmp_path: Path) -> None:
@@ -321,7 +334,91 @@ def test_roster_of_20000_rows_is_read_20001_refused(tmp_path: Path) -> None:
     path = _roster_file(tmp_path, "青龙镇,新龙村,王伟,officer,,\n" + blank)
     assert _validated(path) == ["王伟"]
     path = _roster_file(tmp_path, "青龙镇,新龙村,王伟,officer,,\n" + blank + ",,,,,\n")
-    assert _validated(path) == texts.ROSTER_TOO_MANY_ROWS.format(limit=limits.MAX_ROSTER_ROWS)
+    assert _validated(path) == texts.roster_too_many_rows(limits.MAX_ROSTER_ROWS)
+
+
+# ---- places files (issue 18): the roster's reader with the places' limits ----
+
+PLACES_HEADER = "town,village,name,type,address,note\n"
+PLACE_ROW = "T,V,shop 1,shop,,"
+VILLAGES = {("T", "V"): (1, 1)}
+
+
+def _places_file(folder: Path, body: str, name: str = "places.csv") -> Path:
+    path = folder / name
+    path.write_text(PLACES_HEADER + body, encoding="utf-8")
+    return path
+
+
+def _places(path: Path) -> list[str] | str:
+    try:
+        return [e.name for e in validate_places(read_places(path), ["shop"], VILLAGES)]
+    except PlacesInvalid as exc:
+        return "; ".join(texts.place_problem(problem) for problem in exc.problems)
+    except TableFileError as exc:
+        return str(exc)
+
+
+def test_place_address_of_100_characters_is_kept_101_refused(tmp_path: Path) -> None:
+    address = "路" * limits.MAX_ADDRESS
+    assert _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}\u200b,\n")) == ["shop 1"]
+    refused = _places(_places_file(tmp_path, f"T,V,shop 1,shop,{address}号,\n"))
+    assert refused == texts.place_problem(PlaceProblem(2, PlaceFault.ADDRESS_TOO_LONG, limit=limits.MAX_ADDRESS))
+
+
+def test_places_file_at_the_size_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
+    # ASCII only, so the decoded text takes a byte a character; each padding row is a place with a long note.
+    path = _places_file(tmp_path, PLACE_ROW + "\n")
+    padding = limits.MAX_PLACES_FILE_BYTES - path.stat().st_size
+    width = len("T,V,s00000,shop,,\n") + 100_000
+    lines, rest = divmod(padding, width)
+    with path.open("a", encoding="utf-8") as f:
+        for number in range(lines):
+            f.write(f"T,V,s{number:05d},shop,,{'x' * 100_000}\n")
+        f.write("," * (rest - 1) + "\n")
+    assert path.stat().st_size == limits.MAX_PLACES_FILE_BYTES
+    assert len(_places(path)) == lines + 1
+    with path.open("a", encoding="utf-8") as f:
+        f.write("x")
+    assert _places(path) == texts.places_file_too_large("128 MB")
+
+
+def test_places_xlsx_unpacking_to_the_limit_is_read_one_byte_more_refused(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["town", "village", "name", "type"])
+    sheet.append(["T", "V", "shop 1", "shop"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    used = sum(len(data) for _, data in members)
+    chunk = bytes(16 * 1024 * 1024)
+
+    def bomb(extra: int) -> Path:
+        path = tmp_path / f"bomb{extra}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+            left = limits.MAX_PLACES_UNCOMPRESSED_BYTES - used + extra
+            with archive.open("xl/padding.bin", "w", force_zip64=True) as padding:
+                while left:
+                    left -= padding.write(chunk[: min(left, len(chunk))])
+        return path
+
+    at_limit = bomb(0)
+    assert at_limit.stat().st_size < limits.MAX_PLACES_FILE_BYTES
+    assert _places(at_limit) == ["shop 1"]
+    assert _places(bomb(1)) == texts.places_unpacked_too_large("1024 MB")
+
+
+def test_places_file_of_1048576_rows_is_read_one_more_refused(tmp_path: Path) -> None:
+    blank = ",,,,,\n" * (limits.MAX_PLACES_ROWS - 2)
+    path = _places_file(tmp_path, PLACE_ROW + "\n" + blank)
+    assert _places(path) == ["shop 1"]
+    path = _places_file(tmp_path, PLACE_ROW + "\n" + blank + ",,,,,\n")
+    assert _places(path) == texts.places_too_many_rows(limits.MAX_PLACES_ROWS)
 
 
 async def test_invite_name_of_30_characters_is_kept_31_refused_and_cleaned(rig: Rig) -> None:
@@ -330,7 +427,7 @@ async def test_invite_name_of_30_characters_is_kept_31_refused_and_cleaned(rig: 
     await admin.send(f"邀请 责任人 新龙村 {kept}")
     await admin.expect(f"已为 {kept}（青龙镇新龙村 · 责任人）")
     await admin.send(f"邀请 责任人 新龙村 {kept}张")
-    assert (await admin.next_message()).text == texts.NAME_TOO_LONG.format(limit=limits.MAX_NAME)
+    assert (await admin.next_message()).text == texts.name_too_long(limits.MAX_NAME)
     # "肖浩" with a zero-width space looks exactly like the peer 肖浩: it is him, not a lookalike.
     await admin.send("邀请 安监员 青龙镇 肖浩\u200b")
     await admin.expect("已为 肖浩（青龙镇 · 镇安监员）")
@@ -407,3 +504,72 @@ def test_a_flood_ends_after_30_quiet_seconds_not_before() -> None:
     assert watch.screen(1) is Screening.REFUSE_WITH_NOTICE
     watch.arrive(1, 0, last + quiet)  # 30 s after the last update: the flood is over
     assert watch.screen(1) is Screening.PASS
+
+
+async def _clone_hazard(services: Services, hazard_id: int, copies: int) -> None:
+    """`copies` more hazards like this one, with its photos (made in SQL: a thousand reports would take minutes)."""
+    columns = [row[1] for row in await services.db.fetch_all("PRAGMA table_info(hazards)") if row[1] != "id"]
+    photo_columns = [row[1] for row in await services.db.fetch_all("PRAGMA table_info(hazard_photos)")]
+    photo_columns = [c for c in photo_columns if c not in ("id", "hazard_id")]
+    async with services.db.transaction() as tx:
+        for _ in range(copies):
+            cursor = await tx.execute(
+                f"INSERT INTO hazards ({', '.join(columns)}) SELECT {', '.join(columns)} FROM hazards WHERE id = ?",
+                (hazard_id,),
+            )
+            await tx.execute(
+                f"INSERT INTO hazard_photos (hazard_id, {', '.join(photo_columns)})"
+                f" SELECT ?, {', '.join(photo_columns)} FROM hazard_photos WHERE hazard_id = ?",
+                (cursor.lastrowid, hazard_id),
+            )
+
+
+async def test_a_ledger_of_1000_hazards_has_thumbnails_1001_has_none(
+    services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    cast = await Cast.assemble(services)
+    clock.set(datetime(2026, 11, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    first = await report(services, cast.officer)
+    await _clone_hazard(services, first.id, limits.MAX_LEDGER_THUMBNAIL_ROWS)
+    month = services.statistics.period(["2026-11"], weeks=False)
+    over = await services.ledger.write_xlsx(None, month, tmp_path / "over.xlsx")
+    assert (over.hazards, over.thumbnails) == (limits.MAX_LEDGER_THUMBNAIL_ROWS + 1, False)
+    assert load_workbook(over.path)[texts.SHEET_HAZARDS]._images == []
+    async with services.db.transaction() as tx:
+        await tx.execute("DELETE FROM hazard_photos WHERE hazard_id = (SELECT MAX(id) FROM hazards)")
+        await tx.execute("DELETE FROM hazards WHERE id = (SELECT MAX(id) FROM hazards)")
+    edge = await services.ledger.write_xlsx(None, month, tmp_path / "edge.xlsx")
+    assert (edge.hazards, edge.thumbnails) == (limits.MAX_LEDGER_THUMBNAIL_ROWS, True)
+    assert len(load_workbook(edge.path)[texts.SHEET_HAZARDS]._images) == limits.MAX_LEDGER_THUMBNAIL_ROWS
+
+
+async def test_photo_archive_of_50_mb_holds_every_photo_one_byte_more_leaves_one_out(
+    services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    cast = await Cast.assemble(services)
+    clock.set(datetime(2026, 11, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    first = await report(services, cast.officer)
+    second = await report(services, cast.officer)
+    month = services.statistics.period(["2026-11"], weeks=False)
+    written = await services.ledger.write_xlsx(None, month, tmp_path / "ledger.xlsx")
+    (sha, extension), *_ = await services.db.fetch_all(
+        "SELECT sha256, extension FROM hazard_photos WHERE hazard_id = ?", (first.id,)
+    )
+    # The second photo is padded so that the archive's bound is met exactly, then passed by one byte.
+    names = [texts.photo_file_name(h.id, "before", 1, extension) for h in (first, second)]
+    overhead = sum(ledger.ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) for name in names)
+    kept = services.media.path(sha, extension).stat().st_size
+    padded = services.media.path("f" * 64, extension)
+    padded.parent.mkdir(parents=True, exist_ok=True)
+    for extra, (photos, left_out) in ((0, (2, 0)), (1, (1, 1))):
+        padded.write_bytes(bytes(limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES - overhead - kept + extra))
+        async with services.db.transaction() as tx:
+            await tx.execute("UPDATE hazard_photos SET sha256 = ? WHERE hazard_id = ?", ("f" * 64, second.id))
+        archive = await services.ledger.write_photos(None, written, limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES)
+        assert (archive.photos, archive.left_out, archive.missing) == (photos, left_out, 0)
+        assert archive.path.stat().st_size <= limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES
+        with zipfile.ZipFile(archive.path) as opened:
+            assert len(opened.namelist()) == photos
+    assert texts.photos_caption(None, month, 1, 1, 0).endswith(
+        "另有 1 张未打包；完整的照片包请管理员用 gridsafe export 导出。"
+    )

@@ -48,6 +48,27 @@ EXPECTED_TABLES = {
         "reason",
     },
     "group_notices": {"chat_id", "notified_at"},
+    "places": {
+        "id",
+        "town_id",
+        "village_id",
+        "name",
+        "type",
+        "industry",
+        "high_risk",
+        "address",
+        "latitude",
+        "longitude",
+        "owner_id",
+        "grade",
+        "status",
+        "confirmed",
+        "uses",
+        "created_at",
+        "updated_at",
+    },
+    "place_events": {"id", "place_id", "actor_id", "at", "field", "from_value", "to_value"},
+    "place_visits": {"id", "place_id", "town_id", "village_id", "person_id", "check_id", "visited_at"},
 }
 
 

@@ -35,10 +35,10 @@ try:
 except ImportError:  # a plain install without the dev extras
     async_playwright = None  # type: ignore[assignment]
 
-# .ci/run installs Chromium and sets GRIDSAFE_BROWSER_TEST=required, so in CI a missing browser fails the run.
+# .ci/run installs Chromium and sets REQUIRE_BROWSER_TEST=1, so in CI a missing browser fails the run.
 _missing = async_playwright is None or not CHROMIUM.exists()
 pytestmark = pytest.mark.skipif(
-    _missing and os.environ.get("GRIDSAFE_BROWSER_TEST") != "required",
+    _missing and os.environ.get("REQUIRE_BROWSER_TEST") != "1",
     reason="needs playwright (dev extras) and Debian's chromium (apt-get install chromium)",
 )
 
@@ -217,9 +217,10 @@ async def test_visitor_plays_the_whole_loop_in_the_browser(tmp_path: Path, brows
         await expect(boss.locator(".toast.error")).to_contain_text("时钟只能向前拨")
         await expect(boss.locator("#clock-now")).to_contain_text("2026-11-30")
 
-        # The supervisor exports the ledger, which downloads from the chat as an .xlsx.
+        # The supervisor exports the ledger, which downloads from the chat as an .xlsx, its photos as a zip after it.
         await say(boss, "/export")
-        document = boss.locator("#messages a.document").last
+        await expect(boss.locator("#messages a.document", has_text="_照片.zip").last).to_be_visible()
+        document = boss.locator("#messages a.document", has_text=".xlsx").last
         await expect(document).to_contain_text(".xlsx")
         async with boss.expect_download() as download_info:
             await document.click()

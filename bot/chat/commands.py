@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import texts
+from bot.domain import vocabulary
 from bot.domain.people import Role
 from bot.domain.policy import Action, role_may
 
@@ -64,7 +64,7 @@ def alias_pattern(words: list[str], arguments: str = _ANY_WORDS) -> re.Pattern[s
 
 def command_alias(command: str) -> re.Pattern[str]:
     """The pattern of a text that calls the command by one of its Chinese alias words."""
-    words = [alias for alias, target in texts.COMMAND_ALIASES.items() if target == command]
+    words = [alias for alias, target in vocabulary.COMMAND_ALIASES.items() if target == command]
     return alias_pattern(words, ALIAS_ARGUMENTS.get(command, _ANY_WORDS))
 
 
@@ -76,7 +76,7 @@ def is_hazard_number(text: str) -> bool:
 def is_check_caption(caption: str | None) -> bool:
     """A photo caption that logs a check (`排查 12 …`) rather than starting a report."""
     words = (caption or "").split()
-    return len(words) >= 2 and texts.COMMAND_ALIASES.get(words[0]) == "check" and words[1].isdigit()
+    return len(words) >= 2 and vocabulary.COMMAND_ALIASES.get(words[0]) == "check" and words[1].isdigit()
 
 
 def arguments(text: str | None) -> list[str]:

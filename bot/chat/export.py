@@ -1,4 +1,4 @@
-"""/export (导出) in the chat: the ledger of the asker's scope as an .xlsx document."""
+"""/export (导出) in the chat: the ledger of the asker's scope as an .xlsx document and its photos as a zip."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from pathlib import Path
 
 from bot import texts
 from bot.chat.replies import Activity, Document, Later, Reply, Text
+from bot.domain import limits
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor
 from bot.services.container import Services
 
 
 async def export(services: Services, actor: Actor, args: list[str]) -> list[Reply]:
-    """/export [本月|上月|YYYY-MM] (default this month): 隐患台账, 排查记录 and 统计 in one workbook."""
+    """/export [本月|上月|YYYY-MM] (default this month): 隐患台账, 排查记录 and 统计 in one workbook, then its photos."""
     ledger = services.ledger
     try:
         period = ledger.period(actor, args)
@@ -29,6 +30,14 @@ async def export(services: Services, actor: Actor, args: list[str]) -> list[Repl
         with tempfile.TemporaryDirectory(prefix="gridsafe-export-") as folder:  # removed once sent
             written = await ledger.write_xlsx(actor.town_id, period, Path(folder))
             caption = texts.ledger_caption(written.scope_name, period, written.hazards, written.checks)
-            yield [Document(written.path, caption, written.file_name)]
+            documents: list[Reply] = [Document(written.path, caption, written.file_name)]
+            # The photos beside it, as one document within Telegram's size limit (the rest is said, not split).
+            photos = await ledger.write_photos(actor.town_id, written, limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES)
+            if photos.photos or photos.left_out or photos.missing:
+                caption = texts.photos_caption(
+                    written.scope_name, period, photos.photos, photos.left_out, photos.missing
+                )
+                documents.append(Document(photos.path, caption, photos.file_name))
+            yield documents
 
     return [Later(workbook, busy=Activity.UPLOAD_DOCUMENT)]

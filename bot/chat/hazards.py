@@ -103,7 +103,7 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
         if conversation.move is Move.REASSIGN and hazard.deadline is not None:
             keep = texts.keep_deadline_button(hazard.deadline)
             rows.insert(0, [_button(conversation, keep, ConversationVerb.KEEP)])
-            question = texts.ask_reassign_deadline(hazard.deadline, rectification.today())
+            question = texts.ask_reassign_deadline(hazard, rectification.today())
         return [Text(question, rows)]
     if conversation.ask is Ask.REASON:
         return [Text(texts.ASK_REASON[conversation.move])]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot import texts
 from bot.chat.replies import Reply, Text
+from bot.domain import vocabulary
 from bot.domain.errors import (
     AlreadyBound,
     AmbiguousPerson,
@@ -28,7 +29,7 @@ async def invite(services: Services, actor: Actor, text: str, link: Callable[[st
     """
     request, reason = _reason(text)
     words = request.split()[1:]
-    role = texts.ROLE_ALIASES.get(words[0]) if words else None
+    role = vocabulary.ROLE_ALIASES.get(words[0]) if words else None
     if not can(actor, Action.INVITE):
         return [Text(texts.NOT_ALLOWED)]
     if role is None:
@@ -39,12 +40,12 @@ async def invite(services: Services, actor: Actor, text: str, link: Callable[[st
     except NotAllowed:
         return [Text(texts.INVITE_NOT_ALLOWED)]
     except AlreadyBound as exc:
-        template = texts.INVITE_CHAT_REASON_NEEDED if exc.reason_missing else texts.INVITE_ALREADY_BOUND
-        return [Text(template.format(name=exc.name))]
+        refusal = texts.invite_chat_reason_needed if exc.reason_missing else texts.invite_already_bound
+        return [Text(refusal(exc.name))]
     except ReasonTooLong as exc:
-        return [Text(texts.INVITE_REASON_TOO_LONG.format(limit=exc.limit))]
+        return [Text(texts.invite_reason_too_long(exc.limit))]
     except TooLong as exc:
-        return [Text(texts.NAME_TOO_LONG.format(limit=exc.limit))]
+        return [Text(texts.name_too_long(exc.limit))]
     except (UnknownPlace, AmbiguousPlace, AmbiguousPerson, NotFound) as exc:
         return [Text(_refusal(exc, actor.role, role, place))]
     person = created.person
@@ -64,7 +65,7 @@ async def invite(services: Services, actor: Actor, text: str, link: Callable[[st
 
 def _reason(text: str) -> tuple[str, str | None]:
     """The request and the reason after 原因：, if any (a reason may hold any words, spaces included)."""
-    found = [(text.find(word), word) for word in texts.INVITE_REASON_WORDS if word in text]
+    found = [(text.find(word), word) for word in vocabulary.INVITE_REASON_WORDS if word in text]
     if not found:
         return text, None
     at, word = min(found)
@@ -74,13 +75,12 @@ def _reason(text: str) -> tuple[str, str | None]:
 def _refusal(exc: Exception, asker: Role, role: Role, place: str | None) -> str:
     if isinstance(exc, UnknownPlace):
         if exc.village:
-            return texts.UNKNOWN_VILLAGE.format(village=exc.village)
+            return texts.unknown_village(exc.village)
         if exc.town and place:
-            return texts.UNKNOWN_TOWN.format(town=exc.town)
+            return texts.unknown_town(exc.town)
         return texts.invite_usage(asker)  # no place given where one is needed
     if isinstance(exc, AmbiguousPlace):
-        return texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=(place or "").rpartition("/")[2])
+        return texts.invite_chat_ambiguous_village((place or "").rpartition("/")[2])
     if isinstance(exc, AmbiguousPerson):
-        name = texts.ROLE_NAMES[role]
-        return texts.INVITE_CHAT_NEEDS_NAME.format(scope=place or "", count=exc.args[0], role=name, place=place or "")
+        return texts.invite_chat_needs_name(place or "", exc.args[0], role)
     return texts.INVITE_CHAT_NEEDS_NEW_NAME

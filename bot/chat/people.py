@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.chat.replies import Reply, Text
+from bot.domain import vocabulary
 from bot.domain.errors import AmbiguousPlace, CannotMove, NotFound, SeveralPeople, UnknownPlace
 from bot.domain.people import Actor
 from bot.domain.policy import Action, can
@@ -15,8 +16,8 @@ async def person(services: Services, actor: Actor, words: list[str]) -> list[Rep
     if not can(actor, Action.MANAGE_PEOPLE):
         return [Text(texts.NOT_ALLOWED)]
     verb, rest = (words[0], words[1:]) if words else ("", [])
-    deactivate = verb == texts.PERSON_DEACTIVATE_WORD and len(rest) in (1, 2)
-    move = verb == texts.PERSON_MOVE_WORD and len(rest) in (2, 3)
+    deactivate = verb == vocabulary.PERSON_DEACTIVATE_WORD and len(rest) in (1, 2)
+    move = verb == vocabulary.PERSON_MOVE_WORD and len(rest) in (2, 3)
     if not (deactivate or move):
         return [Text(texts.PERSON_USAGE)]
     roster = services.roster
@@ -25,16 +26,15 @@ async def person(services: Services, actor: Actor, words: list[str]) -> list[Rep
         someone = await roster.one(name, at)
         done = await roster.deactivate(someone) if deactivate else await roster.move(someone, rest[-1])
     except NotFound:
-        return [Text(texts.PERSON_NOT_FOUND.format(name=name, place=f"（{at}）" if at else ""))]
+        return [Text(texts.person_not_found(name, at))]
     except SeveralPeople as exc:
-        choices = [(texts.scope_label(p.town_name, p.village_name), p.role) for p in exc.people]
-        return [Text(texts.person_choices(name, choices))]
+        return [Text(texts.person_choices(name, exc.people))]
     except CannotMove as exc:
         return [Text(texts.PERSON_CANNOT_MOVE[exc.reason])]
     except UnknownPlace as exc:
-        unknown = texts.UNKNOWN_VILLAGE.format(village=exc.village) if exc.village else None
-        return [Text(unknown or texts.UNKNOWN_TOWN.format(town=exc.town))]
+        unknown = texts.unknown_village(exc.village) if exc.village else None
+        return [Text(unknown or texts.unknown_town(exc.town or ""))]
     except AmbiguousPlace:
         village = rest[-1].rpartition("/")[2]
-        return [Text(texts.INVITE_CHAT_AMBIGUOUS_VILLAGE.format(village=village))]
+        return [Text(texts.invite_chat_ambiguous_village(village))]
     return [Text(texts.removal_report(done))]

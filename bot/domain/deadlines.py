@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from bot.domain import limits
-from bot.domain.errors import DeadlineInPast, DeadlineTooFar, DeadlineUnreadable
-
-_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+from bot.domain.dates import read_date
+from bot.domain.errors import DeadlineInPast, DeadlineTooFar
 
 
 def parse_deadline(text: str, today: date) -> date:
-    """A deadline from `2026-12-05`, `2026/12/5`, `2026年12月5日`, `12月5日` or `12-05`; today or later."""
-    cleaned = text.strip()
-    if match := _FULL.match(cleaned):
-        year, month, day = (int(g) for g in match.groups())
-        candidate = _date(year, month, day)
-    elif match := _MONTH_DAY.match(cleaned):
-        month, day = (int(g) for g in match.groups())
-        candidate = _date(today.year, month, day)
-        # "1月5日" typed in late November means next January, not a date ten months ago.
-        if candidate < today - timedelta(days=183):
-            candidate = _date(today.year + 1, month, day)
-    else:
-        raise DeadlineUnreadable(text)
-    return check_deadline(candidate, today)
+    """A deadline as people type it (see bot.domain.dates: 2026-12-05, 12月5日, 下周五, 20号, 月底, 一周, 7天 …); today or later."""
+    return check_deadline(read_date(text, today), today)
 
 
 def check_deadline(candidate: date, today: date) -> date:
@@ -36,10 +21,3 @@ def check_deadline(candidate: date, today: date) -> date:
     if candidate > today + timedelta(days=limits.MAX_DEADLINE_DAYS):
         raise DeadlineTooFar(candidate)
     return candidate
-
-
-def _date(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise DeadlineUnreadable(f"{year}-{month}-{day}") from exc

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.domain.people import Person
+    from bot.domain.people import Person, Role
 
 
 class DomainError(Exception):
@@ -96,12 +97,84 @@ class CannotMove(DomainError):
         self.reason = reason
 
 
+class RowFault(StrEnum):
+    """What is wrong with a roster row (the text catalog says it in words)."""
+
+    NAME_MISSING = "name_missing"
+    NAME_TOO_LONG = "name_too_long"  # limit
+    PLACE_TOO_LONG = "place_too_long"  # limit
+    PHONE_INVALID = "phone_invalid"  # value: the phone as written
+    ROLE_UNKNOWN = "role_unknown"  # value: the role as written
+    ADMIN_SCOPED = "admin_scoped"
+    TOWN_MISSING = "town_missing"  # role
+    SUPERVISOR_VILLAGE = "supervisor_village"
+    VILLAGE_MISSING = "village_missing"  # role
+    DUPLICATE_ROW = "duplicate_row"  # other_row: the first row with the same person
+    EMPTY = "empty"  # the file has no person at all (row 0)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A reason code with the values its sentence needs."""
+
+    row: int
+    fault: RowFault
+    value: str = ""
+    role: Role | None = None
+    limit: int = 0
+    other_row: int = 0
+
+
 class RosterInvalid(DomainError):
     """A roster file has bad rows; nothing was imported."""
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
-        super().__init__("; ".join(f"row {row}: {reason}" for row, reason in problems))
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("; ".join(f"row {p.row}: {p.fault}" for p in problems))
         self.problems = problems
+
+
+class PlaceFault(StrEnum):
+    """What is wrong with a places row (the text catalog says it in words)."""
+
+    TOWN_VILLAGE_MISSING = "town_village_missing"
+    VILLAGE_UNKNOWN = "village_unknown"  # value: the town, other: the village, as written
+    NAME_MISSING = "name_missing"
+    NAME_TOO_LONG = "name_too_long"  # limit
+    TYPE_UNKNOWN = "type_unknown"  # value: the type as written; choices: the configured types
+    GRADE_UNKNOWN = "grade_unknown"  # value
+    STATUS_UNKNOWN = "status_unknown"  # value
+    HIGH_RISK_UNKNOWN = "high_risk_unknown"  # value
+    INDUSTRY_NOT_ENTERPRISE = "industry_not_enterprise"
+    INDUSTRY_TOO_LONG = "industry_too_long"  # limit
+    ADDRESS_TOO_LONG = "address_too_long"  # limit
+    LOCATION_INVALID = "location_invalid"  # value: the latitude, other: the longitude, as written
+    OWNER_TOO_LONG = "owner_too_long"  # limit
+    PHONE_INVALID = "phone_invalid"  # value
+    PHONE_WITHOUT_OWNER = "phone_without_owner"
+    DUPLICATE_ROW = "duplicate_row"  # other_row: the first row with the same village and name
+    EMPTY = "empty"  # the file has no place at all (row 0)
+
+
+@dataclass(frozen=True)
+class PlaceProblem:
+    """A places row's reason code with the values its sentence needs."""
+
+    row: int
+    fault: PlaceFault
+    value: str = ""
+    other: str = ""
+    limit: int = 0
+    other_row: int = 0
+    choices: tuple[str, ...] = ()
+
+
+class PlacesInvalid(DomainError):
+    """A places file has bad rows; nothing was imported. `problems` lists the first ones, `count` all of them."""
+
+    def __init__(self, problems: list[PlaceProblem], count: int) -> None:
+        super().__init__("; ".join(f"row {p.row}: {p.fault}" for p in problems))
+        self.problems = problems
+        self.count = count
 
 
 class NoDraft(DomainError):

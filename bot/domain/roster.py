@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
-from bot import texts
-from bot.domain.errors import RosterInvalid
+from bot.domain import vocabulary
+from bot.domain.errors import RosterInvalid, RowFault, RowProblem
 from bot.domain.limits import MAX_NAME, MAX_PLACE_NAME
 from bot.domain.people import Role
 from bot.domain.typed_text import clean, clean_name
@@ -35,12 +35,12 @@ def parse_role(value: str) -> Role | None:
     try:
         return Role(word.lower())
     except ValueError:
-        return texts.ROLE_ALIASES.get(word)
+        return vocabulary.ROLE_ALIASES.get(word)
 
 
 def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
     """Check every row; return entries or raise RosterInvalid listing every problem with its row number."""
-    problems: list[tuple[int, str]] = []
+    problems: list[RowProblem] = []
     entries: list[RosterEntry] = []
     seen: dict[tuple[str, str, str, str], int] = {}
     for number, raw in rows:
@@ -49,15 +49,15 @@ def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
         cells |= {key: clean(raw.get(key) or "") for key in ("role", "phone")}
         if not any(cells.values()):
             continue
-        reasons = _problems(cells)
-        if reasons:
-            problems += [(number, reason) for reason in reasons]
+        found = _problems(number, cells)
+        if found:
+            problems += found
             continue
         role = parse_role(cells["role"])
         assert role is not None
         key = (role.value, cells["town"], cells["village"], cells["name"])
         if key in seen:
-            problems.append((number, texts.REASON_DUPLICATE_ROW.format(row=seen[key])))
+            problems.append(RowProblem(number, RowFault.DUPLICATE_ROW, other_row=seen[key]))
             continue
         seen[key] = number
         entries.append(
@@ -73,31 +73,30 @@ def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
     if problems:
         raise RosterInvalid(problems)
     if not entries:
-        raise RosterInvalid([(0, texts.ROSTER_EMPTY)])
+        raise RosterInvalid([RowProblem(0, RowFault.EMPTY)])
     return entries
 
 
-def _problems(cells: dict[str, str]) -> list[str]:
-    reasons = []
+def _problems(row: int, cells: dict[str, str]) -> list[RowProblem]:
+    found = []
     if not cells["name"]:
-        reasons.append(texts.REASON_NAME_MISSING)
+        found.append(RowProblem(row, RowFault.NAME_MISSING))
     elif len(cells["name"]) > MAX_NAME:
-        reasons.append(texts.REASON_NAME_TOO_LONG.format(limit=MAX_NAME))
+        found.append(RowProblem(row, RowFault.NAME_TOO_LONG, limit=MAX_NAME))
     if len(cells["town"]) > MAX_PLACE_NAME or len(cells["village"]) > MAX_PLACE_NAME:
-        reasons.append(texts.REASON_PLACE_TOO_LONG.format(limit=MAX_PLACE_NAME))
+        found.append(RowProblem(row, RowFault.PLACE_TOO_LONG, limit=MAX_PLACE_NAME))
     if cells["phone"] and not _PHONE.match(cells["phone"]):
-        reasons.append(texts.REASON_PHONE_INVALID.format(phone=cells["phone"]))
+        found.append(RowProblem(row, RowFault.PHONE_INVALID, value=cells["phone"]))
     role = parse_role(cells["role"])
     if role is None:
-        reasons.append(texts.REASON_ROLE_UNKNOWN.format(role=cells["role"]))
-        return reasons
-    role_name = texts.ROLE_NAMES[role]
+        found.append(RowProblem(row, RowFault.ROLE_UNKNOWN, value=cells["role"]))
+        return found
     if role is Role.ADMIN and (cells["town"] or cells["village"]):
-        reasons.append(texts.REASON_ADMIN_SCOPED)
+        found.append(RowProblem(row, RowFault.ADMIN_SCOPED))
     if role is not Role.ADMIN and not cells["town"]:
-        reasons.append(texts.REASON_TOWN_MISSING.format(role=role_name))
+        found.append(RowProblem(row, RowFault.TOWN_MISSING, role=role))
     if role is Role.SUPERVISOR and cells["village"]:
-        reasons.append(texts.REASON_SUPERVISOR_VILLAGE)
+        found.append(RowProblem(row, RowFault.SUPERVISOR_VILLAGE))
     if role in (Role.OFFICER, Role.OWNER) and not cells["village"]:
-        reasons.append(texts.REASON_VILLAGE_MISSING.format(role=role_name))
-    return reasons
+        found.append(RowProblem(row, RowFault.VILLAGE_MISSING, role=role))
+    return found

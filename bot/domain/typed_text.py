@@ -27,6 +27,10 @@ def clean(text: str) -> str:
     Such characters come with text copied from web pages or garbled by a keyboard: they cannot be seen, make an
     official record differ from what was shown, are not allowed in a spreadsheet, and U+202E even turns a line around.
     """
+    if text.isprintable():
+        # No control, format, separator (but the space) or unassigned character: nothing to take out, and whatever
+        # is left once trimmed shows. Checked in C: a places file of a million rows is cleaned 8 cells a row.
+        return text.strip()
     kept = "".join(char for char in text if _kept(char)).strip()
     return kept if any(_visible(char) for char in kept) else ""
 
@@ -39,7 +43,8 @@ def clean_name(text: str) -> str:
 
     A name is compared with other names: "肖浩\u200b" or "肖浩\u200d" would look exactly like the peer 肖浩.
     """
-    kept = "".join(char for char in clean(text) if char not in _JOINERS)
+    cleaned = clean(text)
+    kept = cleaned if cleaned.isprintable() else "".join(char for char in cleaned if char not in _JOINERS)
     return _SPACES.sub(" ", kept).strip()
 
 

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.domain import limits
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
 from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
 from bot.services.notify import Notifier
+from bot.services.places import PlaceService
 from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
 from bot.services.reminders import ReminderService
@@ -31,6 +33,7 @@ from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
 from storage.photo_ids import PhotoIdRepository
+from storage.places import PlaceRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
@@ -58,6 +61,7 @@ class Services:
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
+    places: PlaceService
     waiting: WaitingService
 
     @classmethod
@@ -130,7 +134,24 @@ class Services:
             photo_ids=PhotoIdRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
-            ledger=LedgerService(LedgerRepository(db), statistics, clock, zone),
+            ledger=LedgerService(
+                LedgerRepository(db),
+                PlaceRepository(db),
+                statistics,
+                clock,
+                zone,
+                media.root,
+                limits.MAX_LEDGER_THUMBNAIL_ROWS,
+            ),
+            places=PlaceService(
+                db,
+                PlaceRepository(db),
+                roster,
+                clock,
+                zone,
+                settings.places.types,
+                settings.places.cadences,
+            ),
             waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 

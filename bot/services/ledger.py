@@ -7,11 +7,13 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from pathlib import Path
+from io import BytesIO
+from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from bot import texts
@@ -24,12 +26,18 @@ from bot.domain.statistics import Period, Tally, month_mondays
 from bot.services.statistics import StatisticsService
 from storage.ledger import CheckEntry, LedgerEntry, LedgerRepository
 from storage.owner_only import FILE_MODE, create_file
+from storage.places import OwnerRow, PlaceRepository, PlaceRow
 
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 DAY_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.0%"
 # Characters a worksheet cannot hold (XML 1.0 allows tab, line feed and carriage return only), as openpyxl defines them.
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+THUMBNAIL_BOX = (160, 120)  # pixels: enough to recognise the place, small enough for a thousand rows
+THUMBNAIL_QUALITY = 70
+THUMBNAIL_ROW_POINTS = 96  # 128 pixels (0.75 point each): a 120-pixel thumbnail and its margins
+# A zip entry costs its data plus a local header and a central-directory record (about 80 bytes and the name twice).
+ZIP_ENTRY_OVERHEAD = 128
 
 
 class Styled(NamedTuple):
@@ -52,16 +60,40 @@ class LedgerFile:
     period: Period
     hazards: int
     checks: int
+    thumbnails: bool  # whether the rows carry thumbnails (a ledger of at most thumbnail_rows hazards)
+
+
+@dataclass(frozen=True)
+class PhotoArchive:
+    """A written photo archive: where, how many photos are in it, how many did not fit its size bound or are missing."""
+
+    path: Path
+    file_name: str
+    photos: int
+    left_out: int
+    missing: int  # photos the media store no longer has (never a failed export)
 
 
 class LedgerService:
     """Writes ledgers; the statistics sheet comes from the statistics' one definition."""
 
-    def __init__(self, ledger: LedgerRepository, statistics: StatisticsService, clock: Clock, zone: tzinfo) -> None:
+    def __init__(
+        self,
+        ledger: LedgerRepository,
+        places: PlaceRepository,
+        statistics: StatisticsService,
+        clock: Clock,
+        zone: tzinfo,
+        media_root: Path,
+        thumbnail_rows: int,
+    ) -> None:
         self._ledger = ledger
+        self._places = places
         self._statistics = statistics
         self._clock = clock
         self._zone = zone
+        self._media_root = media_root
+        self._thumbnail_rows = thumbnail_rows
 
     def period(self, actor: Actor, words: list[str]) -> Period:
         """/export [本月|上月|YYYY-MM]: the month to export (default this month), if the actor may export."""
@@ -83,8 +115,10 @@ class LedgerService:
             today = local_date(self._clock.now(), self._zone)
             hazards = checks = 0
             start, end = self._moment(period.start), self._moment(period.end)
+            # Thumbnails for a ledger small enough (each costs a photo decoded and about 5 KB), or for none of it.
+            thumbnails = await self._ledger.count(town_id, start, end) <= self._thumbnail_rows
             async for batch in self._ledger.hazards(town_id, start, end, _offset_minutes(start)):
-                await asyncio.to_thread(self._write_hazards, ledger, batch, today)
+                await asyncio.to_thread(self._write_hazards, ledger, batch, today, thumbnails)
                 hazards += len(batch)
             # Every check logged for the month's weeks and the month itself, whether or not they were due yet.
             kinds = [("village", week_key(monday)) for monday in month_mondays(period.start)]
@@ -95,7 +129,46 @@ class LedgerService:
             figures.append(_stats_row(texts.stats_total_label(stats.scope_name), stats.total))
             for area in stats.rows:
                 figures.append(_stats_row(area.name, area.tally))
-        return LedgerFile(path, file_name, stats.scope_name, period, hazards, checks)
+            # The 三张清单: places (底数清单) and owners (责任清单) as they stand now, beside the month's hazards.
+            places = book.sheet(texts.SHEET_PLACES, texts.PLACE_LEDGER_HEADERS)
+            async for place_batch in self._places.ledger_places(town_id):
+                await asyncio.to_thread(self._write_rows, places, place_batch, self._place_row)
+            owners = book.sheet(texts.SHEET_OWNERS, texts.OWNER_LEDGER_HEADERS)
+            async for owner_batch in self._places.ledger_owners(town_id):
+                await asyncio.to_thread(self._write_rows, owners, owner_batch, _owner_row)
+        return LedgerFile(path, file_name, stats.scope_name, period, hazards, checks, thumbnails)
+
+    async def write_photos(self, town_id: int | None, written: LedgerFile, max_bytes: int | None) -> PhotoArchive:
+        """The ledger's photos in a zip beside it, named by hazard number; photos past `max_bytes` are left out."""
+        file_name = texts.photo_archive_name(written.path.name)
+        path = written.path.with_name(file_name)
+        start, end = self._moment(written.period.start), self._moment(written.period.end)
+        temporary = path.with_name(f".{file_name}.part")
+        photos = left_out = missing = size = 0
+        full = False  # once a photo does not fit, the rest is left out: the archive holds the oldest hazards' photos
+        try:
+            with os.fdopen(create_file(temporary), "wb") as out, zipfile.ZipFile(out, "w") as archive:
+                async for batch in self._ledger.photos(town_id, start, end):
+                    for photo in batch:
+                        source = photo.path
+                        name = texts.photo_file_name(photo.hazard_id, photo.stage, photo.position, photo.extension)
+                        if not full:
+                            data = _size(self._media_root / source)
+                            if data is None:
+                                missing += 1
+                                continue
+                            cost = ZIP_ENTRY_OVERHEAD + 2 * len(name.encode()) + data
+                            full = max_bytes is not None and size + cost > max_bytes
+                        if full:
+                            left_out += 1
+                            continue
+                        # Photos are JPEG or PNG, compressed already: stored as they are.
+                        await asyncio.to_thread(archive.write, self._media_root / source, name)
+                        photos, size = photos + 1, size + cost
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return PhotoArchive(path, file_name, photos, left_out, missing)
 
     async def write_geojson(self, town_id: int | None, period: Period, path: Path) -> int:
         """Write the period's hazards that have a location as a GeoJSON FeatureCollection; return how many."""
@@ -117,13 +190,57 @@ class LedgerService:
         # Excel has no time zones: moments are written as the deployment's local time.
         return None if moment is None else moment.astimezone(self._zone).replace(tzinfo=None)
 
-    def _write_hazards(self, sheet: _Sheet, batch: list[LedgerEntry], today: date) -> None:
+    def _write_hazards(self, sheet: _Sheet, batch: list[LedgerEntry], today: date, thumbnails: bool) -> None:
         for entry in batch:
-            sheet.append(self._hazard_row(entry, today))
+            pictures = [self._thumbnail(entry.before_photos), self._thumbnail(entry.after_photos)] if thumbnails else []
+            sheet.append(self._hazard_row(entry, today), pictures)
+
+    def _thumbnail(self, photos: list[str]) -> bytes | None:
+        """A small JPEG of the first photo; None when there is none or it cannot be read (its name stays)."""
+        if not photos:
+            return None
+        from PIL import Image  # imported here, like XlsxWriter: only an export needs it
+
+        try:
+            with Image.open(self._media_root / photos[0]) as image:
+                image.draft("RGB", THUMBNAIL_BOX)  # a JPEG is decoded at a fraction of its size: far faster
+                small = image.convert("RGB")
+                small.thumbnail(THUMBNAIL_BOX)
+                out = BytesIO()
+                small.save(out, "JPEG", quality=THUMBNAIL_QUALITY)
+                return out.getvalue()
+        except (OSError, Image.DecompressionBombError):
+            return None
 
     def _write_checks(self, sheet: _Sheet, batch: list[CheckEntry]) -> None:
         for check in batch:
             sheet.append(self._check_row(check))
+
+    def _write_rows(self, sheet: _Sheet, batch: Sequence[Any], row: Callable[[Any], Row]) -> None:
+        for item in batch:
+            sheet.append(row(item))
+
+    def _place_row(self, place: PlaceRow) -> Row:
+        return [
+            place.id,
+            place.town,
+            place.village,
+            _text(place.name),
+            place.type,
+            _text(place.industry),
+            texts.YES if place.high_risk else texts.NO,
+            _text(place.address),
+            place.latitude,
+            place.longitude,
+            place.owner,
+            place.owner_phone,
+            texts.GRADE_NAMES[place.grade],
+            texts.PLACE_STATUS_NAMES[place.status],
+            texts.PLACE_CONFIRMED if place.confirmed else texts.PLACE_UNCONFIRMED,
+            _styled(self._local(place.last_visit), MOMENT_FORMAT),
+            place.open_hazards,
+            _styled(self._local(place.updated_at), MOMENT_FORMAT),
+        ]
 
     def _hazard_row(self, entry: LedgerEntry, today: date) -> Row:
         h = entry.hazard
@@ -154,8 +271,8 @@ class LedgerService:
             h.duplicate_of,
             h.days_overdue(today) or None,
             on_time,
-            "; ".join(entry.before_photos) or None,
-            "; ".join(entry.after_photos) or None,
+            _photo_names(h.id, "before", entry.before_photos),
+            _photo_names(h.id, "after", entry.after_photos),
         ]
 
     def _check_row(self, check: CheckEntry) -> Row:
@@ -201,6 +318,22 @@ class LedgerService:
         return datetime.combine(day, time(), self._zone)
 
 
+def _photo_names(hazard_id: int, stage: str, photos: list[str]) -> str | None:
+    # Names in the photo archive, not the server's media paths: a cadre finds 隐患0012_整改前_1.jpg in the zip.
+    names = [
+        texts.photo_file_name(hazard_id, stage, position, PurePosixPath(photo).suffix.lstrip("."))
+        for position, photo in enumerate(photos, start=1)
+    ]
+    return "; ".join(names) or None
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def _offset_minutes(moment: datetime) -> int:
     offset = moment.utcoffset()
     return int(offset.total_seconds() // 60) if offset else 0
@@ -213,6 +346,20 @@ def _text(value: str | None) -> str | None:
 
 def _styled(value: date | float | None, number_format: str) -> Styled | None:
     return None if value is None else Styled(value, number_format)
+
+
+def _owner_row(owner: OwnerRow) -> Row:
+    deadline = date.fromisoformat(owner.nearest_deadline) if owner.nearest_deadline else None
+    return [
+        owner.town,
+        owner.village,
+        owner.name,
+        owner.phone,
+        len(owner.places),
+        _text(texts.owner_places(owner.places)) or None,
+        owner.open_hazards,
+        _styled(deadline, DAY_FORMAT),
+    ]
 
 
 def _stats_row(label: str, t: Tally) -> Row:
@@ -312,9 +459,15 @@ class _Sheet:
         """The auto-filter over the header and every row."""
         self._worksheet.autofilter(0, 0, self._next - 1, self._columns - 1)
 
-    def append(self, row: Row) -> None:
-        """Write one row below the last one: strings as text, numbers, and styled dates, moments and numbers."""
+    def append(self, row: Row, pictures: Sequence[bytes | None] = ()) -> None:
+        """Write one row below the last one: strings as text, numbers, styled values; pictures in the next columns."""
         worksheet, number = self._worksheet, self._next
+        if any(pictures):
+            worksheet.set_row(number, THUMBNAIL_ROW_POINTS)  # before the row's cells: constant memory writes in order
+        for offset, picture in enumerate(pictures):
+            if picture is not None:
+                options = {"image_data": BytesIO(picture), "x_offset": 2, "y_offset": 2, "object_position": 1}
+                worksheet.insert_image(number, len(row) + offset, f"r{number}c{offset}.jpg", options)
         for column, value in enumerate(row):
             if value is None:
                 continue  # an empty cell is not written at all

@@ -6,6 +6,7 @@ from datetime import date, tzinfo
 
 from bot import texts
 from bot.clock import Clock
+from bot.domain import vocabulary
 from bot.domain.errors import AmbiguousPlace, NotAllowed, StaleButton, UnknownFilter
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.periods import local_date
@@ -43,8 +44,8 @@ class QueryService:
         category: int | None = None
         severity = None
         for word in words[:MAX_FILTER_WORDS]:
-            if word in texts.SEVERITY_FILTERS:
-                severity = texts.SEVERITY_FILTERS[word]
+            if word in vocabulary.SEVERITY_FILTERS:
+                severity = vocabulary.SEVERITY_FILTERS[word]
             elif word in self._categories:
                 category = self._categories.index(word)
             elif (found := await self._town(actor, word)) is not None:

@@ -13,7 +13,7 @@ import aiosqlite
 from bot import texts
 from bot.chat.actions import move_buttons
 from bot.clock import Clock
-from bot.domain import dedupe, limits, recipients
+from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import Ask, HazardConversation, current, first_ask, next_ask
 from bot.domain.deadlines import check_deadline, parse_deadline
 from bot.domain.errors import (
@@ -45,7 +45,6 @@ from storage.hazards import HazardRepository
 from storage.media import MediaStore
 from storage.roster import RosterRepository
 
-_PHONE_AT_END = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")
 _HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
 log = logging.getLogger(__name__)
@@ -287,7 +286,7 @@ class RectificationService:
 
     async def _new_owner(self, conversation: HazardConversation, hazard: Hazard, text: str) -> None:
         """A typed owner: remembered in the conversation; the roster changes only when the move completes."""
-        match = _PHONE_AT_END.match(text)
+        match = vocabulary.NAME_AND_PHONE.match(text)
         name, phone = (match.group(1).strip(), match.group(2)) if match else (text, None)
         name = _bounded(clean_name(name), limits.MAX_NAME)
         known = await self._roster.same_person(

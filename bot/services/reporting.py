@@ -10,7 +10,7 @@ from datetime import tzinfo
 from bot import texts
 from bot.chat.actions import move_buttons
 from bot.clock import Clock
-from bot.domain import dedupe, limits, recipients
+from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import current
 from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Hazard, Severity, Stage, Status
@@ -172,13 +172,13 @@ class ReportingService:
             draft.description = text
         elif draft.step is Step.CATEGORY and text in self.categories:
             draft.category = text
-        elif draft.step is Step.SEVERITY and text in texts.SEVERITY_NAMES.values():
-            draft.severity = next(s for s, name in texts.SEVERITY_NAMES.items() if name == text)
+        elif draft.step is Step.SEVERITY and text in vocabulary.SEVERITY_ANSWERS:
+            draft.severity = vocabulary.SEVERITY_ANSWERS[text]
         elif draft.step is Step.PLACE:
             if len(text) > limits.MAX_PLACE:
                 raise TooLong(limits.MAX_PLACE)
             draft.place = text
-        elif draft.step is Step.LOCATION and text == texts.SKIP:
+        elif draft.step is Step.LOCATION and text == vocabulary.SKIP:
             draft.location_given = True
         else:
             raise WrongInput(draft.step)

@@ -3,12 +3,11 @@ the monthly send."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
-from bot import texts
 from bot.clock import Clock
+from bot.domain import vocabulary
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor
 from bot.domain.periods import local_date, parse_month
@@ -26,8 +25,6 @@ from bot.domain.statistics import (
     week_period,
 )
 from storage.statistics import Grouping, StatisticsRepository
-
-_CHINESE_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$")
 
 
 @dataclass(frozen=True)
@@ -64,13 +61,13 @@ class StatisticsService:
         if len(words) > 1:
             raise BadPeriod(words)
         word = words[0]
-        if word == texts.PERIOD_THIS_WEEK and weeks:
+        if word == vocabulary.PERIOD_THIS_WEEK and weeks:
             return week_period(today)
-        if word == texts.PERIOD_THIS_MONTH:
+        if word == vocabulary.PERIOD_THIS_MONTH:
             return month_period(today, today)
-        if word == texts.PERIOD_LAST_MONTH:
+        if word == vocabulary.PERIOD_LAST_MONTH:
             return previous_month(today)
-        chinese = _CHINESE_MONTH.match(word)
+        chinese = vocabulary.YEAR_MONTH.match(word)
         first = parse_month(f"{chinese.group(1)}-{chinese.group(2)}" if chinese else word)
         if first is None or first > today:
             raise BadPeriod(word)
