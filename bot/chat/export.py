@@ -30,14 +30,18 @@ async def export(services: Services, actor: Actor, args: list[str]) -> list[Repl
         with tempfile.TemporaryDirectory(prefix="gridsafe-export-") as folder:  # removed once sent
             written = await ledger.write_xlsx(actor.town_id, period, Path(folder))
             caption = texts.ledger_caption(written.scope_name, period, written.hazards, written.checks)
-            documents: list[Reply] = [Document(written.path, caption, written.file_name)]
-            # The photos beside it, as one document within Telegram's size limit (the rest is said, not split).
-            photos = await ledger.write_photos(actor.town_id, written, limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES)
-            if photos.photos or photos.left_out or photos.missing:
-                caption = texts.photos_caption(
-                    written.scope_name, period, photos.photos, photos.left_out, photos.missing
-                )
-                documents.append(Document(photos.path, caption, photos.file_name))
-            yield documents
+
+            @asynccontextmanager
+            async def photo_zip() -> AsyncIterator[list[Reply]]:
+                # The photos beside it, as one document within Telegram's size limit (the rest is said, not split);
+                # made once the workbook is sent, inside its folder.
+                photos = await ledger.write_photos(actor.town_id, written, limits.MAX_CHAT_PHOTO_ARCHIVE_BYTES)
+                if not (photos.photos or photos.left_out or photos.missing):
+                    yield []
+                    return
+                said = texts.photos_caption(written.scope_name, period, photos.photos, photos.left_out, photos.missing)
+                yield [Document(photos.path, said, photos.file_name)]
+
+            yield [Document(written.path, caption, written.file_name), Later(photo_zip, busy=Activity.UPLOAD_DOCUMENT)]
 
     return [Later(workbook, busy=Activity.UPLOAD_DOCUMENT)]
