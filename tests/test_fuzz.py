@@ -54,6 +54,7 @@ from bot.domain.people import Actor, Role
 from bot.domain.report import ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.services.photo_intake import PhotoUpload
+from bot.settings import DEFAULT_CATEGORIES
 from handlers.telegram.photos import BATCH_JOB
 from sandbox.simusers import EVENT_TIMEOUT, BotMessage, SimChat, SimGroup, SimUser, utf16_len
 from tests import scenario
@@ -216,18 +217,7 @@ fuzz_inputs = st.builds(Fuzz, kind=st.sampled_from(Kind), text=typed_text(), see
 
 # ---- the crew and the steps they can be at ---------------------------------------------------------------------
 
-CATEGORIES: tuple[str, ...] = (
-    "消防",
-    "用电用气",
-    "道路交通",
-    "建筑施工",
-    "危险化学品",
-    "烟花爆竹",
-    "非煤矿山",
-    "食品药品",
-    "九小场所",
-)
-CATEGORIES += ("自建房", "森林防火", "其他")
+CATEGORIES = tuple(DEFAULT_CATEGORIES)  # the configured categories (the crew runs on the defaults)
 VILLAGE = "新龙村"
 TOWN = "青龙镇"
 

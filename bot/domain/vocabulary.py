@@ -26,8 +26,8 @@ ROLE_ALIASES: dict[str, Role] = {
     "管理员": Role.ADMIN,
 }
 
-# Column headers accepted in a roster file (English or Chinese) → field name.
-ROSTER_HEADERS: dict[str, str] = {
+# Column headers naming the town and the village, in roster and places files alike.
+PLACE_COLUMNS: dict[str, str] = {
     "town": "town",
     "镇": "town",
     "乡镇": "town",
@@ -36,6 +36,11 @@ ROSTER_HEADERS: dict[str, str] = {
     "村": "village",
     "村社区": "village",
     "村（社区）": "village",
+}
+
+# Column headers accepted in a roster file (English or Chinese) → field name.
+ROSTER_HEADERS: dict[str, str] = {
+    **PLACE_COLUMNS,
     "name": "name",
     "姓名": "name",
     "role": "role",
@@ -97,14 +102,7 @@ NO_WORDS = ("否", "", "no", "n", "false", "0")
 
 # Column headers accepted in a places file (English or Chinese) → field name.
 PLACE_HEADERS: dict[str, str] = {
-    "town": "town",
-    "镇": "town",
-    "乡镇": "town",
-    "镇街": "town",
-    "village": "village",
-    "村": "village",
-    "村社区": "village",
-    "村（社区）": "village",
+    **PLACE_COLUMNS,
     "name": "name",
     "名称": "name",
     "场所名称": "name",
