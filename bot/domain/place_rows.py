@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -10,9 +9,9 @@ from bot.domain import vocabulary
 from bot.domain.errors import PlaceFault, PlaceProblem, PlacesInvalid
 from bot.domain.limits import MAX_ADDRESS, MAX_NAME, MAX_PLACE
 from bot.domain.places import Grade, PlaceStatus
+from bot.domain.roster import PHONE
 from bot.domain.typed_text import clean, clean_name
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 MAX_LISTED_PROBLEMS = 200  # a file of a million bad rows is answered with the first ones and the count
 
 
@@ -142,7 +141,7 @@ def _entry(
         )
     if len(names["owner"]) > MAX_NAME:
         reasons.append(PlaceProblem(number, PlaceFault.OWNER_TOO_LONG, limit=MAX_NAME))
-    if other["phone"] and not _PHONE.match(other["phone"]):
+    if other["phone"] and not PHONE.match(other["phone"]):
         reasons.append(PlaceProblem(number, PlaceFault.PHONE_INVALID, value=other["phone"]))
     if other["phone"] and not names["owner"]:
         reasons.append(PlaceProblem(number, PlaceFault.PHONE_WITHOUT_OWNER))

@@ -13,7 +13,7 @@ from bot.domain.limits import MAX_NAME, MAX_PLACE_NAME
 from bot.domain.people import Role
 from bot.domain.typed_text import clean, clean_name
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")  # a phone number as rosters and places files write it
 
 
 class RosterEntry(BaseModel):
@@ -85,7 +85,7 @@ def _problems(row: int, cells: dict[str, str]) -> list[RowProblem]:
         found.append(RowProblem(row, RowFault.NAME_TOO_LONG, limit=MAX_NAME))
     if len(cells["town"]) > MAX_PLACE_NAME or len(cells["village"]) > MAX_PLACE_NAME:
         found.append(RowProblem(row, RowFault.PLACE_TOO_LONG, limit=MAX_PLACE_NAME))
-    if cells["phone"] and not _PHONE.match(cells["phone"]):
+    if cells["phone"] and not PHONE.match(cells["phone"]):
         found.append(RowProblem(row, RowFault.PHONE_INVALID, value=cells["phone"]))
     role = parse_role(cells["role"])
     if role is None:
