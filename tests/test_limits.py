@@ -222,6 +222,7 @@ async def test_deadline_365_days_ahead_is_kept_366_refused(rig: Rig) -> None:
     assert (await boss.next_message()).text == texts.DEADLINE_TOO_FAR
     furthest = today + timedelta(days=limits.MAX_DEADLINE_DAYS)
     await boss.send(furthest.isoformat())
+    await boss.press(texts.BUTTON_CONFIRM_DEADLINE, message=await boss.expect("期限：2027年11月23日（周二）"))
     await boss.expect(f"期限 {furthest.isoformat()}")
     assert await rig.rows("SELECT deadline FROM hazards WHERE id = ?", (number,)) == [(furthest.isoformat(),)]
 

@@ -226,6 +226,9 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("deadline_label", texts.deadline_label(hazard, TODAY, weekday=True))
     add("deadline_day", texts.deadline_day(date(2027, 12, 31), TODAY), screen.LABEL)
     add("deadline_echo", texts.deadline_echo(date(2027, 12, 31), TODAY))
+    add("confirm_deadline", texts.confirm_deadline(date(2027, 12, 31), TODAY))
+    for days in (None, limits.MAX_DEADLINE_DAYS):
+        add(f"ask_rework_deadline:{days}", texts.ask_rework_deadline(hazard, TODAY, days))
     for move in Move:
         add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY))
         add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY))

@@ -53,7 +53,9 @@ class ConversationVerb(StrEnum):
     OWNER = "owner"  # <person id>
     NEW_OWNER = "newowner"
     DAYS = "days"  # <days>
-    KEEP = "keep"  # keep the deadline (改派)
+    KEEP = "keep"  # keep the deadline (改派, 不通过)
+    CONFIRM = "ok"  # 确认 a typed deadline echoed back
+    RETYPE = "retype"  # 重新输入 it
     PHOTOS = "photos"  # 下一步 after the after-photos
 
 

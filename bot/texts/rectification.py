@@ -14,7 +14,7 @@ from bot.texts.common import (
     _more_hazards,
     status_name,
 )
-from bot.texts.hazard import EVENT_NAMES, _place, deadline_label, hazard_fields
+from bot.texts.hazard import EVENT_NAMES, _place, deadline_echo, deadline_label, hazard_fields
 
 BUTTON_ASSIGN = "交办"
 BUTTON_INVALID = "不属实"
@@ -73,6 +73,23 @@ def ask_deadline(default_days: int) -> str:
 def ask_reassign_deadline(hazard: Hazard, today: date) -> str:
     """The deadline question of 改派: the current deadline is kept unless changed."""
     return f"原整改期限：{deadline_label(hazard, today)}。点击「保持原期限」，或选择新的期限，或直接输入日期，{DEADLINE_EXAMPLES}："
+
+
+def ask_rework_deadline(hazard: Hazard, today: date, days: int | None) -> str:
+    """The deadline question of 不通过: the old deadline, and what is proposed (None: keep it; else so many days)."""
+    old = f"原整改期限：{deadline_label(hazard, today)}。"
+    if days is None:
+        return old + f"建议点击「保持原期限」；如需调整，请选择整改期限，或直接输入日期，{DEADLINE_EXAMPLES}："
+    return old + f"请选择整改期限（建议 {days} 天），或直接输入日期，{DEADLINE_EXAMPLES}："
+
+
+BUTTON_CONFIRM_DEADLINE = "确认"
+BUTTON_RETYPE_DEADLINE = "重新输入"
+
+
+def confirm_deadline(deadline: date, today: date) -> str:
+    """A typed deadline echoed back before it is saved: 期限：12月18日（周五）, then 确认 or 重新输入."""
+    return f"{deadline_echo(deadline, today)}\n请点击「确认」保存；如果不对，请点击「重新输入」或直接输入新的日期。"
 
 
 def keep_deadline_button(deadline: date) -> str:

@@ -1,0 +1,57 @@
+"""End to end: what a move tells people (issue 16): the deadline of a rejected fix, the reasons, who may do what."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.people import Role
+from sandbox.simusers import BotMessage, SimUser
+from tests.flows import assign, officer, rectify, reported, supervisor
+from tests.rig import Rig
+
+
+async def _reject(boss: SimUser, reason: str) -> BotMessage:
+    await boss.press("不通过", message=await boss.expect("【整改待复核】"))
+    await boss.expect("请说明复核不通过的原因（将转告责任人）")
+    await boss.send(reason)
+    return await boss.expect("原整改期限：")
+
+
+async def test_a_rejected_fix_keeps_its_deadline_or_gets_a_term_from_the_time_left(rig: Rig) -> None:
+    """不通过 offers 保持原期限 while the deadline is ahead, and proposes half the last term (at least 3 days) once it
+    is near or passed, instead of the severity's term every time."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    number = await reported(await officer(rig))
+    await assign(boss, number, "张老板")  # Monday 23 November, 7 days: 30 November
+    await rectify(owner, number, seed=91)
+
+    question = await _reject(boss, "通道仍有杂物")
+    assert question.text == (
+        "原整改期限：2026-11-30（还有 7 天）。建议点击「保持原期限」；如需调整，请选择整改期限，或直接输入日期，"
+        "如 12月5日、20号、下周五、月底 或 一周："
+    )
+    assert question.buttons == ["保持原期限（11月30日）", "3天", "7天", "15天", "30天"]
+    await boss.press("保持原期限（11月30日）", message=question)
+    await boss.expect(f"隐患 #{number} 复核不通过，已退回责任人，新期限 2026-11-30（周一，还有 7 天）。")
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-11-30")]
+
+    rig.clock.set(rig.clock.now() + timedelta(days=6))  # Sunday 29 November: one day left of a 7-day term
+    await rectify(owner, number, seed=92, card=await owner.expect("【整改复核未通过，请重新整改】"))
+    question = await _reject(boss, "灭火器仍未更换")
+    assert question.body.startswith("原整改期限：2026-11-30（还有 1 天）。请选择整改期限（建议 4 天）")
+    assert question.buttons == ["保持原期限（11月30日）", "3天", "4天（默认）", "7天", "15天", "30天"]
+    await boss.press("4天（默认）", message=question)
+    await boss.expect("新期限 2026-12-03（周四，还有 4 天）")
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-12-03")]
+
+    rig.clock.set(rig.clock.now() + timedelta(days=6))  # Saturday 5 December: the deadline has passed
+    await rectify(owner, number, seed=93, card=await owner.expect("整改期限：2026-12-03"))
+    question = await _reject(boss, "照片看不清")
+    assert question.body.startswith("原整改期限：2026-12-03（已过期限 2 天）。请选择整改期限（建议 3 天）")
+    assert question.buttons == ["3天（默认）", "7天", "15天", "30天"]  # nothing to keep
+    await boss.press("3天（默认）", message=question)
+    await boss.expect("新期限 2026-12-08")
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-12-08")]
+    notes = await rig.rows("SELECT note FROM hazard_events WHERE kind = 'reject' ORDER BY id")
+    assert notes == [("通道仍有杂物",), ("灭火器仍未更换",), ("照片看不清",)]
