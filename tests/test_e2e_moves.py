@@ -55,3 +55,43 @@ async def test_a_rejected_fix_keeps_its_deadline_or_gets_a_term_from_the_time_le
     assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-12-08")]
     notes = await rig.rows("SELECT note FROM hazard_events WHERE kind = 'reject' ORDER BY id")
     assert notes == [("通道仍有杂物",), ("灭火器仍未更换",), ("照片看不清",)]
+
+
+async def test_the_reason_a_supervisor_types_reaches_the_owner_and_the_reporter(rig: Rig) -> None:
+    """不通过's reason ("将转告责任人") is in the owner's 【整改复核未通过】, the reporter's news, the owner's timeline and
+    /mine, which never say who wrote it; 不属实 closes the officer's report with its reason."""
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(boss, number, "张老板")
+    await rectify(owner, number, seed=91)
+    await boss.press("保持原期限（11月30日）", message=await _reject(boss, "消防通道仍堆有纸箱"))
+
+    again = await owner.expect("【整改复核未通过，请重新整改】")
+    assert again.body.split("\n")[4:6] == ["复核不通过原因：消防通道仍堆有纸箱", "整改期限：2026-11-30（还有 7 天）"]
+    news = await reporter.expect("整改复核未通过")
+    assert news.body == (
+        f"您上报的隐患 #{number}（幸福超市）整改复核未通过，已退回整改，新期限 2026-11-30（还有 7 天）。\n"
+        "复核不通过原因：消防通道仍堆有纸箱"
+    )
+    await owner.send(f"/hazard {number}")
+    card = await owner.expect(f"隐患 #{number} ·")
+    assert "复核不通过：消防通道仍堆有纸箱" in card.body and "提交整改：纸箱已清走，通道畅通" in card.body
+    await owner.send("/mine")
+    mine = await owner.expect("需要我整改的隐患")
+    assert "\n　复核不通过原因：消防通道仍堆有纸箱" in mine.body
+    for message in owner.inbox:  # why, never who
+        assert "肖浩" not in message.body and "曾英海" not in message.body
+    assert await rig.rows("SELECT kind, note FROM hazard_events WHERE kind = 'reject'") == [
+        ("reject", "消防通道仍堆有纸箱")
+    ]
+
+    second = await reported(reporter, seed=2, place="老街加油站")
+    await boss.press("不属实", message=await boss.expect(f"#{second}"))
+    await boss.expect("请说明不属实的原因")
+    await boss.send("现场核查无此情况")
+    await boss.expect(f"已将隐患 #{second} 标记为不属实并关闭")
+    closed = await reporter.expect("经核实不属实")
+    assert closed.body == f"您上报的隐患 #{second}（老街加油站）经核实不属实，已关闭。\n不属实原因：现场核查无此情况"
+    assert await rig.rows(f"SELECT status, closure FROM hazards WHERE id = {second}") == [("closed", "invalid")]

@@ -230,9 +230,10 @@ def every_screen() -> dict[str, tuple[str, int]]:
     for days in (None, limits.MAX_DEADLINE_DAYS):
         add(f"ask_rework_deadline:{days}", texts.ask_rework_deadline(hazard, TODAY, days))
     for move in Move:
-        add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY))
-        add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY))
-        add(f"admin_update:{move}", texts.admin_update(hazard, move, TODAY))
+        add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY, WIDE_NOTE))
+        add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY, WIDE_NOTE))
+        add(f"admin_update:{move}", texts.admin_update(hazard, move, TODAY, WIDE_NOTE))
+        add(f"proxy_card:{move}", texts.proxy_card(hazard, TODAY, move, WIDE_NOTE))
         add(f"move_done:{move}", texts.move_done(hazard, move, TODAY))
     add("proxy_card", texts.proxy_card(hazard, TODAY))
     add("owner_closed", texts.owner_closed(hazard))
@@ -248,7 +249,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
                 f"hazard_card:{rounds}:{for_owner}",
                 texts.hazard_card(hazard, long_timeline(rounds), TODAY, ZONE, for_owner=for_owner),
             )
-    add("owner_tasks", texts.owner_tasks(many, TODAY))
+    add("owner_tasks", texts.owner_tasks(many, TODAY, {h.id: ("reject", WIDE_NOTE) for h in many}))
     add("officer_waiting", texts.officer_waiting(many, TODAY))
     add("supervisor_waiting", texts.supervisor_waiting(10**9, 10**9))
     add("owner_joined_for_proxy", texts.owner_joined_for_proxy(hazard))
