@@ -95,3 +95,35 @@ async def test_the_reason_a_supervisor_types_reaches_the_owner_and_the_reporter(
     closed = await reporter.expect("经核实不属实")
     assert closed.body == f"您上报的隐患 #{second}（老街加油站）经核实不属实，已关闭。\n不属实原因：现场核查无此情况"
     assert await rig.rows(f"SELECT status, closure FROM hazards WHERE id = {second}") == [("closed", "invalid")]
+
+
+async def test_help_and_the_card_show_each_role_only_what_the_policy_lets_it_do(rig: Rig) -> None:
+    """The officer's help names the weekly village check and 代为提交整改 only (no town check, no 交办 or 复核); their
+    /hazard card offers 代为提交整改 while the owner is not on Telegram, and nothing once the owner has joined."""
+    reporter = await officer(rig)
+    await reporter.send("/help")
+    lines = (await reporter.expect("可用功能")).body.split("\n")
+    assert "/check（排查）— 查看或登记本周村排查，例如：排查 12 已查超市和加油站" in lines
+    assert "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展；可代为提交整改" in lines
+    assert not any(word in line for line in lines for word in ("镇排查", "交办", "复核"))
+    boss = await supervisor(rig)
+    await boss.send("/help")
+    lines = (await boss.expect("可用功能")).body.split("\n")
+    assert "/check（排查）— 查看或登记本月镇排查，例如：排查 12 已查超市和加油站" in lines
+    assert (
+        "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展；"
+        "可交办、不属实、重复、复核通过、不通过、重新打开、改派"
+    ) in lines
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    await owner.send("/help")
+    lines = (await owner.expect("可用功能")).body.split("\n")
+    assert "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展；可提交整改" in lines
+    assert not any("/check" in line for line in lines)
+
+    number = await reported(reporter)
+    await assign(boss, number, "李师傅", named="typed")  # not on Telegram: the officer stands in
+    await reporter.send(f"/hazard {number}")
+    assert (await reporter.expect("进展：")).buttons == ["代为提交整改"]
+    await assign(boss, second := await reported(reporter, seed=2), "张老板")
+    await reporter.send(f"/hazard {second}")
+    assert (await reporter.expect("进展：")).buttons == []

@@ -22,6 +22,7 @@ from bot.domain import limits
 from bot.domain.hazards import Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.people import Person, Role
+from bot.domain.policy import CheckKind
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.roster_changes import Removed
@@ -179,7 +180,10 @@ def every_screen() -> dict[str, tuple[str, int]]:
         screens[name] = (value, limit)
 
     for role in Role:
-        add(f"help_text:{role}", texts.help_text(role, LEGACY_NAME, list(texts.COMMAND_DESCRIPTIONS)))
+        everything = list(texts.MOVE_BUTTONS.values())
+        for check in CheckKind:
+            help_text = texts.help_text(role, LEGACY_NAME, list(texts.COMMAND_DESCRIPTIONS), everything, check)
+            add(f"help_text:{role}:{check}", help_text)
         add(f"welcome:{role}", texts.welcome(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, rebound=True))
         add(f"already_bound:{role}", texts.already_bound(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME))
         add(f"invite_usage:{role}", texts.invite_usage(role))

@@ -65,7 +65,7 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
-        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard))),
+        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard), proxy=actor.role is Role.OFFICER)),
     ]
 
 

@@ -152,7 +152,7 @@ def _reporter_news(hazard: Hazard, move: Move, today: date) -> str:
     if move is Move.DUPLICATE:
         return f"{head}与 #{hazard.duplicate_of} 重复，已关闭。"
     if move is Move.SUBMIT:
-        return f"{head}已提交整改，等待镇安监员复核。"
+        return f"{head}：责任人 {hazard.owner_name} 已提交整改，等待镇安监员复核。"
     if move is Move.VERIFY:
         return f"{head}已复核通过，销号。"
     if move is Move.REJECT:
