@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from bot.domain.people import Role
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import assign, officer, rectify, reported, supervisor
-from tests.rig import Rig
+from tests.flows import assign, officer, rectify, reported, submit, supervisor, walk_to_summary
+from tests.rig import Rig, png
 
 
 async def _reject(boss: SimUser, reason: str) -> BotMessage:
@@ -127,3 +127,25 @@ async def test_help_and_the_card_show_each_role_only_what_the_policy_lets_it_do(
     await assign(boss, second := await reported(reporter, seed=2), "张老板")
     await reporter.send(f"/hazard {second}")
     assert (await reporter.expect("进展：")).buttons == []
+
+
+async def test_the_admins_update_says_the_state_once_and_carries_the_reason(rig: Rig) -> None:
+    """复核通过 already says 销号: the admins' line is "复核通过，销号", not "…：当前状态 已销号"; 不通过 (which may
+    leave two states) names the state, and its reason."""
+    boss = await supervisor(rig)
+    admin = await rig.join(Role.ADMIN, name="市应急局")
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter, photo=png(5), severity="重大隐患"))
+    await assign(boss, number, "张老板", days="30天")
+    assert (await admin.expect("【重大隐患进展】")).body.split("\n")[1] == "交办"
+    await rectify(owner, number, seed=91)
+    assert (await admin.expect("【重大隐患进展】")).body.split("\n")[1] == "提交整改"
+    await boss.press("保持原期限（12月23日）", message=await _reject(boss, "配电箱未加锁"))
+    lines = (await admin.expect("【重大隐患进展】")).body.split("\n")
+    assert lines[1:3] == ["复核不通过：当前状态 整改中", "复核不通过原因：配电箱未加锁"]
+    await rectify(owner, number, seed=92, card=await owner.expect("【整改复核未通过，请重新整改】"))
+    await boss.press("复核通过", message=await boss.expect("【整改待复核】"))
+    closed = await admin.expect("复核通过，销号")
+    assert closed.body.split("\n")[1] == "复核通过，销号" and "当前状态" not in closed.body
+    assert await rig.rows("SELECT status, closure FROM hazards") == [("closed", "verified")]

@@ -8,7 +8,7 @@ from datetime import date
 from bot import screen
 from bot.domain.errors import Denial
 from bot.domain.hazards import Hazard, Status
-from bot.domain.lifecycle import Move
+from bot.domain.lifecycle import Move, names_its_state
 from bot.domain.limits import MAX_REASON
 from bot.texts.commands import NOT_ALLOWED
 from bot.texts.common import (
@@ -203,7 +203,7 @@ def admin_update(hazard: Hazard, move: Move, today: date, reason: str | None = N
     return "\n".join(
         [
             f"【重大隐患进展】#{hazard.id} {_place(hazard)}",
-            f"{EVENT_NAMES[move.value]}：当前状态 {status_name(hazard)}",
+            EVENT_NAMES[move.value] + ("" if names_its_state(move) else f"：当前状态 {status_name(hazard)}"),
             *reason_line(move.value, reason),
             f"责任人：{hazard.owner_name or '未指定'}，期限 {deadline_label(hazard, today)}",
         ]
