@@ -138,6 +138,7 @@ async def test_a_supervisor_joining_is_shown_what_waits_for_assign_and_review(ri
     await reporter.expect("请发送当场整改后的照片")
     await reporter.send_photo(png(3))
     await reporter.press("下一步", message=await reporter.expect("已收到 1 张整改后照片"))
+    await reporter.press("跳过", message=await reporter.expect("请简要说明当场是怎么整改的"))
     to_review = await submit(reporter, await reporter.expect("请核对隐患信息"))
 
     boss = rig.stranger("肖浩")

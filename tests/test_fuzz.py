@@ -698,7 +698,9 @@ def check_draft(draft: ReportDraft) -> None:
     if draft.step is Step.PHOTOS:
         pass  # with photos, it waits for 下一步 whatever else a caption already gave
     elif draft.step is Step.AFTER_PHOTOS:
-        assert draft.fixed_on_spot and draft.severity is Severity.GENERAL and due in (Step.AFTER_PHOTOS, Step.SUMMARY)
+        assert (
+            draft.fixed_on_spot and draft.severity is Severity.GENERAL and due in (Step.AFTER_PHOTOS, Step.AFTER_NOTE)
+        )
     else:
         assert draft.step is due, f"a report in progress at {draft.step}, but its answers lead to {due}"
     assert len(draft.photos) <= limits.MAX_PHOTOS and len(draft.after_photos) <= limits.MAX_PHOTOS

@@ -148,6 +148,8 @@ def maximal_draft() -> ReportDraft:
         longitude=112.1,
         location_given=True,
         fixed_on_spot=True,
+        after_note=WIDE_NOTE,
+        after_note_given=True,
         started_at=NOW,
     )
 
@@ -222,6 +224,8 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("report_summary", texts.report_summary(maximal_draft(), LEGACY_NAME, list(range(100_000, 110_000))))
     add("report_registered", texts.report_registered(hazard.id, fixed_on_spot=True))
     add("new_hazard_card", texts.new_hazard_card(hazard, 10, 10, ZONE))
+    fixed = hazard.model_copy(update={"fixed_on_spot": True})
+    add("new_hazard_card:fixed_on_spot", texts.new_hazard_card(fixed, 10, 10, ZONE, WIDE_NOTE))
     add("major_hazard_alert", texts.major_hazard_alert(hazard, 10, ZONE))
     add("my_reports", texts.my_reports([maximal_hazard(number=n) for n in range(20)], ZONE))
     add("hazard_not_found", texts.hazard_not_found("9" * 4090))

@@ -46,6 +46,7 @@ class ReportVerb(StrEnum):
     EDIT = "edit"  # 修改; with <Step> or "back"
     CANCEL = "cancel"
     SUBMIT = "submit"
+    SKIP = "skip"  # 跳过 the note of a hazard fixed on the spot
 
 
 class ConversationVerb(StrEnum):
