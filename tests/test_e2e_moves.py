@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import texts
 from bot.domain.people import Role
 from sandbox.simusers import BotMessage, SimUser
 from tests.flows import assign, officer, rectify, reported, submit, supervisor, walk_to_summary
@@ -149,3 +150,35 @@ async def test_the_admins_update_says_the_state_once_and_carries_the_reason(rig:
     closed = await admin.expect("复核通过，销号")
     assert closed.body.split("\n")[1] == "复核通过，销号" and "当前状态" not in closed.body
     assert await rig.rows("SELECT status, closure FROM hazards") == [("closed", "verified")]
+
+
+async def test_the_officer_standing_in_for_an_owner_gets_the_reason_to_pass_on(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await reported(reporter)
+    await assign(boss, number, "李师傅", named="typed")  # not on Telegram
+    await rectify(reporter, number, button="代为提交整改", card=await reporter.expect("【请代为转告整改】"))
+    await boss.press("保持原期限（11月30日）", message=await _reject(boss, "插座仍未固定"))
+    card = await reporter.expect("复核不通过原因：插座仍未固定")
+    assert card.body.startswith(f"【请代为转告整改】隐患 #{number}\n") and card.buttons == ["代为提交整改"]
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-11-30")]
+
+
+async def test_a_typed_deadline_confirmed_after_the_day_passed_is_asked_again(rig: Rig) -> None:
+    """确认 pressed the next day for "今天" typed yesterday: refused as past, nothing saved, a new date is asked."""
+    boss = await supervisor(rig)
+    number = await reported(await officer(rig))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send("赵六")
+    await boss.expect("请选择整改期限")
+    await boss.send("今天")
+    echo = await boss.expect("期限：11月23日（周一）")
+    rig.clock.set(rig.clock.now() + timedelta(days=1))
+    await boss.press("确认", message=echo)
+    assert (await boss.next_message()).text == texts.DEADLINE_IN_PAST
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("reported", None)]
+    assert await rig.rows("SELECT COUNT(*) FROM people WHERE name = '赵六'") == [(0,)]
+    await boss.send("月底")
+    await boss.press("确认", message=await boss.expect("期限：11月30日（周一）"))
+    await boss.expect(f"已将隐患 #{number} 交办给 赵六，期限 2026-11-30")
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-11-30")]
