@@ -33,7 +33,7 @@ async def test_a_rejected_fix_keeps_its_deadline_or_gets_a_term_from_the_time_le
         "如 12月5日、20号、下周五、月底 或 一周："
     )
     assert question.buttons == ["保持原期限（11月30日）", "3天", "7天", "15天", "30天"]
-    await boss.press("保持原期限（11月30日）", message=question)
+    await boss.send("保持原期限（11月30日）")  # the button's label typed acts as the button (its date was explicit)
     await boss.expect(f"隐患 #{number} 复核不通过，已退回责任人，新期限 2026-11-30（周一，还有 7 天）。")
     assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-11-30")]
 
@@ -171,6 +171,8 @@ async def test_a_typed_deadline_confirmed_after_the_day_passed_is_asked_again(ri
     await boss.press("交办", message=await boss.expect(f"#{number}"))
     await boss.send("赵六")
     await boss.expect("请选择整改期限")
+    await boss.send("保持原期限")  # 交办 has no deadline to keep
+    assert (await boss.next_message()).text == texts.DEADLINE_UNREADABLE
     await boss.send("今天")
     echo = await boss.expect("期限：11月23日（周一）")
     rig.clock.set(rig.clock.now() + timedelta(days=1))

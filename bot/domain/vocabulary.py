@@ -163,6 +163,10 @@ SEVERITY_FILTERS: dict[str, Severity] = {
 
 # Typed (or pressed on the reply keyboard) at the location step.
 SKIP = "跳过"
+KEEP_DEADLINE = (
+    "保持原期限"  # the deadline button of 改派 and 不通过; typed (with its date or not) it acts as the button
+)
+KEEP_DEADLINE_TYPED = re.compile(r"^\s*保持原期限\s*(?:[(（][^)）]*[)）])?\s*$")
 
 # Periods after /stats, /rank and /export.
 PERIOD_THIS_WEEK = "本周"

@@ -19,6 +19,7 @@ from bot.domain.deadlines import check_deadline, may_keep, parse_deadline, rewor
 from bot.domain.errors import (
     DeadlineInPast,
     DeadlineTooFar,
+    DeadlineUnreadable,
     InvalidTransition,
     NoDraft,
     NoLongerOwner,
@@ -246,6 +247,10 @@ class RectificationService:
         ask = conversation.ask
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
             await self._new_owner(conversation, hazard, text)
+        elif vocabulary.KEEP_DEADLINE_TYPED.match(text) and ask in (Ask.DEADLINE, Ask.CONFIRM):
+            if not self.may_keep(hazard, conversation.move) or hazard.deadline is None:
+                raise DeadlineUnreadable(text)  # no deadline to keep: the question offers none
+            return await self._complete(actor, conversation, hazard, deadline=hazard.deadline)  # the button's label
         elif ask in (Ask.DEADLINE, Ask.CONFIRM):  # echoed back, saved on 确认 (another date typed replaces it)
             conversation.deadline, conversation.ask = parse_deadline(text, self.today()), Ask.CONFIRM
         elif ask is Ask.REASON:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot import screen
+from bot.domain import vocabulary
 from bot.domain.errors import Denial
 from bot.domain.hazards import Hazard, Status
 from bot.domain.lifecycle import Move, names_its_state
@@ -95,7 +96,7 @@ def confirm_deadline(deadline: date, today: date) -> str:
 
 def keep_deadline_button(deadline: date) -> str:
     """The 改派 button that keeps the deadline."""
-    return f"保持原期限（{deadline.month}月{deadline.day}日）"
+    return f"{vocabulary.KEEP_DEADLINE}（{deadline.month}月{deadline.day}日）"
 
 
 def days_button(days: int, default: bool) -> str:
