@@ -10,6 +10,8 @@ from datetime import date, timedelta, tzinfo
 
 import aiosqlite
 
+from bot import texts
+from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import Ask, HazardConversation, current, first_ask, next_ask
@@ -30,7 +32,7 @@ from bot.domain.errors import (
 )
 from bot.domain.hazards import Hazard, Severity, Stage, Status, TimelineEvent
 from bot.domain.lifecycle import Move, transition
-from bot.domain.notifications import Notification
+from bot.domain.notifications import Message, Notification
 from bot.domain.people import Actor, Person, Role
 from bot.domain.periods import local_date
 from bot.domain.policy import can_move, can_view, denial
@@ -38,7 +40,6 @@ from bot.domain.recipients import Involved, Told
 from bot.domain.typed_text import clean, clean_name
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
-from bot.services.move_news import move_message
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
 from storage.database import Database
@@ -478,11 +479,37 @@ class RectificationService:
             Notification(
                 person_id=recipient.person_id,
                 dedupe_key=dedupe.hazard_event(hazard.id, event_id, recipient.told, recipient.person_id),
-                message=move_message(hazard, move, recipient.told, conversation, proxy, before, self.today()),
+                message=self._message(hazard, move, recipient.told, conversation, proxy, before),
                 urgent=recipient.told is Told.ADMIN,
             )
             for recipient in told
         ]
+
+    def _message(
+        self, hazard: Hazard, move: Move, told: Told, conversation: HazardConversation, proxy: bool, before: list[str]
+    ) -> Message:
+        """What one recipient of a move is shown; every message about a move carries its reason, if one was given."""
+        today = self.today()
+        reason = None if move is Move.SUBMIT else conversation.reason  # a submission's note is for the reviewers
+        if told is Told.PROXY:
+            proxy_submit = move_buttons(hazard.id, [Move.SUBMIT], proxy=True)
+            return Message(text=texts.proxy_card(hazard, today, move, reason), buttons=proxy_submit)
+        if told is Told.REPORTER:
+            return Message(text=texts.reporter_update(hazard, move, today, reason))
+        if told is Told.OWNER and move is Move.VERIFY:
+            return Message(text=texts.owner_closed(hazard))
+        if told is Told.OWNER:
+            submit = move_buttons(hazard.id, [Move.SUBMIT])
+            return Message(text=texts.owner_card(hazard, move, today, reason), photos=before, buttons=submit)
+        if told is Told.REVIEW:
+            after = [p.name for p in conversation.photos]
+            review = move_buttons(hazard.id, [Move.VERIFY, Move.REJECT])
+            text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
+            return Message(text=text, photos=before + after, buttons=review)
+        if told is Told.ADMIN:
+            return Message(text=texts.admin_update(hazard, move, today, reason))
+        assert told is Told.FORMER_OWNER
+        return Message(text=texts.reassigned_away(hazard))
 
 
 def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:
