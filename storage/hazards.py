@@ -91,12 +91,14 @@ class HazardRepository:
         fixed_on_spot: bool,
         draft_token: str,
         now: datetime,
+        place_id: int | None = None,
     ) -> int:
-        """Store a new hazard (submitted from the report with this token) and return its public number."""
+        """Store a new hazard (submitted from the report with this token) and return its public number; `place_id`:
+        the place of the inventory it was found at (its name is `place`)."""
         cursor = await tx.execute(
             "INSERT INTO hazards (town_id, village_id, reporter_id, description, category, severity, place,"
-            " latitude, longitude, status, fixed_on_spot, draft_token, reported_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " latitude, longitude, status, fixed_on_spot, draft_token, reported_at, updated_at, place_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 town_id,
                 village_id,
@@ -112,6 +114,7 @@ class HazardRepository:
                 draft_token,
                 to_db(now),
                 to_db(now),
+                place_id,
             ),
         )
         assert cursor.lastrowid is not None

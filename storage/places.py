@@ -154,7 +154,8 @@ class PlaceRepository:
             )
             events += [(row["id"], stamp, "created", None, row["name"]) for row in created]
         await tx.executemany(
-            f"UPDATE places SET {', '.join(f'{f} = ?' for f in _FIELDS)}, owner_id = ?, confirmed = 1, updated_at = ?"
+            f"UPDATE places SET {', '.join(f'{f} = ?' for f in _FIELDS)}, owner_id = ?, confirmed = 1, rejected = 0,"
+            " updated_at = ?"
             " WHERE id = ?",
             updated,
         )

@@ -13,6 +13,7 @@ from bot.chat.actions import (
     ConversationVerb,
     HazardPress,
     PageTurn,
+    PlaceReview,
     ReportStep,
     ReportVerb,
     decode,
@@ -49,6 +50,12 @@ ACTIONS: list[Action] = [
     *(ReportStep(TOKEN, ReportVerb.EDIT, step=step) for step in EDITABLE),
     *(ReportStep(TOKEN, ReportVerb.SEVERITY, severity=s) for s in Severity),
     *(ReportStep(TOKEN, verb, number=BIG) for verb in (ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE)),
+    *(ReportStep(TOKEN, verb, number=BIG) for verb in (ReportVerb.PLACE_ID, ReportVerb.PLACE_PAGE)),
+    ReportStep(TOKEN, ReportVerb.PLACE_PAGE, number=0),
+    ReportStep(TOKEN, ReportVerb.NEW_PLACE),
+    ReportStep(TOKEN, ReportVerb.ADD_PLACE),
+    PlaceReview(BIG, confirm=True),
+    PlaceReview(1, confirm=False),
     BindChoice("Ab3_-xYz0123456789abcd"),
     BindChoice(None),
 ]
@@ -101,6 +108,12 @@ def test_the_formats_of_buttons_already_sent_are_kept() -> None:
         "bind:ok:",
         "bind:keep:x",
         "bind:ok:a b",
+        "rp:0a1b2c3d:pid",  # a place button without its place
+        "rp:0a1b2c3d:newpl:3",
+        "pr:7:yes",
+        "pr:07:ok",
+        "pr:7",
+        "pr::no",
     ],
 )
 def test_anything_encode_does_not_write_is_a_stale_button(data: object) -> None:

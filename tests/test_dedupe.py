@@ -22,6 +22,7 @@ def rung(kind: RungKind, overdue_days: int = 0) -> Rung:
     [
         (dedupe.new_hazard(12, 34, Told.NEW), "hazard:12:new:34"),
         (dedupe.new_hazard(12, 35, Told.MAJOR), "hazard:12:major:35"),
+        (dedupe.new_place(7, 12, 34), "place:7:new:12:34"),
         (dedupe.hazard_event(12, 9, Told.REPORTER, 34), "hazard:12:event:9:reporter:34"),
         (dedupe.hazard_event(12, 9, Told.PROXY, 34), "hazard:12:event:9:proxy:34"),
         (dedupe.hazard_event(12, 9, Told.OWNER, 34), "hazard:12:event:9:owner:34"),

@@ -63,6 +63,7 @@ EXPECTED_TABLES = {
         "grade",
         "status",
         "confirmed",
+        "rejected",
         "uses",
         "created_at",
         "updated_at",

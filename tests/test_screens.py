@@ -14,6 +14,7 @@ from bot.chat.actions import (
     ConversationVerb,
     HazardPress,
     PageTurn,
+    PlaceReview,
     ReportStep,
     ReportVerb,
     encode,
@@ -217,6 +218,20 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("photos_received", texts.photos_received(10, 10**6, after=False, has_description=True))
     add("report_summary", texts.report_summary(maximal_draft(), LEGACY_NAME, list(range(100_000, 110_000))))
     add("report_registered", texts.report_registered(hazard.id, fixed_on_spot=True))
+    new_place = maximal_draft().model_copy(update={"new_place": True})
+    add("report_summary:new_place", texts.report_summary(new_place, LEGACY_NAME, list(range(100_000, 110_000))))
+    add("ask_place_from_list", texts.ask_place_from_list(10**6))
+    add("place_button", texts.place_button(PLACE, pending=True), screen.LABEL)
+    add("add_place_button", texts.add_place_button(PLACE), screen.LABEL)
+    add("place_chosen", texts.place_chosen(PLACE))
+    add("new_place_noted", texts.new_place_noted(PLACE))
+    add("place_matches", texts.place_matches(PLACE, 10**6, True))
+    add("place_none", texts.place_none(PLACE))
+    add("new_place_card", texts.new_place_card(hazard))
+    add("place_confirmed", texts.place_confirmed(PLACE, LEGACY_NAME))
+    add("place_rejected", texts.place_rejected(PLACE, LEGACY_NAME))
+    add("place_owner_button", texts.place_owner_button(LEGACY_NAME), screen.LABEL)
+    add("ask_owner_place_first", texts.ask_owner_place_first(PLACE, LEGACY_NAME))
     add("new_hazard_card", texts.new_hazard_card(hazard, 10, 10, ZONE))
     add("major_hazard_alert", texts.major_hazard_alert(hazard, 10, ZONE))
     add("my_reports", texts.my_reports([maximal_hazard(number=n) for n in range(20)], ZONE))
@@ -442,7 +457,10 @@ def test_button_data_fits_64_bytes_with_billion_sized_ids() -> None:
     data.append(encode(PageTurn(ListKind.OVERDUE, filters, big)))
     data += [encode(ConversationStep(token, verb, big)) for verb in (ConversationVerb.OWNER, ConversationVerb.DAYS)]
     data += [encode(ConversationStep(token, verb)) for verb in (ConversationVerb.NEW_OWNER, ConversationVerb.KEEP)]
-    data += [encode(ReportStep(token, verb, number=big)) for verb in (ReportVerb.CATEGORY, ReportVerb.PLACE)]
+    numbered = (ReportVerb.CATEGORY, ReportVerb.PLACE, ReportVerb.PLACE_ID, ReportVerb.PLACE_PAGE)
+    data += [encode(ReportStep(token, verb, number=big)) for verb in numbered]
+    data += [encode(ReportStep(token, verb)) for verb in (ReportVerb.NEW_PLACE, ReportVerb.ADD_PLACE)]
+    data += [encode(PlaceReview(big, confirm)) for confirm in (True, False)]
     data += [encode(ReportStep(token, verb)) for verb in (ReportVerb.SUBMIT, ReportVerb.CANCEL, ReportVerb.FIX)]
     data += [encode(ReportStep(token, ReportVerb.SEVERITY, severity=s)) for s in Severity]
     data += [encode(ReportStep(token, ReportVerb.EDIT, step=s)) for s in EDITABLE]

@@ -11,6 +11,7 @@ Formats (unchanged from the first releases, so buttons already sent keep working
 - hz:<hazard>:<move|view>    a move on a hazard, or its card
 - q:<kind>:<page>:<town>:<village>:<category>:<severity>   a page of /open or /overdue
 - bind:ok:<invite code> / bind:keep   确认更换身份 or 保留原身份, after a bound account opened another's invite
+- pr:<place>:ok / pr:<place>:no   确认 or 驳回 a place added while reporting (待核实)
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ class ReportVerb(StrEnum):
     CATEGORY = "cat"  # <index of the configured category>
     SEVERITY = "sev"  # <Severity>
     VILLAGE = "vil"  # <village id>
-    PLACE = "pl"  # <index of the offered place>
+    PLACE = "pl"  # <index of the offered place> (free text: a village without places in the inventory)
+    PLACE_ID = "pid"  # <place id>: a place of the village's inventory
+    PLACE_PAGE = "pg"  # <page> of the village's places (更多)
+    NEW_PLACE = "newpl"  # 新场所: its name is typed next
+    ADD_PLACE = "addpl"  # the text last searched for, added as a new place
     FIX = "fix"  # 即查即改
     EDIT = "edit"  # 修改; with <Step> or "back"
     CANCEL = "cancel"
@@ -57,7 +62,13 @@ class ConversationVerb(StrEnum):
     PHOTOS = "photos"  # 下一步 after the after-photos
 
 
-_REPORT_NUMBERS = {ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE}
+_REPORT_NUMBERS = {
+    ReportVerb.CATEGORY,
+    ReportVerb.VILLAGE,
+    ReportVerb.PLACE,
+    ReportVerb.PLACE_ID,
+    ReportVerb.PLACE_PAGE,
+}
 _CONVERSATION_NUMBERS = {ConversationVerb.OWNER, ConversationVerb.DAYS}
 
 
@@ -67,7 +78,7 @@ class ReportStep:
 
     token: str
     verb: ReportVerb
-    number: int | None = None  # category, village or place
+    number: int | None = None  # category, village, place (index or id) or page of places
     severity: Severity | None = None
     step: Step | None = None  # edit: the step to answer again
     back: bool = False  # edit: back to the summary
@@ -106,7 +117,16 @@ class BindChoice:
     code: str | None
 
 
-Action = ReportStep | ConversationStep | HazardPress | PageTurn | BindChoice
+@dataclass(frozen=True)
+class PlaceReview:
+    """确认 (confirm) or 驳回 a place added while reporting, waiting for its supervisor."""
+
+    place_id: int
+    confirm: bool
+
+
+Action = ReportStep | ConversationStep | HazardPress | PageTurn | BindChoice | PlaceReview
+_VERDICTS = {True: "ok", False: "no"}
 
 _SEVERITY_CODES = {Severity.MAJOR: "m", Severity.GENERAL: "g"}
 _VIEW = "view"
@@ -138,6 +158,8 @@ def _fields(action: Action) -> list[str]:
         return ["hz", str(action.hazard_id), _VIEW if action.move is None else action.move.value]
     if isinstance(action, BindChoice):
         return ["bind", "keep"] if action.code is None else ["bind", "ok", action.code]
+    if isinstance(action, PlaceReview):
+        return ["pr", str(action.place_id), _VERDICTS[action.confirm]]
     filters = action.filters
     severity = _SEVERITY_CODES[filters.severity] if filters.severity else ""
     ids = [_opt(filters.town_id), _opt(filters.village_id), _opt(filters.category)]
@@ -186,6 +208,8 @@ def _read(data: str) -> Action:
             return BindChoice(None)
         if parts[0] == "bind" and len(parts) == 3 and parts[1] == "ok":
             return BindChoice(_token(parts[2]))
+        if parts[0] == "pr" and len(parts) == 3 and parts[2] in _VERDICTS.values():
+            return PlaceReview(parse_number(parts[1]), parts[2] == _VERDICTS[True])
         if parts[0] == "q" and len(parts) == 7:
             severity = {code: s for s, code in _SEVERITY_CODES.items()}[parts[6]] if parts[6] else None
             filters = Filters(

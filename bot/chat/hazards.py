@@ -90,10 +90,25 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
     if conversation.ask is Ask.OWNER:
         hazard = await rectification.visible(actor, conversation.hazard_id)
         owners = await rectification.owner_options(hazard)
-        buttons = [_button(conversation, screen.label(o.name), ConversationVerb.OWNER, o.id) for o in owners]
+        first = await rectification.place_owner_id(hazard)  # the place's 责任人: the first button, one press
+        place_owner = next((o for o in owners if o.id == first), None)
+        buttons = [
+            _button(
+                conversation,
+                texts.place_owner_button(o.name) if o is place_owner else screen.label(o.name),
+                ConversationVerb.OWNER,
+                o.id,
+            )
+            for o in owners
+        ]
         buttons.append(_button(conversation, texts.BUTTON_NEW_OWNER, ConversationVerb.NEW_OWNER))
         question = texts.ASK_REASSIGN_OWNER if conversation.move is Move.REASSIGN else texts.ASK_OWNER
-        return [Text(question, grid(buttons, 3))]
+        if place_owner is not None and conversation.move is Move.ASSIGN:
+            question = texts.ask_owner_place_first(hazard.place, place_owner.name)
+        rows = grid(buttons, 3)
+        if place_owner is not None:  # alone on the first row, so it reads as the proposal
+            rows = [buttons[:1], *grid(buttons[1:], 3)]
+        return [Text(question, rows)]
     if conversation.ask is Ask.DEADLINE:
         hazard = await rectification.visible(actor, conversation.hazard_id)
         default = rectification.default_days(hazard)

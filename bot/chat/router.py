@@ -6,8 +6,8 @@ module for a command) and renders the replies.
 
 from __future__ import annotations
 
-from bot.chat import hazards, lists, reports
-from bot.chat.actions import Action, ConversationStep, HazardPress, PageTurn, ReportStep, decode
+from bot.chat import hazards, lists, report_places, reports
+from bot.chat.actions import Action, ConversationStep, HazardPress, PageTurn, PlaceReview, ReportStep, decode
 from bot.chat.flows import ActionFlow, NoFlow, in_progress
 from bot.chat.replies import Reply, stale
 from bot.domain.errors import StaleButton
@@ -34,6 +34,8 @@ async def route(services: Services, actor: Actor, action: Action) -> list[Reply]
         return await hazards.press_hazard(services, actor, action)
     if isinstance(action, PageTurn):
         return await lists.turn(services, actor, action)
+    if isinstance(action, PlaceReview):
+        return await report_places.review(services, actor, action)
     return [stale()]
 
 

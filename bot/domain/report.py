@@ -45,7 +45,11 @@ class ReportDraft(BaseModel):
     category: str | None = None
     severity: Severity | None = None
     place: str | None = None
-    place_options: list[str] = []
+    place_options: list[str] = []  # free text: places named in the village's earlier reports (it has no inventory)
+    place_id: int | None = None  # the place of the village's inventory (底数清单) chosen
+    new_place: bool = False  # `place` is a new place, added as 待核实 when the report is submitted
+    naming_place: bool = False  # 新场所 was pressed: the next text typed is the new place's name
+    place_search: str | None = None  # the text last searched for, offered as a new place when nothing matched
     latitude: float | None = None
     longitude: float | None = None
     location_given: bool = False  # a location was sent or 跳过 was chosen
@@ -72,6 +76,10 @@ class ReportDraft(BaseModel):
             return Step.AFTER_PHOTOS
         return Step.SUMMARY
 
+    def clear_place(self) -> None:
+        """Forget the place given, so the place step is asked again from its first screen."""
+        self.place, self.place_id, self.new_place, self.naming_place, self.place_search = None, None, False, False, None
+
     def reopen(self, step: Step) -> None:
         """Clear a step's answer (修改) so the conversation asks it again, then returns to the summary."""
         if step is Step.PHOTOS:
@@ -86,9 +94,9 @@ class ReportDraft(BaseModel):
             self.after_photos = []
         elif step is Step.VILLAGE and self.chooses_village:
             self.village_id = None
-            self.place = None
+            self.clear_place()
         elif step is Step.PLACE:
-            self.place = None
+            self.clear_place()
         elif step is Step.LOCATION:
             self.latitude = self.longitude = None
             self.location_given = False

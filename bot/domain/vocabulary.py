@@ -70,6 +70,7 @@ DEFAULT_PLACE_TYPES = [
     "其他",
 ]
 PLACE_TYPE_ENTERPRISE = "企业"  # the type whose places have an industry and a 高危 flag
+PLACE_TYPE_OTHER = "其他"  # the type of a place added while reporting, until someone files it (the last type if unset)
 
 # A place's risk grade in one word, read in a places file's grade column (besides the English codes) and shown in the
 # ledger.

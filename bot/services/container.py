@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
 from bot.services.checks import CheckService
@@ -17,6 +17,7 @@ from bot.services.places import PlaceService
 from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
 from bot.services.reminders import ReminderService
+from bot.services.report_places import PlaceReviewService, ReportPlaceService
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.statistics import StatisticsService
@@ -33,6 +34,7 @@ from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
 from storage.photo_ids import PhotoIdRepository
+from storage.place_choices import PlaceChoiceRepository
 from storage.places import PlaceRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
@@ -51,6 +53,8 @@ class Services:
     roster: RosterService
     invites: InviteService
     reporting: ReportingService
+    report_places: ReportPlaceService
+    place_reviews: PlaceReviewService
     rectification: RectificationService
     checks: CheckService
     reminders: ReminderService
@@ -85,6 +89,21 @@ class Services:
         zone = settings.locale.zone
         ranking = settings.ranking
         statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
+        choices = PlaceChoiceRepository(db)
+        types = settings.places.types
+        reporting = ReportingService(
+            db,
+            DraftRepository(db),
+            HazardRepository(db),
+            roster,
+            notifier,
+            media,
+            clock,
+            settings.reporting.categories,
+            settings.locale.zone,
+            choices,
+            vocabulary.PLACE_TYPE_OTHER if vocabulary.PLACE_TYPE_OTHER in types else types[-1],
+        )
         return cls(
             db=db,
             clock=clock,
@@ -92,17 +111,9 @@ class Services:
             access=AccessService(roster, ChatRepository(db), clock),
             roster=RosterService(db, roster, InviteRepository(), clock),
             invites=invites,
-            reporting=ReportingService(
-                db,
-                DraftRepository(db),
-                HazardRepository(db),
-                roster,
-                notifier,
-                media,
-                clock,
-                settings.reporting.categories,
-                settings.locale.zone,
-            ),
+            reporting=reporting,
+            report_places=ReportPlaceService(reporting, choices),
+            place_reviews=PlaceReviewService(db, choices, roster, clock),
             rectification=RectificationService(
                 db,
                 HazardRepository(db),
@@ -114,6 +125,7 @@ class Services:
                 clock,
                 settings.locale.zone,
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
+                choices,
             ),
             checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
             reminders=ReminderService(

@@ -43,6 +43,7 @@ from storage.database import Database
 from storage.drafts import ConversationRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
+from storage.place_choices import PlaceChoiceRepository
 from storage.roster import RosterRepository
 
 _HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
@@ -74,6 +75,7 @@ class RectificationService:
         clock: Clock,
         zone: tzinfo,
         deadline_days: dict[Severity, int],
+        places: PlaceChoiceRepository,
     ) -> None:
         self._db = db
         self._hazards = hazards
@@ -86,6 +88,7 @@ class RectificationService:
         self._clock = clock
         self._zone = zone
         self._deadline_days = deadline_days
+        self._places = places
 
     def today(self) -> date:
         """Today in the deployment's time zone (deadlines are local days)."""
@@ -121,9 +124,23 @@ class RectificationService:
         return await self._hazards.timeline(hazard.id)
 
     async def owner_options(self, hazard: Hazard) -> list[Person]:
-        """Owners already known in the hazard's village, offered as buttons (改派: other than the current one)."""
+        """Owners already known in the hazard's village, offered as buttons (改派: other than the current one); the
+        责任人 of the hazard's place first (place_owner_id)."""
         owners = await self._roster.people_in(Role.OWNER, hazard.town_id, hazard.village_id)
+        first = await self.place_owner_id(hazard)
+        owners.sort(key=lambda o: o.id != first)  # stable: the rest keep their order
         return [o for o in owners if o.id != hazard.owner_id][: limits.MAX_OWNER_OPTIONS]
+
+    async def place_owner_id(self, hazard: Hazard) -> int | None:
+        """The 责任人 of the hazard's place, if it has one who is an active owner of the hazard's village."""
+        owner_id = await self._places.owner_of_hazard(hazard.id)
+        if owner_id is None:
+            return None
+        owner = await self._roster.person(owner_id)
+        usable = (
+            owner is not None and owner.active and owner.role is Role.OWNER and owner.village_id == hazard.village_id
+        )
+        return owner_id if usable else None
 
     async def conversation(self, actor: Actor) -> HazardConversation | None:
         """The actor's action in progress."""

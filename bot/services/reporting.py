@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from bot import texts
-from bot.chat.actions import move_buttons
+from bot.chat.actions import PlaceReview, button, move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import current
@@ -29,6 +29,7 @@ from storage.database import Database
 from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
+from storage.place_choices import PlaceChoiceRepository
 from storage.roster import RosterRepository
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class ReportingService:
         clock: Clock,
         categories: list[str],
         zone: tzinfo,
+        places: PlaceChoiceRepository,
+        new_place_type: str,
     ) -> None:
         self._db = db
         self._drafts = drafts
@@ -67,6 +70,8 @@ class ReportingService:
         self._clock = clock
         self.categories = categories
         self._zone = zone
+        self._places = places
+        self._new_place_type = new_place_type  # the type a place added while reporting has until it is filed
 
     # ---- starting and leaving ----
 
@@ -298,6 +303,19 @@ class ReportingService:
             admins=tuple(await self._roster.ids_with_role(Role.ADMIN)),
         )
         async with self._db.transaction() as tx:
+            place_id, new_place = draft.place_id, False
+            if draft.new_place:
+                place_id, new_place = await self._places.add_pending(
+                    tx,
+                    town_id=town_id,
+                    village_id=draft.village_id,
+                    name=draft.place,
+                    type_=self._new_place_type,
+                    actor_id=actor.id,
+                    now=now,
+                )
+            if place_id is not None:
+                await self._places.use(tx, place_id)
             hazard_id = await self._hazards.insert(
                 tx,
                 town_id=town_id,
@@ -313,6 +331,7 @@ class ReportingService:
                 fixed_on_spot=draft.fixed_on_spot,
                 draft_token=draft.token,
                 now=now,
+                place_id=place_id,
             )
             await self._hazards.add_photos(tx, hazard_id, Stage.BEFORE, draft.photos, now)
             await self._hazards.add_event(
@@ -343,6 +362,9 @@ class ReportingService:
             for recipient in recipients.of_report(people, hazard.severity):
                 alert = self._admin_alert if recipient.told is Told.MAJOR else self._supervisor_alert
                 await self._notifier.enqueue(tx, alert(hazard, recipient.person_id, draft), now)
+            if new_place and place_id is not None:
+                for person_id in people.supervisors:  # one message each: the new place, 确认 / 驳回
+                    await self._notifier.enqueue(tx, _place_notice(hazard, place_id, person_id), now)
             await self._drafts.delete(tx, actor.id)
         bind_hazard(hazard.id)
         log.info("hazard reported by person %s: %s, %s", actor.id, hazard.severity.value, hazard.status.value)
@@ -351,6 +373,20 @@ class ReportingService:
     async def mine(self, actor: Actor, limit: int = 20) -> list[Hazard]:
         """The officer's own reports, newest first."""
         return await self._hazards.reported_by(actor.id, limit)
+
+    # ---- for the place step (bot/services/report_places.py) ----
+
+    async def at_step(self, actor: Actor, token: str | None, *steps: Step) -> ReportDraft:
+        """The actor's draft if a press with this token (None: a typed answer) belongs to one of these steps."""
+        return await self._current(actor, token, *steps)
+
+    async def keep(self, draft: ReportDraft) -> None:
+        """Store the draft as it is (still at its step)."""
+        await self._drafts.store(draft, self._clock.now())
+
+    async def advance(self, draft: ReportDraft) -> ReportDraft:
+        """Store the draft at its next step."""
+        return await self._advance(draft)
 
     # ---- inside ----
 
@@ -404,6 +440,20 @@ class ReportingService:
             ),
             urgent=True,
         )
+
+
+def _place_notice(hazard: Hazard, place_id: int, person_id: int) -> Notification:
+    """A supervisor's message about a place added while reporting (待核实), with 确认 / 驳回."""
+    buttons = [
+        button(texts.BUTTON_CONFIRM_PLACE, PlaceReview(place_id, confirm=True)),
+        button(texts.BUTTON_REJECT_PLACE, PlaceReview(place_id, confirm=False)),
+    ]
+    return Notification(
+        person_id=person_id,
+        dedupe_key=dedupe.new_place(place_id, hazard.id, person_id),
+        message=Message(text=texts.new_place_card(hazard), buttons=[buttons]),
+        priority=Priority.PROMPT,
+    )
 
 
 def _kept(draft: ReportDraft) -> list[Photo]:
