@@ -50,6 +50,7 @@ class PlaceRow:
     grade: Grade
     status: PlaceStatus
     confirmed: bool
+    rejected: bool  # added while reporting and rejected by the supervisor (驳回)
     last_visit: datetime | None
     open_hazards: int
     updated_at: datetime
@@ -246,6 +247,7 @@ class PlaceRepository:
             rows = await self._db.fetch_all(
                 "SELECT p.id, t.name AS town, v.name AS village, p.name, p.type, p.industry, p.high_risk, p.address,"
                 " p.latitude, p.longitude, o.name AS owner, o.phone AS owner_phone, p.grade, p.status, p.confirmed,"
+                " p.rejected,"
                 " (SELECT max(visited_at) FROM place_visits WHERE place_id = p.id) AS last_visit,"
                 " (SELECT count(*) FROM hazards WHERE place_id = p.id AND status != 'closed') AS open_hazards,"
                 " p.updated_at, p.town_id, p.village_id"
@@ -274,6 +276,7 @@ class PlaceRepository:
                     grade=Grade(r["grade"]),
                     status=PlaceStatus(r["status"]),
                     confirmed=bool(r["confirmed"]),
+                    rejected=bool(r["rejected"]),
                     last_visit=None if r["last_visit"] is None else from_db(r["last_visit"]),
                     open_hazards=r["open_hazards"],
                     updated_at=from_db(r["updated_at"]),

@@ -3,11 +3,15 @@ scan of a province's places); a new place waits as 待核实 and is decided once
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
+from bot import texts
+from bot.cli import main
 from bot.clock import FakeClock
 from bot.domain.places import PlaceStatus
 from bot.services.container import Services
@@ -150,3 +154,29 @@ async def test_a_places_file_naming_a_rejected_place_confirms_it(
     await import_places(services, tmp_path, [row])
     filed = await repo.get(added)
     assert filed is not None and filed.confirmed and not filed.rejected and filed.offered
+
+
+async def test_the_ledger_says_which_new_places_wait_and_which_were_rejected(
+    services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    await import_places(services, tmp_path)
+    cast = await Cast.assemble(services)
+    named = await ids(services)
+    repo = PlaceChoiceRepository(services.db)
+    where = {"town_id": named["幸福超市"]["town_id"], "village_id": named["幸福超市"]["village_id"]}
+    async with services.db.transaction() as tx:
+        for name in ("桥头小卖部", "河边临时棚"):
+            added, _ = await repo.add_pending(
+                tx, **where, name=name, type_="其他", actor_id=cast.officer.id, now=clock.now()
+            )
+        await repo.decide(tx, added, cast.supervisor.id, confirm=False, now=clock.now())  # the shed
+    storage = services.settings.storage
+    config = tmp_path / "cli.toml"
+    config.write_text(f'[storage]\ndatabase = "{storage.database}"\nmedia_dir = "{storage.media_dir}"\n', "utf-8")
+    xlsx = tmp_path / "ledger.xlsx"
+    assert await asyncio.to_thread(main, ["-c", str(config), "export", "-o", str(xlsx)]) == 0
+    rows = [list(r) for r in load_workbook(xlsx)[texts.SHEET_PLACES].iter_rows(values_only=True)]
+    by_name = {row[3]: dict(zip(texts.PLACE_LEDGER_HEADERS, row, strict=True)) for row in rows[1:]}
+    assert (by_name["桥头小卖部"]["核实"], by_name["桥头小卖部"]["状态"]) == ("待核实", "在营")
+    assert (by_name["河边临时棚"]["核实"], by_name["河边临时棚"]["状态"]) == ("已驳回", "关闭")
+    assert by_name["幸福超市"]["核实"] == "已核实"
