@@ -53,7 +53,7 @@ ACTIONS: list[Action] = [
     *(ReportStep(TOKEN, verb, number=BIG) for verb in (ReportVerb.PLACE_ID, ReportVerb.PLACE_PAGE)),
     ReportStep(TOKEN, ReportVerb.PLACE_PAGE, number=0),
     ReportStep(TOKEN, ReportVerb.NEW_PLACE),
-    ReportStep(TOKEN, ReportVerb.ADD_PLACE),
+    ReportStep(TOKEN, ReportVerb.ADD_PLACE, number=19),
     PlaceReview(BIG, confirm=True),
     PlaceReview(1, confirm=False),
     BindChoice("Ab3_-xYz0123456789abcd"),
@@ -110,6 +110,7 @@ def test_the_formats_of_buttons_already_sent_are_kept() -> None:
         "bind:ok:a b",
         "rp:0a1b2c3d:pid",  # a place button without its place
         "rp:0a1b2c3d:newpl:3",
+        "rp:0a1b2c3d:addpl",  # which search it adds is part of the button
         "pr:7:yes",
         "pr:07:ok",
         "pr:7",

@@ -207,6 +207,20 @@ async def test_new_place_typed_with_the_name_of_a_village_place_chooses_that_pla
     assert draft is not None and draft.place_id == await place_id(rig, "新龙诊所") and not draft.new_place
 
 
+async def test_the_button_of_an_earlier_search_adds_that_search(rig: Rig) -> None:
+    await import_places(rig.services)
+    user = await officer(rig)
+    await to_place_step(user)
+    await user.send("桥头小卖部")
+    first = await user.expect("本村底数清单中没有包含「桥头小卖部」")
+    await user.send("村口加油点")
+    await user.expect("本村底数清单中没有包含「村口加油点」")
+    await user.press("添加为新场所「桥头小卖部」", message=first)
+    await user.expect("新场所「桥头小卖部」将随隐患一起上报")
+    draft = await rig.draft_of(user)
+    assert draft is not None and draft.place == "桥头小卖部" and draft.new_place and draft.place_id is None
+
+
 async def test_many_places_are_paged_with_more(rig: Rig, tmp_path: Path) -> None:
     rows = [["青龙镇", "新龙村", f"新龙商店{n:02}", "小商店", "", "", "黄"] for n in range(11)]
     await import_places(rig.services, places_file(tmp_path, rows))

@@ -457,9 +457,9 @@ def test_button_data_fits_64_bytes_with_billion_sized_ids() -> None:
     data.append(encode(PageTurn(ListKind.OVERDUE, filters, big)))
     data += [encode(ConversationStep(token, verb, big)) for verb in (ConversationVerb.OWNER, ConversationVerb.DAYS)]
     data += [encode(ConversationStep(token, verb)) for verb in (ConversationVerb.NEW_OWNER, ConversationVerb.KEEP)]
-    numbered = (ReportVerb.CATEGORY, ReportVerb.PLACE, ReportVerb.PLACE_ID, ReportVerb.PLACE_PAGE)
+    numbered = (ReportVerb.CATEGORY, ReportVerb.PLACE, ReportVerb.PLACE_ID, ReportVerb.PLACE_PAGE, ReportVerb.ADD_PLACE)
     data += [encode(ReportStep(token, verb, number=big)) for verb in numbered]
-    data += [encode(ReportStep(token, verb)) for verb in (ReportVerb.NEW_PLACE, ReportVerb.ADD_PLACE)]
+    data.append(encode(ReportStep(token, ReportVerb.NEW_PLACE)))
     data += [encode(PlaceReview(big, confirm)) for confirm in (True, False)]
     data += [encode(ReportStep(token, verb)) for verb in (ReportVerb.SUBMIT, ReportVerb.CANCEL, ReportVerb.FIX)]
     data += [encode(ReportStep(token, ReportVerb.SEVERITY, severity=s)) for s in Severity]

@@ -45,7 +45,7 @@ class ReportVerb(StrEnum):
     PLACE_ID = "pid"  # <place id>: a place of the village's inventory
     PLACE_PAGE = "pg"  # <page> of the village's places (更多)
     NEW_PLACE = "newpl"  # 新场所: its name is typed next
-    ADD_PLACE = "addpl"  # the text last searched for, added as a new place
+    ADD_PLACE = "addpl"  # <index of a text searched for>, added as a new place
     FIX = "fix"  # 即查即改
     EDIT = "edit"  # 修改; with <Step> or "back"
     CANCEL = "cancel"
@@ -63,6 +63,7 @@ class ConversationVerb(StrEnum):
 
 
 _REPORT_NUMBERS = {
+    ReportVerb.ADD_PLACE,
     ReportVerb.CATEGORY,
     ReportVerb.VILLAGE,
     ReportVerb.PLACE,

@@ -63,11 +63,11 @@ async def turn(services: Services, actor: Actor, token: str, page: int) -> list[
     return [Toast(), ReplaceScreen(texts.ask_place_from_list(found.page), page_rows(found))]
 
 
-def searched(typed: TypedPlace, text: str) -> list[Reply]:
+def searched(typed: TypedPlace) -> list[Reply]:
     """What a typed text found when it chose nothing: the matches, or the offer of a new place."""
-    draft = typed.draft
+    draft, text = typed.draft, typed.text
     offer = [
-        _button(draft, texts.add_place_button(text), ReportVerb.ADD_PLACE),
+        _button(draft, texts.add_place_button(text), ReportVerb.ADD_PLACE, draft.place_searches.index(text)),
         _button(draft, texts.BUTTON_LIST_PLACES, ReportVerb.PLACE_PAGE, 0),
     ]
     if typed.found is Found.MATCHES:

@@ -174,8 +174,7 @@ async def _typed_place(services: Services, actor: Actor, draft: ReportDraft, typ
     except WrongInput:
         return await prompt(services, actor, draft)
     if found.found in (Found.MATCHES, Found.NONE):
-        assert found.draft.place_search is not None
-        return report_places.searched(found, found.draft.place_search)
+        return report_places.searched(found)
     return [*report_places.given(found), *await prompt(services, actor, found.draft)]
 
 
@@ -210,8 +209,8 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
         elif verb is ReportVerb.NEW_PLACE:
             await services.report_places.ask_name(actor, token)
             return [Toast(), CloseButtons(), Text(texts.ASK_NEW_PLACE_NAME)]
-        elif verb is ReportVerb.ADD_PLACE:
-            draft = await services.report_places.add_searched(actor, token)
+        elif verb is ReportVerb.ADD_PLACE and press.number is not None:
+            draft = await services.report_places.add_searched(actor, token, press.number)
             assert draft.place is not None
             noted = Text(texts.new_place_noted(draft.place))
             return [Toast(), CloseButtons(), noted, *await prompt(services, actor, draft)]

@@ -49,7 +49,9 @@ class ReportDraft(BaseModel):
     place_id: int | None = None  # the place of the village's inventory (底数清单) chosen
     new_place: bool = False  # `place` is a new place, added as 待核实 when the report is submitted
     naming_place: bool = False  # 新场所 was pressed: the next text typed is the new place's name
-    place_search: str | None = None  # the text last searched for, offered as a new place when nothing matched
+    # Texts searched for at the place step, each offered as a new place by a button carrying its index (a button
+    # cannot carry the text: 64 bytes), so an older search's button adds that search's text.
+    place_searches: list[str] = []
     latitude: float | None = None
     longitude: float | None = None
     location_given: bool = False  # a location was sent or 跳过 was chosen
@@ -78,7 +80,8 @@ class ReportDraft(BaseModel):
 
     def clear_place(self) -> None:
         """Forget the place given, so the place step is asked again from its first screen."""
-        self.place, self.place_id, self.new_place, self.naming_place, self.place_search = None, None, False, False, None
+        self.place, self.place_id, self.new_place, self.naming_place = None, None, False, False
+        self.place_searches = []
 
     def reopen(self, step: Step) -> None:
         """Clear a step's answer (修改) so the conversation asks it again, then returns to the summary."""

@@ -23,6 +23,7 @@ from storage.place_choices import PlaceChoiceRepository
 from storage.roster import RosterRepository
 
 PAGE_SIZE = 8  # places on one screen of buttons (two a row), beside 更多 and 新场所
+MAX_SEARCHES = 20  # texts searched for kept in a draft, each offered as a new place (older buttons go stale)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class TypedPlace:
     found: Found
     draft: ReportDraft
     matches: list[PlaceOption]
+    text: str = ""  # the text searched for (MATCHES, NONE)
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,8 @@ class ReportPlaceService:
         found = await self._choices.page(draft.village_id, PAGE_SIZE + 1, page * PAGE_SIZE)
         if page and not found:
             raise StaleButton(page)
-        if draft.naming_place or draft.place_search is not None:
-            draft.naming_place, draft.place_search = False, None
+        if token is not None and draft.naming_place:
+            draft.naming_place = False
             await self._reporting.keep(draft)
         return PlaceScreen(draft, True, found[:PAGE_SIZE], page, len(found) > PAGE_SIZE)
 
@@ -100,16 +102,16 @@ class ReportPlaceService:
     async def ask_name(self, actor: Actor, token: str) -> ReportDraft:
         """新场所: the next text typed is the new place's name."""
         draft = await self._reporting.at_step(actor, token, Step.PLACE)
-        draft.naming_place, draft.place_search = True, None
+        draft.naming_place = True
         await self._reporting.keep(draft)
         return draft
 
-    async def add_searched(self, actor: Actor, token: str) -> ReportDraft:
-        """添加为新场所: the text last searched for is a new place."""
+    async def add_searched(self, actor: Actor, token: str, index: int) -> ReportDraft:
+        """添加为新场所「X」: a text searched for (the button's index of the draft's searches) is a new place."""
         draft = await self._reporting.at_step(actor, token, Step.PLACE)
-        if draft.place_search is None:
-            raise StaleButton(token)
-        return await self._new(draft, draft.place_search)
+        if not 0 <= index < len(draft.place_searches):
+            raise StaleButton(index)
+        return await self._new(draft, draft.place_searches[index])
 
     async def typed(self, actor: Actor, text: str) -> TypedPlace:
         """A typed place: searched in the village's places (name or address); one match is chosen."""
@@ -132,9 +134,11 @@ class ReportPlaceService:
             place = await self._choices.get(matches[0].id)
             assert place is not None
             return TypedPlace(Found.CHOSEN, await self._chosen(draft, place), [])
-        draft.place_search = text
+        draft.naming_place = False
+        if text not in draft.place_searches:
+            draft.place_searches = [*draft.place_searches, text][-MAX_SEARCHES:]
         await self._reporting.keep(draft)
-        return TypedPlace(Found.MATCHES if matches else Found.NONE, draft, matches)
+        return TypedPlace(Found.MATCHES if matches else Found.NONE, draft, matches, text)
 
     def _may_pick(self, actor: Actor, draft: ReportDraft, place: PlaceChoice) -> bool:
         scope = Scope(town_id=place.town_id, village_id=place.village_id)
