@@ -24,6 +24,7 @@ class Action(StrEnum):
     EXPORT = "export"
     INVITE = "invite"
     MANAGE_PEOPLE = "manage_people"
+    VIEW_PLACE = "view_place"
 
 
 _EVERYONE = frozenset(Role)
@@ -42,6 +43,7 @@ _ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.EXPORT: _MANAGERS,
     Action.INVITE: _MANAGERS,
     Action.MANAGE_PEOPLE: frozenset({Role.ADMIN}),
+    Action.VIEW_PLACE: _EVERYONE,
 }
 
 # Whom each role may invite; a supervisor only inside their own town.

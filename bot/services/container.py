@@ -13,6 +13,7 @@ from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
 from bot.services.notify import Notifier
+from bot.services.place_files import PlaceFileService
 from bot.services.places import PlaceService
 from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
@@ -33,6 +34,7 @@ from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
 from storage.photo_ids import PhotoIdRepository
+from storage.place_files import PlaceFileRepository
 from storage.places import PlaceRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
@@ -62,6 +64,7 @@ class Services:
     statistics: StatisticsService
     ledger: LedgerService
     places: PlaceService
+    place_files: PlaceFileService
     waiting: WaitingService
 
     @classmethod
@@ -150,6 +153,17 @@ class Services:
                 clock,
                 zone,
                 settings.places.types,
+                settings.places.cadences,
+            ),
+            place_files=PlaceFileService(
+                db,
+                PlaceFileRepository(db),
+                PlaceRepository(db),
+                roster,
+                notifier,
+                media,
+                clock,
+                zone,
                 settings.places.cadences,
             ),
             waiting=WaitingService(HazardRepository(db), clock, zone),
