@@ -14,8 +14,8 @@ from bot.domain.places import Grade
 from bot.places_file import read_places
 from bot.services.container import Services
 from sandbox.simusers import SimUser
-from tests.flows import answer_to, officer, supervisor
-from tests.rig import Rig
+from tests.flows import answer_to, officer, sha, supervisor
+from tests.rig import Rig, png
 
 EXAMPLE_PLACES = Path(__file__).resolve().parents[1] / "examples" / "places.csv"
 SHOP = "新龙建材店"  # 青龙镇新龙村, 小商店, red, owner 蔡丽
@@ -194,3 +194,62 @@ async def test_forged_and_stale_place_buttons_change_nothing(placed: Rig) -> Non
     assert await rig.rows("SELECT status FROM places WHERE id = ?", (far,)) == [("open",)]
     assert await rig.rows("SELECT count(*) FROM place_events WHERE actor_id IS NOT NULL") == [(0,)]
     assert await rig.rows("SELECT count(*) FROM place_requests") == [(0,)]
+
+
+async def test_officer_logs_visits_by_button_and_finishes_the_weekly_check(placed: Rig) -> None:
+    rig = placed
+    user = await officer(rig)
+    await user.send("排查")
+    await user.expect("还没有登记排查")
+    visits = await user.expect("本周已到访场所 0 处")
+    assert visits.buttons == ["红 新龙建材店", "黄 新龙诊所", "蓝 新龙农家乐", "蓝 新龙门面", texts.BUTTON_CHECK_DONE]
+    await user.press("红 新龙建材店", message=visits)
+    edited = await user.next_edit(visits)
+    assert "本周已到访场所 1 处" in edited.body and "红 新龙建材店" not in edited.buttons
+    assert user.callback_answers[-1].get("text") == texts.PLACE_VISITED
+    shop = await place_id(rig, SHOP)
+    assert await rig.rows("SELECT place_id, photo_sha256 FROM place_visits") == [(shop, None)]
+    # A forged press on a place of the neighbouring village logs nothing.
+    neighbour = encode(PlacePress(await place_id(rig, NEIGHBOUR_SHOP), PlaceVerb.VISIT))
+    assert await answer_to(user, neighbour, visits) == texts.NOT_A_VILLAGE_PLACE
+    await user.press(texts.BUTTON_CHECK_DONE, message=visits)
+    logged = await user.expect("已登记")
+    assert "检查场所 1 处" in logged.body
+    assert await rig.rows("SELECT kind, period, places_checked FROM checks") == [("village", "2026-W48", 1)]
+    assert await rig.rows("SELECT count(*) FROM place_visits") == [(1,)]
+    card = await card_of(user, SHOP)
+    assert "排查到访 1 次，最近 2026-11-23 10:00 曾英海" in card
+
+
+async def test_a_photo_captioned_with_a_place_logs_a_visit_and_other_photos_still_report(placed: Rig) -> None:
+    rig = placed
+    user = await officer(rig)
+    await user.send_photo(png(3), caption="新龙诊所")
+    assert (await user.next_message()).text == texts.visited_photo("新龙诊所")
+    await user.send_photo(png(4), caption="排查 新龙门面")
+    assert (await user.next_message()).text == texts.visited_photo("新龙门面")
+    rows = await rig.rows(
+        "SELECT p.name, v.photo_sha256 FROM place_visits v JOIN places p ON p.id = v.place_id ORDER BY v.id"
+    )
+    assert rows == [("新龙诊所", sha(png(3))), ("新龙门面", sha(png(4)))]
+    assert await rig.rows("SELECT count(*) FROM report_drafts") == [(0,)]
+    await user.send_photo(png(5), caption=NEIGHBOUR_SHOP)  # not a place of this village: a report, as before
+    await user.expect("已收到 1 张照片")
+    assert await rig.rows("SELECT count(*) FROM place_visits") == [(2,)]
+    await user.send("排查")
+    visits = await user.expect("本周已到访场所 2 处")
+    assert visits.buttons == ["红 新龙建材店", "蓝 新龙农家乐", texts.BUTTON_CHECK_DONE]
+
+
+async def test_supervisors_check_shows_no_places(placed: Rig) -> None:
+    boss = await supervisor(placed)
+    await boss.send("排查")
+    await boss.expect("还没有登记排查")
+    await boss.assert_silent()
+
+
+async def test_without_places_the_weekly_check_is_as_before(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send("排查")
+    await user.expect("还没有登记排查")
+    await user.assert_silent()

@@ -209,11 +209,13 @@ class PlaceFileService:
         """The officer's village's places still due a visit in the window of their grade holding today."""
         village_id = self._village(actor)
         today = local_date(self._clock.now(), self._zone)
-        return [
+        due = [
             DuePlace(p.id, p.name, p.grade)
             for p in await self._files.village_places(village_id)
             if is_due(self._cadences[p.grade], self._day(p.last_visit), today)
         ]
+        order = list(Grade)
+        return sorted(due, key=lambda p: (order.index(p.grade), p.name))  # the highest risk first
 
     async def visit(self, actor: Actor, place_id: int, upload: PhotoUpload | None = None) -> PlaceCard:
         """Log the officer's visit at a place of their village (with the photo it came with); NotFound elsewhere."""
