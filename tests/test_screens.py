@@ -118,6 +118,8 @@ def maximal_tally() -> Tally:
         village_weeks_expected=big,
         town_months_done=big,
         town_months_expected=big,
+        places_visited=big,
+        places_due=big,
     )
 
 
@@ -128,7 +130,9 @@ def maximal_stats(rows: int, scope: str | None = LEGACY_NAME) -> Stats:
 
 
 def maximal_ranking(towns: int) -> Ranking:
-    weights = Weights(check=0.123456, rectification=0.123456, on_time=0.123456, overdue_penalty=123456.5)
+    weights = Weights(
+        check=0.123456, rectification=0.123456, on_time=0.123456, overdue_penalty=123456.5, coverage=0.123456
+    )
     ranked = [
         RankedTown(place=i + 1, town_id=i, town_name=LEGACY_NAME, tally=maximal_tally(), score=-1e9, flagged=True)
         for i in range(towns)

@@ -87,7 +87,29 @@ class Services:
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
         ranking = settings.ranking
-        statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
+        places = PlaceService(
+            db,
+            PlaceRepository(db),
+            roster,
+            clock,
+            zone,
+            settings.places.types,
+            settings.places.cadences,
+        )
+        place_files = PlaceFileService(
+            db,
+            PlaceFileRepository(db),
+            PlaceRepository(db),
+            roster,
+            notifier,
+            media,
+            clock,
+            zone,
+            settings.places.cadences,
+        )
+        statistics = StatisticsService(
+            StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged, places.coverage
+        )
         return cls(
             db=db,
             clock=clock,
@@ -130,6 +152,7 @@ class Services:
                 statistics,
                 media,
                 settings.ranking.chart_font,
+                place_files.due_in_village,
             ),
             outbox=outbox,
             notifier=notifier,
@@ -146,26 +169,8 @@ class Services:
                 media.root,
                 limits.MAX_LEDGER_THUMBNAIL_ROWS,
             ),
-            places=PlaceService(
-                db,
-                PlaceRepository(db),
-                roster,
-                clock,
-                zone,
-                settings.places.types,
-                settings.places.cadences,
-            ),
-            place_files=PlaceFileService(
-                db,
-                PlaceFileRepository(db),
-                PlaceRepository(db),
-                roster,
-                notifier,
-                media,
-                clock,
-                zone,
-                settings.places.cadences,
-            ),
+            places=places,
+            place_files=place_files,
             waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 

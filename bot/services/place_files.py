@@ -207,8 +207,10 @@ class PlaceFileService:
 
     async def due(self, actor: Actor) -> list[DuePlace]:
         """The officer's village's places still due a visit in the window of their grade holding today."""
-        village_id = self._village(actor)
-        today = local_date(self._clock.now(), self._zone)
+        return await self.due_in_village(self._village(actor), local_date(self._clock.now(), self._zone))
+
+    async def due_in_village(self, village_id: int, today: date) -> list[DuePlace]:
+        """The village's places due a visit in the window of their grade holding `today`, highest risk first."""
         due = [
             DuePlace(p.id, p.name, p.grade)
             for p in await self._files.village_places(village_id)
