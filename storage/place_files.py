@@ -146,10 +146,11 @@ class PlaceFileRepository:
         )
 
     async def village_places(self, village_id: int) -> list[VillagePlace]:
-        """The village's confirmed places that are due visits (not closed), with their last visits, by name."""
+        """The village's places that are due visits (not closed, 待核实 too: coverage counts them), with their last
+        visits, by name."""
         rows = await self._db.fetch_all(
             "SELECT p.id, p.name, p.grade, (SELECT max(visited_at) FROM place_visits WHERE place_id = p.id)"
-            " FROM places p WHERE p.village_id = ? AND p.status != 'closed' AND p.confirmed = 1 ORDER BY p.name",
+            " FROM places p WHERE p.village_id = ? AND p.status != 'closed' ORDER BY p.name",
             (village_id,),
         )
         return [VillagePlace(r[0], r[1], Grade(r[2]), None if r[3] is None else from_db(r[3])) for r in rows]

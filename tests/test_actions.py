@@ -9,10 +9,14 @@ from bot.chat.actions import (
     DATA_LIMIT,
     Action,
     BindChoice,
+    CheckDone,
     ConversationStep,
     ConversationVerb,
     HazardPress,
     PageTurn,
+    PlaceDecision,
+    PlacePress,
+    PlaceVerb,
     ReportStep,
     ReportVerb,
     decode,
@@ -23,6 +27,7 @@ from bot.chat.actions import (
 from bot.domain.errors import StaleButton
 from bot.domain.hazards import Severity
 from bot.domain.lifecycle import Move
+from bot.domain.places import Grade, PlaceStatus
 from bot.domain.queries import Filters, ListKind
 from bot.domain.report import EDITABLE
 
@@ -51,6 +56,14 @@ ACTIONS: list[Action] = [
     *(ReportStep(TOKEN, verb, number=BIG) for verb in (ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE)),
     BindChoice("Ab3_-xYz0123456789abcd"),
     BindChoice(None),
+    *(PlacePress(BIG, verb) for verb in (PlaceVerb.VIEW, PlaceVerb.GRADE, PlaceVerb.OWNER, PlaceVerb.STATUS)),
+    PlacePress(BIG, PlaceVerb.VISIT),
+    *(PlacePress(BIG, PlaceVerb.SET_GRADE, grade.value) for grade in Grade),
+    *(PlacePress(BIG, PlaceVerb.SET_STATUS, status.value) for status in PlaceStatus),
+    PlacePress(BIG, PlaceVerb.SET_OWNER, str(BIG)),
+    PlaceDecision(BIG, approved=True),
+    PlaceDecision(BIG, approved=False),
+    CheckDone(),
 ]
 
 
@@ -101,6 +114,16 @@ def test_the_formats_of_buttons_already_sent_are_kept() -> None:
         "bind:ok:",
         "bind:keep:x",
         "bind:ok:a b",
+        "pf:1:g",  # a new value missing
+        "pf:1:g:pink",
+        "pf:1:s:open:1",
+        "pf:1:o:01",
+        "pf:1:view:1",  # a value the verb does not take
+        "pf:x:view",
+        "pr:1:maybe",
+        "pr:1",
+        "ck:done:1",
+        "ck",
     ],
 )
 def test_anything_encode_does_not_write_is_a_stale_button(data: object) -> None:

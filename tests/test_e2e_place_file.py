@@ -187,6 +187,13 @@ async def test_forged_and_stale_place_buttons_change_nothing(placed: Rig) -> Non
     status = encode(PlacePress(shop, PlaceVerb.SET_STATUS, "closed"))
     await card_of(user, SHOP)
     assert await answer_to(user, status, user.inbox[-1]) == texts.NOT_ALLOWED
+    await user.send(f"场所 {shop} 责任人 唐英")  # an officer may not change the owner by typing either
+    assert (await user.next_message()).text == texts.NOT_ALLOWED
+    owner = await rig.join(Role.OWNER, village="新龙村", name="蔡丽")
+    await card_of(owner, SHOP)
+    grade = encode(PlacePress(shop, PlaceVerb.SET_GRADE, "blue"))
+    assert await answer_to(owner, grade, owner.inbox[-1]) == texts.NOT_ALLOWED
+    assert await answer_to(owner, encode(PlacePress(shop, PlaceVerb.GRADE)), owner.inbox[-1]) == texts.NOT_ALLOWED
     # Malformed data and an unknown request are stale.
     for data in (f"pf:{shop}:g:purple", f"pf:{shop}:o:abc", f"pf:{shop}:grade:x", encode(PlaceDecision(999, True))):
         assert await answer_to(boss, data, card) == texts.STALE_BUTTON
