@@ -119,7 +119,7 @@ class PlaceFileService:
         card = await self.card(actor, place_id)
         how = change_of(actor, field, card)
         if how is None:
-            raise NotAllowed(Action.VIEW_HAZARD)
+            raise NotAllowed(Action.VIEW_PLACE)
         before, after = await self._values(card, field, value)
         if before == after:
             return card, Outcome.SAME
@@ -179,7 +179,7 @@ class PlaceFileService:
         if request is None:
             raise StaleButton(request_id)
         if not can_decide(actor, request.town_id):
-            raise NotAllowed(Action.VIEW_HAZARD)
+            raise NotAllowed(Action.VIEW_PLACE)
         if request.decided:
             raise StaleButton(request_id)
         now = self._clock.now()
