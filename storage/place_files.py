@@ -8,7 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.hazards import Status
+from bot.domain.hazards import Closure, Status
 from bot.domain.place_file import PlaceCard, PlaceEvent, PlaceField, PlaceHazard, PlaceMatch, PlaceRequest
 from bot.domain.places import Grade, PlaceStatus
 from storage.database import Database
@@ -89,7 +89,8 @@ class PlaceFileRepository:
         if row is None:
             return None
         hazards = await self._db.fetch_all(
-            "SELECT id, status, description, reported_at FROM hazards WHERE place_id = ? ORDER BY id DESC LIMIT ?",
+            "SELECT id, status, closure, description, reported_at FROM hazards WHERE place_id = ?"
+            " ORDER BY id DESC LIMIT ?",
             (place_id, CARD_HAZARDS),
         )
         last = await self._db.fetch_one(
@@ -123,7 +124,10 @@ class PlaceFileRepository:
             confirmed=bool(row["confirmed"]),
             open_hazards=row["open"],
             closed_hazards=row["closed"],
-            hazards=[PlaceHazard(h[0], Status(h[1]), h[2], from_db(h[3])) for h in hazards],
+            hazards=[
+                PlaceHazard(h[0], Status(h[1]), None if h[2] is None else Closure(h[2]), h[3], from_db(h[4]))
+                for h in hazards
+            ],
             visits=row["visits"],
             last_visit=None if last is None else from_db(last[0]),
             last_visitor=None if last is None else last[1],

@@ -14,7 +14,7 @@ from bot.domain.places import Grade
 from bot.places_file import read_places
 from bot.services.container import Services
 from sandbox.simusers import SimUser
-from tests.flows import answer_to, officer, sha, supervisor
+from tests.flows import answer_to, officer, reported, sha, supervisor
 from tests.rig import Rig, png
 
 EXAMPLE_PLACES = Path(__file__).resolve().parents[1] / "examples" / "places.csv"
@@ -52,7 +52,7 @@ async def test_the_card_shows_the_file_to_each_role_within_its_scope(placed: Rig
     card = await card_of(user, SHOP)
     assert f"【场所档案】{SHOP}（编号 {shop}）" in card
     assert "青龙镇新龙村 · 小商店" in card and "风险等级：红" in card and "责任人：蔡丽" in card
-    assert "状态：在营" in card and "隐患：未销号 0 条 · 已销号 0 条" in card and "排查到访 0 次，尚未到访" in card
+    assert "状态：在营" in card and "隐患：未关闭 0 条 · 已关闭 0 条" in card and "排查到访 0 次，尚未到访" in card
     assert "最近变更：" in card and "清单导入 建档" in card
     assert user.inbox[-1].buttons == [texts.OFFICER_GRADE_BUTTON]
     await user.send(f"/place {shop}")  # by its number
@@ -260,3 +260,20 @@ async def test_without_places_the_weekly_check_is_as_before(rig: Rig) -> None:
     await user.send("排查")
     await user.expect("还没有登记排查")
     await user.assert_silent()
+
+
+async def test_the_card_lists_the_places_hazards_open_and_closed(placed: Rig) -> None:
+    rig = placed
+    shop = await place_id(rig, SHOP)
+    user = await officer(rig)
+    first = await reported(user, seed=1, place=SHOP)
+    second = await reported(user, seed=2, place=SHOP)
+    # Reporting links a hazard to its place (the report's place step); here the link is made as it would store it.
+    async with rig.services.db.transaction() as tx:
+        await tx.execute("UPDATE hazards SET place_id = ? WHERE id IN (?, ?)", (shop, first, second))
+        await tx.execute("UPDATE hazards SET status = 'closed', closure = 'invalid' WHERE id = ?", (first,))
+    card = await card_of(user, SHOP)
+    assert "隐患：未关闭 1 条 · 已关闭 1 条" in card
+    assert f"#{second} 待交办 2026-11-23 超市后门消防通道堆放纸箱" in card
+    assert f"#{first} 不属实" in card
+    assert card.index(f"#{second}") < card.index(f"#{first}")  # newest first

@@ -20,7 +20,7 @@ from bot.chat.actions import (
     encode,
 )
 from bot.domain import limits
-from bot.domain.hazards import Hazard, Severity, Status, TimelineEvent
+from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.people import Person, Role
 from bot.domain.place_file import DuePlace, PlaceCard, PlaceEvent, PlaceHazard, PlaceMatch
@@ -317,7 +317,7 @@ def maximal_place_card() -> PlaceCard:
         confirmed=False,
         open_hazards=10**9,
         closed_hazards=10**9,
-        hazards=[PlaceHazard(987_654_321, Status.SUBMITTED, DESCRIPTION, NOW)] * 3,
+        hazards=[PlaceHazard(987_654_321, Status.CLOSED, Closure.DUPLICATE, DESCRIPTION, NOW)] * 3,
         visits=10**9,
         last_visit=NOW,
         last_visitor=LEGACY_NAME,

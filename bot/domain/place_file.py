@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.hazards import Status
+from bot.domain.hazards import Closure, Status
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.places import Grade, PlaceStatus
 
@@ -41,6 +41,7 @@ class PlaceHazard:
 
     id: int
     status: Status
+    closure: Closure | None
     description: str
     reported_at: datetime
 

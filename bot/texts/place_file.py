@@ -8,7 +8,7 @@ from bot import screen
 from bot.domain import vocabulary
 from bot.domain.place_file import DuePlace, PlaceCard, PlaceEvent, PlaceField, PlaceMatch
 from bot.domain.places import Grade, PlaceStatus
-from bot.texts.common import STATUS_NAMES, _and_more_places
+from bot.texts.common import CLOSURE_NAMES, STATUS_NAMES, _and_more_places
 
 PLACE_USAGE = "请写场所名称或编号，例如：场所 新龙建材店（或 /place 12）。"
 FIELD_NAMES: dict[PlaceField, str] = {
@@ -100,9 +100,10 @@ def place_card(card: PlaceCard, zone: tzinfo) -> str:
         f"风险等级：{grade}",
         f"责任人：{screen.name(card.owner) if card.owner else '未指定'}",
         f"状态：{vocabulary.PLACE_STATUS_NAMES[card.status]}",
-        f"隐患：未销号 {card.open_hazards} 条 · 已销号 {card.closed_hazards} 条",
+        f"隐患：未关闭 {card.open_hazards} 条 · 已关闭 {card.closed_hazards} 条",
         *(
-            f"  #{h.id} {STATUS_NAMES[h.status]} {h.reported_at.astimezone(zone):%Y-%m-%d}"
+            f"  #{h.id} {CLOSURE_NAMES[h.closure] if h.closure else STATUS_NAMES[h.status]}"
+            f" {h.reported_at.astimezone(zone):%Y-%m-%d}"
             f" {screen.clip(h.description, 30)}"
             for h in card.hazards
         ),
