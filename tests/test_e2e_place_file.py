@@ -72,8 +72,12 @@ async def test_the_card_shows_the_file_to_each_role_within_its_scope(placed: Rig
     assert admin.inbox[-1].buttons == list(texts.FIELD_BUTTONS.values())
 
     owner = await rig.join(Role.OWNER, village="新龙村", name="蔡丽")
-    await card_of(owner, SHOP)  # their own place, no buttons
-    assert owner.inbox[-1].buttons == []
+    await owner.send("场所")  # their own places to pick from
+    mine = await owner.expect(texts.PLACE_USAGE)
+    assert mine.buttons == [f"{SHOP}（新龙村）"]
+    await owner.press(f"{SHOP}（新龙村）", message=mine)
+    assert f"【场所档案】{SHOP}" in (await owner.expect("【场所档案】")).body
+    assert owner.inbox[-1].buttons == []  # their own place, no buttons
     await owner.send("场所 新龙诊所")  # a place of their village, not theirs
     assert (await owner.next_message()).text == texts.place_not_found("新龙诊所")
 
@@ -85,8 +89,9 @@ async def test_a_name_matching_several_places_offers_buttons(placed: Rig) -> Non
     assert "新龙建材店（新龙村）" in choice.buttons
     await boss.press("新龙建材店（新龙村）", message=choice)
     assert "【场所档案】新龙建材店" in (await boss.expect("【场所档案】")).body
-    await boss.send("场所")
-    assert (await boss.next_message()).text == texts.PLACE_USAGE
+    await boss.send("场所")  # a town has too many places to offer
+    usage = await boss.next_message()
+    assert (usage.text, usage.buttons) == (texts.PLACE_USAGE, [])
     await boss.send("场所 没有这个地方")
     assert (await boss.next_message()).text == texts.place_not_found("没有这个地方")
 

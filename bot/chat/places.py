@@ -10,8 +10,9 @@ from bot.chat.actions import CheckDone, PlaceDecision, PlacePress, PlaceVerb, bu
 from bot.chat.replies import CloseButtons, NotificationsQueued, ReplaceScreen, Reply, Rows, Text, Toast, grid, stale
 from bot.domain import vocabulary
 from bot.domain.errors import NotAllowed, NotFound, StaleButton, TooLong, WrongInput
+from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
-from bot.domain.place_file import PlaceCard, PlaceField
+from bot.domain.place_file import PlaceCard, PlaceField, PlaceMatch
 from bot.domain.places import Grade, PlaceStatus
 from bot.services.container import Services
 from bot.services.photo_intake import PhotoUpload
@@ -45,10 +46,15 @@ def _card(services: Services, actor: Actor, card: PlaceCard) -> Text:
     return Text(texts.place_card(card, services.settings.locale.zone), _card_buttons(services, actor, card))
 
 
+def _pick(match: PlaceMatch) -> Button:
+    return button(texts.match_label(match), PlacePress(match.id, PlaceVerb.VIEW))
+
+
 async def place_command(services: Services, actor: Actor, args: list[str]) -> list[Reply]:
     """/place 名称或编号: the place's file; several matches give buttons; `… 责任人 姓名` changes its owner."""
-    if not args:
-        return [Text(texts.PLACE_USAGE)]
+    if not args:  # an officer's village or an owner's own places, to pick from; a town or a city is too many
+        mine = await services.place_files.find(actor, "") if actor.role in (Role.OFFICER, Role.OWNER) else []
+        return [Text(texts.PLACE_USAGE, grid([_pick(m) for m in mine], 2))]
     owner = None
     if len(args) >= 3 and args[-2] == vocabulary.PLACE_OWNER_WORD:
         owner, args = args[-1], args[:-2]
@@ -59,8 +65,7 @@ async def place_command(services: Services, actor: Actor, args: list[str]) -> li
     if not chosen:
         return [Text(texts.place_not_found(query))]
     if len(chosen) > 1:
-        buttons = [button(texts.match_label(m), PlacePress(m.id, PlaceVerb.VIEW)) for m in chosen]
-        return [Text(texts.place_matches(query, chosen), grid(buttons, 1))]
+        return [Text(texts.place_matches(query, chosen), grid([_pick(m) for m in chosen], 1))]
     card = await services.place_files.card(actor, chosen[0].id)
     if owner is None:
         return [_card(services, actor, card)]
