@@ -282,3 +282,45 @@ async def test_the_card_lists_the_places_hazards_open_and_closed(placed: Rig) ->
     assert f"#{second} 待交办 2026-11-23 超市后门消防通道堆放纸箱" in card
     assert f"#{first} 不属实" in card
     assert card.index(f"#{second}") < card.index(f"#{first}")  # newest first
+
+
+async def test_an_approval_after_the_grade_changed_meanwhile_changes_nothing(placed: Rig) -> None:
+    rig = placed
+    shop = await place_id(rig, SHOP)
+    user = await officer(rig)
+    boss = await supervisor(rig)
+    await card_of(user, SHOP)
+    await user.press(texts.OFFICER_GRADE_BUTTON)
+    await user.press("橙色", message=await user.expect(texts.ASK_GRADE_OFFICER))
+    request = await boss.expect("【风险等级变更待确认】")
+    await card_of(boss, SHOP)
+    await boss.press("修改风险等级", message=boss.inbox[-1])
+    await boss.press("蓝色", message=await boss.expect(texts.ASK_GRADE))
+    await boss.next_edit(boss.inbox[-1])
+    await boss.press("同意", message=request)
+    await boss.expect(texts.decision_toast(True, False))
+    told = await user.expect("【风险等级变更】")
+    assert told.body == texts.grade_decided("新龙村", SHOP, Grade.ORANGE, "肖浩", True, False)
+    assert await rig.rows("SELECT grade FROM places WHERE id = ?", (shop,)) == [("blue",)]
+    assert await rig.rows("SELECT approved FROM place_requests") == [(1,)]
+    assert await rig.rows(
+        "SELECT from_value, to_value FROM place_events WHERE place_id = ? AND field = 'grade'", (shop,)
+    ) == [("red", "blue")]
+
+
+async def test_a_refused_grade_change_changes_nothing_and_the_officer_is_told(placed: Rig) -> None:
+    rig = placed
+    user = await officer(rig)
+    boss = await supervisor(rig)
+    await card_of(user, SHOP)
+    await user.press(texts.OFFICER_GRADE_BUTTON)
+    await user.press("蓝色", message=await user.expect(texts.ASK_GRADE_OFFICER))
+    request = await boss.expect("【风险等级变更待确认】")
+    await boss.press("不同意", message=request)
+    await boss.expect(texts.decision_toast(False, False))
+    told = await user.expect("【风险等级变更】")
+    assert told.body == texts.grade_decided("新龙村", SHOP, Grade.BLUE, "肖浩", False, False)
+    assert await rig.rows("SELECT grade FROM places WHERE name = ?", (SHOP,)) == [("red",)]
+    assert await rig.rows("SELECT approved FROM place_requests") == [(0,)]
+    assert await rig.rows("SELECT count(*) FROM place_events WHERE actor_id IS NOT NULL") == [(0,)]
+    assert "风险等级：红\n" in await card_of(user, SHOP)  # nothing waits any more
