@@ -40,6 +40,7 @@ class Media:
     kind: MediaKind
     size: int | None = None
     caption: str | None = None
+    album: bool = False  # one of several sent together (an album): a report's photos, never a visit's
 
 
 class Target(StrEnum):
@@ -90,7 +91,7 @@ async def arriving(services: Services, actor: Actor, media: Media) -> list[Reply
         return [Text(texts.PHOTO_TOO_LARGE)]
     if is_check_caption(media.caption):
         return Fetch(Target.CHECK)
-    if isinstance(flow, NoFlow) and await _names_place(services, actor, media.caption):
+    if isinstance(flow, NoFlow) and not media.album and await _names_place(services, actor, media.caption):
         return Fetch(Target.VISIT)
     target = Target.RECTIFICATION if isinstance(flow, ActionFlow) else Target.REPORT
     try:
