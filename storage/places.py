@@ -181,13 +181,19 @@ class PlaceRepository:
         return found
 
     async def visit(
-        self, tx: aiosqlite.Connection, place_id: int, person_id: int, at: datetime, check_id: int | None = None
+        self,
+        tx: aiosqlite.Connection,
+        place_id: int,
+        person_id: int,
+        at: datetime,
+        check_id: int | None = None,
+        photo_sha256: str | None = None,
     ) -> None:
         """Log a visit at the place (its town and village copied for coverage) and count it as a use."""
         await tx.execute(
-            "INSERT INTO place_visits (place_id, town_id, village_id, person_id, check_id, visited_at)"
-            " SELECT id, town_id, village_id, ?, ?, ? FROM places WHERE id = ?",
-            (person_id, check_id, to_db(at), place_id),
+            "INSERT INTO place_visits (place_id, town_id, village_id, person_id, check_id, visited_at, photo_sha256)"
+            " SELECT id, town_id, village_id, ?, ?, ?, ? FROM places WHERE id = ?",
+            (person_id, check_id, to_db(at), photo_sha256, place_id),
         )
         await tx.execute("UPDATE places SET uses = uses + 1 WHERE id = ?", (place_id,))
 

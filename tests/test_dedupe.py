@@ -51,6 +51,8 @@ def rung(kind: RungKind, overdue_days: int = 0) -> Rung:
             dedupe.delivery_failed("0123456789abcdef", date(2026, 12, 7), 5),
             "delivery-failed:0123456789abcdef:2026-12-07:5",
         ),
+        (dedupe.place_request(7, 34), "place:request:7:34"),
+        (dedupe.place_decision(7, 34), "place:decision:7:34"),
         (dedupe.hazard_subject(12), "hazard:12"),
         (dedupe.check_subject("village", 5, "2026-W49"), "check:village:5:2026-W49"),
         (dedupe.check_subject("town", 2, "2026-12"), "check:town:2:2026-12"),

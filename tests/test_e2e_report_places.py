@@ -308,7 +308,7 @@ async def test_only_the_towns_supervisors_may_confirm_a_new_place(rig: Rig) -> N
     mine = user.inbox[-1]  # the officer's own last message: 已登记
     assert await answer_to(outsider, confirm, their_chat) == texts.PLACE_NOT_FOUND
     assert await answer_to(user, confirm, mine) == texts.PLACE_NOT_FOUND
-    assert await answer_to(boss, f"pr:{shop}:maybe", notice) == texts.STALE_BUTTON
+    assert await answer_to(boss, f"pv:{shop}:maybe", notice) == texts.STALE_BUTTON
     assert await rig.rows("SELECT confirmed, rejected FROM places WHERE id = ?", (shop,)) == [(0, 0)]
     assert await rig.rows("SELECT count(*) FROM place_events WHERE place_id = ?", (shop,)) == [(1,)]
     # One message to each of the town's two supervisors (吕丽霞 has not joined: recorded as undeliverable).

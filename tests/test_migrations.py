@@ -69,7 +69,19 @@ EXPECTED_TABLES = {
         "updated_at",
     },
     "place_events": {"id", "place_id", "actor_id", "at", "field", "from_value", "to_value"},
-    "place_visits": {"id", "place_id", "town_id", "village_id", "person_id", "check_id", "visited_at"},
+    "place_visits": {"id", "place_id", "town_id", "village_id", "person_id", "check_id", "visited_at", "photo_sha256"},
+    "place_requests": {
+        "id",
+        "place_id",
+        "requested_by",
+        "requested_at",
+        "field",
+        "from_value",
+        "to_value",
+        "decided_by",
+        "decided_at",
+        "approved",
+    },
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,11 @@ from bot.chat.actions import (
     encode,
 )
 from bot.domain import limits
-from bot.domain.hazards import Hazard, Severity, Status, TimelineEvent
+from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
 from bot.domain.people import Person, Role
+from bot.domain.place_file import DuePlace, PlaceCard, PlaceEvent, PlaceHazard, PlaceMatch
+from bot.domain.places import Grade, PlaceStatus
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.roster_changes import Removed
@@ -116,6 +119,8 @@ def maximal_tally() -> Tally:
         village_weeks_expected=big,
         town_months_done=big,
         town_months_expected=big,
+        places_visited=big,
+        places_due=big,
     )
 
 
@@ -126,7 +131,9 @@ def maximal_stats(rows: int, scope: str | None = LEGACY_NAME) -> Stats:
 
 
 def maximal_ranking(towns: int) -> Ranking:
-    weights = Weights(check=0.123456, rectification=0.123456, on_time=0.123456, overdue_penalty=123456.5)
+    weights = Weights(
+        check=0.123456, rectification=0.123456, on_time=0.123456, overdue_penalty=123456.5, coverage=0.123456
+    )
     ranked = [
         RankedTown(place=i + 1, town_id=i, town_name=LEGACY_NAME, tally=maximal_tally(), score=-1e9, flagged=True)
         for i in range(towns)
@@ -299,7 +306,62 @@ def every_screen() -> dict[str, tuple[str, int]]:
     place = LEGACY_NAME + "镇/" + LEGACY_NAME + "村"
     add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
     add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
+    add_place_screens(add)
     return screens
+
+
+def maximal_place_card() -> PlaceCard:
+    """A place's file with every field as long as an old database may hold it."""
+    grade_event = PlaceEvent(at=NOW, actor=LEGACY_NAME, field="grade", from_value="red", to_value="blue")
+    owner_event = PlaceEvent(at=NOW, actor=None, field="owner", from_value=LEGACY_NAME, to_value=LEGACY_NAME)
+    return PlaceCard(
+        id=987_654_321,
+        town_id=1,
+        village_id=2,
+        town=LEGACY_NAME,
+        village=LEGACY_NAME,
+        name=LEGACY_NAME,
+        type=LEGACY_NAME,
+        industry=LEGACY_NAME,
+        high_risk=True,
+        address=LEGACY_NAME,
+        owner_id=3,
+        owner=LEGACY_NAME,
+        grade=Grade.ORANGE,
+        status=PlaceStatus.SUSPENDED,
+        confirmed=False,
+        open_hazards=10**9,
+        closed_hazards=10**9,
+        hazards=[PlaceHazard(987_654_321, Status.CLOSED, Closure.DUPLICATE, DESCRIPTION, NOW)] * 3,
+        visits=10**9,
+        last_visit=NOW,
+        last_visitor=LEGACY_NAME,
+        events=[grade_event, owner_event, grade_event],
+        waiting_grade=Grade.RED,
+    )
+
+
+def add_place_screens(add: Callable[..., None]) -> None:
+    """The place's file, its changes and 排查 by place, with the longest values."""
+    label = 2 * screen.LABEL
+    add("place_card", texts.place_card(maximal_place_card(), ZONE))
+    add("place_not_found", texts.place_not_found(LEGACY_NAME))
+    matches = [PlaceMatch(987_654_321, LEGACY_NAME, LEGACY_NAME)] * 8
+    add("place_file_matches", texts.place_file_matches(LEGACY_NAME, matches))
+    add("match_label", texts.match_label(matches[0]), label)
+    add("owner_question", texts.owner_question(10**9))
+    add("owner_not_in_village", texts.owner_not_in_village(LEGACY_NAME))
+    add("grade_request", texts.grade_request(LEGACY_NAME, LEGACY_NAME, LEGACY_NAME, Grade.RED, Grade.BLUE))
+    for approved, applied in ((True, True), (True, False), (False, False)):
+        decided = texts.grade_decided(LEGACY_NAME, LEGACY_NAME, Grade.RED, LEGACY_NAME, approved, applied)
+        add(f"grade_decided:{approved}:{applied}", decided)
+        add(f"decision_toast:{approved}:{applied}", texts.decision_toast(approved, applied), 200)
+    due = [DuePlace(987_654_321, EMOJI_NAME, Grade.YELLOW)] * 10_000
+    add("due_places", texts.due_places(LEGACY_NAME, due, 10**9))
+    add("due_places:none", texts.due_places(LEGACY_NAME, [], 10**9))
+    add("visit_label", texts.visit_label(due[0]), label)
+    add("visited_photo", texts.visited_photo(LEGACY_NAME))
+    add("places_due_line", texts.places_due_line(10**9, [LEGACY_NAME] * 5), 500)
 
 
 # Catalog modules that build no chat message: the command line and the sandbox's own page.

@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("overdue", Action.LIST_OPEN),
     Command("mine", Action.LIST_MINE),
     Command("hazard", Action.VIEW_HAZARD),
+    Command("place", Action.VIEW_PLACE),
     Command("stats", Action.VIEW_STATS),
     Command("rank", Action.VIEW_STATS),
     Command("export", Action.EXPORT),

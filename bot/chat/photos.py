@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot import texts
-from bot.chat import checks, hazards, reports
+from bot.chat import checks, hazards, places, reports
 from bot.chat.commands import is_check_caption
 from bot.chat.flows import ActionFlow, NoFlow, ReportFlow, in_progress
 from bot.chat.replies import Reply, Text
@@ -40,12 +40,14 @@ class Media:
     kind: MediaKind
     size: int | None = None
     caption: str | None = None
+    album: bool = False  # one of several sent together (an album): a report's photos, never a visit's
 
 
 class Target(StrEnum):
     """Where a downloaded photo goes."""
 
     CHECK = "check"  # a photo captioned `排查 12 …`
+    VISIT = "visit"  # nothing in progress, captioned with a place of the officer's village (or `排查 名称`)
     REPORT = "report"  # the report in progress (one is started if none is)
     RECTIFICATION = "rectification"  # the after-photos of the rectification in progress
 
@@ -89,6 +91,8 @@ async def arriving(services: Services, actor: Actor, media: Media) -> list[Reply
         return [Text(texts.PHOTO_TOO_LARGE)]
     if is_check_caption(media.caption):
         return Fetch(Target.CHECK)
+    if isinstance(flow, NoFlow) and not media.album and await _names_place(services, actor, media.caption):
+        return Fetch(Target.VISIT)
     target = Target.RECTIFICATION if isinstance(flow, ActionFlow) else Target.REPORT
     try:
         room = await _sink(services, target).photo_room(actor)
@@ -103,9 +107,17 @@ async def fetched(services: Services, actor: Actor, fetch: Fetch, upload: PhotoU
     """The downloaded photo, kept where `arriving` said."""
     if fetch.target is Target.CHECK:
         return await checks.check(services, actor, (upload.caption or "").split()[1:], upload)
+    if fetch.target is Target.VISIT:
+        return await places.photo_visit(services, actor, upload)
     if await _sink(services, fetch.target).add_photo(actor, upload) is PhotoOutcome.NOT_IMAGE:
         return [Text(texts.PHOTO_BROKEN)]
     return Confirm()
+
+
+async def _names_place(services: Services, actor: Actor, caption: str | None) -> bool:
+    """A caption that is the name of a place of the officer's village (a visit, not a report)."""
+    name = places.visit_caption(caption)
+    return name is not None and await services.place_files.named_in_village(actor, name) is not None
 
 
 def download_failed(*, too_big: bool) -> list[Reply]:

@@ -149,7 +149,11 @@ COMMAND_ALIASES: dict[str, str] = {
     "邀请": "invite",
     "人员": "person",
     "取消": "cancel",
+    "场所": "place",
 }
+
+# /place 名称 责任人 姓名: the word before a typed new owner of the place.
+PLACE_OWNER_WORD = "责任人"
 
 # The severity typed as an answer in the report conversation (the words of its buttons).
 SEVERITY_ANSWERS: dict[str, Severity] = {"一般隐患": Severity.GENERAL, "重大隐患": Severity.MAJOR}

@@ -13,6 +13,7 @@ from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
 from bot.services.notify import Notifier
+from bot.services.place_files import PlaceFileService
 from bot.services.places import PlaceService
 from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
@@ -35,6 +36,7 @@ from storage.migrations import migrate
 from storage.outbox import OutboxRepository
 from storage.photo_ids import PhotoIdRepository
 from storage.place_choices import PlaceChoiceRepository
+from storage.place_files import PlaceFileRepository
 from storage.places import PlaceRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
@@ -66,6 +68,7 @@ class Services:
     statistics: StatisticsService
     ledger: LedgerService
     places: PlaceService
+    place_files: PlaceFileService
     waiting: WaitingService
 
     @classmethod
@@ -88,7 +91,29 @@ class Services:
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
         ranking = settings.ranking
-        statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
+        places = PlaceService(
+            db,
+            PlaceRepository(db),
+            roster,
+            clock,
+            zone,
+            settings.places.types,
+            settings.places.cadences,
+        )
+        place_files = PlaceFileService(
+            db,
+            PlaceFileRepository(db),
+            PlaceRepository(db),
+            roster,
+            notifier,
+            media,
+            clock,
+            zone,
+            settings.places.cadences,
+        )
+        statistics = StatisticsService(
+            StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged, places.coverage
+        )
         choices = PlaceChoiceRepository(db)
         types = settings.places.types
         reporting = ReportingService(
@@ -139,6 +164,7 @@ class Services:
                 statistics,
                 media,
                 settings.ranking.chart_font,
+                place_files.due_in_village,
             ),
             outbox=outbox,
             notifier=notifier,
@@ -155,15 +181,8 @@ class Services:
                 media.root,
                 limits.MAX_LEDGER_THUMBNAIL_ROWS,
             ),
-            places=PlaceService(
-                db,
-                PlaceRepository(db),
-                roster,
-                clock,
-                zone,
-                settings.places.types,
-                settings.places.cadences,
-            ),
+            places=places,
+            place_files=place_files,
             waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 

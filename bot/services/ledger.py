@@ -379,6 +379,9 @@ def _stats_row(label: str, t: Tally) -> Row:
         t.town_months_done,
         t.town_months_expected,
         _styled(t.check_rate, RATE_FORMAT),
+        t.places_visited,
+        t.places_due,
+        _styled(t.coverage_rate, RATE_FORMAT),
     ]
 
 

@@ -21,6 +21,7 @@ from handlers.telegram.invite import invite_command
 from handlers.telegram.mine import help_command, mine_command
 from handlers.telegram.person import person_command
 from handlers.telegram.photos import on_media
+from handlers.telegram.place import place_command
 from handlers.telegram.queries import open_command, overdue_command
 from handlers.telegram.report import cancel_command, on_location, on_text, report_command
 from handlers.telegram.start import start
@@ -37,6 +38,7 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "overdue": overdue_command,
     "mine": mine_command,
     "hazard": hazard_command,
+    "place": place_command,
     "stats": stats_command,
     "rank": rank_command,
     "export": export_command,

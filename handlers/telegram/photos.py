@@ -24,12 +24,13 @@ BATCH_JOB = "photo-batch:{chat_id}"
 
 def _media(message: Message) -> Media:
     """What arrived, in plain terms."""
+    album = message.media_group_id is not None
     if message.photo:
-        return Media(MediaKind.PHOTO, message.photo[-1].file_size, message.caption)
+        return Media(MediaKind.PHOTO, message.photo[-1].file_size, message.caption, album)
     if message.document is not None:
         image = message.document.mime_type in limits.IMAGE_MIME_TYPES
         kind = MediaKind.IMAGE_FILE if image else MediaKind.FILE
-        return Media(kind, message.document.file_size, message.caption)
+        return Media(kind, message.document.file_size, message.caption, album)
     if message.sticker is not None:
         return Media(MediaKind.STICKER)
     if message.video is not None or message.video_note is not None or message.animation is not None:
