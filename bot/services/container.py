@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
 from bot.domain import limits
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
+from bot.services.albums import AlbumAnswers
 from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
@@ -63,6 +64,7 @@ class Services:
     ledger: LedgerService
     places: PlaceService
     waiting: WaitingService
+    albums: AlbumAnswers = field(default_factory=AlbumAnswers)  # albums already answered (a refusal is said once)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, *, create_database: bool = False) -> Services:
