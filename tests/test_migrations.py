@@ -69,6 +69,18 @@ EXPECTED_TABLES = {
     },
     "place_events": {"id", "place_id", "actor_id", "at", "field", "from_value", "to_value"},
     "place_visits": {"id", "place_id", "town_id", "village_id", "person_id", "check_id", "visited_at"},
+    "hazard_voice_notes": {
+        "id",
+        "hazard_id",
+        "event_id",
+        "field",
+        "sha256",
+        "extension",
+        "file_id",
+        "seconds",
+        "size",
+        "added_at",
+    },
 }
 
 

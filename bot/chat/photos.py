@@ -31,7 +31,7 @@ class MediaKind(StrEnum):
     FILE = "file"  # any other document
     STICKER = "sticker"
     VIDEO = "video"  # a video, a round video note, an animation
-    OTHER = "other"  # voice, audio, contact, poll...
+    OTHER = "other"  # a contact, a poll, a dice... (voice messages and audio files have their own handler)
 
 
 @dataclass(frozen=True)

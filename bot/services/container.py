@@ -39,6 +39,7 @@ from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 from storage.statistics import StatisticsRepository
+from storage.voice import VoiceRepository
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Services:
                 clock,
                 settings.reporting.categories,
                 settings.locale.zone,
+                VoiceRepository(db),
             ),
             rectification=RectificationService(
                 db,
@@ -116,6 +118,7 @@ class Services:
                 clock,
                 settings.locale.zone,
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
+                VoiceRepository(db),
             ),
             checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
             reminders=ReminderService(

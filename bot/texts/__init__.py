@@ -375,6 +375,14 @@ from bot.texts.statistics import (
     stats_text,
     town_place,
 )
+from bot.texts.voice import (
+    AUDIO_FILE_REFUSED,
+    VOICE_DOWNLOAD_FAILED,
+    VOICE_NOT_SUPPORTED,
+    voice_caption,
+    voice_note,
+    voice_too_long,
+)
 
 __all__ = [
     "ACTION_CANCELLED",
@@ -398,6 +406,7 @@ __all__ = [
     "ASK_SEVERITY",
     "ASK_SUMMARY_BUTTONS",
     "ASK_VILLAGE",
+    "AUDIO_FILE_REFUSED",
     "BAD_MONTH",
     "BAD_PERIOD",
     "BUTTON_ASSIGN",
@@ -540,6 +549,8 @@ __all__ = [
     "UNKNOWN_MESSAGE_OWNER",
     "UNREACHABLE_BLOCKED",
     "UNREACHABLE_GONE",
+    "VOICE_DOWNLOAD_FAILED",
+    "VOICE_NOT_SUPPORTED",
     "WEEKDAYS",
     "WIDE_COLUMNS",
     "YES",
@@ -705,5 +716,8 @@ __all__ = [
     "unreachable",
     "village_check_reminder",
     "village_miss_list",
+    "voice_caption",
+    "voice_note",
+    "voice_too_long",
     "welcome",
 ]
