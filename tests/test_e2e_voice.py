@@ -198,3 +198,19 @@ async def test_backup_contains_the_voice_file(rig: Rig, tmp_path: Path) -> None:
     kept = {file.sha256: file.path for file in manifest.media}
     assert kept[sha(SPOKEN)] == f"{sha(SPOKEN)[:2]}/{sha(SPOKEN)}.ogg"
     assert (tmp_path / "backup" / "media" / kept[sha(SPOKEN)]).read_bytes() == SPOKEN
+
+
+async def test_cancelled_report_leaves_no_voice_file(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send_photo(png(5))
+    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.expect("请简要描述")
+    spoken = b"OggS never mind"
+    await user.send_voice(spoken, duration=4)
+    await user.expect("请选择隐患类别")
+    stored = rig.settings.storage.media_dir / sha(spoken)[:2] / f"{sha(spoken)}.ogg"
+    assert stored.exists()
+    await user.send("/cancel")
+    await user.expect("已取消")
+    assert not stored.exists()
+    assert await rig.rows("SELECT COUNT(*) FROM hazard_voice_notes") == [(0,)]

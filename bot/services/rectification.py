@@ -144,7 +144,8 @@ class RectificationService:
         if conversation is None:
             return False
         await self._conversations.discard(actor.id)
-        await discard_unused(self._media, self._conversations, conversation.photos)
+        voice = [] if conversation.voice is None else [conversation.voice]
+        await discard_unused(self._media, self._conversations, [*conversation.photos, *voice])
         return True
 
     # ---- starting ----

@@ -93,7 +93,7 @@ class ReportingService:
         if draft is None:
             return False
         await self._drafts.discard(actor.id)
-        await discard_unused(self._media, self._drafts, draft.photos + draft.after_photos)
+        await discard_unused(self._media, self._drafts, [*draft.photos, *draft.after_photos, *_voice_of(draft)])
         return True
 
     # ---- photos ----
@@ -418,6 +418,10 @@ class ReportingService:
             ),
             urgent=True,
         )
+
+
+def _voice_of(draft: ReportDraft) -> list[VoiceNote]:
+    return [] if draft.voice is None else [draft.voice]
 
 
 def _voice(hazard: Hazard, draft: ReportDraft) -> Voice | None:
