@@ -72,6 +72,17 @@ async def test_voice_description_is_stored_and_forwarded_with_the_supervisors_ca
     assert boss.inbox[-1].method == "sendVoice" and boss.inbox.index(detail) == len(boss.inbox) - 2
 
 
+async def test_spoken_description_goes_with_the_owners_card(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    number = await _report_by_voice(await officer(rig))
+    await assign(boss, number, "张老板")
+    card = await owner.expect("【整改通知】")
+    assert "描述：🎤 语音说明 12 秒" in card.body
+    voice = await _voice_after_latest(owner, card)
+    assert voice.document is not None and voice.document.data == SPOKEN
+
+
 async def test_voice_rectification_note_reaches_the_supervisor(rig: Rig) -> None:
     boss = await supervisor(rig)
     owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
@@ -124,6 +135,10 @@ async def test_voice_rejection_reason_reaches_the_owner(rig: Rig) -> None:
     assert await rig.rows(
         "SELECT e.kind, e.note, v.seconds FROM hazard_voice_notes v JOIN hazard_events e ON e.id = v.event_id"
     ) == [("reject", "🎤 语音说明 20 秒", 20)]
+    # The supervisor's timeline shows the spoken reason where a typed one would be.
+    await boss.send(f"/hazard {number}")
+    detail = await boss.expect("复核不通过：🎤 语音说明 20 秒")
+    assert detail.method == "sendMessage"
 
 
 async def _voice_after_latest(user: SimUser, card: BotMessage) -> BotMessage:

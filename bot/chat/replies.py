@@ -171,7 +171,7 @@ Reply = (
 def from_message(message: Message) -> list[Reply]:
     """A notification's message as replies: its photos (and image), then its text with its buttons, then its voice."""
     pictures = message.photos + ([message.image] if message.image else [])
-    voices = [VoiceNotes([message.voice])] if message.voice is not None else []
+    voices = [VoiceNotes(message.voices)] if message.voices else []
     return [Photos(pictures), Text(message.text, message.buttons), *voices]
 
 

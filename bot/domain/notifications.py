@@ -20,7 +20,7 @@ class Button(BaseModel):
 
 class Message(BaseModel):
     """What a person receives: photos first (one photo or an album), then the text with its buttons, then the voice
-    note the text stands for (a spoken description or reason)."""
+    notes the text stands for (a spoken description, reason or note)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -30,7 +30,7 @@ class Message(BaseModel):
     photos: list[str] = []
     image: str | None = None  # a file of the media store (e.g. the ranking chart), sent as a photo before the text
     buttons: list[list[Button]] = []
-    voice: Voice | None = None
+    voices: list[Voice] = []
 
 
 class Priority(IntEnum):

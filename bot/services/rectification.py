@@ -451,13 +451,22 @@ class RectificationService:
         shows_photos = any(r.told in (Told.OWNER, Told.REVIEW) for r in told)
         before = await self.photos(hazard, Stage.BEFORE) if shows_photos else []  # read once for every card
         note = spoken(conversation.reason, conversation.voice)
-        # A spoken reason or note goes to everyone told of the move, as its text (the placeholder) does.
-        voice = None if note is None else forwarded(note, hazard.id)
+        # A spoken reason or note goes to everyone told of the move, as its text (the placeholder) does; a spoken
+        # description goes with the cards that show the description (the owner's, the review card).
+        said = [] if note is None else [forwarded(note, hazard.id)]
+        described = [
+            forwarded(v.note, hazard.id)
+            for v in await self._voices.of_hazard(hazard.id)
+            if v.field is VoiceField.DESCRIPTION
+        ]
         return [
             Notification(
                 person_id=recipient.person_id,
                 dedupe_key=dedupe.hazard_event(hazard.id, event_id, recipient.told, recipient.person_id),
-                message=_with_voice(self._message(hazard, move, recipient.told, conversation, proxy, before), voice),
+                message=_with_voices(
+                    self._message(hazard, move, recipient.told, conversation, proxy, before),
+                    (described if _shows_description(move, recipient.told) else []) + said,
+                ),
                 urgent=recipient.told is Told.ADMIN,
             )
             for recipient in told
@@ -489,8 +498,13 @@ class RectificationService:
         return Message(text=texts.reassigned_away(hazard))
 
 
-def _with_voice(message: Message, voice: Voice | None) -> Message:
-    return message if voice is None else message.model_copy(update={"voice": voice})
+def _shows_description(move: Move, told: Told) -> bool:
+    """Whether the message of a move shows the hazard's description (the owner's card, the review card)."""
+    return told is Told.REVIEW or (told is Told.OWNER and move is not Move.VERIFY)
+
+
+def _with_voices(message: Message, voices: list[Voice]) -> Message:
+    return message.model_copy(update={"voices": voices}) if voices else message
 
 
 def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:

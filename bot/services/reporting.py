@@ -401,7 +401,7 @@ class ReportingService:
                 text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
                 photos=[p.name for p in draft.photos + draft.after_photos],
                 buttons=move_buttons(hazard.id, moves),
-                voice=_voice(hazard, draft),
+                voices=_voices(hazard, draft),
             ),
             urgent=hazard.severity is Severity.MAJOR,
             priority=Priority.PROMPT,
@@ -414,7 +414,7 @@ class ReportingService:
             message=Message(
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
                 photos=[p.name for p in draft.photos],
-                voice=_voice(hazard, draft),
+                voices=_voices(hazard, draft),
             ),
             urgent=True,
         )
@@ -424,10 +424,10 @@ def _voice_of(draft: ReportDraft) -> list[VoiceNote]:
     return [] if draft.voice is None else [draft.voice]
 
 
-def _voice(hazard: Hazard, draft: ReportDraft) -> Voice | None:
+def _voices(hazard: Hazard, draft: ReportDraft) -> list[Voice]:
     """The spoken description, forwarded with the new hazard's card."""
     note = spoken(draft.description, draft.voice)
-    return None if note is None else forwarded(note, hazard.id)
+    return [] if note is None else [forwarded(note, hazard.id)]
 
 
 def _kept(draft: ReportDraft) -> list[Photo]:

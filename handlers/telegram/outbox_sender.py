@@ -50,6 +50,5 @@ class TelegramSender:
         if message.image is not None:
             calls += self._photos.calls(address, [message.image])
         calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
-        if message.voice is not None:
-            calls.append(partial(self._voices.send, address, message.voice))
+        calls += [partial(self._voices.send, address, voice) for voice in message.voices]
         return [partial(_translated, call) for call in calls]
