@@ -229,3 +229,21 @@ async def test_cancelled_report_leaves_no_voice_file(rig: Rig) -> None:
     await user.expect("已取消")
     assert not stored.exists()
     assert await rig.rows("SELECT COUNT(*) FROM hazard_voice_notes") == [(0,)]
+
+
+async def test_voice_reason_for_invalid_reaches_the_reporter(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    reporter = await officer(rig)
+    number = await submit(reporter, await walk_to_summary(reporter))
+    await boss.press("不属实", message=await boss.expect(f"#{number}"))
+    await boss.expect("请说明不属实的原因")
+    reason = b"OggS it was a delivery, gone already"
+    await boss.send_voice(reason, duration=9)
+    await boss.expect(f"已将隐患 #{number} 标记为不属实并关闭")
+    update = await reporter.expect("经核实不属实，已关闭")
+    voice = await _voice_after_latest(reporter, update)
+    assert voice.document is not None and voice.document.data == reason
+    assert await rig.rows("SELECT status, closure FROM hazards") == [("closed", "invalid")]
+    assert await rig.rows(
+        "SELECT e.kind, e.note, v.field, v.seconds FROM hazard_voice_notes v JOIN hazard_events e ON e.id = v.event_id"
+    ) == [("invalid", "🎤 语音说明 9 秒", "note", 9)]
