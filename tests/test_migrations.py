@@ -82,6 +82,18 @@ EXPECTED_TABLES = {
         "decided_at",
         "approved",
     },
+    "hazard_voice_notes": {
+        "id",
+        "hazard_id",
+        "event_id",
+        "field",
+        "sha256",
+        "extension",
+        "file_id",
+        "seconds",
+        "size",
+        "added_at",
+    },
 }
 
 

@@ -307,6 +307,9 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
     add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
     add_place_screens(add)
+    add("voice_note", texts.voice_note(limits.MAX_VOICE_SECONDS))
+    add("voice_too_long", texts.voice_too_long(10**9, limits.MAX_VOICE_SECONDS))
+    add("voice_caption", texts.voice_caption(hazard.id), caption)
     return screens
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot import screen, texts
 from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, button, move_buttons
-from bot.chat.replies import NotificationsQueued, OwnerInvite, Photos, Reply, Text, Toast, grid, stale
+from bot.chat.replies import NotificationsQueued, OwnerInvite, Photos, Reply, Text, Toast, VoiceNotes, grid, stale
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.errors import (
@@ -30,8 +30,10 @@ from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
+from bot.domain.voice import VoiceNote
 from bot.services.container import Services
 from bot.services.rectification import Done
+from bot.services.voice import forwarded
 
 _TEXT_REFUSALS: dict[type[DomainError], str] = {
     DeadlineUnreadable: texts.DEADLINE_UNREADABLE,
@@ -62,10 +64,12 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
         services.settings.locale.zone,
         for_owner=actor.role is Role.OWNER,
     )
+    voices = [forwarded(voice.note, hazard.id) for voice in await rectification.voices(hazard)]
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
         Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard))),
+        *([VoiceNotes(voices)] if voices else []),
     ]
 
 
@@ -189,11 +193,13 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
     return [Toast(), *await _next(services, actor, result)]
 
 
-async def answer(services: Services, actor: Actor, conversation: HazardConversation, text: str) -> list[Reply]:
-    """A typed answer to the action in progress."""
+async def answer(
+    services: Services, actor: Actor, conversation: HazardConversation, text: str, voice: VoiceNote | None = None
+) -> list[Reply]:
+    """A typed answer to the action in progress (a spoken reason or note: its placeholder with its voice note)."""
     rectification = services.rectification
     try:
-        result = await rectification.answer_text(actor, text)
+        result = await rectification.answer_text(actor, text, voice)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(text.strip())))]
     except SameOwner:

@@ -28,6 +28,7 @@ from bot.domain.hazards import Severity
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
 from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.domain.voice import VoiceNote
 from bot.services.container import Services
 from bot.services.photo_intake import Batch
 from bot.services.report_places import Found
@@ -145,8 +146,9 @@ async def cancel_command(services: Services, actor: Actor) -> list[Reply]:
     return [Text(_CANCELLED[await cancel(services, actor)], remove_keyboard=True)]
 
 
-async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list[Reply]:
-    """A typed answer to the report in progress (the caller routes an action's answers, and texts without a flow)."""
+async def text(services: Services, actor: Actor, flow: Flow, typed: str, voice: VoiceNote | None = None) -> list[Reply]:
+    """A typed answer to the report in progress (the caller routes an action's answers, and texts without a flow); a
+    spoken description comes as its placeholder with its voice note."""
     assert isinstance(flow, ReportFlow)
     reporting = services.reporting
     draft = flow.draft
@@ -154,7 +156,7 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list
     if was is Step.PLACE:
         return await _typed_place(services, actor, draft, typed)
     try:
-        draft = await reporting.answer_text(actor, typed)
+        draft = await reporting.answer_text(actor, typed, voice)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
     except WrongInput:

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.domain.hazards import Severity
 from bot.domain.photos import Photo
+from bot.domain.voice import VoiceNote
 
 
 class Step(StrEnum):
@@ -42,6 +43,7 @@ class ReportDraft(BaseModel):
     refused_photos: int = 0  # photos over the limit since the last batch confirmation
     confirmed_photos: int = 0  # photos the person has been told about ("已收到 N 张照片")
     description: str | None = None
+    voice: VoiceNote | None = None  # the description was spoken: it holds the voice's placeholder
     category: str | None = None
     severity: Severity | None = None
     place: str | None = None

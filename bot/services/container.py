@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
 from bot.domain import limits, vocabulary
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
+from bot.services.albums import AlbumAnswers
 from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
@@ -42,6 +43,7 @@ from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 from storage.statistics import StatisticsRepository
+from storage.voice import VoiceRepository
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Services:
     places: PlaceService
     place_files: PlaceFileService
     waiting: WaitingService
+    albums: AlbumAnswers = field(default_factory=AlbumAnswers)  # albums already answered (a refusal is said once)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, *, create_database: bool = False) -> Services:
@@ -128,6 +131,7 @@ class Services:
             settings.locale.zone,
             choices,
             vocabulary.PLACE_TYPE_OTHER if vocabulary.PLACE_TYPE_OTHER in types else types[-1],
+            VoiceRepository(db),
         )
         return cls(
             db=db,
@@ -151,6 +155,7 @@ class Services:
                 settings.locale.zone,
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
                 choices,
+                VoiceRepository(db),
             ),
             checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
             reminders=ReminderService(

@@ -22,15 +22,18 @@ from bot.domain.policy import Action, can
 from bot.domain.recipients import Involved, Told
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.typed_text import clean
+from bot.domain.voice import Voice, VoiceField, VoiceNote
 from bot.logs import bind_hazard
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
+from bot.services.voice import forwarded, spoken
 from storage.database import Database
 from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
 from storage.place_choices import PlaceChoiceRepository
 from storage.roster import RosterRepository
+from storage.voice import VoiceRepository
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +62,10 @@ class ReportingService:
         zone: tzinfo,
         places: PlaceChoiceRepository,
         new_place_type: str,
+        voices: VoiceRepository,
     ) -> None:
         self._db = db
+        self._voices = voices
         self._drafts = drafts
         self._hazards = hazards
         self._roster = roster
@@ -93,7 +98,7 @@ class ReportingService:
         if draft is None:
             return False
         await self._drafts.discard(actor.id)
-        await discard_unused(self._media, self._drafts, draft.photos + draft.after_photos)
+        await discard_unused(self._media, self._drafts, [*draft.photos, *draft.after_photos, *_voice_of(draft)])
         return True
 
     # ---- photos ----
@@ -163,8 +168,9 @@ class ReportingService:
 
     # ---- answers ----
 
-    async def answer_text(self, actor: Actor, text: str) -> ReportDraft:
-        """A typed answer to the current step (description, place, 跳过 for the location)."""
+    async def answer_text(self, actor: Actor, text: str, voice: VoiceNote | None = None) -> ReportDraft:
+        """A typed answer to the current step (description, place, 跳过 for the location); a spoken description comes
+        as its placeholder text with its voice note."""
         draft = await self._drafts.get(actor.id)
         if draft is None:
             raise NoDraft(actor.id)
@@ -175,6 +181,7 @@ class ReportingService:
             if len(text) > limits.MAX_DESCRIPTION:
                 raise TooLong(limits.MAX_DESCRIPTION)
             draft.description = text
+            draft.voice = voice
         elif draft.step is Step.CATEGORY and text in self.categories:
             draft.category = text
         elif draft.step is Step.SEVERITY and text in vocabulary.SEVERITY_ANSWERS:
@@ -334,7 +341,7 @@ class ReportingService:
                 place_id=place_id,
             )
             await self._hazards.add_photos(tx, hazard_id, Stage.BEFORE, draft.photos, now)
-            await self._hazards.add_event(
+            reported = await self._hazards.add_event(
                 tx,
                 hazard_id=hazard_id,
                 actor_id=actor.id,
@@ -357,6 +364,11 @@ class ReportingService:
                     note=None,
                     now=now,
                     account=actor.telegram_user_id,
+                )
+            voice = spoken(draft.description, draft.voice)
+            if voice is not None:
+                await self._voices.add(
+                    tx, hazard_id=hazard_id, event_id=reported, field=VoiceField.DESCRIPTION, note=voice, now=now
                 )
             hazard = await self._hazards.get_in(tx, hazard_id)
             for recipient in recipients.of_report(people, hazard.severity):
@@ -425,6 +437,7 @@ class ReportingService:
                 text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
                 photos=[p.name for p in draft.photos + draft.after_photos],
                 buttons=move_buttons(hazard.id, moves),
+                voices=_voices(hazard, draft),
             ),
             urgent=hazard.severity is Severity.MAJOR,
             priority=Priority.PROMPT,
@@ -437,6 +450,7 @@ class ReportingService:
             message=Message(
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
                 photos=[p.name for p in draft.photos],
+                voices=_voices(hazard, draft),
             ),
             urgent=True,
         )
@@ -454,6 +468,16 @@ def _place_notice(hazard: Hazard, place_id: int, person_id: int) -> Notification
         message=Message(text=texts.new_place_card(hazard), buttons=[buttons]),
         priority=Priority.PROMPT,
     )
+
+
+def _voice_of(draft: ReportDraft) -> list[VoiceNote]:
+    return [] if draft.voice is None else [draft.voice]
+
+
+def _voices(hazard: Hazard, draft: ReportDraft) -> list[Voice]:
+    """The spoken description, forwarded with the new hazard's card."""
+    note = spoken(draft.description, draft.voice)
+    return [] if note is None else [forwarded(note, hazard.id)]
 
 
 def _kept(draft: ReportDraft) -> list[Photo]:

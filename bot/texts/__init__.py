@@ -437,6 +437,14 @@ from bot.texts.statistics import (
     stats_text,
     town_place,
 )
+from bot.texts.voice import (
+    AUDIO_FILE_REFUSED,
+    VOICE_DOWNLOAD_FAILED,
+    VOICE_NOT_SUPPORTED,
+    voice_caption,
+    voice_note,
+    voice_too_long,
+)
 
 __all__ = [
     "ACTION_CANCELLED",
@@ -464,6 +472,7 @@ __all__ = [
     "ASK_STATUS",
     "ASK_SUMMARY_BUTTONS",
     "ASK_VILLAGE",
+    "AUDIO_FILE_REFUSED",
     "BAD_MONTH",
     "BAD_PERIOD",
     "BUTTON_APPROVE",
@@ -635,6 +644,8 @@ __all__ = [
     "UNKNOWN_MESSAGE_OWNER",
     "UNREACHABLE_BLOCKED",
     "UNREACHABLE_GONE",
+    "VOICE_DOWNLOAD_FAILED",
+    "VOICE_NOT_SUPPORTED",
     "WEEKDAYS",
     "WIDE_COLUMNS",
     "YES",
@@ -825,5 +836,8 @@ __all__ = [
     "village_miss_list",
     "visit_label",
     "visited_photo",
+    "voice_caption",
+    "voice_note",
+    "voice_too_long",
     "welcome",
 ]

@@ -26,6 +26,7 @@ from handlers.telegram.queries import open_command, overdue_command
 from handlers.telegram.report import cancel_command, on_location, on_text, report_command
 from handlers.telegram.start import start
 from handlers.telegram.stats import rank_command, stats_command
+from handlers.telegram.voice import on_audio, on_voice
 
 Handler = Callable[[Update, GridContext], Coroutine[Any, Any, None]]
 
@@ -62,6 +63,8 @@ def register(app: GridApplication) -> None:
         app.add_handler(MessageHandler(alias_filter(command.name), COMMAND_HANDLERS[command.name]))
     media = filters.UpdateType.MESSAGE & filters.ATTACHMENT & ~filters.LOCATION
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, on_location))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.AUDIO, on_audio))
     app.add_handler(MessageHandler(media, on_media))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_press))

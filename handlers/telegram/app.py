@@ -20,6 +20,7 @@ from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.photos import resume_confirmations
 from handlers.telegram.retry import RetryingRateLimiter
 from handlers.telegram.transport import AiohttpRequest
+from handlers.telegram.voice_sender import VoiceSender
 
 
 def _repeat_on(job_queue: JobQueue[Any]) -> scheduler.jobs.Repeat:
@@ -45,7 +46,7 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         assert app.job_queue is not None
         await resume_confirmations(app.job_queue, services)
         await set_default_menu(app.bot)
-        sender = TelegramSender(app.bot, PhotoSender(app.bot, services))
+        sender = TelegramSender(app.bot, PhotoSender(app.bot, services), VoiceSender(app.bot, services))
         dispatcher = await scheduler.jobs.start(services, sender, _repeat_on(app.job_queue))
         app.bot_data.dispatcher = dispatcher
         app.bot_data.kick_outbox = dispatcher.kick

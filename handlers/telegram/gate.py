@@ -8,10 +8,12 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.chat import albums
 from bot.domain.flood import Screening
 from bot.logs import bind_user
 from handlers.telegram.chat_order import PerChatUpdateProcessor
 from handlers.telegram.context import GridContext
+from handlers.telegram.render import render
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ async def gate(update: Update, context: GridContext) -> None:
         answer = texts.DEACTIVATED_BUTTON if deactivated else texts.UNBOUND_BUTTON
         await update.callback_query.answer(answer, show_alert=True)
     elif update.message is not None:
-        await update.message.reply_text(texts.DEACTIVATED if deactivated else texts.UNBOUND)
+        album = update.message.media_group_id
+        await render(context, chat.id, albums.stranger(context.services, user.id, album, deactivated=deactivated))
     raise ApplicationHandlerStop
 
 

@@ -24,7 +24,7 @@ BATCH_JOB = "photo-batch:{chat_id}"
 
 def _media(message: Message) -> Media:
     """What arrived, in plain terms."""
-    album = message.media_group_id is not None
+    album = message.media_group_id
     if message.photo:
         return Media(MediaKind.PHOTO, message.photo[-1].file_size, message.caption, album)
     if message.document is not None:
@@ -34,8 +34,8 @@ def _media(message: Message) -> Media:
     if message.sticker is not None:
         return Media(MediaKind.STICKER)
     if message.video is not None or message.video_note is not None or message.animation is not None:
-        return Media(MediaKind.VIDEO)
-    return Media(MediaKind.OTHER)
+        return Media(MediaKind.VIDEO, album=album)
+    return Media(MediaKind.OTHER, album=album)
 
 
 def _upload_source(message: Message) -> PhotoSize | Document:
@@ -53,7 +53,7 @@ async def on_media(update: Update, context: GridContext) -> None:
         upload = await _download(context, message, _upload_source(message))
         if upload is None:
             return
-        decision = await photos.fetched(services, actor, decision, upload)
+        decision = await photos.fetched(services, actor, decision, upload, message.media_group_id)
     if isinstance(decision, Confirm):
         _schedule_confirmation(context, message.chat_id, actor)
     else:
@@ -69,7 +69,8 @@ async def _download(context: GridContext, message: Message, source: PhotoSize | 
         data = await download(source)
     except TelegramError as exc:
         too_big = isinstance(exc, BadRequest) and "too big" in str(exc).lower()
-        await render(context, message.chat_id, photos.download_failed(too_big=too_big))
+        failed = photos.download_failed(context.services, context.bound_actor, message.media_group_id, too_big=too_big)
+        await render(context, message.chat_id, failed)
         return None
     width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)
     return PhotoUpload(

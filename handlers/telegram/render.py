@@ -36,9 +36,11 @@ from bot.chat.replies import (
     Rows,
     Text,
     Toast,
+    VoiceNotes,
 )
 from handlers.telegram.context import GridContext
 from handlers.telegram.photo_sender import PhotoSender
+from handlers.telegram.voice_sender import VoiceSender
 
 ACTION_RENEW_SECONDS = 4.0  # Telegram shows a chat action for about five seconds
 
@@ -100,6 +102,9 @@ async def render(
             await bot.send_message(chat_id, reply.text, reply_markup=request)
         elif isinstance(reply, Photos):
             await PhotoSender(bot, context.services).send(chat_id, reply.names)
+        elif isinstance(reply, VoiceNotes):
+            for voice in reply.voices:
+                await VoiceSender(bot, context.services).send(chat_id, voice)
         elif isinstance(reply, Image):
             await bot.send_photo(chat_id, reply.data, caption=reply.caption)
         elif isinstance(reply, Document):
