@@ -375,6 +375,16 @@ from bot.texts.statistics import (
     stats_text,
     town_place,
 )
+from bot.texts.wecom_chat import (
+    WECOM_CARD_DONE,
+    WECOM_CHOOSE,
+    WECOM_MORE_BUTTONS,
+    WECOM_UNBOUND,
+    WECOM_UNBOUND_BUTTON,
+    wecom_ask_location,
+    wecom_bind_hint,
+    wecom_location,
+)
 
 __all__ = [
     "ACTION_CANCELLED",
@@ -540,6 +550,11 @@ __all__ = [
     "UNKNOWN_MESSAGE_OWNER",
     "UNREACHABLE_BLOCKED",
     "UNREACHABLE_GONE",
+    "WECOM_CARD_DONE",
+    "WECOM_CHOOSE",
+    "WECOM_MORE_BUTTONS",
+    "WECOM_UNBOUND",
+    "WECOM_UNBOUND_BUTTON",
     "WEEKDAYS",
     "WIDE_COLUMNS",
     "YES",
@@ -705,5 +720,8 @@ __all__ = [
     "unreachable",
     "village_check_reminder",
     "village_miss_list",
+    "wecom_ask_location",
+    "wecom_bind_hint",
+    "wecom_location",
     "welcome",
 ]
