@@ -486,6 +486,18 @@ class WeComMember:
         self.consumed += 1
         return inbox(self.userid)[self.consumed - 1]
 
+    async def expect_button(self, label: str, timeout: float = 10.0) -> Delivered:
+        """Read messages until a card with a button of this label."""
+        skipped: list[str] = []
+        while True:
+            try:
+                message = await self.next_message(timeout)
+            except AssertionError:
+                raise AssertionError(f"{self.userid}: no card with {label!r}; got {skipped}") from None
+            if label in message.buttons:
+                return message
+            skipped.append(message.text or message.msgtype)
+
     async def expect(self, fragment: str, timeout: float = 10.0) -> Delivered:
         """Read messages until one whose text contains fragment."""
         skipped: list[str] = []

@@ -220,3 +220,41 @@ async def test_voice_video_and_files_get_a_clear_answer(world: WeComRig) -> None
         answer = await officer.next_message()
         assert answer.text == texts.UNKNOWN_MESSAGE, kind
     assert await world.rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+
+
+async def test_the_loop_on_wecom_assign_rectify_verify(world: WeComRig) -> None:
+    """交办 by a supervisor, 提交整改 with an after-picture by the owner, 复核通过 — every step typed and pressed in WeCom."""
+    officer = await world.join("zeng", Role.OFFICER, village="新龙村")
+    boss = await world.join("xiao", Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    owner = await world.join("zhang", Role.OWNER, village="新龙村", name="张老板")
+    await _to_summary(officer, png(50))
+    await officer.press("提交")
+    await officer.expect("隐患 #1 已登记")
+
+    await boss.send("隐患 1")
+    await boss.press("交办", await boss.expect_button("交办"))
+    await boss.expect("请选择责任人")
+    await boss.press("张老板")
+    await boss.expect("请选择整改期限")
+    await boss.press(texts.days_button(30, True))  # a major hazard: 30 days by default
+    await boss.expect("已将隐患 #1 交办给 张老板")
+    assert await world.rig.rows("SELECT status FROM hazards") == [("assigned",)]
+
+    await owner.send("我的")
+    rectify = f"{texts.BUTTON_RECTIFY} #1 村委会"
+    await owner.press(rectify, await owner.expect_button(rectify))
+    await owner.expect("请发送整改后的照片")
+    after = png(51)
+    await owner.send_image(after)
+    await owner.press("下一步", await owner.expect("已收到 1 张整改后照片"))
+    await owner.expect("请简要说明整改情况")
+    await owner.send("电线已更换")
+    await owner.expect("整改已提交")
+    assert await world.rig.rows("SELECT status FROM hazards") == [("submitted",)]
+    stored = await world.rig.rows("SELECT sha256 FROM hazard_photos WHERE stage = 'after'")
+    assert stored == [(sha(after),)]
+
+    await boss.send("#1")
+    await boss.press(texts.BUTTON_VERIFY, await boss.expect_button(texts.BUTTON_VERIFY))
+    await boss.expect("复核通过，已销号")
+    assert await world.rig.rows("SELECT status, closure FROM hazards") == [("closed", "verified")]
