@@ -18,6 +18,7 @@ from bot.roster_file import read_roster
 from sandbox.wecom import Delivered, WeComMember
 from tests.flows import sha
 from tests.rig import png
+from tests.scenario import upload
 from tests.wecom_rig import WeComRig, running_wecom_bot
 
 
@@ -258,3 +259,25 @@ async def test_the_loop_on_wecom_assign_rectify_verify(world: WeComRig) -> None:
     await boss.press(texts.BUTTON_VERIFY, await boss.expect_button(texts.BUTTON_VERIFY))
     await boss.expect("复核通过，已销号")
     assert await world.rig.rows("SELECT status, closure FROM hazards") == [("closed", "verified")]
+
+
+async def test_an_invite_made_on_telegram_also_says_how_to_bind_in_wecom(world: WeComRig) -> None:
+    boss = await world.rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    await boss.send("邀请 信息员 新龙村")
+    made = await boss.expect("生成邀请链接")
+    code = made.body.split("?start=")[1].split()[0]
+    assert f"绑定 {code}" in made.body
+    member = world.member("zeng")
+    await member.send(f"绑定 {code}")
+    await member.expect("绑定成功")
+
+
+async def test_pictures_kept_before_a_restart_are_confirmed_on_wecom_after_it(world: WeComRig) -> None:
+    officer = await world.join("zeng", Role.OFFICER, village="新龙村")
+    services = world.rig.services
+    actor = await services.access.wecom_actor("zeng")
+    assert actor is not None
+    await services.access.used(actor)  # the officer writes from WeCom
+    await services.reporting.add_photo(actor, upload())  # kept, its batch timer lost with the process
+    await world.rig.restart()
+    await officer.expect("已收到 1 张照片")
