@@ -18,7 +18,7 @@ from bot.roster_file import read_roster
 from sandbox.wecom import Delivered, WeComMember
 from tests.flows import sha
 from tests.rig import png
-from tests.scenario import upload
+from tests.scenario import bind, report, upload
 from tests.wecom_rig import WeComRig, running_wecom_bot
 
 
@@ -281,3 +281,23 @@ async def test_pictures_kept_before_a_restart_are_confirmed_on_wecom_after_it(wo
     await services.reporting.add_photo(actor, upload())  # kept, its batch timer lost with the process
     await world.rig.restart()
     await officer.expect("已收到 1 张照片")
+
+
+async def test_paging_updates_the_pressed_card_or_closes_it_when_the_page_is_too_long(world: WeComRig) -> None:
+    services = world.rig.services
+    reporter = await bind(services, Role.OFFICER, village="新龙村")
+    for _ in range(12):
+        await report(services, reporter)
+    boss = await world.join("xiao", Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    await boss.send("未整改")
+    first = await boss.expect("第 1/2 页")
+    assert first.msgtype == "text"  # ten hazards are more than a card shows: the card below holds ▶
+    pager = await boss.expect_button(texts.BUTTON_PAGE_NEXT)
+    await boss.press(texts.BUTTON_PAGE_NEXT, pager)
+    second = await boss.next_message()  # two hazards fit a card: the pressed card becomes page 2, in place
+    assert (second.msgtype, second.response_code) == ("update_template_card", pager.response_code)
+    assert "第 2/2 页" in second.text and "#12" in second.text and list(second.buttons) == [texts.BUTTON_PAGE_PREVIOUS]
+    await boss.press(texts.BUTTON_PAGE_PREVIOUS, second)  # its code is used: page 1 comes below as a new message
+    again = await boss.expect("第 1/2 页")
+    assert again.msgtype == "text"
+    await boss.expect_button(texts.BUTTON_PAGE_NEXT)
