@@ -124,6 +124,12 @@ class WeComBorder:
         self._screen = screen
         self._locks: dict[str, asyncio.Lock] = {}
         self._timers: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _beside(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._run(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def use_screen(self, screen: Callable[[str], Screening]) -> None:
         """Take the flood screening of the callback server, which sees each member's backlog."""
@@ -173,7 +179,8 @@ class WeComBorder:
                 said = texts.DEACTIVATED if deactivated else texts.WECOM_UNBOUND
             await self._client.send_text(userid, said)
         else:
-            await services.access.used(actor)
+            if actor.last_channel is not Channel.WECOM:  # written beside the input, never delaying it
+                self._beside(services.access.used(actor))
             await self._dispatch(actor, userid, message, press)
 
     async def _dispatch(self, actor: Actor, userid: str, message: Inbound, press: Action | StaleButton | None) -> None:
@@ -292,7 +299,7 @@ class WeComBorder:
         try:
             await work
         except Exception:
-            log.exception("wecom: a batch confirmation failed")
+            log.exception("wecom: work beside the member's input failed")
 
     async def resume(self) -> int:
         """At start-up: confirm the pictures kept just before the process stopped, for members who used WeCom last."""
@@ -307,11 +314,14 @@ class WeComBorder:
 
     async def idle(self) -> None:
         """Wait until every batch confirmation due has been sent (tests; shutting down)."""
-        while self._timers:
-            await asyncio.gather(*list(self._timers.values()), return_exceptions=True)
+        while self._timers or self._tasks:
+            await asyncio.gather(*self._timers.values(), *self._tasks, return_exceptions=True)
 
     async def close(self) -> None:
         """Stop the batch timers."""
+        for task in [*self._tasks, *self._timers.values()]:  # a channel being recorded is a hint: it may go
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         for task in list(self._timers.values()):
             task.cancel()
         await asyncio.gather(*self._timers.values(), return_exceptions=True)
