@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot import texts
+from bot.chat.replies import Document
 from bot.clock import FakeClock
 from bot.domain.hazards import Severity
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.roster_file import read_roster
+from handlers.wecom.app import WeComChannel
+from handlers.wecom.render import FILE_MAX_BYTES, Renderer
 from sandbox.wecom import Delivered, WeComMember
 from tests.flows import sha
 from tests.rig import png
@@ -301,3 +304,17 @@ async def test_paging_updates_the_pressed_card_or_closes_it_when_the_page_is_too
     again = await boss.expect("第 1/2 页")
     assert again.msgtype == "text"
     await boss.expect_button(texts.BUTTON_PAGE_NEXT)
+
+
+async def test_a_file_over_what_wecom_carries_is_said_not_sent(world: WeComRig, tmp_path: Path) -> None:
+    member = await world.join("xiao", Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    big = tmp_path / "photos.zip"
+    with big.open("wb") as file:
+        file.truncate(FILE_MAX_BYTES + 1)  # sparse: the size without the bytes
+    channel = world.rig.app.bot_data.wecom
+    assert isinstance(channel, WeComChannel)
+    renderer = Renderer(channel.client, world.rig.services, lambda: None)
+    await renderer.render("xiao", [Document(big, "青龙镇 2026年11月 照片", "照片.zip")])
+    assert (await member.next_message()).text == "青龙镇 2026年11月 照片"
+    assert (await member.next_message()).text == texts.wecom_file_too_large("照片.zip", 20)
+    assert not [c for c in world.wecom.calls_to("media/upload") if c.body.get("type") == "file"]
