@@ -261,6 +261,11 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("keep_deadline_button", texts.keep_deadline_button(date(2026, 12, 31)), screen.LABEL)
     add("review_card", texts.review_card(hazard, 10, 10, WIDE_NOTE, proxy=True, today=TODAY))
     add("owner_invite", texts.owner_invite(LEGACY_NAME, "https://t.me/gridsafe_bot?start=" + "c" * 64))
+    add("owner_invite:wecom", texts.owner_invite(LEGACY_NAME, texts.wecom_bind_hint("c" * 64)))
+    add("wecom_bind_hint", texts.wecom_bind_hint("c" * 64))
+    add("wecom_file_too_large", texts.wecom_file_too_large(LEGACY_NAME, 20))
+    add("wecom_ask_location", texts.wecom_ask_location(texts.SKIP))
+    add("wecom_location", texts.wecom_location(-89.123456789, -179.123456789))
     for rounds in (0, 3, 50):
         for for_owner in (False, True):
             add(

@@ -81,7 +81,7 @@ async def arriving(services: Services, actor: Actor, media: Media) -> list[Reply
     """What to do with media that just arrived, before anything is downloaded; a refusal is said once per album."""
     decision = await _arriving(services, actor, media)
     if isinstance(decision, list):
-        return answer_once(services, actor.telegram_user_id, media.album, decision)
+        return answer_once(services, actor.id, media.album, decision)
     return decision
 
 
@@ -120,7 +120,7 @@ async def fetched(
     if fetch.target is Target.VISIT:
         return await places.photo_visit(services, actor, upload)
     if await _sink(services, fetch.target).add_photo(actor, upload) is PhotoOutcome.NOT_IMAGE:
-        return answer_once(services, actor.telegram_user_id, album, [Text(texts.PHOTO_BROKEN)])
+        return answer_once(services, actor.id, album, [Text(texts.PHOTO_BROKEN)])
     return Confirm()
 
 
@@ -134,7 +134,7 @@ def download_failed(services: Services, actor: Actor, album: str | None, *, too_
     """The channel could not give the file: that photo is asked for again (once per album); nothing kept so far is
     lost."""
     refusal: list[Reply] = [Text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)]
-    return answer_once(services, actor.telegram_user_id, album, refusal)
+    return answer_once(services, actor.id, album, refusal)
 
 
 async def confirmation(services: Services, actor: Actor) -> list[Reply]:

@@ -81,4 +81,4 @@ async def audio_file(services: Services, actor: Actor, album: str | None) -> lis
     refusal: list[Reply] = [Text(texts.AUDIO_FILE_REFUSED)]
     if not takes_voice(flow):
         refusal = await _not_here(services, actor, flow)
-    return answer_once(services, actor.telegram_user_id, album, refusal)
+    return answer_once(services, actor.id, album, refusal)

@@ -49,6 +49,12 @@ ROSTER_HEADERS: dict[str, str] = {
     "电话": "phone",
     "手机": "phone",
     "手机号": "phone",
+    "wecom_userid": "wecom_userid",
+    "wecom": "wecom_userid",
+    "企业微信账号": "wecom_userid",
+    "企业微信": "wecom_userid",
+    "企业微信ID": "wecom_userid",
+    "企微账号": "wecom_userid",
 }
 
 # The default place types ([places] types may change them): the 九小场所 first, then the others. They are
@@ -150,6 +156,7 @@ COMMAND_ALIASES: dict[str, str] = {
     "人员": "person",
     "取消": "cancel",
     "场所": "place",
+    "绑定": "start",  # 绑定 <invite code>: binding by a typed code (WeCom has no deep links; Telegram takes it too)
 }
 
 # /place 名称 责任人 姓名: the word before a typed new owner of the place.

@@ -9,6 +9,7 @@ may be answered once more, which is harmless.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 
 REMEMBERED_SENDERS = 10_000  # bounded memory: the least recently heard sender is forgotten first
 
@@ -17,10 +18,10 @@ class AlbumAnswers:
     """The latest album answered, per sender."""
 
     def __init__(self, capacity: int = REMEMBERED_SENDERS) -> None:
-        self._latest: OrderedDict[int, str] = OrderedDict()
+        self._latest: OrderedDict[Hashable, str] = OrderedDict()
         self._capacity = capacity
 
-    def first_answer(self, sender: int, album: str | None) -> bool:
+    def first_answer(self, sender: Hashable, album: str | None) -> bool:
         """True if an answer is due for this item: it is not part of an album, or its album has not been answered yet
         (it is then marked answered)."""
         if album is None:

@@ -445,6 +445,18 @@ from bot.texts.voice import (
     voice_note,
     voice_too_long,
 )
+from bot.texts.wecom_chat import (
+    BIND_WORD,
+    WECOM_CARD_DONE,
+    WECOM_CHOOSE,
+    WECOM_MORE_BUTTONS,
+    WECOM_UNBOUND,
+    WECOM_UNBOUND_BUTTON,
+    wecom_ask_location,
+    wecom_bind_hint,
+    wecom_file_too_large,
+    wecom_location,
+)
 
 __all__ = [
     "ACTION_CANCELLED",
@@ -475,6 +487,7 @@ __all__ = [
     "AUDIO_FILE_REFUSED",
     "BAD_MONTH",
     "BAD_PERIOD",
+    "BIND_WORD",
     "BUTTON_APPROVE",
     "BUTTON_ASSIGN",
     "BUTTON_BACK",
@@ -646,6 +659,11 @@ __all__ = [
     "UNREACHABLE_GONE",
     "VOICE_DOWNLOAD_FAILED",
     "VOICE_NOT_SUPPORTED",
+    "WECOM_CARD_DONE",
+    "WECOM_CHOOSE",
+    "WECOM_MORE_BUTTONS",
+    "WECOM_UNBOUND",
+    "WECOM_UNBOUND_BUTTON",
     "WEEKDAYS",
     "WIDE_COLUMNS",
     "YES",
@@ -839,5 +857,9 @@ __all__ = [
     "voice_caption",
     "voice_note",
     "voice_too_long",
+    "wecom_ask_location",
+    "wecom_bind_hint",
+    "wecom_file_too_large",
+    "wecom_location",
     "welcome",
 ]
