@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from bot.domain.errors import StaleButton
 from bot.domain.lifecycle import Move
 from bot.domain.photos import Photo
+from bot.domain.voice import VoiceNote
 
 
 class Ask(StrEnum):
@@ -88,6 +89,7 @@ class HazardConversation(BaseModel):
     new_owner_phone: str | None = None
     reason: str | None = None
     deadline: date | None = None  # a typed deadline, echoed back and saved only on 确认
+    voice: VoiceNote | None = None  # the reason or note was spoken: `reason` holds the voice's placeholder
     photos: list[Photo] = []
     refused_photos: int = 0
     confirmed_photos: int = 0  # after-photos the person has been told about

@@ -6,6 +6,8 @@ from enum import IntEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.voice import Voice
+
 
 class Button(BaseModel):
     """A button: its label and its action, encoded by bot/chat/actions.py (the one codec of button data)."""
@@ -17,7 +19,8 @@ class Button(BaseModel):
 
 
 class Message(BaseModel):
-    """What a person receives: photos first (one photo or an album), then the text with its buttons."""
+    """What a person receives: photos first (one photo or an album), then the text with its buttons, then the voice
+    notes the text stands for (a spoken description, reason or note)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -27,6 +30,7 @@ class Message(BaseModel):
     photos: list[str] = []
     image: str | None = None  # a file of the media store (e.g. the ranking chart), sent as a photo before the text
     buttons: list[list[Button]] = []
+    voices: list[Voice] = []
 
 
 class Priority(IntEnum):
