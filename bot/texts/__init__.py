@@ -126,6 +126,7 @@ from bot.texts.hazard import (
     hazard_fields,
     hazard_not_found,
     location_line,
+    reason_line,
 )
 from bot.texts.invites import (
     INVITE_CHAT_NEEDS_NEW_NAME,
@@ -805,6 +806,7 @@ __all__ = [
     "proxy_card",
     "ranking_formula",
     "ranking_text",
+    "reason_line",
     "reassigned_away",
     "removal_report",
     "report_registered",
