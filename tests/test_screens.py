@@ -282,6 +282,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("ledger_caption", texts.ledger_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9), caption)
     add("photos_caption", texts.photos_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9, 10**9), caption)
     place = LEGACY_NAME + "镇/" + LEGACY_NAME + "村"
+    add("card_part", texts.card_part(LEGACY_NAME, 10, 10), 26)  # a WeCom card's title: at most 26 characters
     add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
     add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
     return screens

@@ -38,6 +38,7 @@ from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 from storage.statistics import StatisticsRepository
+from storage.wecom_media import WeComMediaRepository
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Services:
     notifier: Notifier
     media: MediaStore
     photo_ids: PhotoIdRepository
+    wecom_media: WeComMediaRepository
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
@@ -132,6 +134,7 @@ class Services:
             notifier=notifier,
             media=media,
             photo_ids=PhotoIdRepository(db),
+            wecom_media=WeComMediaRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(
