@@ -15,7 +15,8 @@ HAZARD_SELECT = """
     SELECT h.id, h.town_id, t.name AS town_name, h.village_id, v.name AS village_name,
            h.reporter_id, p.name AS reporter_name, h.description, h.category, h.severity, h.place,
            h.latitude, h.longitude, h.status, h.closure, h.fixed_on_spot, h.reported_at,
-           h.owner_id, o.name AS owner_name, ob.id IS NOT NULL AS owner_bound, h.deadline,
+           h.owner_id, o.name AS owner_name,
+           (ob.id IS NOT NULL OR o.wecom_userid IS NOT NULL) AS owner_bound, h.deadline,
            h.assigned_at, h.submitted_at, h.closed_at, h.duplicate_of,
            se.actor_id AS submitted_by, se.telegram_user_id AS submitted_from
     FROM hazards h

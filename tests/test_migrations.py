@@ -25,6 +25,8 @@ EXPECTED_TABLES = {
         "updated_at",
         "deactivated_at",
         "moved_to",
+        "wecom_userid",
+        "last_channel",
     },
     "telegram_bindings": {
         "id",
@@ -46,6 +48,7 @@ EXPECTED_TABLES = {
         "used_at",
         "used_by_telegram_user_id",
         "reason",
+        "used_by_wecom_userid",
     },
     "group_notices": {"chat_id", "notified_at"},
     "places": {

@@ -49,6 +49,12 @@ ROSTER_HEADERS: dict[str, str] = {
     "电话": "phone",
     "手机": "phone",
     "手机号": "phone",
+    "wecom_userid": "wecom_userid",
+    "wecom": "wecom_userid",
+    "企业微信账号": "wecom_userid",
+    "企业微信": "wecom_userid",
+    "企业微信ID": "wecom_userid",
+    "企微账号": "wecom_userid",
 }
 
 # The default place types ([places] types may change them): the 九小场所 first, then the others. They are

@@ -96,8 +96,9 @@ def _start_timer(job_queue: JobQueue[Any], chat_id: int, actor: Actor, seconds: 
 
 async def resume_confirmations(job_queue: JobQueue[Any], services: Services) -> int:
     """At start-up: photos kept just before the process stopped had their batch timer in memory; confirm them now."""
-    people = await services.access.bound(await photos.waiting(services))
+    people = [a for a in await services.access.bound(await photos.waiting(services)) if a.chat_id is not None]
     for actor in people:
+        assert actor.chat_id is not None
         _start_timer(job_queue, actor.chat_id, actor, services.settings.reporting.photo_batch_seconds)
     return len(people)
 
