@@ -1,5 +1,6 @@
-"""Scenario wecom: a fan-out to WeCom members through the client's pacer against WeCom's real per-member rule, and
-callbacks answered by the inbound server.
+"""Scenario wecom: a fan-out of reminders to WeCom members through GridSafe's outbox (queued by the Notifier with the
+routing rule, claimed by the dispatcher, sent by the WeCom sender through the client's pacer) against WeCom's real
+per-member rule, and callbacks answered by the inbound server.
 
 WeCom allows 30 messages a minute and 1,000 an hour per member and drops the rest without an error; the loopback
 server (sandbox/wecom.py) enforces exactly that and counts what it drops. Both sides share one clock that runs
@@ -14,17 +15,27 @@ Real round trips are stretched by SCALE on the shared clock, so the ratio here i
 from __future__ import annotations
 
 import asyncio
+import csv
 import math
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.measure import Outcome, spread
+from bot.domain.notifications import Message, Notification
+from bot.domain.people import Channel
+from bot.domain.roster import validate
+from bot.roster_file import read_roster
+from bot.services.container import Services
+from bot.settings import load_settings
 from handlers.wecom.callback import CallbackServer
 from handlers.wecom.client import WeComClient
 from handlers.wecom.inbound import Inbound
+from handlers.wecom.outbox_sender import WeComSender
 from handlers.wecom.pacer import PER_MINUTE
 from sandbox.wecom import CallbackResult, WeComServer
+from scheduler.jobs import outlets
+from scheduler.outbox import OutboxDispatcher
 from storage.media import MediaStore
 
 SCALE = 20.0  # WeCom's time runs 20 times faster: an hour in three minutes
@@ -67,6 +78,7 @@ async def run(size: str, folder: Path) -> Outcome:
         received.append(message)
 
     async with WeComServer(clock=clock) as server:
+        services = await _services(folder, server, clock, members)
         client = WeComClient(
             base_url=server.base_url,
             corp_id=server.corp_id,
@@ -74,11 +86,23 @@ async def run(size: str, folder: Path) -> Outcome:
             agent_id=server.agent_id,
             clock=clock,
             sleep=clock.sleep,
+            media_ids=services.wecom_media,
         )
         userids = [f"member{n:03d}" for n in range(members)]
+        await _queue(services, clock, each)
+        dispatcher = OutboxDispatcher(
+            outlets(services, {Channel.WECOM: WeComSender(client, services.media)}),
+            services.outbox,
+            clock,
+            unreachable=services.reminders.unreachable,
+            failed=services.reminders.delivery_failed,
+        )
         started = time.monotonic()
-        await asyncio.gather(*(_remind(client, userid, each) for userid in userids))
+        sent = await dispatcher.drain()
         fanout_seconds = time.monotonic() - started
+        await dispatcher.close()
+        rows = await services.db.fetch_all("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        statuses = {str(row[0]): int(row[1]) for row in rows}
         ratios = [rate_of_allowed([m.at for m in server.delivered_to(userid)]) for userid in userids]
         delivered, dropped = len(server.delivered), len(server.dropped)
 
@@ -88,6 +112,7 @@ async def run(size: str, folder: Path) -> Outcome:
             answers = await _callbacks(server, CALLBACKS[size])
             await callback.idle()
         await client.close()
+        await services.close()
 
     worst = round(min(ratios), 3)
     p95 = spread([a.seconds for a in answers])["p95_ms"]
@@ -98,6 +123,8 @@ async def run(size: str, folder: Path) -> Outcome:
         "clock_scale": SCALE,
         "allowed_per_member": {"per_minute": PER_MINUTE, "per_hour": 1000},
         "achieved_of_allowed_rate": {"worst_member": worst, "mean": round(sum(ratios) / len(ratios), 3)},
+        "outbox": statuses,
+        "sent_by_dispatcher": sent,
         "delivered": delivered,
         "dropped": dropped,
         "pacer_waited_seconds": round(client.pacer.waited_seconds, 1),
@@ -115,10 +142,38 @@ async def run(size: str, folder: Path) -> Outcome:
     return outcome
 
 
-async def _remind(client: WeComClient, userid: str, count: int) -> None:
-    """One member's reminders, in order (as the outbox sends each chat's), every member at once."""
-    for k in range(count):
-        await client.send_text(userid, f"提醒 {k}")
+async def _services(folder: Path, server: WeComServer, clock: ScaledClock, members: int) -> Services:
+    """GridSafe's services on a fresh database, WeCom configured, with `members` owners on WeCom only."""
+    environ = {
+        "GRIDSAFE_STORAGE__DATABASE": str(folder / "data" / "gridsafe.db"),
+        "GRIDSAFE_STORAGE__MEDIA_DIR": str(folder / "data" / "media"),
+        "GRIDSAFE_WECOM__CORP_ID": server.corp_id,
+        "GRIDSAFE_WECOM__AGENT_ID": str(server.agent_id),
+        "GRIDSAFE_WECOM__SECRET": server.secret,
+        "GRIDSAFE_WECOM__TOKEN": server.crypto.token,
+        "GRIDSAFE_WECOM__ENCODING_AES_KEY": server.crypto.encoding_aes_key,
+        "GRIDSAFE_WECOM__API_BASE_URL": server.base_url,
+    }
+    services = await Services.open(load_settings(None, environ), clock, create_database=True)
+    roster = folder / "roster.csv"
+    with roster.open("w", newline="", encoding="utf-8") as f:
+        rows = [["town", "village", "name", "role", "phone", "wecom_userid"]]
+        rows += [["T1", "V1", f"member{n:03d}", "owner", "", f"member{n:03d}"] for n in range(members)]
+        csv.writer(f).writerows(rows)
+    await services.roster.import_entries(validate(read_roster(roster)))
+    return services
+
+
+async def _queue(services: Services, clock: ScaledClock, each: int) -> None:
+    """Each member's reminders, queued as a scheduler pass queues them (routed by the Notifier: WeCom only)."""
+    people = await services.db.fetch_all("SELECT id FROM people ORDER BY id")
+    notifications = [
+        Notification(person_id=int(row[0]), dedupe_key=f"bench:{row[0]}:{k}", message=Message(text=f"提醒 {k}"))
+        for k in range(each)
+        for row in people
+    ]
+    async with services.db.transaction() as tx:
+        await services.notifier.enqueue_many(tx, notifications, clock.now())
 
 
 async def _callbacks(server: WeComServer, count: int) -> list[CallbackResult]:

@@ -8,7 +8,9 @@ from typing import Any
 from telegram.ext import ApplicationBuilder, JobQueue
 
 import scheduler.jobs
+from bot.chat.delivery import Sender
 from bot.clock import Clock
+from bot.domain.people import Channel
 from bot.services.container import Services
 from bot.settings import Settings
 from handlers.telegram import register
@@ -20,6 +22,7 @@ from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.photos import resume_confirmations
 from handlers.telegram.retry import RetryingRateLimiter
 from handlers.telegram.transport import AiohttpRequest
+from handlers.wecom.app import open_wecom
 
 
 def _repeat_on(job_queue: JobQueue[Any]) -> scheduler.jobs.Repeat:
@@ -45,8 +48,12 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         assert app.job_queue is not None
         await resume_confirmations(app.job_queue, services)
         await set_default_menu(app.bot)
-        sender = TelegramSender(app.bot, PhotoSender(app.bot, services))
-        dispatcher = await scheduler.jobs.start(services, sender, _repeat_on(app.job_queue))
+        senders: dict[Channel, Sender] = {Channel.TELEGRAM: TelegramSender(app.bot, PhotoSender(app.bot, services))}
+        wecom = open_wecom(settings, services, clock)
+        if wecom is not None:
+            app.bot_data.closers.append(wecom.close)
+            senders[Channel.WECOM] = wecom.sender
+        dispatcher = await scheduler.jobs.start(services, senders, _repeat_on(app.job_queue))
         app.bot_data.dispatcher = dispatcher
         app.bot_data.kick_outbox = dispatcher.kick
 
@@ -54,6 +61,9 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         if app.bot_data.dispatcher is not None:
             await app.bot_data.dispatcher.close()
             app.bot_data.dispatcher = None
+        for close in app.bot_data.closers:
+            await close()
+        app.bot_data.closers.clear()
         if app.bot_data.services is not None:
             await app.bot_data.services.close()
             app.bot_data.services = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -31,6 +31,7 @@ class BotData:
         self.services: Services | None = None
         self.kick_outbox: Callable[[], object] = lambda: None
         self.dispatcher: Dispatcher | None = None
+        self.closers: list[Callable[[], Awaitable[object]]] = []  # other channels' connections, closed at shutdown
         # The error that made the bot stop (the database file deleted under it), and how to stop: `gridsafe run` sets
         # Application.stop_running, which ends run_polling; a host that starts the application itself (the test rig,
         # the sandbox) may set its own, else the bot stays up refusing every write.

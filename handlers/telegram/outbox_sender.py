@@ -41,10 +41,11 @@ class TelegramSender:
         self._bot = bot
         self._photos = photos
 
-    def calls(self, address: int, message: Message) -> list[SendCall]:
-        """The Telegram calls of one notification, in order."""
-        calls = self._photos.calls(address, message.photos)
+    def calls(self, address: int | str, message: Message) -> list[SendCall]:
+        """The Telegram calls of one notification to a chat id, in order."""
+        chat_id = int(address)
+        calls = self._photos.calls(chat_id, message.photos)
         if message.image is not None:
-            calls += self._photos.calls(address, [message.image])
-        calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
+            calls += self._photos.calls(chat_id, [message.image])
+        calls.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=keyboard(message.buttons)))
         return [partial(_translated, call) for call in calls]

@@ -1,0 +1,39 @@
+"""The routing rule: where a person's notifications go when they are on Telegram, WeCom or both."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.people import Channel
+from bot.domain.routing import Reach, channels, is_alarm
+from bot.domain.schedule import RungKind
+
+T, W = Channel.TELEGRAM, Channel.WECOM
+
+
+@pytest.mark.parametrize(
+    ("reach", "must_not_miss", "expected"),
+    [
+        (Reach(telegram=True, wecom=False), False, [T]),
+        (Reach(telegram=True, wecom=False, last=W), True, [T]),  # WeCom account gone: Telegram only
+        (Reach(telegram=False, wecom=True), False, [W]),
+        (Reach(telegram=False, wecom=True, last=T), True, [W]),
+        (Reach(telegram=True, wecom=True, last=T), False, [T]),  # both: where they last wrote
+        (Reach(telegram=True, wecom=True, last=W), False, [W]),
+        (Reach(telegram=True, wecom=True), False, [W]),  # both, never wrote: the county's working chat
+        (Reach(telegram=True, wecom=True, last=T), True, [T, W]),  # must not be missed: everywhere
+        (Reach(telegram=False, wecom=False), False, [T]),  # on none: a row that fails as not bound
+        (Reach(telegram=False, wecom=False, last=W), True, [T]),
+    ],
+)
+def test_the_routing_table(reach: Reach, must_not_miss: bool, expected: list[Channel]) -> None:
+    assert channels(reach, must_not_miss=must_not_miss) == expected
+
+
+def test_the_deadline_ladder_alarms_from_its_last_day_on() -> None:
+    assert [kind for kind in RungKind if is_alarm(kind)] == [
+        RungKind.D_DAY,
+        RungKind.YELLOW,
+        RungKind.RED,
+        RungKind.OVERDUE,
+    ]
