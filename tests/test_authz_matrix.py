@@ -97,7 +97,7 @@ COMMAND_WHO: dict[str, frozenset[str]] = {
 }
 ALIASES = {"帮助": "help", "上报": "report", "排查": "check", "未整改": "open", "逾期": "overdue", "我的": "mine"}
 ALIASES |= {"统计": "stats", "排名": "rank", "导出": "export", "邀请": "invite", "人员": "person", "取消": "cancel"}
-ALIASES |= {"隐患": "hazard"}
+ALIASES |= {"隐患": "hazard", "绑定": "start"}
 
 # What an allowed command answers (a fragment of its first reply).
 ANSWERS = {

@@ -29,7 +29,8 @@ from sandbox.wecom import Delivered, WeComServer
 from storage.roster import RosterRepository
 from tests import scenario
 from tests.flows import assign, officer, reported, submit, supervisor, wait_for, walk_to_summary
-from tests.rig import Rig, png, running_bot
+from tests.rig import Rig, png
+from tests.wecom_rig import WeComRig, running_wecom_bot
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -38,28 +39,20 @@ def local(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
-def wecom_env(server: WeComServer) -> dict[str, str]:
-    """The [wecom] settings of an app on the loopback WeCom server."""
-    return {
-        "WECOM__CORP_ID": server.corp_id,
-        "WECOM__AGENT_ID": str(server.agent_id),
-        "WECOM__SECRET": server.secret,
-        "WECOM__TOKEN": server.crypto.token,
-        "WECOM__ENCODING_AES_KEY": server.crypto.encoding_aes_key,
-        "WECOM__API_BASE_URL": server.base_url,
-    }
-
-
 @pytest.fixture
-async def wecom(clock: FakeClock) -> AsyncIterator[WeComServer]:
-    async with WeComServer(clock=clock) as server:
-        yield server
-
-
-@pytest.fixture
-async def rig(tmp_path: Path, clock: FakeClock, wecom: WeComServer) -> AsyncIterator[Rig]:
-    async with running_bot(tmp_path, clock, rate_limit=None, **wecom_env(wecom)) as running:
+async def both(tmp_path: Path, clock: FakeClock) -> AsyncIterator[WeComRig]:
+    async with running_wecom_bot(tmp_path, clock) as running:
         yield running
+
+
+@pytest.fixture
+def rig(both: WeComRig) -> Rig:
+    return both.rig
+
+
+@pytest.fixture
+def wecom(both: WeComRig) -> WeComServer:
+    return both.wecom
 
 
 async def on_wecom(rig: Rig, name: str, userid: str, *, last: Channel | None = None) -> int:
@@ -138,9 +131,10 @@ async def test_people_on_both_channels_get_routine_cards_where_they_last_wrote_a
         "(SELECT id FROM people WHERE name = '吕丽霞')",
         [("wecom", "sent")],
     )
-    assert [shown(m) for m in wecom.delivered_to("lvlixia") if m.msgtype == "template_card"] == [
-        f"【新隐患·待交办】#{second}"
-    ]
+    got = wecom.delivered_to("lvlixia")
+    assert [m.msgtype for m in got] == ["image", "text", "template_card"]  # the photo, the card's text, its buttons
+    assert shown(got[1]).startswith(f"【新隐患·待交办】#{second}\n")
+    assert card_actions(got[2]) == [HazardPress(second, move) for move in (Move.ASSIGN, Move.INVALID, Move.DUPLICATE)]
     major = await submit(user, await walk_to_summary(user, photo=png(3), severity="重大隐患"))
     await boss.expect(f"【重大隐患】【新隐患·待交办】#{major}")  # a major hazard: on both channels
     await wait_for(

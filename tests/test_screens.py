@@ -239,6 +239,10 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("keep_deadline_button", texts.keep_deadline_button(date(2026, 12, 31)), screen.LABEL)
     add("review_card", texts.review_card(hazard, 10, 10, WIDE_NOTE, proxy=True, today=TODAY))
     add("owner_invite", texts.owner_invite(LEGACY_NAME, "https://t.me/gridsafe_bot?start=" + "c" * 64))
+    add("owner_invite:wecom", texts.owner_invite(LEGACY_NAME, texts.wecom_bind_hint("c" * 64)))
+    add("wecom_bind_hint", texts.wecom_bind_hint("c" * 64))
+    add("wecom_ask_location", texts.wecom_ask_location(texts.SKIP))
+    add("wecom_location", texts.wecom_location(-89.123456789, -179.123456789))
     for rounds in (0, 3, 50):
         for for_owner in (False, True):
             add(
@@ -282,7 +286,6 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("ledger_caption", texts.ledger_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9), caption)
     add("photos_caption", texts.photos_caption(LEGACY_NAME, week_period(TODAY), 10**9, 10**9, 10**9), caption)
     place = LEGACY_NAME + "镇/" + LEGACY_NAME + "村"
-    add("card_part", texts.card_part(LEGACY_NAME, 10, 10), 26)  # a WeCom card's title: at most 26 characters
     add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
     add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
     return screens

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,13 +17,13 @@ from bot.chat.delivery import DeliveryError, Later, Passing, RateLimited, Refuse
 from bot.clock import FakeClock
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button, Message
-from handlers.wecom.cards import CARD_MAX_BUTTONS, button_groups, card_text
-from handlers.wecom.client import WeComClient
+from bot.services.container import Services
+from handlers.wecom.client import CARD_MAX_BUTTONS, WeComClient
 from handlers.wecom.outbox_sender import WeComSender
+from handlers.wecom.render import Renderer, button_groups, card_layout
 from sandbox.wecom import WeComServer
 from storage.database import Database
 from storage.media import MediaStore
-from storage.migrations import migrate
 from storage.timestamps import from_db
 from storage.wecom_media import WeComMediaRepository
 from tests.rig import png
@@ -44,11 +43,8 @@ async def server(clock: FakeClock) -> AsyncIterator[WeComServer]:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await Database.open(tmp_path / "gridsafe.db")
-    await migrate(db)
-    yield db
-    await db.close()
+def db(services: Services) -> Database:
+    return services.db
 
 
 @pytest.fixture
@@ -70,13 +66,13 @@ async def client(server: WeComServer, clock: FakeClock, db: Database) -> AsyncIt
 
 
 @pytest.fixture
-def media(tmp_path: Path) -> MediaStore:
-    return MediaStore(tmp_path / "media")
+def media(services: Services) -> MediaStore:
+    return services.media
 
 
 @pytest.fixture
-def sender(client: WeComClient, media: MediaStore) -> WeComSender:
-    return WeComSender(client, media)
+def sender(client: WeComClient, services: Services) -> WeComSender:
+    return WeComSender(client, services.media, Renderer(client, services, lambda: None))
 
 
 async def deliver(sender: WeComSender, userid: str, message: Message) -> None:
@@ -119,7 +115,7 @@ async def test_a_text_too_long_for_a_card_comes_first_and_the_card_carries_its_f
     first, second = server.delivered_to("lisi")
     assert (first.msgtype, first.body["text"]["content"]) == ("text", text)
     card = second.body["template_card"]
-    assert card["main_title"] == {"title": "【今天到期】隐患 #7"} and "sub_title_text" not in card
+    assert card["main_title"] == {"title": texts.WECOM_CHOOSE} and "sub_title_text" not in card
     assert decode(card["button_list"][0]["key"]) == HazardPress(7, Move.SUBMIT)
 
 
@@ -128,10 +124,7 @@ async def test_more_than_six_buttons_make_cards_of_whole_rows(server: WeComServe
     await deliver(sender, "xiaohao", Message(text="【待办】3 行按钮", buttons=rows))
     cards = [m.body["template_card"] for m in server.delivered_to("xiaohao")]
     assert [len(card["button_list"]) for card in cards] == [6, 3]
-    assert [card["main_title"]["title"] for card in cards] == [
-        "【待办】3 行按钮",
-        texts.card_part("【待办】3 行按钮", 2, 2),
-    ]
+    assert [card["main_title"]["title"] for card in cards] == ["【待办】3 行按钮", texts.WECOM_MORE_BUTTONS]
     keys = [decode(b["key"]) for card in cards for b in card["button_list"]]
     assert keys == [HazardPress(n, None) for n in range(1, 10)]
     assert len({card["task_id"] for card in cards}) == 2
@@ -145,7 +138,7 @@ def test_button_groups_keep_rows_and_cut_a_row_longer_than_six() -> None:
     assert [len(g) for g in button_groups([row(2), row(2), row(2), row(1)])] == [6, 1]
     assert [len(g) for g in button_groups([row(14)])] == [6, 6, 2]
     assert all(len(g) <= CARD_MAX_BUTTONS for g in button_groups([row(5), row(9), row(1)]))
-    assert card_text("一" * 27).before == "一" * 27  # a first line longer than a title goes before the card
+    assert card_layout("一" * 27 + "\n" + "二" * 112) == (texts.WECOM_CHOOSE, "", True)  # goes before the card
 
 
 async def test_photos_are_uploaded_once_and_their_media_ids_kept_in_the_database(

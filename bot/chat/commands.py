@@ -68,6 +68,16 @@ def command_alias(command: str) -> re.Pattern[str]:
     return alias_pattern(words, ALIAS_ARGUMENTS.get(command, _ANY_WORDS))
 
 
+def start_words(text: str | None) -> list[str]:
+    """The words of a text that calls /start (`/start <code>`, or the alias `绑定 <code>`), else none."""
+    words = (text or "").split()
+    # A text of only spaces has no first word.
+    if not words:
+        return []
+    first = words[0].split("@")[0]
+    return words if first == f"/{START}" or vocabulary.COMMAND_ALIASES.get(first) == START else []
+
+
 def is_hazard_number(text: str) -> bool:
     """A text that is only a hazard's number, "#12"."""
     return _HAZARD_NUMBER.match(text) is not None

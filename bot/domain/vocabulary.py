@@ -154,6 +154,7 @@ COMMAND_ALIASES: dict[str, str] = {
     "邀请": "invite",
     "人员": "person",
     "取消": "cancel",
+    "绑定": "start",  # 绑定 <invite code>: binding by a typed code (WeCom has no deep links; Telegram takes it too)
 }
 
 # The severity typed as an answer in the report conversation (the words of its buttons).

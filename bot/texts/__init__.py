@@ -108,7 +108,6 @@ from bot.texts.delivery import (
     UNREACHABLE_BLOCKED,
     UNREACHABLE_GONE,
     UNREACHABLE_NOT_IN_APP,
-    card_part,
     delivery_failed,
     unreachable,
 )
@@ -377,6 +376,16 @@ from bot.texts.statistics import (
     stats_text,
     town_place,
 )
+from bot.texts.wecom_chat import (
+    WECOM_CARD_DONE,
+    WECOM_CHOOSE,
+    WECOM_MORE_BUTTONS,
+    WECOM_UNBOUND,
+    WECOM_UNBOUND_BUTTON,
+    wecom_ask_location,
+    wecom_bind_hint,
+    wecom_location,
+)
 
 __all__ = [
     "ACTION_CANCELLED",
@@ -543,6 +552,11 @@ __all__ = [
     "UNREACHABLE_BLOCKED",
     "UNREACHABLE_GONE",
     "UNREACHABLE_NOT_IN_APP",
+    "WECOM_CARD_DONE",
+    "WECOM_CHOOSE",
+    "WECOM_MORE_BUTTONS",
+    "WECOM_UNBOUND",
+    "WECOM_UNBOUND_BUTTON",
     "WEEKDAYS",
     "WIDE_COLUMNS",
     "YES",
@@ -562,7 +576,6 @@ __all__ = [
     "binding_changed_alert",
     "binding_moved_away",
     "bot_unreachable",
-    "card_part",
     "category_line",
     "chart_caption",
     "chart_partial",
@@ -709,5 +722,8 @@ __all__ = [
     "unreachable",
     "village_check_reminder",
     "village_miss_list",
+    "wecom_ask_location",
+    "wecom_bind_hint",
+    "wecom_location",
     "welcome",
 ]

@@ -39,11 +39,6 @@ UNREACHABLE_GONE = "对话已不存在"
 UNREACHABLE_NOT_IN_APP = "不在企业微信应用的可见范围内，或已离开本单位"
 
 
-def card_part(title: str, part: int, parts: int) -> str:
-    """WeCom: the title of a further card of one message whose buttons do not fit on one card (6 at most)."""
-    return f"{screen.clip(title, 18)}（{part}/{parts}）"
-
-
 # Telegram faults (issue 8): a reply that could not be delivered.
 
 REPLY_NOT_DELIVERED = (

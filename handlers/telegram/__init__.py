@@ -55,6 +55,7 @@ def register(app: GridApplication) -> None:
     if set(COMMAND_HANDLERS) != {START} | {c.name for c in COMMANDS}:
         raise RuntimeError("every command of the table needs its handler, and no other")
     app.add_handler(CommandHandler(START, start))
+    app.add_handler(MessageHandler(alias_filter(START), start))  # 绑定 <code>
     for command in COMMANDS:
         app.add_handler(CommandHandler(command.name, COMMAND_HANDLERS[command.name]))
         app.add_handler(MessageHandler(alias_filter(command.name), COMMAND_HANDLERS[command.name]))

@@ -22,7 +22,7 @@ from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.photos import resume_confirmations
 from handlers.telegram.retry import RetryingRateLimiter
 from handlers.telegram.transport import AiohttpRequest
-from handlers.wecom.app import open_wecom
+from handlers.wecom.app import start_wecom
 
 
 def _repeat_on(job_queue: JobQueue[Any]) -> scheduler.jobs.Repeat:
@@ -49,21 +49,21 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         await resume_confirmations(app.job_queue, services)
         await set_default_menu(app.bot)
         senders: dict[Channel, Sender] = {Channel.TELEGRAM: TelegramSender(app.bot, PhotoSender(app.bot, services))}
-        wecom = open_wecom(settings, services, clock)
-        if wecom is not None:
-            app.bot_data.closers.append(wecom.close)
+        if settings.wecom.enabled:  # the WeCom border beside Telegram, on the same services and outbox
+            wecom = await start_wecom(settings.wecom, services, clock, lambda: app.bot_data.kick_outbox())
+            app.bot_data.wecom = wecom
             senders[Channel.WECOM] = wecom.sender
         dispatcher = await scheduler.jobs.start(services, senders, _repeat_on(app.job_queue))
         app.bot_data.dispatcher = dispatcher
         app.bot_data.kick_outbox = dispatcher.kick
 
     async def post_shutdown(app: GridApplication) -> None:
-        if app.bot_data.dispatcher is not None:
+        if app.bot_data.dispatcher is not None:  # first: it may be sending through the WeCom client
             await app.bot_data.dispatcher.close()
             app.bot_data.dispatcher = None
-        for close in app.bot_data.closers:
-            await close()
-        app.bot_data.closers.clear()
+        if app.bot_data.wecom is not None:
+            await app.bot_data.wecom.close()
+            app.bot_data.wecom = None
         if app.bot_data.services is not None:
             await app.bot_data.services.close()
             app.bot_data.services = None

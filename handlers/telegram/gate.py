@@ -8,6 +8,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.chat.commands import start_words
 from bot.domain.flood import Screening
 from bot.logs import bind_user
 from handlers.telegram.chat_order import PerChatUpdateProcessor
@@ -17,9 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def _start_words(update: Update) -> list[str]:
-    words = (update.message.text or "").split() if update.message else []
-    # A text of only spaces has no first word.
-    return words if words and words[0].split("@")[0] == "/start" else []
+    return start_words(update.message.text) if update.message else []
 
 
 async def gate(update: Update, context: GridContext) -> None:
@@ -44,6 +43,7 @@ async def gate(update: Update, context: GridContext) -> None:
     context.actor = await access.actor(user.id)
     start = _start_words(update)
     if context.actor is not None:
+        await access.used(context.actor)  # the channel they last wrote from (a write only when it changes)
         return
     deactivated = await access.deactivated(user.id)
     # A deactivated person may still follow a new invite (put back on the roster); nothing else.

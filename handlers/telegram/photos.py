@@ -11,7 +11,7 @@ from telegram.ext import CallbackContext, JobQueue
 from bot.chat import photos
 from bot.chat.photos import Confirm, Fetch, Media, MediaKind
 from bot.domain import limits
-from bot.domain.people import Actor
+from bot.domain.people import Actor, Channel
 from bot.services.container import Services
 from bot.services.photo_intake import PhotoUpload
 from handlers.telegram.chat_order import PerChatUpdateProcessor
@@ -96,7 +96,9 @@ def _start_timer(job_queue: JobQueue[Any], chat_id: int, actor: Actor, seconds: 
 
 async def resume_confirmations(job_queue: JobQueue[Any], services: Services) -> int:
     """At start-up: photos kept just before the process stopped had their batch timer in memory; confirm them now."""
-    people = [a for a in await services.access.bound(await photos.waiting(services)) if a.chat_id is not None]
+    waiting = await services.access.bound(await photos.waiting(services))
+    # Pictures last sent from WeCom are confirmed there (handlers/wecom/border.py).
+    people = [a for a in waiting if a.chat_id is not None and a.last_channel is not Channel.WECOM]
     for actor in people:
         assert actor.chat_id is not None
         _start_timer(job_queue, actor.chat_id, actor, services.settings.reporting.photo_batch_seconds)

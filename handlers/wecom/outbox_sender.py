@@ -2,7 +2,9 @@
 
 A notification becomes, in order: each photo as an image message (WeCom has no albums; each image is uploaded once
 and its media_id reused within its 3 days), the ranking chart likewise, then the text, split at 2,048 bytes, and its
-buttons as `button_interaction` cards (handlers/wecom/cards.py). Every message goes through the client's pacer, so a
+buttons as `button_interaction` cards laid out as the chat's replies are (handlers/wecom/render.py: at most six
+buttons a card, whole rows kept together, the renderer remembering each card's text for a later press). Every message
+goes through the client's pacer, so a
 member never gets more than WeCom takes (30 a minute, 1,000 an hour): beyond that WeCom drops messages silently,
 so keeping under it by construction is the only way not to lose any. Each message is its own call: a call that
 failed is tried again, the ones WeCom confirmed are not sent twice.
@@ -21,8 +23,8 @@ from bot import texts
 from bot.chat.delivery import Later, Passing, RateLimited, Refused, SendCall, Unreachable
 from bot.domain.notifications import Message
 from bot.domain.photos import media_file
-from handlers.wecom.cards import JsonDict, cards, task_id
 from handlers.wecom.client import WeComApiError, WeComClient, split_text
+from handlers.wecom.render import Renderer, button_groups, card_layout
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +71,10 @@ async def _translated(call: SendCall) -> object:
 class WeComSender:
     """Sends a notification to a WeCom member (the address is their userid)."""
 
-    def __init__(self, client: WeComClient, media: MediaFiles) -> None:
+    def __init__(self, client: WeComClient, media: MediaFiles, renderer: Renderer) -> None:
         self._client = client
         self._media = media
+        self._renderer = renderer
 
     def calls(self, address: int | str, message: Message) -> list[SendCall]:
         """The WeCom messages of one notification, in order, each paced for the member."""
@@ -84,10 +87,14 @@ class WeComSender:
                 log.warning("photo %s is not in the media store; left out of a WeCom notification", name)
                 continue
             calls.append(partial(self._image, userid, *stored))
-        before, made = cards(message.text, message.buttons) if message.buttons else (message.text, [])
-        if before is not None:
-            calls += [partial(self._client.send_text, userid, piece) for piece in split_text(before) if piece]
-        calls += [partial(self._card, userid, card) for card in made]
+        groups = button_groups(message.buttons)
+        title, body, separate = card_layout(message.text) if groups else ("", "", True)
+        if separate:
+            calls += [partial(self._client.send_text, userid, piece) for piece in split_text(message.text) if piece]
+        for number, group in enumerate(groups):
+            if number:
+                title, body = texts.WECOM_MORE_BUTTONS, ""
+            calls.append(partial(self._renderer.send_card, userid, title, body, group))
         return [partial(_translated, call) for call in calls]
 
     async def _image(self, userid: str, sha256: str, extension: str) -> str:
@@ -96,6 +103,3 @@ class WeComSender:
         except FileNotFoundError as exc:
             raise Refused(f"stored photo missing: {sha256}.{extension}") from exc
         return await self._client.send_image(userid, data, f"{sha256[:16]}.{extension}")
-
-    async def _card(self, userid: str, card: JsonDict) -> object:
-        return await self._client.send_card(userid, card | {"task_id": task_id()})
