@@ -155,6 +155,7 @@ class WeComServer:
         self.dropped: list[Delivered] = []  # over the per-member rule: answered "ok", never delivered
         self.callback_url = ""
         self.members: set[str] | None = None  # the app's visible range; None: every userid is a member
+        self.watchers: list[Callable[[Delivered], object]] = []  # told of every message a member gets (sandbox page)
         self._tokens: dict[str, datetime] = {}  # access_token -> expiry
         self._forced: deque[int] = deque()
         self._refusals: deque[int] = deque()
@@ -253,6 +254,8 @@ class WeComServer:
 
     def _arrive(self, message: Delivered) -> None:
         self._inboxes.setdefault(message.touser, []).append(message)
+        for watcher in self.watchers:
+            watcher(message)
         self._arrived.set()
         self._arrived = asyncio.Event()
 
