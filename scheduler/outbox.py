@@ -28,6 +28,8 @@ MAX_BACKOFF = timedelta(minutes=30)
 
 # Told of a person's permanent failure: (person id, reason or error, the channel that failed).
 FailureCallback = Callable[[int, str, Channel], Awaitable[object]]
+# A channel cannot reach the person: (outbox row, person id, that channel) -> copies queued on their other channels.
+FallBack = Callable[[int, int, Channel], Awaitable[int]]
 CHANNEL_NAMES = {Channel.TELEGRAM: "Telegram", Channel.WECOM: "WeCom"}
 
 
@@ -59,10 +61,12 @@ class OutboxDispatcher:
         *,
         unreachable: FailureCallback,
         failed: FailureCallback,
+        fall_back: FallBack | None = None,
     ) -> None:
         self._outlets = dict(outlets)
         self._outbox = outbox
         self._unreachable = unreachable
+        self._fall_back = fall_back
         self._failed = failed
         self._clock = clock
         self._busy: dict[str, asyncio.Task[None]] = {}  # lane (a channel's chat) -> its notification in flight
@@ -141,6 +145,7 @@ class OutboxDispatcher:
         """
         if item.address is None:
             await self._outbox.mark_failed(item.id, f"not bound to {CHANNEL_NAMES[item.channel]}")
+            await self._reroute(item)
             return 0
         outlet = self._outlets[item.channel]
         parts = outlet.sender.calls(item.address, item.message)
@@ -188,8 +193,15 @@ class OutboxDispatcher:
         """
         await self._outbox.mark_failed(item.id, error)
         if unreachable_reason is not None:
+            await self._reroute(item)
             log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
             await self._unreachable(item.person_id, unreachable_reason, item.channel)
         else:
             log.error("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
             await self._failed(item.person_id, error, item.channel)
+
+    async def _reroute(self, item: Outgoing) -> None:
+        """The person cannot be reached on this channel: the notification goes to their others (routing rule)."""
+        if self._fall_back is not None and await self._fall_back(item.id, item.person_id, item.channel):
+            log.info("notification %s goes to person %s's other channels", item.id, item.person_id)
+            self.kick()

@@ -97,6 +97,17 @@ class OutboxRepository:
         """Add (notification, channels, not before) triples in one statement, skipping dedupe keys used before."""
         await tx.executemany(_INSERT, [_row(n, channels, not_before, now) for n, channels, not_before in queued])
 
+    async def copy_to(self, tx: aiosqlite.Connection, outbox_id: int, channels: list[Channel]) -> int:
+        """Queue a notification's row again on other channels (those it is not on yet), due now; how many added."""
+        cursor = await tx.execute(
+            "INSERT INTO outbox (dedupe_key, channel, person_id, payload, urgent, priority, subject, not_before,"
+            " created_at) SELECT o.dedupe_key, c.value, o.person_id, o.payload, o.urgent, o.priority, o.subject,"
+            " o.not_before, o.created_at FROM outbox o, json_each(?) c WHERE o.id = ?"
+            " ON CONFLICT (dedupe_key, channel) DO NOTHING",
+            (json.dumps([channel.value for channel in channels]), outbox_id),
+        )
+        return cursor.rowcount
+
     async def cancel_subject(self, tx: aiosqlite.Connection, subject: str) -> int:
         """Cancel reminders about something that has just been done, if they have not gone out yet."""
         cursor = await tx.execute(

@@ -196,3 +196,21 @@ async def test_a_burst_to_one_wecom_supervisor_is_paced_with_nothing_dropped(rig
         "SELECT DISTINCT channel, status FROM outbox WHERE person_id = (SELECT id FROM people WHERE name = '肖浩')"
     )
     assert statuses == [("wecom", "sent")]
+
+
+async def test_a_card_wecom_cannot_deliver_goes_to_the_persons_telegram_instead(rig: Rig, wecom: WeComServer) -> None:
+    boss = await rig.join(Role.SUPERVISOR, town="青龙镇", name="吕丽霞")
+    await on_wecom(rig, "吕丽霞", "lvlixia", last=Channel.WECOM)  # routine cards go to WeCom only ...
+    wecom.members = {"someoneelse"}  # ... where she is outside the app's visible range
+    user = await officer(rig)
+    number = await reported(user)
+    card = await boss.expect(f"【新隐患·待交办】#{number}")  # so it comes on Telegram, with its buttons
+    assert card.buttons == ["交办", "不属实", "重复"]
+    await wait_for(
+        rig,
+        f"SELECT channel, status FROM outbox WHERE dedupe_key LIKE 'hazard:{number}:new:%' AND person_id = "
+        "(SELECT id FROM people WHERE name = '吕丽霞') ORDER BY channel",
+        [("telegram", "sent"), ("wecom", "failed")],
+    )
+    await boss.assert_silent(within=0.3)  # once
+    assert wecom.delivered_to("lvlixia") == []

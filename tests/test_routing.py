@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.people import Channel
-from bot.domain.routing import Reach, channels, is_alarm
+from bot.domain.routing import Reach, channels, fallback, is_alarm
 from bot.domain.schedule import RungKind
 
 T, W = Channel.TELEGRAM, Channel.WECOM
@@ -37,3 +37,10 @@ def test_the_deadline_ladder_alarms_from_its_last_day_on() -> None:
         RungKind.RED,
         RungKind.OVERDUE,
     ]
+
+
+def test_a_channel_that_cannot_reach_the_person_falls_back_to_their_others() -> None:
+    assert fallback(Reach(telegram=True, wecom=True, last=W), W) == [T]
+    assert fallback(Reach(telegram=True, wecom=True, last=T), T) == [W]
+    assert fallback(Reach(telegram=False, wecom=True), W) == []  # nowhere else: the supervisors are told
+    assert fallback(Reach(telegram=False, wecom=False), T) == []

@@ -10,7 +10,10 @@ can be answered twice; a missed deadline is a hazard left standing. So:
   a duplicate of them costs less than a deadline missed because the alert sat in the other app.
 
 A person on one channel gets everything there. A person on none gets a Telegram row that fails as "not bound",
-as before WeCom existed (the roster shows who is not bound).
+as before WeCom existed (the roster shows who is not bound). When a channel cannot reach the person (WeCom says
+they are outside the app, Telegram that they blocked the bot, or the binding ended after the notification was
+queued), it goes to their other channels instead: their supervisors are told of the failure, and the person still
+gets the message where they can.
 """
 
 from __future__ import annotations
@@ -52,3 +55,8 @@ def channels(reach: Reach, *, must_not_miss: bool) -> list[Channel]:
 def is_alarm(kind: RungKind) -> bool:
     """Whether a rung of the deadline ladder must not be missed (sent on every channel)."""
     return kind in ALARM_RUNGS
+
+
+def fallback(reach: Reach, failed: Channel) -> list[Channel]:
+    """The channels a notification goes to instead when `failed` cannot reach the person: the others they are on."""
+    return [channel for channel in reach.bound if channel is not failed]

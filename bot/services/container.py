@@ -80,7 +80,7 @@ class Services:
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)
         rules = settings.schedule.rules(settings.locale.zone)
-        notifier = Notifier(outbox, rules, wecom=settings.wecom.enabled)
+        notifier = Notifier(db, outbox, rules, wecom=settings.wecom.enabled)
         media = MediaStore(settings.storage.media_dir)
         ttl = timedelta(days=settings.invites.ttl_days)
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)

@@ -12,13 +12,15 @@ from bot.domain import routing
 from bot.domain.notifications import Notification
 from bot.domain.people import Channel
 from bot.domain.schedule import Rules, release_at
+from storage.database import Database
 from storage.outbox import OutboxRepository
 
 
 class Notifier:
     """The one way notifications enter the outbox."""
 
-    def __init__(self, outbox: OutboxRepository, rules: Rules, *, wecom: bool = False) -> None:
+    def __init__(self, db: Database, outbox: OutboxRepository, rules: Rules, *, wecom: bool = False) -> None:
+        self._db = db
         self._outbox = outbox
         self._rules = rules
         self._wecom = wecom  # whether this deployment serves WeCom: a WeCom account counts only then
@@ -36,6 +38,14 @@ class Notifier:
         reach = await self._reach(tx, [n.person_id for n in notifications])
         queued = [(n, _channels(n, reach), release_at(now, self._rules, urgent=n.urgent)) for n in notifications]
         await self._outbox.enqueue_many(tx, queued, now)
+
+    async def fall_back(self, outbox_id: int, person_id: int, failed: Channel) -> int:
+        """A channel cannot reach the person: the notification goes to their other channels (how many copies)."""
+        async with self._db.transaction() as tx:
+            reach = await self._reach(tx, [person_id])
+            person = reach.get(person_id)
+            channels = routing.fallback(person, failed) if person is not None else []
+            return await self._outbox.copy_to(tx, outbox_id, channels) if channels else 0
 
     async def _reach(self, tx: aiosqlite.Connection, person_ids: list[int]) -> dict[int, routing.Reach]:
         reach = await self._outbox.reach(tx, person_ids)
