@@ -39,6 +39,7 @@ BUTTON_KEY_MAX_BYTES = 1024
 TASK_ID_MAX_BYTES = 128
 PER_MINUTE = 30
 PER_HOUR = 1000
+EVENT_TIMEOUT = 20.0  # seconds a simulated member waits for an answer (a bound on waiting, as sandbox/simusers.py's)
 MEDIA_MAX_BYTES = {"image": 10 * 1024 * 1024, "file": 20 * 1024 * 1024}
 
 OK = 0
@@ -259,7 +260,7 @@ class WeComServer:
         self._arrived.set()
         self._arrived = asyncio.Event()
 
-    async def until(self, condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    async def until(self, condition: Callable[[], bool], timeout: float = EVENT_TIMEOUT) -> bool:
         """Wait until condition holds, re-checked at each delivery or update (False once timeout seconds pass)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -500,7 +501,7 @@ class WeComMember:
                 return message
         raise AssertionError(f"{self.userid}: no card with a button {label!r}")
 
-    async def next_message(self, timeout: float = 10.0) -> Delivered:
+    async def next_message(self, timeout: float = EVENT_TIMEOUT) -> Delivered:
         """The next message (or card update) not read yet, waiting up to timeout seconds."""
         inbox = self.server.inbox
         if not await self.server.until(lambda: len(inbox(self.userid)) > self.consumed, timeout):
@@ -509,7 +510,19 @@ class WeComMember:
         self.consumed += 1
         return inbox(self.userid)[self.consumed - 1]
 
-    async def expect(self, fragment: str, timeout: float = 10.0) -> Delivered:
+    async def expect_button(self, label: str, timeout: float = EVENT_TIMEOUT) -> Delivered:
+        """Read messages until a card with a button of this label."""
+        skipped: list[str] = []
+        while True:
+            try:
+                message = await self.next_message(timeout)
+            except AssertionError:
+                raise AssertionError(f"{self.userid}: no card with {label!r}; got {skipped}") from None
+            if label in message.buttons:
+                return message
+            skipped.append(message.text or message.msgtype)
+
+    async def expect(self, fragment: str, timeout: float = EVENT_TIMEOUT) -> Delivered:
         """Read messages until one whose text contains fragment."""
         skipped: list[str] = []
         while True:

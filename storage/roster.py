@@ -280,10 +280,14 @@ class RosterRepository:
     async def set_last_channel(self, person_id: int, channel: Channel) -> None:
         """Record the channel the person last wrote from (written only when it changed)."""
         async with self._db.transaction() as tx:
-            await tx.execute(
-                "UPDATE people SET last_channel = ? WHERE id = ? AND last_channel IS NOT ?",
-                (channel.value, person_id, channel.value),
-            )
+            await self.note_channel(tx, person_id, channel)
+
+    async def note_channel(self, tx: aiosqlite.Connection, person_id: int, channel: Channel) -> None:
+        """The same, inside the caller's transaction (a binding: the channel just bound is the one last used)."""
+        await tx.execute(
+            "UPDATE people SET last_channel = ? WHERE id = ? AND last_channel IS NOT ?",
+            (channel.value, person_id, channel.value),
+        )
 
     async def town_id(self, name: str) -> int | None:
         """Id of a town by name."""

@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 
 from bot import texts
+from bot.chat.replies import Document
 from bot.clock import FakeClock
 from bot.domain.hazards import Severity
 from bot.domain.people import Role
 from bot.domain.roster import validate
 from bot.roster_file import read_roster
+from handlers.wecom.app import WeComChannel
+from handlers.wecom.render import FILE_MAX_BYTES, Renderer
 from sandbox.wecom import Delivered, WeComMember
 from tests.flows import sha
 from tests.rig import png
+from tests.scenario import bind, report, upload
 from tests.wecom_rig import WeComRig, running_wecom_bot
 
 
@@ -220,3 +224,97 @@ async def test_voice_video_and_files_get_a_clear_answer(world: WeComRig) -> None
         answer = await officer.next_message()
         assert answer.text == texts.UNKNOWN_MESSAGE, kind
     assert await world.rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+
+
+async def test_the_loop_on_wecom_assign_rectify_verify(world: WeComRig) -> None:
+    """交办 by a supervisor, 提交整改 with an after-picture by the owner, 复核通过 — every step typed and pressed in WeCom."""
+    officer = await world.join("zeng", Role.OFFICER, village="新龙村")
+    boss = await world.join("xiao", Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    owner = await world.join("zhang", Role.OWNER, village="新龙村", name="张老板")
+    await _to_summary(officer, png(50))
+    await officer.press("提交")
+    await officer.expect("隐患 #1 已登记")
+
+    await boss.send("隐患 1")
+    await boss.press("交办", await boss.expect_button("交办"))
+    await boss.expect("请选择责任人")
+    await boss.press("张老板")
+    await boss.expect("请选择整改期限")
+    await boss.press(texts.days_button(30, True))  # a major hazard: 30 days by default
+    await boss.expect("已将隐患 #1 交办给 张老板")
+    assert await world.rig.rows("SELECT status FROM hazards") == [("assigned",)]
+
+    await owner.send("我的")
+    rectify = f"{texts.BUTTON_RECTIFY} #1 村委会"
+    await owner.press(rectify, await owner.expect_button(rectify))
+    await owner.expect("请发送整改后的照片")
+    after = png(51)
+    await owner.send_image(after)
+    await owner.press("下一步", await owner.expect("已收到 1 张整改后照片"))
+    await owner.expect("请简要说明整改情况")
+    await owner.send("电线已更换")
+    await owner.expect("整改已提交")
+    assert await world.rig.rows("SELECT status FROM hazards") == [("submitted",)]
+    stored = await world.rig.rows("SELECT sha256 FROM hazard_photos WHERE stage = 'after'")
+    assert stored == [(sha(after),)]
+
+    await boss.send("#1")
+    await boss.press(texts.BUTTON_VERIFY, await boss.expect_button(texts.BUTTON_VERIFY))
+    await boss.expect("复核通过，已销号")
+    assert await world.rig.rows("SELECT status, closure FROM hazards") == [("closed", "verified")]
+
+
+async def test_an_invite_made_on_telegram_also_says_how_to_bind_in_wecom(world: WeComRig) -> None:
+    boss = await world.rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    await boss.send("邀请 信息员 新龙村")
+    made = await boss.expect("生成邀请链接")
+    code = made.body.split("?start=")[1].split()[0]
+    assert f"绑定 {code}" in made.body
+    member = world.member("zeng")
+    await member.send(f"绑定 {code}")
+    await member.expect("绑定成功")
+
+
+async def test_pictures_kept_before_a_restart_are_confirmed_on_wecom_after_it(world: WeComRig) -> None:
+    officer = await world.join("zeng", Role.OFFICER, village="新龙村")
+    services = world.rig.services
+    actor = await services.access.wecom_actor("zeng")
+    assert actor is not None
+    await services.access.used(actor)  # the officer writes from WeCom
+    await services.reporting.add_photo(actor, upload())  # kept, its batch timer lost with the process
+    await world.rig.restart()
+    await officer.expect("已收到 1 张照片")
+
+
+async def test_paging_updates_the_pressed_card_or_closes_it_when_the_page_is_too_long(world: WeComRig) -> None:
+    services = world.rig.services
+    reporter = await bind(services, Role.OFFICER, village="新龙村")
+    for _ in range(12):
+        await report(services, reporter)
+    boss = await world.join("xiao", Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    await boss.send("未整改")
+    first = await boss.expect("第 1/2 页")
+    assert first.msgtype == "text"  # ten hazards are more than a card shows: the card below holds ▶
+    pager = await boss.expect_button(texts.BUTTON_PAGE_NEXT)
+    await boss.press(texts.BUTTON_PAGE_NEXT, pager)
+    second = await boss.next_message()  # two hazards fit a card: the pressed card becomes page 2, in place
+    assert (second.msgtype, second.response_code) == ("update_template_card", pager.response_code)
+    assert "第 2/2 页" in second.text and "#12" in second.text and list(second.buttons) == [texts.BUTTON_PAGE_PREVIOUS]
+    await boss.press(texts.BUTTON_PAGE_PREVIOUS, second)  # its code is used: page 1 comes below as a new message
+    again = await boss.expect("第 1/2 页")
+    assert again.msgtype == "text"
+    await boss.expect_button(texts.BUTTON_PAGE_NEXT)
+
+
+async def test_a_file_over_what_wecom_carries_is_said_not_sent(world: WeComRig, tmp_path: Path) -> None:
+    member = await world.join("xiao", Role.SUPERVISOR, town="青龙镇", name="肖浩")
+    big = tmp_path / "photos.zip"
+    with big.open("wb") as file:
+        file.truncate(FILE_MAX_BYTES + 1)  # sparse: the size without the bytes
+    channel = world.rig.app.bot_data.wecom
+    assert isinstance(channel, WeComChannel)
+    renderer = Renderer(channel.client, world.rig.services, lambda: None)
+    await renderer.render("xiao", [Document(big, "青龙镇 2026年11月 照片", "照片.zip")])
+    assert (await member.next_message()).text == "青龙镇 2026年11月 照片"
+    assert (await member.next_message()).text == texts.wecom_file_too_large("照片.zip", 20)
+    assert not [c for c in world.wecom.calls_to("media/upload") if c.body.get("type") == "file"]

@@ -241,6 +241,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("owner_invite", texts.owner_invite(LEGACY_NAME, "https://t.me/gridsafe_bot?start=" + "c" * 64))
     add("owner_invite:wecom", texts.owner_invite(LEGACY_NAME, texts.wecom_bind_hint("c" * 64)))
     add("wecom_bind_hint", texts.wecom_bind_hint("c" * 64))
+    add("wecom_file_too_large", texts.wecom_file_too_large(LEGACY_NAME, 20))
     add("wecom_ask_location", texts.wecom_ask_location(texts.SKIP))
     add("wecom_location", texts.wecom_location(-89.123456789, -179.123456789))
     for rounds in (0, 3, 50):

@@ -4,18 +4,25 @@ refusal, and nothing is stored wrongly (the rows that matter are compared before
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 
 from bot import texts
 from bot.clock import FakeClock
 from bot.domain.people import Role
+from bot.domain.report import Step
 from sandbox.wecom import WeComMember, post_callback
+from tests import scenario
 from tests.rig import png
 from tests.scenario import bind, report
 from tests.wecom_rig import WeComRig, running_wecom_bot
@@ -168,3 +175,75 @@ async def test_bad_signatures_and_garbage_xml_are_refused_and_reach_nothing(worl
     await officer.send("帮助")
     assert HELP in (await officer.next_message()).text  # nothing before it: the rest reached nobody
     assert await snapshot(world) == before
+
+
+# ---- fuzzing: generated WeCom inputs at every step of a report --------------------------------------------------
+
+STEPS = ("idle", "photos", "description", "category", "severity", "place", "location", "summary")
+KINDS = ("text", "press", "step-press", "image", "location", "menu", "voice")
+SUFFIXES = ("next", "submit", "cancel", "cat:3", "cat:99", "sev:m", "sev:x", "edit", "edit:description", "fix", "pl:0")
+WECOM_FUZZ = settings(
+    max_examples=int(os.environ.get("GRIDSAFE_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    derandomize=os.environ.get("GRIDSAFE_FUZZ_RANDOM") != "1",
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+_seeds = itertools.count(500)
+
+
+def _plaintext(member: WeComMember, kind: str, words: str, token: str | None, suffix: str) -> str:
+    # Whatever WeCom sends is well-formed XML: a CDATA section cannot hold "]]>", nor XML any control character.
+    words = "".join(c for c in words if c >= " " or c in "\t\n").replace("]]>", "") or "　"
+    if kind == "text":
+        return member.text(words)
+    if kind == "press":
+        return member.card_press(words[:200], "gfuzz")
+    if kind == "step-press":
+        return member.card_press(f"rp:{token or 'none'}:{suffix}", "gfuzz")
+    if kind == "image":
+        return member.image(png(next(_seeds)))
+    if kind == "location":
+        return member.location(len(words) % 90, -len(words), words)
+    if kind == "menu":
+        return member.menu_click(words[:40])
+    return member._xml("voice", {"MediaId": "v" + words[:20], "Format": "amr"})
+
+
+@WECOM_FUZZ
+@example(step="summary", kind="step-press", words="", suffix="submit")
+@example(step="photos", kind="image", words="", suffix="next")
+@given(
+    step=st.sampled_from(STEPS),
+    kind=st.sampled_from(KINDS),
+    words=st.text(max_size=80),
+    suffix=st.sampled_from(SUFFIXES),
+)
+async def test_fuzz_a_wecom_officer_at_every_step_of_a_report(
+    world: WeComRig, caplog: Any, step: str, kind: str, words: str, suffix: str
+) -> None:
+    services = world.rig.services
+    if await services.access.wecom_actor("fuzz") is None:
+        await world.join("fuzz", Role.OFFICER, village="新龙村")
+    member = world.member("fuzz")
+    member.consumed = len(world.wecom.inbox("fuzz"))
+    # A minute later: an event is no retry of the last example's, and WeCom's 30 messages a minute to a member (which
+    # the pacer keeps to, on this clock) start afresh.
+    world.rig.clock.advance(timedelta(seconds=61))
+    actor = await services.access.wecom_actor("fuzz")
+    assert actor is not None
+    await services.reporting.cancel(actor)
+    draft = None if step == "idle" else await scenario.draft_until(services, actor, Step(step))
+    before = await world.rig.rows("SELECT COUNT(*), MAX(id) FROM hazards")
+    plaintext = _plaintext(member, kind, words, draft.token if draft else None, suffix)
+    if kind == "image" and step in ("idle", "photos"):
+        said = [(await member.next_message()).text for _ in (await member.deliver(plaintext))]  # the confirmation
+        assert "已收到" in said[0], said
+    else:
+        said = await answer(member, plaintext)
+    clear(said, f"{kind} {words!r} at {step}")
+    submitted = kind == "step-press" and suffix == "submit" and step == "summary"
+    after = await world.rig.rows("SELECT COUNT(*), MAX(id) FROM hazards")
+    assert (after[0][0] - before[0][0]) == (1 if submitted else 0), (kind, suffix, step)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.clock import FakeClock
 from bot.domain.errors import RosterInvalid
 from bot.domain.people import Channel, Role
 from bot.domain.roster import validate
@@ -21,7 +22,9 @@ from bot.roster_file import read_roster
 from bot.services.container import Services
 from bot.services.roster import ImportSummary
 from storage.roster import RosterRepository
+from tests.rig import make_settings
 from tests.scenario import bind, report
+from tests.test_database_faults import write_lock
 
 HEADER = ["镇", "村", "姓名", "角色", "电话", "企业微信账号"]
 
@@ -163,12 +166,29 @@ async def test_the_last_channel_is_recorded_when_it_changes(services: Services, 
     await services.access.used(on_wecom)
     person = await services.access.person(on_wecom.id)
     assert person is not None and person.last_channel is Channel.WECOM
-    officer = await bind(services, Role.OFFICER, village="新龙村", name="王伟")
+    officer = await bind(services, Role.OFFICER, village="新龙村", name="王伟")  # binding Telegram records it too
     assert officer.id == on_wecom.id and officer.channel is Channel.TELEGRAM
-    assert officer.last_channel is Channel.WECOM
-    await services.access.used(officer)
+    assert officer.last_channel is Channel.TELEGRAM
+    await services.access.used(on_wecom)
     person = await services.access.person(on_wecom.id)
-    assert person is not None and person.last_channel is Channel.TELEGRAM
+    assert person is not None and person.last_channel is Channel.WECOM
+
+
+async def test_a_database_locked_past_the_wait_leaves_the_channel_as_it_was(tmp_path: Path, clock: FakeClock) -> None:
+    """The channel last used is a hint for routing: it never fails the input that would record it."""
+    services = await Services.open(
+        make_settings(tmp_path, STORAGE__WRITE_WAIT_SECONDS="0.2"), clock, create_database=True
+    )
+    try:
+        await _import(services, tmp_path, [["青龙镇", "新龙村", "王伟", "信息员", "", "wangwei"]])
+        actor = await services.access.wecom_actor("wangwei")
+        assert actor is not None
+        with write_lock(services.settings.storage.database):
+            await services.access.used(actor)  # no DatabaseBusy
+        person = await services.access.person(actor.id)
+        assert person is not None and person.last_channel is None
+    finally:
+        await services.close()
 
 
 async def test_an_owner_on_wecom_counts_as_using_gridsafe(services: Services, tmp_path: Path) -> None:

@@ -52,7 +52,11 @@ class WeComRig:
 
 @asynccontextmanager
 async def running_wecom_bot(tmp_path: Path, clock: FakeClock, **env: str) -> AsyncIterator[WeComRig]:
-    """GridSafe with `[wecom]` configured against the loopback WeCom server (the example roster loaded)."""
+    """GridSafe with `[wecom]` configured against the loopback WeCom server (the example roster loaded).
+
+    The WeCom client's pacer keeps to 30 messages a minute per member on the test's clock: a test that sends one
+    member more than that moves the clock on (a frozen clock would hold the 31st forever, as WeCom's rule demands).
+    """
     async with WeComServer(clock=clock) as wecom:
         settings = {
             "WECOM__CORP_ID": wecom.corp_id,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.clock import Clock
 from bot.domain.people import Actor, Person
 from storage.chats import ChatRepository
+from storage.database import DatabaseBusy
 from storage.roster import RosterRepository
+
+log = logging.getLogger(__name__)
 
 
 class AccessService:
@@ -46,9 +51,15 @@ class AccessService:
         return await self._roster.wecom_userids(person_ids)
 
     async def used(self, actor: Actor) -> None:
-        """Record that the person wrote from the actor's channel (a write only when it changed)."""
-        if actor.last_channel is not actor.channel:
+        """Record that the person wrote from the actor's channel (a write only when it changed; bindings record it
+        too). A hint for where notifications go, never worth failing an input for: a database locked past the wait
+        leaves it as it was. Borders run it beside the input, so a locked database never delays the answer."""
+        if actor.last_channel is actor.channel:
+            return
+        try:
             await self._roster.set_last_channel(actor.id, actor.channel)
+        except DatabaseBusy:
+            log.warning("person %s: the channel last used was not recorded (database busy)", actor.id)
 
     async def person(self, person_id: int) -> Person | None:
         """One roster entry (its channels: wecom_userid, last_channel)."""

@@ -26,7 +26,7 @@ from bot.domain.errors import (
 )
 from bot.domain.hazards import Status
 from bot.domain.notifications import Message, Notification
-from bot.domain.people import Actor, Person, Role, Scope
+from bot.domain.people import Actor, Channel, Person, Role, Scope
 from bot.domain.policy import Action, can_invite, can_invite_bound, role_may
 from bot.domain.typed_text import clean, person_name
 from bot.services.notify import Notifier
@@ -222,6 +222,7 @@ class InviteService:
                 now=now,
             )
             await self._invites.mark_used(tx, invite.id, telegram_user_id, now)
+            await self._roster.note_channel(tx, invite.person_id, Channel.TELEGRAM)
             previous = await self._roster.person(mine.person_id) if mine else None
             for notification in await self._news(invite, target, moved=theirs is not None, switched_from=previous):
                 await self._notifier.enqueue(tx, notification, now)
@@ -271,6 +272,7 @@ class InviteService:
             theirs = target.wecom_userid  # the person's earlier WeCom account, which loses them
             await self._roster.bind_wecom(tx, target.id, userid, now)
             await self._invites.mark_used_wecom(tx, invite.id, userid, now)
+            await self._roster.note_channel(tx, target.id, Channel.WECOM)
             for notification in await self._news(
                 invite, target, moved=theirs is not None, switched_from=mine, wecom=True
             ):

@@ -384,6 +384,7 @@ from bot.texts.wecom_chat import (
     WECOM_UNBOUND_BUTTON,
     wecom_ask_location,
     wecom_bind_hint,
+    wecom_file_too_large,
     wecom_location,
 )
 
@@ -724,6 +725,7 @@ __all__ = [
     "village_miss_list",
     "wecom_ask_location",
     "wecom_bind_hint",
+    "wecom_file_too_large",
     "wecom_location",
     "welcome",
 ]

@@ -18,6 +18,14 @@ WECOM_CHOOSE = "请选择："  # the title of a card whose text was sent as a me
 WECOM_CARD_DONE = "已处理"  # what a card's buttons turn into once answered
 
 
+def wecom_file_too_large(filename: str, limit_mb: int) -> str:
+    """A file over what WeCom carries (the photo zip of a large export): where to get it instead."""
+    return (
+        f"文件「{filename}」超过企业微信单个文件 {limit_mb} MB 的上限，未能发送。"
+        "请缩短导出的时间范围，或在 Telegram 中导出，也可请管理员在服务器上运行 gridsafe export。"
+    )
+
+
 def wecom_bind_hint(code: str) -> str:
     """How an invite code is used in WeCom (where an invite is no link): the words to send."""
     return f"{BIND_WORD} {code}（在企业微信应用中发送；Telegram 中也可发送同样的内容）"

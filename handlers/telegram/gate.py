@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.chat.commands import start_words
 from bot.domain.flood import Screening
+from bot.domain.people import Channel
 from bot.logs import bind_user
 from handlers.telegram.chat_order import PerChatUpdateProcessor
 from handlers.telegram.context import GridContext
@@ -43,7 +44,8 @@ async def gate(update: Update, context: GridContext) -> None:
     context.actor = await access.actor(user.id)
     start = _start_words(update)
     if context.actor is not None:
-        await access.used(context.actor)  # the channel they last wrote from (a write only when it changes)
+        if context.actor.last_channel is not Channel.TELEGRAM:  # written beside the update, never delaying it
+            context.application.create_task(access.used(context.actor))
         return
     deactivated = await access.deactivated(user.id)
     # A deactivated person may still follow a new invite (put back on the roster); nothing else.

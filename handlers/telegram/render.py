@@ -78,6 +78,12 @@ def invite_link(username: str, code: str) -> str:
     return f"https://t.me/{username}?start={code}"
 
 
+def invite_links(context: GridContext, code: str) -> str:
+    """The t.me link, and where GridSafe also serves WeCom, the words that bind with the code in the WeCom app."""
+    link = invite_link(context.bot.username, code)
+    return f"{link}\n{texts.wecom_bind_hint(code)}" if context.services.settings.wecom.enabled else link
+
+
 async def render(
     context: GridContext, chat_id: int, replies: Sequence[Reply], query: CallbackQuery | None = None
 ) -> None:
@@ -125,7 +131,7 @@ async def render(
         elif isinstance(reply, ChatAction):
             await bot.send_chat_action(chat_id, TelegramAction(reply.activity.value))
         elif isinstance(reply, OwnerInvite):
-            await bot.send_message(chat_id, texts.owner_invite(reply.name, invite_link(bot.username, reply.code)))
+            await bot.send_message(chat_id, texts.owner_invite(reply.name, invite_links(context, reply.code)))
         elif isinstance(reply, Later):
             async with _showing(context, chat_id, reply.busy), reply.make() as made:
                 await render(context, chat_id, made)

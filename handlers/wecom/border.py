@@ -17,7 +17,7 @@ from typing import Any
 
 from bot import texts
 from bot.chat import binding, checks, export, hazards, invites, lists, overview, people, photos, reports, router
-from bot.chat.actions import BindChoice, decode
+from bot.chat.actions import Action, BindChoice, decode
 from bot.chat.commands import COMMANDS, START, arguments, command_alias, start_words
 from bot.chat.flows import in_progress
 from bot.chat.photos import Confirm, Fetch, Media, MediaKind
@@ -88,6 +88,16 @@ if set(COMMAND_HANDLERS) != {c.name for c in COMMANDS}:
 _ALIASES = [(name, command_alias(name)) for name in COMMAND_HANDLERS]
 
 
+def _press(message: Inbound) -> Action | StaleButton | None:
+    """A card press's typed action, or StaleButton for a key the codec did not write (None: no press)."""
+    if not isinstance(message, CardPress):
+        return None
+    try:
+        return decode(message.key)
+    except StaleButton as exc:
+        return exc
+
+
 def command_of(text: str) -> str | None:
     """The command a typed text calls, by `/name` or by its alias word; None for an answer or a description."""
     first = text.split()[0] if text.split() else ""
@@ -114,6 +124,12 @@ class WeComBorder:
         self._screen = screen
         self._locks: dict[str, asyncio.Lock] = {}
         self._timers: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _beside(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._run(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def use_screen(self, screen: Callable[[str], Screening]) -> None:
         """Take the flood screening of the callback server, which sees each member's backlog."""
@@ -135,6 +151,7 @@ class WeComBorder:
                     log.warning("wecom: could not tell the member that handling failed")
 
     async def _handle(self, message: Inbound) -> None:
+        """The gate (flood, binding, who the member is), then the member's input to the chat core."""
         userid = message.userid
         screening = self._screen(userid)
         if screening is not Screening.PASS:
@@ -147,22 +164,27 @@ class WeComBorder:
         actor = await services.access.wecom_actor(userid)
         text = message.content if isinstance(message, TextMessage) else ""
         bind = start_words(text) or (["/start"] if isinstance(message, MenuClick) and message.key == START else [])
-        press = self._press(message)
+        press = _press(message)
         if bind:
             await self._bind(userid, actor, bind[1:])
-            return
-        if isinstance(message, CardPress) and isinstance(press, BindChoice):
+        elif isinstance(message, CardPress) and isinstance(press, BindChoice):
             await self._bind_choice(userid, message, press)
-            return
-        if actor is None:
+        elif actor is None:
+            # Every input resolves the member from the roster as it is now: strangers and people taken off it are
+            # told so, and nothing else.
             deactivated = await services.access.wecom_deactivated(userid)
             if isinstance(message, CardPress):
                 said = texts.DEACTIVATED_BUTTON if deactivated else texts.WECOM_UNBOUND_BUTTON
             else:
                 said = texts.DEACTIVATED if deactivated else texts.WECOM_UNBOUND
             await self._client.send_text(userid, said)
-            return
-        await services.access.used(actor)
+        else:
+            if actor.last_channel is not Channel.WECOM:  # written beside the input, never delaying it
+                self._beside(services.access.used(actor))
+            await self._dispatch(actor, userid, message, press)
+
+    async def _dispatch(self, actor: Actor, userid: str, message: Inbound, press: Action | StaleButton | None) -> None:
+        services = self._services
         if isinstance(message, TextMessage):
             await self._text(actor, userid, message.content)
         elif isinstance(message, ImageMessage):
@@ -172,27 +194,16 @@ class WeComBorder:
             await self._renderer.render(userid, replies)
         elif isinstance(message, CardPress):
             pressed = Pressed(message.task_id, message.response_code)
-            if isinstance(press, StaleButton):
+            if press is None or isinstance(press, StaleButton | BindChoice):
                 await self._renderer.render(userid, [stale()], pressed)
-                return
-            assert press is not None and not isinstance(press, BindChoice)
-            await self._renderer.render(userid, await router.route(services, actor, press), pressed)
+            else:
+                await self._renderer.render(userid, await router.route(services, actor, press), pressed)
         elif isinstance(message, MenuClick):
             handler = COMMAND_HANDLERS.get(message.key)
             replies = [Text(texts.UNKNOWN_MESSAGE)] if handler is None else await handler(services, actor, "")
             await self._renderer.render(userid, replies)
         elif isinstance(message, OtherMessage):
             await self._media(actor, userid, Media(_MEDIA_KINDS.get(message.msg_type, MediaKind.OTHER)), None)
-
-    @staticmethod
-    def _press(message: Inbound) -> Any:
-        """A card press's typed action, or StaleButton for a key the codec did not write."""
-        if not isinstance(message, CardPress):
-            return None
-        try:
-            return decode(message.key)
-        except StaleButton as exc:
-            return exc
 
     async def _text(self, actor: Actor, userid: str, content: str) -> None:
         services = self._services
@@ -288,7 +299,7 @@ class WeComBorder:
         try:
             await work
         except Exception:
-            log.exception("wecom: a batch confirmation failed")
+            log.exception("wecom: work beside the member's input failed")
 
     async def resume(self) -> int:
         """At start-up: confirm the pictures kept just before the process stopped, for members who used WeCom last."""
@@ -303,11 +314,14 @@ class WeComBorder:
 
     async def idle(self) -> None:
         """Wait until every batch confirmation due has been sent (tests; shutting down)."""
-        while self._timers:
-            await asyncio.gather(*list(self._timers.values()), return_exceptions=True)
+        while self._timers or self._tasks:
+            await asyncio.gather(*self._timers.values(), *self._tasks, return_exceptions=True)
 
     async def close(self) -> None:
         """Stop the batch timers."""
+        for task in [*self._tasks, *self._timers.values()]:  # a channel being recorded is a hint: it may go
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         for task in list(self._timers.values()):
             task.cancel()
         await asyncio.gather(*self._timers.values(), return_exceptions=True)

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 CARD_TITLE_CHARS = 26  # WeCom shows a card's main title up to about this many characters
 CARD_TEXT_CHARS = 112  # and its sub-title text up to about this many
+FILE_MAX_BYTES = 20 * 1024 * 1024  # what WeCom's media/upload takes as a file
 CARDS_REMEMBERED = 10_000  # cards whose text is kept, so a press that changes only the buttons keeps the text
 
 
@@ -139,9 +140,7 @@ class Renderer:
             if reply.caption:
                 await client.send_text(userid, reply.caption)
         elif isinstance(reply, Document):
-            await client.send_file(userid, reply.path.read_bytes(), reply.filename)
-            if reply.caption:
-                await client.send_text(userid, reply.caption)
+            await self._document(userid, reply)
         elif isinstance(reply, Location):
             await client.send_text(userid, texts.wecom_location(reply.latitude, reply.longitude))
         elif isinstance(reply, ReplaceScreen):
@@ -236,6 +235,17 @@ class Renderer:
         for start in range(CARD_MAX_BUTTONS, len(buttons), CARD_MAX_BUTTONS):
             await self.send_card(userid, texts.WECOM_MORE_BUTTONS, "", buttons[start : start + CARD_MAX_BUTTONS])
         return True
+
+    async def _document(self, userid: str, reply: Document) -> None:
+        """A file (the ledger, its photo zip) with its caption; one over WeCom's 20 MB is said, not sent."""
+        if reply.path.stat().st_size > FILE_MAX_BYTES:
+            if reply.caption:
+                await self._client.send_text(userid, reply.caption)
+            await self._client.send_text(userid, texts.wecom_file_too_large(reply.filename, FILE_MAX_BYTES >> 20))
+            return
+        await self._client.send_file(userid, reply.path.read_bytes(), reply.filename)
+        if reply.caption:
+            await self._client.send_text(userid, reply.caption)
 
     async def _photos(self, userid: str, names: Sequence[str]) -> None:
         media = self._services.media
