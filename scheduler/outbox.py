@@ -121,7 +121,9 @@ class OutboxDispatcher:
                 self._busy[item.lane] = asyncio.get_running_loop().create_task(
                     self._deliver_in_lane(item), name=f"outbox-{item.id}"
                 )
-            if not claimed and not self._busy:
+            # A lane that finished (or a kick) while the claims were awaited set the wake: look again, or its chat's
+            # next notification would wait for the next kick.
+            if not claimed and not self._busy and not self._wake.is_set():
                 return
             await self._wake.wait()
 

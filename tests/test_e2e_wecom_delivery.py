@@ -180,11 +180,12 @@ async def test_one_channels_failure_neither_blocks_nor_repeats_the_other(rig: Ri
 
 
 async def test_a_burst_to_one_wecom_supervisor_is_paced_with_nothing_dropped(rig: Rig, wecom: WeComServer) -> None:
-    await on_wecom(rig, "肖浩", "xiaohao")
+    boss = await on_wecom(rig, "肖浩", "xiaohao")
     reporter = await scenario.bind(rig.services, Role.OFFICER, village="新龙村")
     started = rig.clock.now()
     numbers = [(await scenario.report(rig.services, reporter, severity=Severity.GENERAL)).id for _ in range(20)]
-    await rig.drain()
+    # The dispatcher's every-second job may be draining already: wait until 肖浩's cards are all confirmed.
+    await wait_for(rig, f"SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND person_id = {boss}", [(20,)])
     received = wecom.delivered_to("xiaohao")
     assert wecom.dropped == []
     assert len(received) >= 40  # each: the photo, then the card (and its text when it does not fit)
