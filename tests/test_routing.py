@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.notifications import Message, Notification
 from bot.domain.people import Channel
 from bot.domain.routing import Reach, channels, fallback, is_alarm
 from bot.domain.schedule import RungKind
+from bot.services.container import Services
+from storage.roster import RosterRepository
 
 T, W = Channel.TELEGRAM, Channel.WECOM
 
@@ -44,3 +47,19 @@ def test_a_channel_that_cannot_reach_the_person_falls_back_to_their_others() -> 
     assert fallback(Reach(telegram=True, wecom=True, last=T), T) == [W]
     assert fallback(Reach(telegram=False, wecom=True), W) == []  # nowhere else: the supervisors are told
     assert fallback(Reach(telegram=False, wecom=False), T) == []
+
+
+async def test_without_wecom_configured_a_wecom_account_changes_nothing(services: Services) -> None:
+    """A roster may carry WeCom accounts before the county's app exists: everything still goes to Telegram."""
+    (person,) = await services.roster.matching("肖浩")
+    roster = RosterRepository(services.db)
+    async with services.db.transaction() as tx:
+        await roster.bind_wecom(tx, person.id, "xiaohao", services.clock.now())
+    await roster.set_last_channel(person.id, Channel.WECOM)
+    alarm = Notification(person_id=person.id, dedupe_key="test:1", message=Message(text="x"), urgent=True)
+    routine = Notification(person_id=person.id, dedupe_key="test:2", message=Message(text="y"))
+    async with services.db.transaction() as tx:
+        await services.notifier.enqueue(tx, alarm, services.clock.now())
+        await services.notifier.enqueue_many(tx, [routine], services.clock.now())
+    rows = await services.db.fetch_all("SELECT dedupe_key, channel FROM outbox ORDER BY id")
+    assert [tuple(row) for row in rows] == [("test:1", "telegram"), ("test:2", "telegram")]

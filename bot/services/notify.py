@@ -3,7 +3,6 @@ finishing something cancels its reminders."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 import aiosqlite
@@ -48,10 +47,9 @@ class Notifier:
             return await self._outbox.copy_to(tx, outbox_id, channels) if channels else 0
 
     async def _reach(self, tx: aiosqlite.Connection, person_ids: list[int]) -> dict[int, routing.Reach]:
-        reach = await self._outbox.reach(tx, person_ids)
-        if self._wecom:
-            return reach
-        return {person: replace(r, wecom=False) for person, r in reach.items()}
+        if not self._wecom:  # Telegram only: every notification goes there (unbound: a row that fails), no query
+            return {}
+        return await self._outbox.reach(tx, person_ids)
 
     async def settle(self, tx: aiosqlite.Connection, subject: str) -> int:
         """The subject was just done: reminders about it that are still waiting are cancelled."""
