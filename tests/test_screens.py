@@ -23,7 +23,7 @@ from bot.chat.actions import (
 from bot.domain import limits
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
-from bot.domain.people import Person, Role
+from bot.domain.people import Channel, Person, Role
 from bot.domain.place_file import DuePlace, PlaceCard, PlaceEvent, PlaceHazard, PlaceMatch
 from bot.domain.places import Grade, PlaceStatus
 from bot.domain.policy import CheckKind
@@ -199,6 +199,9 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
+        wecom = texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_NOT_IN_APP, Channel.WECOM)
+        add(f"unreachable:{role}:wecom", wecom)
+        add(f"delivery_failed:{role}:wecom", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000, Channel.WECOM))
         add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000))
         person, other = maximal_person(role), maximal_person(Role.OWNER, EMOJI_NAME)
         add(f"person_label:{role}", texts.person_label(person))

@@ -44,6 +44,7 @@ from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 from storage.statistics import StatisticsRepository
 from storage.voice import VoiceRepository
+from storage.wecom_media import WeComMediaRepository
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Services:
     notifier: Notifier
     media: MediaStore
     photo_ids: PhotoIdRepository
+    wecom_media: WeComMediaRepository
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
@@ -88,7 +90,7 @@ class Services:
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)
         rules = settings.schedule.rules(settings.locale.zone)
-        notifier = Notifier(outbox, rules)
+        notifier = Notifier(db, outbox, rules, wecom=settings.wecom.enabled)
         media = MediaStore(settings.storage.media_dir)
         ttl = timedelta(days=settings.invites.ttl_days)
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
@@ -175,6 +177,7 @@ class Services:
             notifier=notifier,
             media=media,
             photo_ids=PhotoIdRepository(db),
+            wecom_media=WeComMediaRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(

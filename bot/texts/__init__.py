@@ -107,6 +107,7 @@ from bot.texts.delivery import (
     REPLY_NOT_DELIVERED,
     UNREACHABLE_BLOCKED,
     UNREACHABLE_GONE,
+    UNREACHABLE_NOT_IN_APP,
     delivery_failed,
     unreachable,
 )
@@ -126,7 +127,6 @@ from bot.texts.hazard import (
     hazard_fields,
     hazard_not_found,
     location_line,
-    reason_line,
 )
 from bot.texts.invites import (
     INVITE_CHAT_NEEDS_NEW_NAME,
@@ -452,7 +452,6 @@ from bot.texts.voice import (
     voice_too_long,
 )
 from bot.texts.wecom_chat import (
-    BIND_WORD,
     WECOM_CARD_DONE,
     WECOM_CHOOSE,
     WECOM_MORE_BUTTONS,
@@ -494,7 +493,6 @@ __all__ = [
     "AUDIO_FILE_REFUSED",
     "BAD_MONTH",
     "BAD_PERIOD",
-    "BIND_WORD",
     "BUTTON_APPROVE",
     "BUTTON_ASSIGN",
     "BUTTON_BACK",
@@ -666,6 +664,7 @@ __all__ = [
     "UNKNOWN_MESSAGE_OWNER",
     "UNREACHABLE_BLOCKED",
     "UNREACHABLE_GONE",
+    "UNREACHABLE_NOT_IN_APP",
     "VOICE_DOWNLOAD_FAILED",
     "VOICE_NOT_SUPPORTED",
     "WECOM_CARD_DONE",
@@ -806,7 +805,6 @@ __all__ = [
     "proxy_card",
     "ranking_formula",
     "ranking_text",
-    "reason_line",
     "reassigned_away",
     "removal_report",
     "report_registered",

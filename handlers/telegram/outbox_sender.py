@@ -44,11 +44,12 @@ class TelegramSender:
         self._photos = photos
         self._voices = voices
 
-    def calls(self, address: int, message: Message) -> list[SendCall]:
-        """The Telegram calls of one notification, in order."""
-        calls = self._photos.calls(address, message.photos)
+    def calls(self, address: int | str, message: Message) -> list[SendCall]:
+        """The Telegram calls of one notification to a chat id, in order."""
+        chat_id = int(address)
+        calls = self._photos.calls(chat_id, message.photos)
         if message.image is not None:
-            calls += self._photos.calls(address, [message.image])
-        calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
-        calls += [partial(self._voices.send, address, voice) for voice in message.voices]
+            calls += self._photos.calls(chat_id, [message.image])
+        calls.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=keyboard(message.buttons)))
+        calls += [partial(self._voices.send, chat_id, voice) for voice in message.voices]
         return [partial(_translated, call) for call in calls]
