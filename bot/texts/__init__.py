@@ -198,6 +198,7 @@ from bot.texts.places import (
 from bot.texts.queries import (
     BUTTON_PAGE_NEXT,
     BUTTON_PAGE_PREVIOUS,
+    LIST_TAIL,
     LIST_TITLES,
     NO_OWNER,
     SEVERITY_SHORT,
@@ -205,6 +206,7 @@ from bot.texts.queries import (
     filters_not_understood,
     hazard_line,
     hazard_page,
+    list_button,
     list_empty,
 )
 from bot.texts.rectification import (
@@ -461,6 +463,7 @@ __all__ = [
     "INVITE_UNKNOWN",
     "INVITE_USED",
     "LEDGER_HEADERS",
+    "LIST_TAIL",
     "LIST_TITLES",
     "LOCATION_NOT_NOW",
     "LOCATION_RECORDED",
@@ -604,6 +607,7 @@ __all__ = [
     "keep_deadline_button",
     "ledger_caption",
     "ledger_file_name",
+    "list_button",
     "list_empty",
     "location_line",
     "major_hazard_alert",
