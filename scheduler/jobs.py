@@ -37,6 +37,7 @@ async def start(services: Services, sender: Sender, repeat: Repeat) -> OutboxDis
         lanes,
         unreachable=reminders.unreachable,
         failed=reminders.delivery_failed,
+        cards=services.cards,
     )
     requeued = await dispatcher.recover()
     if requeued:

@@ -14,7 +14,9 @@ from datetime import timedelta
 
 from bot.chat.delivery import Later, Passing, RateLimited, Refused, Sender, Unreachable, passing_pause
 from bot.clock import Clock
+from bot.domain.notifications import SentKey
 from scheduler.ratelimit import RateLimiter
+from storage.card_messages import CardMessageRepository
 from storage.outbox import OutboxRepository, Outgoing
 
 log = logging.getLogger(__name__)
@@ -47,9 +49,11 @@ class OutboxDispatcher:
         *,
         unreachable: FailureCallback,
         failed: FailureCallback,
+        cards: CardMessageRepository | None = None,
     ) -> None:
         self._sender = sender
         self._outbox = outbox
+        self._cards = cards
         self._unreachable = unreachable
         self._failed = failed
         self._limiter = limiter
@@ -128,15 +132,16 @@ class OutboxDispatcher:
             await self._outbox.mark_failed(item.id, "not bound to Telegram")
             return 0
         parts = self._sender.calls(item.chat_id, item.message)
-        done, reason = 0, "network errors"
+        done, reason, last = 0, "network errors", None
         for attempt in range(1, ATTEMPTS_IN_PROCESS + 1):
             pause = 0.0
             try:
                 while done < len(parts):
                     async with self._limiter.slot(item.chat_id):
-                        await parts[done]()
+                        last = await parts[done]()
                     done += 1
                 await self._outbox.mark_sent(item.id, self._clock.now())
+                await self._record(item, item.chat_id, last)
                 return 1
             except RateLimited as exc:
                 pause = exc.seconds
@@ -158,6 +163,20 @@ class OutboxDispatcher:
                 await asyncio.sleep(pause)
         await self._retry_later(item, reason)
         return 0
+
+    async def _record(self, item: Outgoing, chat_id: int, last: object) -> None:
+        """A message about a hazard is remembered with its key: to edit it later, and to open it on a reply."""
+        message = item.message
+        if self._cards is None or message.hazard_id is None or message.edit is not None:
+            return
+        key = self._sender.message_key(last)
+        if key is None:
+            return
+        sent = SentKey(channel=self._sender.channel, chat_id=chat_id, key=key)
+        try:
+            await self._cards.record(sent, message.hazard_id, item.person_id, bool(message.buttons), self._clock.now())
+        except Exception:  # the message went out: a missing record costs an edit later, never a second message
+            log.exception("the message of notification %s could not be recorded", item.id)
 
     async def _retry_later(self, item: Outgoing, reason: str) -> None:
         """Back to the queue, due again after a back-off that doubles with each claim (30 s up to 30 min)."""

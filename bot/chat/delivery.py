@@ -60,6 +60,13 @@ class Later(DeliveryError):
 class Sender(Protocol):
     """A channel's sending half: the calls that deliver one notification to an address, in order."""
 
+    channel: str  # the channel's name in records of sent messages (card_messages)
+
     def calls(self, address: int, message: Message) -> list[SendCall]:
-        """Each call raises only DeliveryError subclasses for failures it can name."""
+        """Each call raises only DeliveryError subclasses for failures it can name. The last call sends (or edits)
+        the message's text; what it returns names the sent message (see message_key)."""
+        ...
+
+    def message_key(self, sent: object) -> str | None:
+        """The channel's key of the message the last call sent, from what that call returned (None: unknown)."""
         ...

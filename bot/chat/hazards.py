@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot import screen, texts
 from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, button, move_buttons
-from bot.chat.replies import NotificationsQueued, OwnerInvite, Photos, Reply, Text, Toast, grid, stale
+from bot.chat.replies import NotificationsQueued, OwnerInvite, Photos, Reply, Shows, Text, Toast, grid, stale
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.errors import (
@@ -65,7 +65,7 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
-        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard))),
+        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard)), shows=Shows(hazard.id, actor.id)),
     ]
 
 

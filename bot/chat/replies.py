@@ -26,12 +26,22 @@ def grid(buttons: list[Button], width: int) -> Rows:
 
 
 @dataclass(frozen=True)
+class Shows:
+    """The hazard a message shows to a person: the channel records the sent message under its own key, so the core
+    can edit it when the hazard moves on and open the hazard when the person replies to it."""
+
+    hazard_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
 class Text:
     """A message, with its buttons. remove_keyboard: the reply keyboard of an earlier question goes away."""
 
     text: str
     buttons: Rows = field(default_factory=list)
     remove_keyboard: bool = False
+    shows: Shows | None = None
 
 
 @dataclass(frozen=True)
@@ -159,10 +169,12 @@ Reply = (
 )
 
 
-def from_message(message: Message) -> list[Reply]:
-    """A notification's message as replies: its photos (and image), then its text with its buttons."""
+def from_message(message: Message, person_id: int | None = None) -> list[Reply]:
+    """A notification's message as replies: its photos (and image), then its text with its buttons (recorded as
+    showing its hazard to `person_id`, when it shows one)."""
     pictures = message.photos + ([message.image] if message.image else [])
-    return [Photos(pictures), Text(message.text, message.buttons)]
+    shows = Shows(message.hazard_id, person_id) if message.hazard_id is not None and person_id is not None else None
+    return [Photos(pictures), Text(message.text, message.buttons, shows=shows)]
 
 
 def stale() -> Toast:

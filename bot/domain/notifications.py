@@ -16,6 +16,16 @@ class Button(BaseModel):
     data: str
 
 
+class SentKey(BaseModel):
+    """A message the bot sent: its channel, chat and the channel's own key of it (Telegram: the message_id)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    chat_id: int
+    key: str
+
+
 class Message(BaseModel):
     """What a person receives: photos first (one photo or an album), then the text with its buttons."""
 
@@ -27,6 +37,12 @@ class Message(BaseModel):
     photos: list[str] = []
     image: str | None = None  # a file of the media store (e.g. the ranking chart), sent as a photo before the text
     buttons: list[list[Button]] = []
+    # The hazard it shows: the sent message is recorded (storage/card_messages.py) so it can be edited when the
+    # hazard moves on, and a reply to it opens the hazard.
+    hazard_id: int | None = None
+    # Edit this earlier message of the recipient's chat (its channel key) into this text and buttons, instead of
+    # sending a new one; photos are not sent again.
+    edit: str | None = None
 
 
 class Priority(IntEnum):

@@ -22,6 +22,7 @@ from bot.services.roster import RosterService
 from bot.services.statistics import StatisticsService
 from bot.services.waiting import WaitingService
 from bot.settings import Settings
+from storage.card_messages import CardMessageRepository
 from storage.chats import ChatRepository
 from storage.checks import CheckRepository
 from storage.database import Database, require_database
@@ -58,6 +59,7 @@ class Services:
     notifier: Notifier
     media: MediaStore
     photo_ids: PhotoIdRepository
+    cards: CardMessageRepository
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
@@ -132,6 +134,7 @@ class Services:
             notifier=notifier,
             media=media,
             photo_ids=PhotoIdRepository(db),
+            cards=CardMessageRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(

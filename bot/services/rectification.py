@@ -449,23 +449,25 @@ class RectificationService:
         today = self.today()
         if told is Told.PROXY:
             proxy_submit = move_buttons(hazard.id, [Move.SUBMIT], proxy=True)
-            return Message(text=texts.proxy_card(hazard, today), buttons=proxy_submit)
+            return Message(hazard_id=hazard.id, text=texts.proxy_card(hazard, today), buttons=proxy_submit)
         if told is Told.REPORTER:
-            return Message(text=texts.reporter_update(hazard, move, today))
+            return Message(hazard_id=hazard.id, text=texts.reporter_update(hazard, move, today))
         if told is Told.OWNER and move is Move.VERIFY:
-            return Message(text=texts.owner_closed(hazard))
+            return Message(hazard_id=hazard.id, text=texts.owner_closed(hazard))
         if told is Told.OWNER:
             submit = move_buttons(hazard.id, [Move.SUBMIT])
-            return Message(text=texts.owner_card(hazard, move, today), photos=before, buttons=submit)
+            return Message(
+                hazard_id=hazard.id, text=texts.owner_card(hazard, move, today), photos=before, buttons=submit
+            )
         if told is Told.REVIEW:
             after = [p.name for p in conversation.photos]
             review = move_buttons(hazard.id, [Move.VERIFY, Move.REJECT])
             text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
-            return Message(text=text, photos=before + after, buttons=review)
+            return Message(hazard_id=hazard.id, text=text, photos=before + after, buttons=review)
         if told is Told.ADMIN:
-            return Message(text=texts.admin_update(hazard, move, today))
+            return Message(hazard_id=hazard.id, text=texts.admin_update(hazard, move, today))
         assert told is Told.FORMER_OWNER
-        return Message(text=texts.reassigned_away(hazard))
+        return Message(hazard_id=hazard.id, text=texts.reassigned_away(hazard))
 
 
 def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:

@@ -386,6 +386,7 @@ class ReportingService:
             person_id=person_id,
             dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.NEW),
             message=Message(
+                hazard_id=hazard.id,
                 text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
                 photos=[p.name for p in draft.photos + draft.after_photos],
                 buttons=move_buttons(hazard.id, moves),
@@ -399,6 +400,7 @@ class ReportingService:
             person_id=person_id,
             dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.MAJOR),
             message=Message(
+                hazard_id=hazard.id,
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
                 photos=[p.name for p in draft.photos],
             ),

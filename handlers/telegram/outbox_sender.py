@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import partial
 
 from telegram import Bot
+from telegram import Message as TelegramMessage
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
 from bot.chat.delivery import Later, Passing, RateLimited, Refused, SendCall, Unreachable
 from bot.domain.notifications import Message
 from handlers.telegram.photo_sender import PhotoSender
-from handlers.telegram.render import keyboard
+from handlers.telegram.render import CHANNEL, keyboard
 from handlers.telegram.retry import own_retries, retry_after_seconds
 
 
@@ -34,15 +35,46 @@ async def _translated(call: SendCall) -> object:
         raise Later(str(exc)) from exc
 
 
+# Telegram's answers to an edit of a message that needs none or can take none: the card is as it should be, or
+# gone (deleted by the person, or too old to edit), and nothing more can be done about it.
+EDIT_SETTLED = ("not modified", "message to edit not found", "can't be edited")
+
+
+async def _edit(call: SendCall) -> object:
+    """An edit that finds nothing to change or nothing to edit is done, not failed."""
+    try:
+        return await call()
+    except BadRequest as exc:
+        if any(answer in exc.message.lower() for answer in EDIT_SETTLED):
+            return None
+        raise
+
+
 class TelegramSender:
-    """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons."""
+    """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons;
+    or edits an earlier message into the notification's text and buttons."""
+
+    channel = CHANNEL
 
     def __init__(self, bot: Bot, photos: PhotoSender) -> None:
         self._bot = bot
         self._photos = photos
 
+    def message_key(self, sent: object) -> str | None:
+        """The message_id of the message the last call sent."""
+        return str(sent.message_id) if isinstance(sent, TelegramMessage) else None
+
     def calls(self, address: int, message: Message) -> list[SendCall]:
         """The Telegram calls of one notification, in order."""
+        if message.edit is not None:
+            edit = partial(
+                self._bot.edit_message_text,
+                message.text,
+                chat_id=address,
+                message_id=int(message.edit),
+                reply_markup=keyboard(message.buttons),
+            )
+            return [partial(_translated, partial(_edit, edit))]
         calls = self._photos.calls(address, message.photos)
         if message.image is not None:
             calls += self._photos.calls(address, [message.image])

@@ -37,10 +37,12 @@ from bot.chat.replies import (
     Text,
     Toast,
 )
+from bot.domain.notifications import SentKey
 from handlers.telegram.context import GridContext
 from handlers.telegram.photo_sender import PhotoSender
 
 ACTION_RENEW_SECONDS = 4.0  # Telegram shows a chat action for about five seconds
+CHANNEL = "telegram"  # the channel's name in records of sent messages
 
 
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
@@ -90,7 +92,13 @@ async def render(
     for reply in replies:
         if isinstance(reply, Text):
             markup = ReplyKeyboardRemove() if reply.remove_keyboard else keyboard(reply.buttons)
-            await bot.send_message(chat_id, reply.text, reply_markup=markup)
+            sent = await bot.send_message(chat_id, reply.text, reply_markup=markup)
+            if reply.shows is not None:
+                key = SentKey(channel=CHANNEL, chat_id=chat_id, key=str(sent.message_id))
+                shows, services = reply.shows, context.services
+                await services.cards.record(
+                    key, shows.hazard_id, shows.person_id, bool(reply.buttons), services.clock.now()
+                )
         elif isinstance(reply, AskLocation):
             request = ReplyKeyboardMarkup(
                 [[KeyboardButton(reply.send_label, request_location=True)], [KeyboardButton(reply.skip_label)]],

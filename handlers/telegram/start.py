@@ -102,5 +102,9 @@ async def _bound(context: GridContext, chat_id: int, redeemed: Redeemed) -> None
         switched_from=switched,
     )
     await context.bot.send_message(chat_id, welcome)
-    waiting = [reply for message in await context.services.waiting.on_joining(actor) for reply in from_message(message)]
+    waiting = [
+        reply
+        for message in await context.services.waiting.on_joining(actor)
+        for reply in from_message(message, actor.id)
+    ]
     await render(context, chat_id, [*waiting, NotificationsQueued()])
