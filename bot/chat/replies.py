@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot import texts
-from bot.domain.notifications import Button, Message
+from bot.domain.notifications import Button, Message, Pin
 
 Rows = list[list[Button]]
 
@@ -79,10 +79,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Location:
-    """A point on the map."""
+    """A point on the map; with a title and an address, a named place (Telegram: a venue)."""
 
     latitude: float
     longitude: float
+    title: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,12 +171,17 @@ Reply = (
 )
 
 
+def pinned(pin: Pin | None) -> list[Reply]:
+    """A map pin as a reply (nothing without one)."""
+    return [] if pin is None else [Location(pin.latitude, pin.longitude, pin.title, pin.address)]
+
+
 def from_message(message: Message, person_id: int | None = None) -> list[Reply]:
-    """A notification's message as replies: its photos (and image), then its text with its buttons (recorded as
-    showing its hazard to `person_id`, when it shows one)."""
+    """A notification's message as replies: its photos (and image), its map pin, then its text with its buttons
+    (recorded as showing its hazard to `person_id`, when it shows one)."""
     pictures = message.photos + ([message.image] if message.image else [])
     shows = Shows(message.hazard_id, person_id) if message.hazard_id is not None and person_id is not None else None
-    return [Photos(pictures), Text(message.text, message.buttons, shows=shows)]
+    return [Photos(pictures), *pinned(message.pin), Text(message.text, message.buttons, shows=shows)]
 
 
 def stale() -> Toast:

@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.domain import limits
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
+from bot.services.cards import CardService
 from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
@@ -82,6 +83,7 @@ class Services:
         rules = settings.schedule.rules(settings.locale.zone)
         notifier = Notifier(outbox, rules)
         media = MediaStore(settings.storage.media_dir)
+        cards = CardMessageRepository(db)
         ttl = timedelta(days=settings.invites.ttl_days)
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
@@ -116,6 +118,7 @@ class Services:
                 clock,
                 settings.locale.zone,
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
+                CardService(db, cards, HazardRepository(db), roster, notifier, clock, zone),
             ),
             checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
             reminders=ReminderService(
@@ -134,7 +137,7 @@ class Services:
             notifier=notifier,
             media=media,
             photo_ids=PhotoIdRepository(db),
-            cards=CardMessageRepository(db),
+            cards=cards,
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(

@@ -28,6 +28,10 @@ class Notifier:
         queued = [(n, release_at(now, self._rules, urgent=n.urgent)) for n in notifications]
         await self._outbox.enqueue_many(tx, queued, now)
 
+    async def enqueue_edit(self, tx: aiosqlite.Connection, notification: Notification, now: datetime) -> bool:
+        """Queue the edit of an earlier message: edits make no sound, so quiet hours do not hold them back."""
+        return await self._outbox.enqueue(tx, notification, now, now)
+
     async def settle(self, tx: aiosqlite.Connection, subject: str) -> int:
         """The subject was just done: reminders about it that are still waiting are cancelled."""
         return await self._outbox.cancel_subject(tx, subject)

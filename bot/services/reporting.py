@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from bot import texts
+from bot import screen, texts
 from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
@@ -389,6 +389,7 @@ class ReportingService:
                 hazard_id=hazard.id,
                 text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
                 photos=[p.name for p in draft.photos + draft.after_photos],
+                pin=screen.pin(hazard),
                 buttons=move_buttons(hazard.id, moves),
             ),
             urgent=hazard.severity is Severity.MAJOR,
@@ -403,6 +404,7 @@ class ReportingService:
                 hazard_id=hazard.id,
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
                 photos=[p.name for p in draft.photos],
+                pin=screen.pin(hazard),
             ),
             urgent=True,
         )

@@ -1,6 +1,6 @@
 """The text catalog: every word a person sees, in Simplified Chinese, split by feature. Nothing user-facing is written elsewhere.
 
-Each feature has its module (access, commands, reporting, hazard, rectification, reminders, delivery, queries,
+Each feature has its module (access, commands, reporting, hazard, cards, rectification, reminders, delivery, queries,
 statistics, ledger, roster, places, people, invites, backup, sandbox, cli, cli_help); this package re-exports them
 all, so callers write `from bot import texts` and `texts.NAME`. Templates are functions with typed parameters. The words the
 bot recognises in what people type are input vocabulary, not copy: they live in bot/domain/vocabulary.py.
@@ -53,6 +53,7 @@ from bot.texts.backup import (
     restore_target_exists,
     restore_too_new,
 )
+from bot.texts.cards import handled_by, replied_to_card
 from bot.texts.cli import (
     EXPORT_NEEDS_OUTPUT,
     INVITE_NEEDS_NEW_NAME,
@@ -586,6 +587,7 @@ __all__ = [
     "exported_photos",
     "exported_xlsx",
     "filters_not_understood",
+    "handled_by",
     "hazard_button",
     "hazard_card",
     "hazard_fields",
@@ -654,6 +656,7 @@ __all__ = [
     "ranking_text",
     "reassigned_away",
     "removal_report",
+    "replied_to_card",
     "report_registered",
     "report_summary",
     "reporter_update",

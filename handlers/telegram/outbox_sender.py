@@ -67,16 +67,23 @@ class TelegramSender:
     def calls(self, address: int, message: Message) -> list[SendCall]:
         """The Telegram calls of one notification, in order."""
         if message.edit is not None:
-            edit = partial(
-                self._bot.edit_message_text,
-                message.text,
-                chat_id=address,
-                message_id=int(message.edit),
-                reply_markup=keyboard(message.buttons),
-            )
+            markup, message_id = keyboard(message.buttons), int(message.edit)
+            if message.keep_text:
+                edit = partial(self._bot.edit_message_reply_markup, address, message_id, reply_markup=markup)
+            else:
+                edit = partial(
+                    self._bot.edit_message_text,
+                    message.text,
+                    chat_id=address,
+                    message_id=message_id,
+                    reply_markup=markup,
+                )
             return [partial(_translated, partial(_edit, edit))]
         calls = self._photos.calls(address, message.photos)
         if message.image is not None:
             calls += self._photos.calls(address, [message.image])
+        if (pin := message.pin) is not None:
+            venue = partial(self._bot.send_venue, address, pin.latitude, pin.longitude, pin.title, pin.address)
+            calls.append(venue)
         calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
         return [partial(_translated, call) for call in calls]

@@ -114,7 +114,10 @@ async def render(
             with reply.path.open("rb") as file:
                 await bot.send_document(chat_id, file, filename=reply.filename, caption=reply.caption)
         elif isinstance(reply, Location):
-            await bot.send_location(chat_id, reply.latitude, reply.longitude)
+            if reply.title is not None and reply.address is not None:
+                await bot.send_venue(chat_id, reply.latitude, reply.longitude, reply.title, reply.address)
+            else:
+                await bot.send_location(chat_id, reply.latitude, reply.longitude)
         elif isinstance(reply, ReplaceScreen):
             assert query is not None, "only a pressed message can be replaced"
             try:
