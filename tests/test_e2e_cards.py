@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.domain.notifications import Button, Message, Notification
 from bot.domain.people import Role
 from sandbox.simusers import BotMessage
 from tests.flows import assign, officer, rectify, reported, submit, supervisor, wait_for, walk_to_summary
@@ -49,6 +50,17 @@ async def test_every_card_sent_about_a_hazard_is_recorded_with_its_message_id(ri
     await boss.send("/open")
     await boss.expect("未整改隐患 ·")
     assert all(row[3] == number for row in await rig.rows(CARDS))
+
+    # Bounded: a chat keeps its newest 5 messages about a hazard; older ones are let go.
+    shown_ids = []
+    for _ in range(7):
+        await reporter.send(f"/hazard {number}")
+        shown_ids.append((await reporter.expect(f"隐患 #{number} ·")).message_id)
+    await wait_for(
+        rig,
+        f"SELECT message_key FROM card_messages WHERE chat_id = {reporter.chat_id} ORDER BY rowid",
+        [(str(m),) for m in shown_ids[-5:]],
+    )
 
 
 async def test_a_hazard_location_comes_as_a_map_pin_with_its_card(rig: Rig) -> None:
@@ -170,3 +182,38 @@ async def test_when_one_supervisor_acts_the_others_cards_are_edited_and_they_are
     edits = await rig.rows("SELECT status FROM outbox WHERE dedupe_key LIKE ?", (f"hazard:{number}:event:%:edit:%",))
     assert edits and all(status == "sent" for (status,) in edits)
     await other.assert_silent()  # one line per move, nothing more
+
+
+async def test_an_edit_of_a_card_that_is_gone_or_already_current_is_done_not_failed(rig: Rig) -> None:
+    boss, other = await supervisor(rig), await supervisor(rig, "吕丽霞")
+    admin = await rig.join(Role.ADMIN, name="值班员")
+    reporter = await officer(rig)
+    first, second = await reported(reporter), await reported(reporter, seed=2)
+    gone = await other.expect(f"#{first}")
+    current = await other.expect(f"#{second}")
+    await recorded(rig, gone)
+    await recorded(rig, current)
+    await rig.app.bot.delete_message(other.chat_id, gone.message_id)  # deleted before the move: nothing to edit
+    await assign(boss, first, "张老板", named="typed")
+    await other.expect(f"#{first} 已由 肖浩 交办给 张老板")
+    edits = f"SELECT status, last_error FROM outbox WHERE dedupe_key LIKE 'hazard:{first}:event:%:edit:%'"
+    await wait_for(rig, edits, [("sent", None)])
+    assert gone.deleted and gone.history == []
+
+    # An edit into what the card already shows (Telegram: "message is not modified"): also done.
+    person = await person_id(rig, "吕丽霞")
+    rows = (current.reply_markup or {})["inline_keyboard"]
+    same = Message(
+        hazard_id=second,
+        text=current.body,
+        buttons=[[Button(text=b["text"], data=b["callback_data"]) for b in row] for row in rows],
+        edit=str(current.message_id),
+    )
+    async with rig.services.db.transaction() as tx:
+        note = Notification(person_id=person, dedupe_key="test:same-edit", message=same)
+        await rig.services.notifier.enqueue_edit(tx, note, rig.clock.now())
+    await rig.drain()
+    await wait_for(rig, "SELECT status FROM outbox WHERE dedupe_key = 'test:same-edit'", [("sent",)])
+    assert current.history == [] and current.buttons == ["交办", "不属实", "重复"]
+    assert [m for m in admin.inbox if "通知发送失败" in m.body] == []
+    assert await rig.rows("SELECT COUNT(*) FROM outbox WHERE status = 'failed'") == [(0,)]
