@@ -216,6 +216,8 @@ class _Routes:
             kind = image_extension(stored.data)
             content_type = f"image/{'png' if kind == 'png' else 'jpeg'}"
             return web.Response(body=stored.data, content_type=content_type)
+        if stored.kind == "voice":  # played in the page's audio element
+            return web.Response(body=stored.data, content_type="audio/ogg")
         name = stored.file_name or "file"
         content_type = stored.mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         disposition = f"attachment; filename*=UTF-8''{quote(name)}"

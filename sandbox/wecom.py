@@ -9,11 +9,13 @@ Error codes are WeCom's where documented; the limits are in the constants below.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -37,6 +39,7 @@ BUTTON_KEY_MAX_BYTES = 1024
 TASK_ID_MAX_BYTES = 128
 PER_MINUTE = 30
 PER_HOUR = 1000
+EVENT_TIMEOUT = 20.0  # seconds a simulated member waits for an answer (a bound on waiting, as sandbox/simusers.py's)
 MEDIA_MAX_BYTES = {"image": 10 * 1024 * 1024, "file": 20 * 1024 * 1024}
 
 OK = 0
@@ -71,13 +74,42 @@ class WeComCall:
 
 @dataclass(frozen=True)
 class Delivered:
-    """A message WeCom accepted and delivered to one member."""
+    """A message WeCom accepted and delivered to one member (or a card of theirs updated: "update_template_card")."""
 
     touser: str
     msgtype: str
     body: JsonDict
     msgid: str
     at: datetime
+    response_code: str = ""  # a card's: what a press on it carries back
+
+    @property
+    def card(self) -> JsonDict:
+        """The template card sent or put in place (empty for other messages, or a buttons-only update)."""
+        card = self.body.get("template_card")
+        return card if isinstance(card, dict) else {}
+
+    @property
+    def text(self) -> str:
+        """What the member reads: a text's content, a card's title and text; a buttons-only update's new label."""
+        if self.msgtype == "text":
+            return str(self.body["text"]["content"])
+        if self.card:
+            title = str((self.card.get("main_title") or {}).get("title", ""))
+            return "\n".join(part for part in (title, str(self.card.get("sub_title_text", ""))) if part)
+        if isinstance(self.body.get("button"), dict):
+            return str(self.body["button"].get("replace_name", ""))
+        return ""
+
+    @property
+    def buttons(self) -> dict[str, str]:
+        """A card's buttons: label -> key."""
+        return {str(b["text"]): str(b["key"]) for b in self.card.get("button_list", [])}
+
+    @property
+    def task_id(self) -> str:
+        """A card's task_id."""
+        return str(self.card.get("task_id", ""))
 
 
 @dataclass
@@ -129,6 +161,8 @@ class WeComServer:
         self._msgids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._port = 0
+        self._inboxes: dict[str, list[Delivered]] = {}  # per member: deliveries and updates of their cards, in order
+        self._arrived = asyncio.Event()
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -201,6 +235,29 @@ class WeComServer:
         self.calls.append(WeComCall(request.path, dict(request.query), body, response, self.clock.now()))
         return web.json_response(response)
 
+    def inbox(self, userid: str) -> list[Delivered]:
+        """What one member has seen, in order: messages delivered and updates of their cards."""
+        return self._inboxes.get(userid, [])
+
+    def _arrive(self, message: Delivered) -> None:
+        self._inboxes.setdefault(message.touser, []).append(message)
+        self._arrived.set()
+        self._arrived = asyncio.Event()
+
+    async def until(self, condition: Callable[[], bool], timeout: float = EVENT_TIMEOUT) -> bool:
+        """Wait until condition holds, re-checked at each delivery or update (False once timeout seconds pass)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self._arrived.wait(), left)
+            except TimeoutError:
+                return condition()
+        return True
+
     def _token_error(self, request: web.Request) -> JsonDict | None:
         token = request.query.get("access_token", "")
         if not token:
@@ -250,6 +307,7 @@ class WeComServer:
             return self._record(request, body, _fail(INVALID_PARAMETER, "touser empty"))
         msgid = f"msg{next(self._msgids)}"
         answer: JsonDict = {"errcode": OK, "errmsg": "ok", "invaliduser": "", "msgid": msgid}
+        code = ""
         if msgtype == "template_card":
             code = secrets.token_urlsafe(24)
             self._response_codes[code] = self.clock.now()
@@ -257,8 +315,12 @@ class WeComServer:
             answer["response_code"] = code
         now = self.clock.now()
         for user in users:
-            message = Delivered(user, str(msgtype), body, msgid, now)
-            (self.delivered if self._admit(user, now) else self.dropped).append(message)
+            message = Delivered(user, str(msgtype), body, msgid, now, code)
+            if self._admit(user, now):
+                self.delivered.append(message)
+                self._arrive(message)
+            else:
+                self.dropped.append(message)
         return self._record(request, body, answer)
 
     def _admit(self, user: str, now: datetime) -> bool:
@@ -324,6 +386,8 @@ class WeComServer:
                 return self._record(request, body, _fail(INVALID_PARAMETER, "too many buttons"))
         elif not isinstance(body.get("button"), dict):
             return self._record(request, body, _fail(INVALID_PARAMETER, "button or template_card needed"))
+        for user in body.get("userids") or []:
+            self._arrive(Delivered(str(user), "update_template_card", body, "", self.clock.now(), code))
         return self._record(request, body, {"errcode": OK, "errmsg": "ok", "invaliduser": []})
 
     def _live_media(self, media_id: str) -> _Media | None:
@@ -388,6 +452,64 @@ class WeComMember:
 
     def __init__(self, server: WeComServer, userid: str) -> None:
         self.server, self.userid = server, userid
+        self.consumed = 0  # messages of the inbox read by next_message
+
+    async def send(self, content: str) -> CallbackResult:
+        """Type a text message."""
+        return (await self.deliver(self.text(content)))[0]
+
+    async def send_image(self, data: bytes) -> CallbackResult:
+        """Send a picture."""
+        return (await self.deliver(self.image(data)))[0]
+
+    async def send_location(self, latitude: float, longitude: float, label: str = "") -> CallbackResult:
+        """Share a location."""
+        return (await self.deliver(self.location(latitude, longitude, label)))[0]
+
+    async def press(self, label: str, card: Delivered | None = None) -> CallbackResult:
+        """Press the button with this label on card (by default the latest card showing it)."""
+        card = card or self.latest_card(label)
+        return (await self.deliver(self.card_press(card.buttons[label], card.task_id, card.response_code)))[0]
+
+    def latest_card(self, label: str) -> Delivered:
+        """The member's latest card with a button of this label."""
+        for message in reversed(self.server.inbox(self.userid)):
+            if label in message.buttons:  # a card sent, or put in place by an update
+                return message
+        raise AssertionError(f"{self.userid}: no card with a button {label!r}")
+
+    async def next_message(self, timeout: float = EVENT_TIMEOUT) -> Delivered:
+        """The next message (or card update) not read yet, waiting up to timeout seconds."""
+        inbox = self.server.inbox
+        if not await self.server.until(lambda: len(inbox(self.userid)) > self.consumed, timeout):
+            seen = [m.text for m in inbox(self.userid)]
+            raise AssertionError(f"{self.userid}: nothing new within {timeout}s; seen so far: {seen}")
+        self.consumed += 1
+        return inbox(self.userid)[self.consumed - 1]
+
+    async def expect_button(self, label: str, timeout: float = EVENT_TIMEOUT) -> Delivered:
+        """Read messages until a card with a button of this label."""
+        skipped: list[str] = []
+        while True:
+            try:
+                message = await self.next_message(timeout)
+            except AssertionError:
+                raise AssertionError(f"{self.userid}: no card with {label!r}; got {skipped}") from None
+            if label in message.buttons:
+                return message
+            skipped.append(message.text or message.msgtype)
+
+    async def expect(self, fragment: str, timeout: float = EVENT_TIMEOUT) -> Delivered:
+        """Read messages until one whose text contains fragment."""
+        skipped: list[str] = []
+        while True:
+            try:
+                message = await self.next_message(timeout)
+            except AssertionError:
+                raise AssertionError(f"{self.userid}: nothing containing {fragment!r}; got {skipped}") from None
+            if fragment in message.text:
+                return message
+            skipped.append(message.text or message.msgtype)
 
     def _xml(self, msgtype: str, fields: dict[str, str], *, msgid: bool = True) -> str:
         created = str(int(self.server.clock.now().timestamp()))

@@ -132,16 +132,16 @@ class OutboxDispatcher:
             await self._outbox.mark_failed(item.id, "not bound to Telegram")
             return 0
         parts = self._sender.calls(item.chat_id, item.message)
-        done, reason, last = 0, "network errors", None
+        done, reason, results = 0, "network errors", list[object]()
         for attempt in range(1, ATTEMPTS_IN_PROCESS + 1):
             pause = 0.0
             try:
                 while done < len(parts):
                     async with self._limiter.slot(item.chat_id):
-                        last = await parts[done]()
+                        results.append(await parts[done]())
                     done += 1
                 await self._outbox.mark_sent(item.id, self._clock.now())
-                await self._record(item, item.chat_id, last)
+                await self._record(item, item.chat_id, results)
                 return 1
             except RateLimited as exc:
                 pause = exc.seconds
@@ -164,12 +164,12 @@ class OutboxDispatcher:
         await self._retry_later(item, reason)
         return 0
 
-    async def _record(self, item: Outgoing, chat_id: int, last: object) -> None:
+    async def _record(self, item: Outgoing, chat_id: int, results: list[object]) -> None:
         """A message about a hazard is remembered with its key: to edit it later, and to open it on a reply."""
         message = item.message
         if self._cards is None or message.hazard_id is None or message.edit is not None:
             return
-        key = self._sender.message_key(last)
+        key = self._sender.message_key(results)
         if key is None:
             return
         sent = SentKey(channel=self._sender.channel, chat_id=chat_id, key=key)

@@ -30,6 +30,7 @@ GRIDSAFE_FUZZ_RANDOM=1 (new examples each run), GRIDSAFE_FUZZ_SHRINK=1 (minimise
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import re
@@ -176,6 +177,9 @@ def typed_text() -> st.SearchStrategy[str]:
         st.sampled_from(("隐", "a", "🔥", "é", "鎮")).map(exactly_4096),
         st.sampled_from(COMMANDS + DATES + MOJIBAKE + TRADITIONAL),
     ).filter(bool)
+
+
+ALBUM_IDS = itertools.count(1)  # one media_group_id per album sent
 
 
 class Kind(StrEnum):
@@ -496,7 +500,8 @@ async def send(crew: Crew, scene: Scene, fuzz: Fuzz) -> None:
     elif kind is Kind.PHOTO:
         user.deliver(user.photo_message(png(fuzz.seed), caption=text, chat=target))
     elif kind is Kind.ALBUM:
-        group_id = str(10**15 + fuzz.seed)
+        # Telegram never reuses a media_group_id; the same crew sees many examples, so each album gets its own.
+        group_id = f"{10**15 + fuzz.seed}-{next(ALBUM_IDS)}"
         for index, data in enumerate((png(fuzz.seed), JPEG)):
             caption = text if index == 0 else None
             user.deliver(user.photo_message(data, caption=caption, media_group_id=group_id, chat=target))

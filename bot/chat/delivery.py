@@ -63,10 +63,10 @@ class Sender(Protocol):
     channel: str  # the channel's name in records of sent messages (card_messages)
 
     def calls(self, address: int, message: Message) -> list[SendCall]:
-        """Each call raises only DeliveryError subclasses for failures it can name. The last call sends (or edits)
-        the message's text; what it returns names the sent message (see message_key)."""
+        """Each call raises only DeliveryError subclasses for failures it can name."""
         ...
 
-    def message_key(self, sent: object) -> str | None:
-        """The channel's key of the message the last call sent, from what that call returned (None: unknown)."""
+    def message_key(self, results: list[object]) -> str | None:
+        """The channel's key of the message that carries the notification's text and buttons, from what its calls
+        returned, in order (None: unknown)."""
         ...

@@ -16,6 +16,7 @@ from bot.chat.replies import (
     Shows,
     Text,
     Toast,
+    VoiceNotes,
     grid,
     pinned,
     stale,
@@ -41,8 +42,10 @@ from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button, SentKey
 from bot.domain.people import Actor, Role
+from bot.domain.voice import VoiceNote
 from bot.services.container import Services
 from bot.services.rectification import Done
+from bot.services.voice import forwarded
 
 _TEXT_REFUSALS: dict[type[DomainError], str] = {
     DeadlineUnreadable: texts.DEADLINE_UNREADABLE,
@@ -73,11 +76,13 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
         services.settings.locale.zone,
         for_owner=actor.role is Role.OWNER,
     )
+    voices = [forwarded(voice.note, hazard.id) for voice in await rectification.voices(hazard)]
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
         *pinned(screen.pin(hazard)),
         Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard)), shows=Shows(hazard.id, actor.id)),
+        *([VoiceNotes(voices)] if voices else []),
     ]
 
 
@@ -118,10 +123,25 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
     if conversation.ask is Ask.OWNER:
         hazard = await rectification.visible(actor, conversation.hazard_id)
         owners = await rectification.owner_options(hazard)
-        buttons = [_button(conversation, screen.label(o.name), ConversationVerb.OWNER, o.id) for o in owners]
+        first = await rectification.place_owner_id(hazard)  # the place's 责任人: the first button, one press
+        place_owner = next((o for o in owners if o.id == first), None)
+        buttons = [
+            _button(
+                conversation,
+                texts.place_owner_button(o.name) if o is place_owner else screen.label(o.name),
+                ConversationVerb.OWNER,
+                o.id,
+            )
+            for o in owners
+        ]
         buttons.append(_button(conversation, texts.BUTTON_NEW_OWNER, ConversationVerb.NEW_OWNER))
         question = texts.ASK_REASSIGN_OWNER if conversation.move is Move.REASSIGN else texts.ASK_OWNER
-        return [Text(question, grid(buttons, 3))]
+        if place_owner is not None and conversation.move is Move.ASSIGN:
+            question = texts.ask_owner_place_first(hazard.place, place_owner.name)
+        rows = grid(buttons, 3)
+        if place_owner is not None:  # alone on the first row, so it reads as the proposal
+            rows = [buttons[:1], *grid(buttons[1:], 3)]
+        return [Text(question, rows)]
     if conversation.ask is Ask.DEADLINE:
         hazard = await rectification.visible(actor, conversation.hazard_id)
         default = rectification.default_days(hazard)
@@ -202,11 +222,13 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
     return [Toast(), *await _next(services, actor, result)]
 
 
-async def answer(services: Services, actor: Actor, conversation: HazardConversation, text: str) -> list[Reply]:
-    """A typed answer to the action in progress."""
+async def answer(
+    services: Services, actor: Actor, conversation: HazardConversation, text: str, voice: VoiceNote | None = None
+) -> list[Reply]:
+    """A typed answer to the action in progress (a spoken reason or note: its placeholder with its voice note)."""
     rectification = services.rectification
     try:
-        result = await rectification.answer_text(actor, text)
+        result = await rectification.answer_text(actor, text, voice)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(text.strip())))]
     except SameOwner:

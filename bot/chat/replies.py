@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.domain.notifications import Button, Message, Pin
+from bot.domain.voice import Voice
 
 Rows = list[list[Button]]
 
@@ -58,6 +59,13 @@ class Photos:
     """Stored photos by media-store name, one or in albums as the channel allows."""
 
     names: list[str]
+
+
+@dataclass(frozen=True)
+class VoiceNotes:
+    """Stored voice notes (a spoken description, reason or note), each sent as a voice message with its caption."""
+
+    voices: list[Voice]
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,7 @@ Reply = (
     Text
     | AskLocation
     | Photos
+    | VoiceNotes
     | Image
     | Document
     | Location
@@ -177,11 +186,12 @@ def pinned(pin: Pin | None) -> list[Reply]:
 
 
 def from_message(message: Message, person_id: int | None = None) -> list[Reply]:
-    """A notification's message as replies: its photos (and image), its map pin, then its text with its buttons
-    (recorded as showing its hazard to `person_id`, when it shows one)."""
+    """A notification's message as replies: its photos (and image), its map pin, its text with its buttons
+    (recorded as showing its hazard to `person_id`, when it shows one), then its voice."""
     pictures = message.photos + ([message.image] if message.image else [])
     shows = Shows(message.hazard_id, person_id) if message.hazard_id is not None and person_id is not None else None
-    return [Photos(pictures), *pinned(message.pin), Text(message.text, message.buttons, shows=shows)]
+    voices = [VoiceNotes(message.voices)] if message.voices else []
+    return [Photos(pictures), *pinned(message.pin), Text(message.text, message.buttons, shows=shows), *voices]
 
 
 def stale() -> Toast:

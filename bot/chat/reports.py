@@ -6,7 +6,7 @@ Which step comes next is the draft's own rule (ReportDraft.next_step); this modu
 from __future__ import annotations
 
 from bot import screen, texts
-from bot.chat import hazards
+from bot.chat import hazards, report_places
 from bot.chat.actions import ReportStep, ReportVerb, button
 from bot.chat.commands import is_hazard_number
 from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel
@@ -28,8 +28,10 @@ from bot.domain.hazards import Severity
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
 from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.domain.voice import VoiceNote
 from bot.services.container import Services
 from bot.services.photo_intake import Batch
+from bot.services.report_places import Found
 
 _CANCELLED = {
     Cancelled.ACTION: texts.ACTION_CANCELLED,
@@ -93,14 +95,7 @@ async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[R
         ]
         return [Text(texts.ASK_VILLAGE, grid(villages, 3))]
     if step is Step.PLACE:
-        draft = await reporting.place_options(actor)
-        if not draft.place_options:
-            return [Text(texts.ASK_PLACE)]
-        places = [
-            _button(draft, screen.label(place), ReportVerb.PLACE, number=i)
-            for i, place in enumerate(draft.place_options)
-        ]
-        return [Text(texts.ASK_PLACE_WITH_OPTIONS, grid(places, 2))]
+        return await report_places.ask(services, actor)
     if step is Step.LOCATION:
         return [AskLocation(texts.ASK_LOCATION, texts.BUTTON_SEND_LOCATION, texts.SKIP)]
     summary = await reporting.summary(actor)
@@ -151,14 +146,17 @@ async def cancel_command(services: Services, actor: Actor) -> list[Reply]:
     return [Text(_CANCELLED[await cancel(services, actor)], remove_keyboard=True)]
 
 
-async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list[Reply]:
-    """A typed answer to the report in progress (the caller routes an action's answers, and texts without a flow)."""
+async def text(services: Services, actor: Actor, flow: Flow, typed: str, voice: VoiceNote | None = None) -> list[Reply]:
+    """A typed answer to the report in progress (the caller routes an action's answers, and texts without a flow); a
+    spoken description comes as its placeholder with its voice note."""
     assert isinstance(flow, ReportFlow)
     reporting = services.reporting
     draft = flow.draft
     was = draft.step
+    if was is Step.PLACE:
+        return await _typed_place(services, actor, draft, typed)
     try:
-        draft = await reporting.answer_text(actor, typed)
+        draft = await reporting.answer_text(actor, typed, voice)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
     except WrongInput:
@@ -167,6 +165,19 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list
         return await prompt(services, actor, draft)
     skipped: list[Reply] = [Text(texts.LOCATION_SKIPPED, remove_keyboard=True)] if was is Step.LOCATION else []
     return [*skipped, *await prompt(services, actor, draft)]
+
+
+async def _typed_place(services: Services, actor: Actor, draft: ReportDraft, typed: str) -> list[Reply]:
+    """A typed place: one of the village's places it names, their matches, or a new place (free text without any)."""
+    try:
+        found = await services.report_places.typed(actor, typed)
+    except TooLong as exc:
+        return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+    except WrongInput:
+        return await prompt(services, actor, draft)
+    if found.found in (Found.MATCHES, Found.NONE):
+        return report_places.searched(found)
+    return [*report_places.given(found), *await prompt(services, actor, found.draft)]
 
 
 async def location(services: Services, actor: Actor, latitude: float, longitude: float) -> list[Reply]:
@@ -193,6 +204,18 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
             draft = await reporting.choose_village(actor, token, press.number)
         elif verb is ReportVerb.PLACE and press.number is not None:
             draft = await reporting.choose_place(actor, token, press.number)
+        elif verb is ReportVerb.PLACE_ID and press.number is not None:
+            draft = await services.report_places.choose(actor, token, press.number)
+        elif verb is ReportVerb.PLACE_PAGE and press.number is not None:
+            return await report_places.turn(services, actor, token, press.number)
+        elif verb is ReportVerb.NEW_PLACE:
+            await services.report_places.ask_name(actor, token)
+            return [Toast(), CloseButtons(), Text(texts.ASK_NEW_PLACE_NAME)]
+        elif verb is ReportVerb.ADD_PLACE and press.number is not None:
+            draft = await services.report_places.add_searched(actor, token, press.number)
+            assert draft.place is not None
+            noted = Text(texts.new_place_noted(draft.place))
+            return [Toast(), CloseButtons(), noted, *await prompt(services, actor, draft)]
         elif verb is ReportVerb.FIX:
             draft = await reporting.fix_on_spot(actor, token)
         elif verb is ReportVerb.EDIT and press.step is None and not press.back:

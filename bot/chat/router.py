@@ -6,8 +6,19 @@ module for a command) and renders the replies.
 
 from __future__ import annotations
 
-from bot.chat import hazards, lists, reports
-from bot.chat.actions import Action, ConversationStep, HazardPress, PageTurn, ReportStep, decode
+from bot.chat import hazards, lists, places, report_places, reports
+from bot.chat.actions import (
+    Action,
+    CheckDone,
+    ConversationStep,
+    HazardPress,
+    PageTurn,
+    PlaceDecision,
+    PlacePress,
+    PlaceReview,
+    ReportStep,
+    decode,
+)
 from bot.chat.flows import ActionFlow, NoFlow, in_progress
 from bot.chat.replies import Reply, stale
 from bot.domain.errors import StaleButton
@@ -35,6 +46,14 @@ async def route(services: Services, actor: Actor, action: Action) -> list[Reply]
         return await hazards.press_hazard(services, actor, action)
     if isinstance(action, PageTurn):
         return await lists.turn(services, actor, action)
+    if isinstance(action, PlaceReview):
+        return await report_places.review(services, actor, action)
+    if isinstance(action, PlacePress):
+        return await places.press(services, actor, action)
+    if isinstance(action, PlaceDecision):
+        return await places.decide(services, actor, action)
+    if isinstance(action, CheckDone):
+        return await places.check_done(services, actor)
     return [stale()]
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from bot.domain.errors import StaleButton
 from bot.domain.lifecycle import Move
 from bot.domain.photos import Photo
+from bot.domain.voice import VoiceNote
 
 
 class Ask(StrEnum):
@@ -85,6 +86,7 @@ class HazardConversation(BaseModel):
     new_owner_name: str | None = None
     new_owner_phone: str | None = None
     reason: str | None = None
+    voice: VoiceNote | None = None  # the reason or note was spoken: `reason` holds the voice's placeholder
     photos: list[Photo] = []
     refused_photos: int = 0
     confirmed_photos: int = 0  # after-photos the person has been told about

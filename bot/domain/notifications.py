@@ -6,6 +6,8 @@ from enum import IntEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.voice import Voice
+
 
 class Button(BaseModel):
     """A button: its label and its action, encoded by bot/chat/actions.py (the one codec of button data)."""
@@ -38,7 +40,8 @@ class Pin(BaseModel):
 
 
 class Message(BaseModel):
-    """What a person receives: photos first (one photo or an album), then the text with its buttons."""
+    """What a person receives: photos first (one photo or an album), then the text with its buttons, then the voice
+    notes the text stands for (a spoken description, reason or note)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -56,6 +59,7 @@ class Message(BaseModel):
     # sending a new one; photos are not sent again. keep_text: only its buttons are replaced (with these).
     edit: str | None = None
     keep_text: bool = False
+    voices: list[Voice] = []
 
 
 class Priority(IntEnum):

@@ -24,6 +24,8 @@ class Action(StrEnum):
     EXPORT = "export"
     INVITE = "invite"
     MANAGE_PEOPLE = "manage_people"
+    REVIEW_PLACE = "review_place"  # 确认 / 驳回 a place added while reporting (待核实)
+    VIEW_PLACE = "view_place"
 
 
 _EVERYONE = frozenset(Role)
@@ -42,6 +44,8 @@ _ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.EXPORT: _MANAGERS,
     Action.INVITE: _MANAGERS,
     Action.MANAGE_PEOPLE: frozenset({Role.ADMIN}),
+    Action.REVIEW_PLACE: _MANAGERS,
+    Action.VIEW_PLACE: _EVERYONE,
 }
 
 # Whom each role may invite; a supervisor only inside their own town.

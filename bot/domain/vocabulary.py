@@ -49,6 +49,12 @@ ROSTER_HEADERS: dict[str, str] = {
     "电话": "phone",
     "手机": "phone",
     "手机号": "phone",
+    "wecom_userid": "wecom_userid",
+    "wecom": "wecom_userid",
+    "企业微信账号": "wecom_userid",
+    "企业微信": "wecom_userid",
+    "企业微信ID": "wecom_userid",
+    "企微账号": "wecom_userid",
 }
 
 # The default place types ([places] types may change them): the 九小场所 first, then the others. They are
@@ -70,6 +76,7 @@ DEFAULT_PLACE_TYPES = [
     "其他",
 ]
 PLACE_TYPE_ENTERPRISE = "企业"  # the type whose places have an industry and a 高危 flag
+PLACE_TYPE_OTHER = "其他"  # the type of a place added while reporting, until someone files it (the last type if unset)
 
 # A place's risk grade in one word, read in a places file's grade column (besides the English codes) and shown in the
 # ledger.
@@ -148,7 +155,12 @@ COMMAND_ALIASES: dict[str, str] = {
     "邀请": "invite",
     "人员": "person",
     "取消": "cancel",
+    "场所": "place",
+    "绑定": "start",  # 绑定 <invite code>: binding by a typed code (WeCom has no deep links; Telegram takes it too)
 }
+
+# /place 名称 责任人 姓名: the word before a typed new owner of the place.
+PLACE_OWNER_WORD = "责任人"
 
 # The severity typed as an answer in the report conversation (the words of its buttons).
 SEVERITY_ANSWERS: dict[str, Severity] = {"一般隐患": Severity.GENERAL, "重大隐患": Severity.MAJOR}

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
+from bot.services.albums import AlbumAnswers
 from bot.services.cards import CardService
 from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
 from bot.services.notify import Notifier
+from bot.services.place_files import PlaceFileService
 from bot.services.places import PlaceService
 from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
 from bot.services.reminders import ReminderService
+from bot.services.report_places import PlaceReviewService, ReportPlaceService
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.statistics import StatisticsService
@@ -35,11 +38,14 @@ from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
 from storage.photo_ids import PhotoIdRepository
+from storage.place_choices import PlaceChoiceRepository
+from storage.place_files import PlaceFileRepository
 from storage.places import PlaceRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 from storage.statistics import StatisticsRepository
+from storage.voice import VoiceRepository
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Services:
     roster: RosterService
     invites: InviteService
     reporting: ReportingService
+    report_places: ReportPlaceService
+    place_reviews: PlaceReviewService
     rectification: RectificationService
     checks: CheckService
     reminders: ReminderService
@@ -65,7 +73,9 @@ class Services:
     statistics: StatisticsService
     ledger: LedgerService
     places: PlaceService
+    place_files: PlaceFileService
     waiting: WaitingService
+    albums: AlbumAnswers = field(default_factory=AlbumAnswers)  # albums already answered (a refusal is said once)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, *, create_database: bool = False) -> Services:
@@ -88,7 +98,45 @@ class Services:
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
         ranking = settings.ranking
-        statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
+        places = PlaceService(
+            db,
+            PlaceRepository(db),
+            roster,
+            clock,
+            zone,
+            settings.places.types,
+            settings.places.cadences,
+        )
+        place_files = PlaceFileService(
+            db,
+            PlaceFileRepository(db),
+            PlaceRepository(db),
+            roster,
+            notifier,
+            media,
+            clock,
+            zone,
+            settings.places.cadences,
+        )
+        statistics = StatisticsService(
+            StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged, places.coverage
+        )
+        choices = PlaceChoiceRepository(db)
+        types = settings.places.types
+        reporting = ReportingService(
+            db,
+            DraftRepository(db),
+            HazardRepository(db),
+            roster,
+            notifier,
+            media,
+            clock,
+            settings.reporting.categories,
+            settings.locale.zone,
+            choices,
+            vocabulary.PLACE_TYPE_OTHER if vocabulary.PLACE_TYPE_OTHER in types else types[-1],
+            VoiceRepository(db),
+        )
         return cls(
             db=db,
             clock=clock,
@@ -96,17 +144,9 @@ class Services:
             access=AccessService(roster, ChatRepository(db), clock),
             roster=RosterService(db, roster, InviteRepository(), clock),
             invites=invites,
-            reporting=ReportingService(
-                db,
-                DraftRepository(db),
-                HazardRepository(db),
-                roster,
-                notifier,
-                media,
-                clock,
-                settings.reporting.categories,
-                settings.locale.zone,
-            ),
+            reporting=reporting,
+            report_places=ReportPlaceService(reporting, choices),
+            place_reviews=PlaceReviewService(db, choices, roster, clock),
             rectification=RectificationService(
                 db,
                 HazardRepository(db),
@@ -118,6 +158,8 @@ class Services:
                 clock,
                 settings.locale.zone,
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
+                choices,
+                VoiceRepository(db),
                 CardService(db, cards, HazardRepository(db), roster, notifier, clock, zone),
             ),
             checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
@@ -132,6 +174,7 @@ class Services:
                 statistics,
                 media,
                 settings.ranking.chart_font,
+                place_files.due_in_village,
             ),
             outbox=outbox,
             notifier=notifier,
@@ -149,15 +192,8 @@ class Services:
                 media.root,
                 limits.MAX_LEDGER_THUMBNAIL_ROWS,
             ),
-            places=PlaceService(
-                db,
-                PlaceRepository(db),
-                roster,
-                clock,
-                zone,
-                settings.places.types,
-                settings.places.cadences,
-            ),
+            places=places,
+            place_files=place_files,
             waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 

@@ -35,16 +35,20 @@ from bot.domain.periods import local_date
 from bot.domain.policy import allowed_moves, can_view, denial
 from bot.domain.recipients import Involved, Told
 from bot.domain.typed_text import clean, clean_name
+from bot.domain.voice import Voice, VoiceField, VoiceNote
 from bot.logs import bind_hazard
 from bot.services.cards import CardService
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
+from bot.services.voice import forwarded, spoken
 from storage.database import Database
 from storage.drafts import ConversationRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
+from storage.place_choices import PlaceChoiceRepository
 from storage.roster import RosterRepository
+from storage.voice import HazardVoice, VoiceRepository
 
 _HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
@@ -75,10 +79,13 @@ class RectificationService:
         clock: Clock,
         zone: tzinfo,
         deadline_days: dict[Severity, int],
+        places: PlaceChoiceRepository,
+        voices: VoiceRepository,
         cards: CardService,
     ) -> None:
         self._cards = cards
         self._db = db
+        self._voices = voices
         self._hazards = hazards
         self._conversations = conversations
         self._roster = roster
@@ -89,6 +96,7 @@ class RectificationService:
         self._clock = clock
         self._zone = zone
         self._deadline_days = deadline_days
+        self._places = places
 
     def today(self) -> date:
         """Today in the deployment's time zone (deadlines are local days)."""
@@ -118,14 +126,32 @@ class RectificationService:
         """A hazard's photos at one stage, by media-store name (how they are sent again)."""
         return [p.name for p in await self._hazards.photos(hazard.id, stage)]
 
+    async def voices(self, hazard: Hazard) -> list[HazardVoice]:
+        """The hazard's voice notes (a spoken description, spoken reasons and notes), oldest first."""
+        return await self._voices.of_hazard(hazard.id)
+
     async def timeline(self, hazard: Hazard) -> list[TimelineEvent]:
         """Every change of the hazard, oldest first."""
         return await self._hazards.timeline(hazard.id)
 
     async def owner_options(self, hazard: Hazard) -> list[Person]:
-        """Owners already known in the hazard's village, offered as buttons (改派: other than the current one)."""
+        """Owners already known in the hazard's village, offered as buttons (改派: other than the current one); the
+        责任人 of the hazard's place first (place_owner_id)."""
         owners = await self._roster.people_in(Role.OWNER, hazard.town_id, hazard.village_id)
+        first = await self.place_owner_id(hazard)
+        owners.sort(key=lambda o: o.id != first)  # stable: the rest keep their order
         return [o for o in owners if o.id != hazard.owner_id][: limits.MAX_OWNER_OPTIONS]
+
+    async def place_owner_id(self, hazard: Hazard) -> int | None:
+        """The 责任人 of the hazard's place, if it has one who is an active owner of the hazard's village."""
+        owner_id = await self._places.owner_of_hazard(hazard.id)
+        if owner_id is None:
+            return None
+        owner = await self._roster.person(owner_id)
+        usable = (
+            owner is not None and owner.active and owner.role is Role.OWNER and owner.village_id == hazard.village_id
+        )
+        return owner_id if usable else None
 
     async def conversation(self, actor: Actor) -> HazardConversation | None:
         """The actor's action in progress."""
@@ -137,7 +163,8 @@ class RectificationService:
         if conversation is None:
             return False
         await self._conversations.discard(actor.id)
-        await discard_unused(self._media, self._conversations, conversation.photos)
+        voice = [] if conversation.voice is None else [conversation.voice]
+        await discard_unused(self._media, self._conversations, [*conversation.photos, *voice])
         return True
 
     # ---- starting ----
@@ -204,8 +231,9 @@ class RectificationService:
         await self._conversations.store(conversation, self._clock.now())
         return conversation
 
-    async def answer_text(self, actor: Actor, text: str) -> HazardConversation | Done:
-        """A typed answer: a new owner's name, a date, a reason, the original #N, or the rectification note."""
+    async def answer_text(self, actor: Actor, text: str, voice: VoiceNote | None = None) -> HazardConversation | Done:
+        """A typed answer: a new owner's name, a date, a reason, the original #N, or the rectification note; a spoken
+        reason or note comes as its placeholder text with its voice note."""
         conversation = await self._conversations.get(actor.id)
         if conversation is None:
             raise NoDraft(actor.id)
@@ -218,6 +246,7 @@ class RectificationService:
             return await self._complete(actor, conversation, hazard, deadline=parse_deadline(text, self.today()))
         elif ask is Ask.REASON:
             conversation.reason = _bounded(text, limits.MAX_REASON)
+            conversation.voice = voice
             after = next_ask(conversation.move, Ask.REASON, has_owner=hazard.owner_id is not None)
             if after is None:
                 return await self._complete(actor, conversation, hazard)
@@ -230,6 +259,7 @@ class RectificationService:
             if not conversation.photos:
                 raise WrongInput(ask)
             conversation.reason = _bounded(text, limits.MAX_REASON)
+            conversation.voice = voice
             return await self._complete(actor, conversation, hazard)
         await self._conversations.store(conversation, self._clock.now())
         return conversation
@@ -391,6 +421,11 @@ class RectificationService:
                 from_owner_id=former,
                 to_owner_id=owner_id if reassign else None,
             )
+            voice = spoken(note, conversation.voice) if duplicate_of is None else None
+            if voice is not None:
+                await self._voices.add(
+                    tx, hazard_id=hazard.id, event_id=event_id, field=VoiceField.NOTE, note=voice, now=now
+                )
             after = await self._hazards.get_in(tx, hazard.id)
             notifications = await self._notifications(
                 after, move, actor, reporter, event_id, conversation, proxy, former, hazard.owner_bound
@@ -435,11 +470,23 @@ class RectificationService:
         told = recipients.of_move(move, hazard.status, hazard.severity, actor.id, people, former, former_bound)
         shows_photos = any(r.told in (Told.OWNER, Told.REVIEW) for r in told)
         before = await self.photos(hazard, Stage.BEFORE) if shows_photos else []  # read once for every card
+        note = spoken(conversation.reason, conversation.voice)
+        # A spoken reason or note goes to everyone told of the move, as its text (the placeholder) does; a spoken
+        # description goes with the cards that show the description (the owner's, the review card).
+        said = [] if note is None else [forwarded(note, hazard.id)]
+        described = [
+            forwarded(v.note, hazard.id)
+            for v in await self._voices.of_hazard(hazard.id)
+            if v.field is VoiceField.DESCRIPTION
+        ]
         return [
             Notification(
                 person_id=recipient.person_id,
                 dedupe_key=dedupe.hazard_event(hazard.id, event_id, recipient.told, recipient.person_id),
-                message=self._message(hazard, move, recipient.told, conversation, proxy, before),
+                message=_with_voices(
+                    self._message(hazard, move, recipient.told, conversation, proxy, before),
+                    (described if _shows_description(move, recipient.told) else []) + said,
+                ),
                 urgent=recipient.told is Told.ADMIN,
             )
             for recipient in told
@@ -470,6 +517,15 @@ class RectificationService:
             return Message(hazard_id=hazard.id, text=texts.admin_update(hazard, move, today))
         assert told is Told.FORMER_OWNER
         return Message(hazard_id=hazard.id, text=texts.reassigned_away(hazard))
+
+
+def _shows_description(move: Move, told: Told) -> bool:
+    """Whether the message of a move shows the hazard's description (the owner's card, the review card)."""
+    return told is Told.REVIEW or (told is Told.OWNER and move is not Move.VERIFY)
+
+
+def _with_voices(message: Message, voices: list[Voice]) -> Message:
+    return message.model_copy(update={"voices": voices}) if voices else message
 
 
 def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,6 +20,7 @@ from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification
 from bot.domain.people import Person, Role
 from bot.domain.periods import local_date, month_key, week_key, week_start
+from bot.domain.place_file import DuePlace
 from bot.domain.recipients import Involved, Reminded
 from bot.domain.schedule import (
     Rules,
@@ -41,6 +43,10 @@ from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 
 log = logging.getLogger(__name__)
+
+# The village's places due a visit in the windows holding a day (bot.services.place_files), for the weekly nudge.
+DuePlaces = Callable[[int, date], Awaitable[list[DuePlace]]]
+DUE_NAMES = 3  # places named in the nudge; the rest are counted
 
 # Overdue hazards are reminded weekly for up to this long; older ones are left to the lists and the ranking.
 MAX_OVERDUE_DAYS = 2 * 366
@@ -70,6 +76,7 @@ class ReminderService:
         statistics: StatisticsService,
         media: MediaStore,
         chart_font: str,
+        due_places: DuePlaces,
     ) -> None:
         self._db = db
         self._schedule = schedule
@@ -81,6 +88,7 @@ class ReminderService:
         self._statistics = statistics
         self._media = media
         self._chart_font = chart_font
+        self._due_places = due_places
 
     async def run_pass(self, at: datetime | None = None, *, dry_run: bool = False) -> PassResult:
         """Queue every reminder due in (last pass, at]; a dry run only says what it would queue.
@@ -207,6 +215,8 @@ class ReminderService:
             monday = week_start(today)
             for village in await self._schedule.villages_without_check(week):
                 text = texts.village_check_reminder(rung.name, village.name, monday)
+                if due := await self._due_places(village.id, today):
+                    text += "\n" + texts.places_due_line(len(due), [p.name for p in due[:DUE_NAMES]])
                 subject = dedupe.check_subject("village", village.id, week)
                 for person in village.people:
                     key = dedupe.village_check(village.id, week, rung, person)

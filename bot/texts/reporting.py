@@ -107,7 +107,7 @@ def report_summary(draft: ReportDraft, village: str, lookalikes: list[int]) -> s
         f"类别：{screen.clip(draft.category or '', screen.CATEGORY)}",
         f"等级：{SEVERITY_NAMES[draft.severity]}",
         f"村（社区）：{screen.name(village)}",
-        f"场所：{screen.clip(draft.place or '', MAX_PLACE)}",
+        f"场所：{screen.clip(draft.place or '', MAX_PLACE)}" + ("（新场所，待核实）" if draft.new_place else ""),
         location_line(draft.latitude, draft.longitude),
     ]
     if draft.fixed_on_spot:

@@ -20,6 +20,8 @@ from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.photos import resume_confirmations
 from handlers.telegram.retry import RetryingRateLimiter
 from handlers.telegram.transport import AiohttpRequest
+from handlers.telegram.voice_sender import VoiceSender
+from handlers.wecom.app import start_wecom
 
 
 def _repeat_on(job_queue: JobQueue[Any]) -> scheduler.jobs.Repeat:
@@ -45,12 +47,17 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         assert app.job_queue is not None
         await resume_confirmations(app.job_queue, services)
         await set_default_menu(app.bot)
-        sender = TelegramSender(app.bot, PhotoSender(app.bot, services))
+        sender = TelegramSender(app.bot, PhotoSender(app.bot, services), VoiceSender(app.bot, services))
         dispatcher = await scheduler.jobs.start(services, sender, _repeat_on(app.job_queue))
         app.bot_data.dispatcher = dispatcher
         app.bot_data.kick_outbox = dispatcher.kick
+        if settings.wecom.enabled:  # the WeCom border beside Telegram, on the same services and outbox
+            app.bot_data.wecom = await start_wecom(settings.wecom, services, clock, dispatcher.kick)
 
     async def post_shutdown(app: GridApplication) -> None:
+        if app.bot_data.wecom is not None:
+            await app.bot_data.wecom.close()
+            app.bot_data.wecom = None
         if app.bot_data.dispatcher is not None:
             await app.bot_data.dispatcher.close()
             app.bot_data.dispatcher = None

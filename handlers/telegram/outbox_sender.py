@@ -14,6 +14,7 @@ from bot.domain.notifications import Message
 from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.render import CHANNEL, keyboard
 from handlers.telegram.retry import own_retries, retry_after_seconds
+from handlers.telegram.voice_sender import VoiceSender
 
 
 async def _translated(call: SendCall) -> object:
@@ -51,18 +52,21 @@ async def _edit(call: SendCall) -> object:
 
 
 class TelegramSender:
-    """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons;
-    or edits an earlier message into the notification's text and buttons."""
+    """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons, then
+    the voice note the text stands for; or edits an earlier message into the notification's text and buttons."""
 
     channel = CHANNEL
 
-    def __init__(self, bot: Bot, photos: PhotoSender) -> None:
+    def __init__(self, bot: Bot, photos: PhotoSender, voices: VoiceSender) -> None:
         self._bot = bot
         self._photos = photos
+        self._voices = voices
 
-    def message_key(self, sent: object) -> str | None:
-        """The message_id of the message the last call sent."""
-        return str(sent.message_id) if isinstance(sent, TelegramMessage) else None
+    def message_key(self, results: list[object]) -> str | None:
+        """The message_id of the text message among what the calls returned (photos, a pin and voice notes have no
+        text; an album returns a list)."""
+        texts_sent = [r for r in results if isinstance(r, TelegramMessage) and r.text is not None]
+        return str(texts_sent[-1].message_id) if texts_sent else None
 
     def calls(self, address: int, message: Message) -> list[SendCall]:
         """The Telegram calls of one notification, in order."""
@@ -86,4 +90,5 @@ class TelegramSender:
             venue = partial(self._bot.send_venue, address, pin.latitude, pin.longitude, pin.title, pin.address)
             calls.append(venue)
         calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
+        calls += [partial(self._voices.send, address, voice) for voice in message.voices]
         return [partial(_translated, call) for call in calls]

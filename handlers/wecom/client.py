@@ -202,6 +202,11 @@ class WeComClient:
         body = {"userids": userids, "agentid": self.agent_id, "response_code": response_code, "template_card": card}
         await self._call("message/update_template_card", json=body)
 
+    async def update_buttons(self, userids: list[str], response_code: str, button: JsonDict) -> None:
+        """Turn a card's buttons into one that cannot be pressed (e.g. {"replace_name": "已处理"}) after a press."""
+        body = {"userids": userids, "agentid": self.agent_id, "response_code": response_code, "button": button}
+        await self._call("message/update_template_card", json=body)
+
     async def download(self, media_id: str) -> tuple[bytes, str]:
         """The bytes and content type of a medium a member sent (media_ids expire after 3 days)."""
         answer = await self._call("media/get", params={"media_id": media_id}, raw=True)

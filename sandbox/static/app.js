@@ -204,6 +204,11 @@ function addContent(bubble, m) {
       class: "document", href: `/api/files/${encodeURIComponent(m.document.file_id)}`, download: name,
     }, el("span", { class: "icon", text: "↓" }), el("span", { text: name })));
   }
+  if (m.voice) {
+    const voice = el("div", { class: "voice" }, el("span", { text: UI.voice.replace("{n}", m.voice.duration) }));
+    voice.append(el("audio", { controls: "", preload: "none", src: `/api/files/${encodeURIComponent(m.voice.file_id)}` }));
+    bubble.append(voice);
+  }
   if (m.location) {
     bubble.append(el("div", { class: "location", text: `${UI.location}：${m.location.latitude}, ${m.location.longitude}` }));
   }
