@@ -20,6 +20,7 @@ from sandbox.apirules import MAX_TEXT_LENGTH
 from sandbox.clock import PRESETS, ClockBackwards, preset_moment
 from sandbox.simusers import JsonDict, SimUser
 from sandbox.transcript import callback_data_of, find_bot_message, sample_points, transcript
+from sandbox.wecom_chat import add_wecom_routes
 from sandbox.world import UnknownPerson, World
 
 _MB = 1024 * 1024
@@ -67,6 +68,7 @@ def build_web_app(world: World) -> web.Application:
     app.router.add_post("/api/clock", routes.jump)
     app.router.add_post("/api/reset", routes.reset)
     app.router.add_get("/api/events", routes.events)
+    add_wecom_routes(app, world)
     return app
 
 

@@ -53,6 +53,9 @@ INVALID_PARAMETER = 40058
 MISSING_TOKEN = 41001
 EXPIRED_TOKEN = 42001
 CONTENT_TOO_LONG = 45002
+API_FREQUENCY = 45009  # calls of an API beyond WeCom's frequency limit
+SYSTEM_BUSY = -1
+ALL_RECEIVERS_INVALID = 81013  # every touser is unknown or outside the app's visible range
 INVALID_RESPONSE_CODE = 40097  # the sandbox's choice for a used or expired response_code
 
 
@@ -152,8 +155,11 @@ class WeComServer:
         self.delivered: list[Delivered] = []
         self.dropped: list[Delivered] = []  # over the per-member rule: answered "ok", never delivered
         self.callback_url = ""
+        self.members: set[str] | None = None  # the app's visible range; None: every userid is a member
+        self.watchers: list[Callable[[Delivered], object]] = []  # told of every message a member gets (sandbox page)
         self._tokens: dict[str, datetime] = {}  # access_token -> expiry
         self._forced: deque[int] = deque()
+        self._refusals: deque[int] = deque()
         self._media: dict[str, _Media] = {}
         self._response_codes: dict[str, datetime] = {}  # unused card response codes -> when issued
         self._task_ids: set[str] = set()
@@ -205,6 +211,14 @@ class WeComServer:
         """The next call carrying an access_token answers errcode (40014 or 42001) and that token stops working."""
         self._forced.append(errcode)
 
+    def refuse_next(self, errcode: int) -> None:
+        """The next message/send answers errcode (e.g. 45009, -1) and delivers nothing."""
+        self._refusals.append(errcode)
+
+    def forget_media(self) -> None:
+        """Every uploaded medium is gone (as after 3 days, or for another app): their media_ids answer 40007."""
+        self._media.clear()
+
     def calls_to(self, path: str) -> list[WeComCall]:
         """The calls to one API path, e.g. "message/send"."""
         return [call for call in self.calls if call.path == f"/cgi-bin/{path}"]
@@ -241,6 +255,8 @@ class WeComServer:
 
     def _arrive(self, message: Delivered) -> None:
         self._inboxes.setdefault(message.touser, []).append(message)
+        for watcher in self.watchers:
+            watcher(message)
         self._arrived.set()
         self._arrived = asyncio.Event()
 
@@ -298,6 +314,9 @@ class WeComServer:
             return self._record(request, body, error)
         if str(body.get("agentid")) != str(self.agent_id):
             return self._record(request, body, _fail(INVALID_AGENT, "invalid agentid"))
+        if self._refusals:
+            refusal = self._refusals.popleft()
+            return self._record(request, body, _fail(refusal, "refused on request"))
         msgtype = body.get("msgtype")
         error = self._check_message(msgtype, body)
         if error is not None:
@@ -305,8 +324,12 @@ class WeComServer:
         users = [user for user in str(body.get("touser", "")).split("|") if user]
         if not users:
             return self._record(request, body, _fail(INVALID_PARAMETER, "touser empty"))
+        invalid = [user for user in users if self.members is not None and user.lower() not in self.members]
+        if len(invalid) == len(users):
+            return self._record(request, body, _fail(ALL_RECEIVERS_INVALID, "user & party & tag all invalid"))
+        users = [user for user in users if user not in invalid]
         msgid = f"msg{next(self._msgids)}"
-        answer: JsonDict = {"errcode": OK, "errmsg": "ok", "invaliduser": "", "msgid": msgid}
+        answer: JsonDict = {"errcode": OK, "errmsg": "ok", "invaliduser": "|".join(invalid), "msgid": msgid}
         code = ""
         if msgtype == "template_card":
             code = secrets.token_urlsafe(24)

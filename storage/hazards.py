@@ -274,6 +274,19 @@ class HazardRepository:
             for r in rows
         ]
 
+    async def return_reasons(self, hazard_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Why each hazard is with its owner now: the kind and note of its latest move to 整改中, if it had a note."""
+        if not hazard_ids:
+            return {}
+        marks = ", ".join("?" for _ in hazard_ids)
+        rows = await self._db.fetch_all(
+            "SELECT hazard_id, kind, note FROM hazard_events WHERE note IS NOT NULL AND id IN"
+            f" (SELECT MAX(id) FROM hazard_events WHERE hazard_id IN ({marks}) AND to_status = 'assigned'"
+            " GROUP BY hazard_id)",
+            tuple(hazard_ids),
+        )
+        return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
+
     async def was_reassigned_from(self, hazard_id: int, person_id: int) -> bool:
         """Whether the hazard was once reassigned (改派) away from this owner."""
         row = await self._db.fetch_one(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.domain.notifications import Button, Message, Notification
-from bot.domain.people import Role
+from bot.domain.people import Channel, Role
 from sandbox.simusers import BotMessage
 from tests.flows import assign, officer, rectify, reported, submit, supervisor, wait_for, walk_to_summary
 from tests.rig import Rig, png
@@ -211,7 +211,7 @@ async def test_an_edit_of_a_card_that_is_gone_or_already_current_is_done_not_fai
     )
     async with rig.services.db.transaction() as tx:
         note = Notification(person_id=person, dedupe_key="test:same-edit", message=same)
-        await rig.services.notifier.enqueue_edit(tx, note, rig.clock.now())
+        await rig.services.notifier.enqueue_edit(tx, note, Channel.TELEGRAM, rig.clock.now())
     await rig.drain()
     await wait_for(rig, "SELECT status FROM outbox WHERE dedupe_key = 'test:same-edit'", [("sent",)])
     assert current.history == [] and current.buttons == ["交办", "不属实", "重复"]

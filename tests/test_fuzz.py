@@ -703,7 +703,9 @@ def check_draft(draft: ReportDraft) -> None:
     if draft.step is Step.PHOTOS:
         pass  # with photos, it waits for 下一步 whatever else a caption already gave
     elif draft.step is Step.AFTER_PHOTOS:
-        assert draft.fixed_on_spot and draft.severity is Severity.GENERAL and due in (Step.AFTER_PHOTOS, Step.SUMMARY)
+        assert (
+            draft.fixed_on_spot and draft.severity is Severity.GENERAL and due in (Step.AFTER_PHOTOS, Step.AFTER_NOTE)
+        )
     else:
         assert draft.step is due, f"a report in progress at {draft.step}, but its answers lead to {due}"
     assert len(draft.photos) <= limits.MAX_PHOTOS and len(draft.after_photos) <= limits.MAX_PHOTOS
@@ -716,12 +718,12 @@ PHOTO_REFUSALS = {texts.PHOTO_NOT_IMAGE_FILE, texts.PHOTO_STICKER, texts.PHOTO_V
 PHOTO_REFUSALS |= {texts.PHOTO_TOO_LARGE, texts.PHOTO_BROKEN}
 
 VALID_ASKS = {
-    Move.ASSIGN: {Ask.OWNER, Ask.OWNER_NAME, Ask.DEADLINE},
+    Move.ASSIGN: {Ask.OWNER, Ask.OWNER_NAME, Ask.DEADLINE, Ask.CONFIRM},
     Move.INVALID: {Ask.REASON},
     Move.DUPLICATE: {Ask.ORIGINAL},
     Move.SUBMIT: {Ask.PHOTOS, Ask.NOTE},
-    Move.REJECT: {Ask.REASON, Ask.DEADLINE},
-    Move.REOPEN: {Ask.REASON, Ask.DEADLINE},
+    Move.REJECT: {Ask.REASON, Ask.DEADLINE, Ask.CONFIRM},
+    Move.REOPEN: {Ask.REASON, Ask.DEADLINE, Ask.CONFIRM},
     Move.VERIFY: set(),
 }
 

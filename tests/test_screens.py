@@ -23,9 +23,10 @@ from bot.chat.actions import (
 from bot.domain import limits
 from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
-from bot.domain.people import Person, Role
+from bot.domain.people import Channel, Person, Role
 from bot.domain.place_file import DuePlace, PlaceCard, PlaceEvent, PlaceHazard, PlaceMatch
 from bot.domain.places import Grade, PlaceStatus
+from bot.domain.policy import CheckKind
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.roster_changes import Removed
@@ -155,6 +156,8 @@ def maximal_draft() -> ReportDraft:
         longitude=112.1,
         location_given=True,
         fixed_on_spot=True,
+        after_note=WIDE_NOTE,
+        after_note_given=True,
         started_at=NOW,
     )
 
@@ -187,12 +190,18 @@ def every_screen() -> dict[str, tuple[str, int]]:
         screens[name] = (value, limit)
 
     for role in Role:
-        add(f"help_text:{role}", texts.help_text(role, LEGACY_NAME, list(texts.COMMAND_DESCRIPTIONS)))
+        everything = list(texts.MOVE_BUTTONS.values())
+        for check in CheckKind:
+            help_text = texts.help_text(role, LEGACY_NAME, list(texts.COMMAND_DESCRIPTIONS), everything, check)
+            add(f"help_text:{role}:{check}", help_text)
         add(f"welcome:{role}", texts.welcome(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, rebound=True))
         add(f"already_bound:{role}", texts.already_bound(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME))
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
+        wecom = texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_NOT_IN_APP, Channel.WECOM)
+        add(f"unreachable:{role}:wecom", wecom)
+        add(f"delivery_failed:{role}:wecom", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000, Channel.WECOM))
         add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000))
         person, other = maximal_person(role), maximal_person(Role.OWNER, EMOJI_NAME)
         add(f"person_label:{role}", texts.person_label(person))
@@ -240,6 +249,8 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("place_owner_button", texts.place_owner_button(LEGACY_NAME), screen.LABEL)
     add("ask_owner_place_first", texts.ask_owner_place_first(PLACE, LEGACY_NAME))
     add("new_hazard_card", texts.new_hazard_card(hazard, 10, 10, ZONE))
+    fixed = hazard.model_copy(update={"fixed_on_spot": True})
+    add("new_hazard_card:fixed_on_spot", texts.new_hazard_card(fixed, 10, 10, ZONE, WIDE_NOTE))
     add("major_hazard_alert", texts.major_hazard_alert(hazard, 10, ZONE))
     add("my_reports", texts.my_reports([maximal_hazard(number=n) for n in range(20)], ZONE))
     add("hazard_not_found", texts.hazard_not_found("9" * 4090))
@@ -248,10 +259,14 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("deadline_label", texts.deadline_label(hazard, TODAY, weekday=True))
     add("deadline_day", texts.deadline_day(date(2027, 12, 31), TODAY), screen.LABEL)
     add("deadline_echo", texts.deadline_echo(date(2027, 12, 31), TODAY))
+    add("confirm_deadline", texts.confirm_deadline(date(2027, 12, 31), TODAY))
+    for days in (None, limits.MAX_DEADLINE_DAYS):
+        add(f"ask_rework_deadline:{days}", texts.ask_rework_deadline(hazard, TODAY, days))
     for move in Move:
-        add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY))
-        add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY))
-        add(f"admin_update:{move}", texts.admin_update(hazard, move, TODAY))
+        add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY, WIDE_NOTE))
+        add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY, WIDE_NOTE))
+        add(f"admin_update:{move}", texts.admin_update(hazard, move, TODAY, WIDE_NOTE))
+        add(f"proxy_card:{move}", texts.proxy_card(hazard, TODAY, move, WIDE_NOTE))
         add(f"move_done:{move}", texts.move_done(hazard, move, TODAY))
     add("proxy_card", texts.proxy_card(hazard, TODAY))
     add("owner_closed", texts.owner_closed(hazard))
@@ -272,7 +287,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
                 f"hazard_card:{rounds}:{for_owner}",
                 texts.hazard_card(hazard, long_timeline(rounds), TODAY, ZONE, for_owner=for_owner),
             )
-    add("owner_tasks", texts.owner_tasks(many, TODAY))
+    add("owner_tasks", texts.owner_tasks(many, TODAY, {h.id: ("reject", WIDE_NOTE) for h in many}))
     add("officer_waiting", texts.officer_waiting(many, TODAY))
     add("supervisor_waiting", texts.supervisor_waiting(10**9, 10**9))
     add("owner_joined_for_proxy", texts.owner_joined_for_proxy(hazard))

@@ -29,6 +29,7 @@ from bot.domain.hazards import Severity
 from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button
+from bot.domain.people import Role
 from bot.domain.places import Grade, PlaceStatus
 from bot.domain.queries import Filters, ListKind
 from bot.domain.report import EDITABLE, Step
@@ -54,6 +55,7 @@ class ReportVerb(StrEnum):
     EDIT = "edit"  # 修改; with <Step> or "back"
     CANCEL = "cancel"
     SUBMIT = "submit"
+    SKIP = "skip"  # 跳过 the note of a hazard fixed on the spot
 
 
 class ConversationVerb(StrEnum):
@@ -62,7 +64,9 @@ class ConversationVerb(StrEnum):
     OWNER = "owner"  # <person id>
     NEW_OWNER = "newowner"
     DAYS = "days"  # <days>
-    KEEP = "keep"  # keep the deadline (改派)
+    KEEP = "keep"  # keep the deadline (改派, 不通过)
+    CONFIRM = "ok"  # 确认 a typed deadline echoed back
+    RETYPE = "retype"  # 重新输入 it
     PHOTOS = "photos"  # 下一步 after the after-photos
 
 
@@ -336,15 +340,18 @@ def button(label: str, action: Action) -> Button:
     return Button(text=label, data=encode(action))
 
 
+def move_label(move: Move, role: Role) -> str:
+    """A move's button label for a role: an officer's 提交整改 is 代为提交整改 (for an owner without the bot)."""
+    return texts.BUTTON_PROXY if move is Move.SUBMIT and role is Role.OFFICER else texts.MOVE_BUTTONS[move]
+
+
 def move_buttons(hazard_id: int, moves: list[Move], *, proxy: bool = False) -> list[list[Button]]:
     """The buttons of the moves a person may make on a hazard, in rows of three: the one builder of them.
 
     `proxy`: 提交整改 is labelled 代为提交整改 (an officer submits for an owner without the bot).
     """
-    buttons = [
-        button(texts.BUTTON_PROXY if proxy and m is Move.SUBMIT else texts.MOVE_BUTTONS[m], HazardPress(hazard_id, m))
-        for m in moves
-    ]
+    role = Role.OFFICER if proxy else Role.OWNER  # whose label 提交整改 carries; the other moves have one label
+    buttons = [button(move_label(m, role), HazardPress(hazard_id, m)) for m in moves]
     return grid(buttons, MOVE_ROW)
 
 

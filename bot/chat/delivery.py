@@ -60,10 +60,9 @@ class Later(DeliveryError):
 class Sender(Protocol):
     """A channel's sending half: the calls that deliver one notification to an address, in order."""
 
-    channel: str  # the channel's name in records of sent messages (card_messages)
-
-    def calls(self, address: int, message: Message) -> list[SendCall]:
-        """Each call raises only DeliveryError subclasses for failures it can name."""
+    def calls(self, address: int | str, message: Message) -> list[SendCall]:
+        """The calls to an address (a Telegram chat id, a WeCom userid); each raises only DeliveryError subclasses
+        for failures it can name."""
         ...
 
     def message_key(self, results: list[object]) -> str | None:

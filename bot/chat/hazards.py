@@ -81,7 +81,11 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
         *pinned(screen.pin(hazard)),
-        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard)), shows=Shows(hazard.id, actor.id)),
+        Text(
+            text,
+            move_buttons(hazard.id, rectification.moves(actor, hazard), proxy=actor.role is Role.OFFICER),
+            shows=Shows(hazard.id, actor.id),
+        ),
         *([VoiceNotes(voices)] if voices else []),
     ]
 
@@ -143,19 +147,38 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
             rows = [buttons[:1], *grid(buttons[1:], 3)]
         return [Text(question, rows)]
     if conversation.ask is Ask.DEADLINE:
-        hazard = await rectification.visible(actor, conversation.hazard_id)
-        default = rectification.default_days(hazard)
-        choices = sorted({*limits.DEADLINE_CHOICES, default})
-        rows = [[_button(conversation, texts.days_button(d, d == default), ConversationVerb.DAYS, d) for d in choices]]
-        question = texts.ask_deadline(default)
-        if conversation.move is Move.REASSIGN and hazard.deadline is not None:
-            keep = texts.keep_deadline_button(hazard.deadline)
-            rows.insert(0, [_button(conversation, keep, ConversationVerb.KEEP)])
-            question = texts.ask_reassign_deadline(hazard, rectification.today())
-        return [Text(question, rows)]
+        return [await _deadline_question(services, actor, conversation)]
+    if conversation.ask is Ask.CONFIRM:
+        assert conversation.deadline is not None
+        rows = [
+            [
+                _button(conversation, texts.BUTTON_CONFIRM_DEADLINE, ConversationVerb.CONFIRM),
+                _button(conversation, texts.BUTTON_RETYPE_DEADLINE, ConversationVerb.RETYPE),
+            ]
+        ]
+        return [Text(texts.confirm_deadline(conversation.deadline, rectification.today()), rows)]
     if conversation.ask is Ask.REASON:
         return [Text(texts.ASK_REASON[conversation.move])]
     return [Text(_QUESTIONS[conversation.ask])]
+
+
+async def _deadline_question(services: Services, actor: Actor, conversation: HazardConversation) -> Text:
+    """The day buttons with the proposed term marked, 保持原期限 where the old deadline may stay, and the question."""
+    rectification = services.rectification
+    hazard = await rectification.visible(actor, conversation.hazard_id)
+    move, today = conversation.move, rectification.today()
+    proposed = rectification.proposed_days(hazard, move)
+    choices = sorted({*limits.DEADLINE_CHOICES, *([] if proposed is None else [proposed])})
+    rows = [[_button(conversation, texts.days_button(d, d == proposed), ConversationVerb.DAYS, d) for d in choices]]
+    if rectification.may_keep(hazard, move) and hazard.deadline is not None:
+        rows.insert(0, [_button(conversation, texts.keep_deadline_button(hazard.deadline), ConversationVerb.KEEP)])
+    if move is Move.REASSIGN:
+        question = texts.ask_reassign_deadline(hazard, today)
+    elif move is Move.REJECT:
+        question = texts.ask_rework_deadline(hazard, today, proposed)
+    else:
+        question = texts.ask_deadline(proposed or rectification.default_days(hazard))
+    return Text(question, rows)
 
 
 def photos_confirmed(conversation: HazardConversation, count: int, refused: int) -> list[Reply]:
@@ -210,6 +233,10 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
             result = await rectification.choose_days(actor, token, press.number)
         elif verb is ConversationVerb.KEEP:
             result = await rectification.keep_deadline(actor, token)
+        elif verb is ConversationVerb.CONFIRM:
+            result = await rectification.confirm_deadline(actor, token)
+        elif verb is ConversationVerb.RETYPE:
+            result = await rectification.retype_deadline(actor, token)
         elif verb is ConversationVerb.PHOTOS:
             result = await rectification.photos_done(actor, token)
         else:
@@ -219,6 +246,8 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
     except InvalidTransition:
         await rectification.cancel(actor)
         return [Toast(texts.HAZARD_HANDLED, alert=True)]
+    except (DeadlineInPast, DeadlineTooFar) as refusal:  # 确认 of a date that passed meanwhile: asked again
+        return [Toast(), Text(_TEXT_REFUSALS[type(refusal)])]
     return [Toast(), *await _next(services, actor, result)]
 
 

@@ -77,6 +77,8 @@ async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[R
         return [Text(text, next_buttons(draft))]
     if step is Step.AFTER_PHOTOS:
         return [Text(texts.ASK_AFTER_PHOTOS)]
+    if step is Step.AFTER_NOTE:
+        return [Text(texts.ASK_FIX_NOTE, [[_button(draft, texts.SKIP, ReportVerb.SKIP)]])]
     if step is Step.DESCRIPTION:
         return [Text(texts.ASK_DESCRIPTION)]
     if step is Step.CATEGORY:
@@ -218,6 +220,8 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
             return [Toast(), CloseButtons(), noted, *await prompt(services, actor, draft)]
         elif verb is ReportVerb.FIX:
             draft = await reporting.fix_on_spot(actor, token)
+        elif verb is ReportVerb.SKIP:
+            draft = await reporting.skip_note(actor, token)
         elif verb is ReportVerb.EDIT and press.step is None and not press.back:
             return [Toast(), ReplaceButtons(edit_buttons(await reporting.edit(actor, token, None)))]
         elif verb is ReportVerb.EDIT:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from datetime import date
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
@@ -20,6 +21,7 @@ class Ask(StrEnum):
     OWNER = "owner"  # an owner button, or 新责任人
     OWNER_NAME = "owner_name"  # a new owner's name (and phone)
     DEADLINE = "deadline"  # a deadline button or a typed date
+    CONFIRM = "confirm"  # 确认 the typed date echoed back (or 重新输入, or another date)
     REASON = "reason"  # why (不属实, 不通过, 重新打开)
     ORIGINAL = "original"  # the #N this one duplicates
     PHOTOS = "photos"  # after-photos of the rectification
@@ -86,6 +88,7 @@ class HazardConversation(BaseModel):
     new_owner_name: str | None = None
     new_owner_phone: str | None = None
     reason: str | None = None
+    deadline: date | None = None  # a typed deadline, echoed back and saved only on 确认
     voice: VoiceNote | None = None  # the reason or note was spoken: `reason` holds the voice's placeholder
     photos: list[Photo] = []
     refused_photos: int = 0

@@ -1,4 +1,4 @@
-"""A notification to a person: plain values the outbox stores and the dispatcher turns into Telegram calls."""
+"""A notification to a person: plain values the outbox stores and the dispatcher turns into each channel's calls."""
 
 from __future__ import annotations
 
@@ -81,6 +81,12 @@ class Notification(BaseModel):
     urgent: bool = False  # major-hazard alerts ignore quiet hours
     subject: str | None = None  # reminders only: what they are about, so they are cancelled once it is done
     priority: Priority = Priority.ROUTINE
+    everywhere: bool = False  # must not be missed: sent on every channel the person is on (bot/domain/routing.py)
+
+    @property
+    def must_not_miss(self) -> bool:
+        """Whether it goes to every channel the person is on: major-hazard alerts and deadline alarms."""
+        return self.urgent or self.everywhere
 
     @property
     def rank(self) -> Priority:

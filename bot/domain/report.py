@@ -24,6 +24,7 @@ class Step(StrEnum):
     LOCATION = "location"
     SUMMARY = "summary"
     AFTER_PHOTOS = "after_photos"  # 即查即改: the after-photo of a hazard fixed on the spot
+    AFTER_NOTE = "after_note"  # 即查即改: what was done (the rectification note), or 跳过
 
 
 # Steps a person may go back to from the summary (修改).
@@ -58,6 +59,8 @@ class ReportDraft(BaseModel):
     longitude: float | None = None
     location_given: bool = False  # a location was sent or 跳过 was chosen
     fixed_on_spot: bool = False
+    after_note: str | None = None  # 即查即改: what was done, stored as the rectification note
+    after_note_given: bool = False  # the note was written or 跳过 was chosen
     started_at: datetime
 
     def next_step(self) -> Step:
@@ -78,6 +81,8 @@ class ReportDraft(BaseModel):
             return Step.LOCATION
         if self.fixed_on_spot and not self.after_photos:
             return Step.AFTER_PHOTOS
+        if self.fixed_on_spot and not self.after_note_given:
+            return Step.AFTER_NOTE
         return Step.SUMMARY
 
     def clear_place(self) -> None:
@@ -97,6 +102,7 @@ class ReportDraft(BaseModel):
             self.severity = None
             self.fixed_on_spot = False
             self.after_photos = []
+            self.after_note, self.after_note_given = None, False
         elif step is Step.VILLAGE and self.chooses_village:
             self.village_id = None
             self.clear_place()

@@ -175,6 +175,10 @@ SEVERITY_FILTERS: dict[str, Severity] = {
 
 # Typed (or pressed on the reply keyboard) at the location step.
 SKIP = "跳过"
+KEEP_DEADLINE = (
+    "保持原期限"  # the deadline button of 改派 and 不通过; typed (with its date or not) it acts as the button
+)
+KEEP_DEADLINE_TYPED = re.compile(r"^\s*保持原期限\s*(?:[(（][^)）]*[)）])?\s*$")
 
 # Periods after /stats, /rank and /export.
 PERIOD_THIS_WEEK = "本周"
@@ -193,8 +197,12 @@ PERSON_MOVE_WORD = "调动"
 FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 # A deadline is the last day allowed, so the words around a date change nothing ("截止到12月20日前" is 12月20日), and a
-# day button's label typed as text ("7天（默认）", NFKC-normalized) is its days.
-DATE_AROUND = re.compile(r"^(?:截止到|截至|截止|到|在)(?=.)|(?<=.)(?:之前|以前|前|以内|之内|内|为止)$|\(默认\)")
+# day button's label typed as text ("7天（默认）", NFKC-normalized) is its days, and the echo copied back
+# ("期限：12月18日（周五）") is its date.
+DATE_AROUND = re.compile(
+    r"^(?:期限:?)?(?:截止到|截至|截止|到|在)?(?=.)|(?<=.)(?:之前|以前|前|以内|之内|内|为止)$|\(默认\)"
+    r"|\((?:周|星期|礼拜)[一二三四五六日天1-7]\)"
+)
 CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十廿卅]+")
 MONTH_PART = re.compile(r"^(\d{1,2})月(?:(中)|底|末)$")
 # Groups: (this month)(next month)(day); (this)(next)(中 rather than the month's end).

@@ -12,7 +12,7 @@ from bot.domain import dedupe
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification
-from bot.domain.people import Actor, Role
+from bot.domain.people import Actor, Channel, Role
 from bot.domain.periods import local_date
 from bot.domain.policy import allowed_moves, can_view
 from bot.services.notify import Notifier
@@ -78,16 +78,14 @@ class CardService:
                 if can_view(person, hazard):
                     moves = allowed_moves(person, hazard)
                     text = texts.hazard_card(hazard, events, today, self._zone, for_owner=person.role is Role.OWNER)
-                    edit = Message(
-                        hazard_id=hazard.id, text=text, buttons=move_buttons(hazard.id, moves), edit=sent.key
-                    )
+                    buttons = move_buttons(hazard.id, moves, proxy=person.role is Role.OFFICER)
+                    edit = Message(hazard_id=hazard.id, text=text, buttons=buttons, edit=sent.key)
                 else:  # no longer theirs (改派 took it from this owner): the buttons go, nothing new is shown
                     moves = []
                     edit = Message(hazard_id=hazard.id, text="", edit=sent.key, keep_text=True)
                 key = dedupe.card_edit(hazard.id, event_id, sent.channel, sent.chat_id, sent.key)
-                await self._notifier.enqueue_edit(
-                    tx, Notification(person_id=person.id, dedupe_key=key, message=edit), now
-                )
+                notification = Notification(person_id=person.id, dedupe_key=key, message=edit)
+                await self._notifier.enqueue_edit(tx, notification, Channel(sent.channel), now)
                 await self._cards.buttons_changed(tx, sent, bool(moves))
                 if person.role in _MANAGERS and person.id not in told and person.id not in to_tell:
                     to_tell.append(person.id)

@@ -46,6 +46,7 @@ from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 from storage.statistics import StatisticsRepository
 from storage.voice import VoiceRepository
+from storage.wecom_media import WeComMediaRepository
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Services:
     media: MediaStore
     photo_ids: PhotoIdRepository
     cards: CardMessageRepository
+    wecom_media: WeComMediaRepository
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
@@ -91,7 +93,7 @@ class Services:
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)
         rules = settings.schedule.rules(settings.locale.zone)
-        notifier = Notifier(outbox, rules)
+        notifier = Notifier(db, outbox, rules, wecom=settings.wecom.enabled)
         media = MediaStore(settings.storage.media_dir)
         cards = CardMessageRepository(db)
         ttl = timedelta(days=settings.invites.ttl_days)
@@ -181,6 +183,7 @@ class Services:
             media=media,
             photo_ids=PhotoIdRepository(db),
             cards=cards,
+            wecom_media=WeComMediaRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(

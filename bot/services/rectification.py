@@ -15,8 +15,11 @@ from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import Ask, HazardConversation, current, first_ask, next_ask
-from bot.domain.deadlines import check_deadline, parse_deadline
+from bot.domain.deadlines import check_deadline, may_keep, parse_deadline, rework_days
 from bot.domain.errors import (
+    DeadlineInPast,
+    DeadlineTooFar,
+    DeadlineUnreadable,
     InvalidTransition,
     NoDraft,
     NoLongerOwner,
@@ -105,6 +108,21 @@ class RectificationService:
     def default_days(self, hazard: Hazard) -> int:
         """The default term for the hazard's severity (general 7 days, major 30, configurable)."""
         return self._deadline_days[hazard.severity]
+
+    def proposed_days(self, hazard: Hazard, move: Move) -> int | None:
+        """The term a move's deadline question proposes; None: 保持原期限 (不通过 with time left, see rework_days)."""
+        if move is not Move.REJECT:
+            return self.default_days(hazard)
+        today = self.today()
+        assigned = None if hazard.assigned_at is None else local_date(hazard.assigned_at, self._zone)
+        term = None if hazard.deadline is None or assigned is None else (hazard.deadline - assigned).days
+        return rework_days(hazard.deadline, term, self.default_days(hazard), today)
+
+    def may_keep(self, hazard: Hazard, move: Move) -> bool:
+        """Whether the deadline question offers 保持原期限: 改派, and 不通过 while the deadline is in the future."""
+        if move is Move.REASSIGN:
+            return hazard.deadline is not None
+        return move is Move.REJECT and may_keep(hazard.deadline, self.today())
 
     # ---- reading ----
 
@@ -208,19 +226,36 @@ class RectificationService:
         return conversation
 
     async def choose_days(self, actor: Actor, token: str, days: int) -> Done:
-        """A deadline button: so many days from today."""
-        conversation, hazard = await self._current(actor, token, Ask.DEADLINE)
-        if days not in limits.DEADLINE_CHOICES and days != self.default_days(hazard):
+        """A deadline button: so many days from today (its label was explicit: saved without an echo)."""
+        conversation, hazard = await self._current(actor, token, Ask.DEADLINE, Ask.CONFIRM)
+        if days not in limits.DEADLINE_CHOICES and days != self.proposed_days(hazard, conversation.move):
             raise StaleButton(days)
         deadline = check_deadline(self.today() + timedelta(days=days), self.today())
         return await self._complete(actor, conversation, hazard, deadline=deadline)
 
     async def keep_deadline(self, actor: Actor, token: str) -> Done:
-        """保持原期限 (改派): the new owner gets the deadline the hazard has now."""
-        conversation, hazard = await self._current(actor, token, Ask.DEADLINE)
-        if conversation.move is not Move.REASSIGN or hazard.deadline is None:
+        """保持原期限 (改派, 不通过): the owner keeps the deadline the hazard has now."""
+        conversation, hazard = await self._current(actor, token, Ask.DEADLINE, Ask.CONFIRM)
+        if not self.may_keep(hazard, conversation.move) or hazard.deadline is None:
             raise StaleButton(token)
         return await self._complete(actor, conversation, hazard, deadline=hazard.deadline)
+
+    async def confirm_deadline(self, actor: Actor, token: str) -> Done:
+        """确认 the typed deadline echoed back: saved now (checked again: the day may have turned meanwhile)."""
+        conversation, hazard = await self._current(actor, token, Ask.CONFIRM)
+        assert conversation.deadline is not None
+        try:
+            deadline = check_deadline(conversation.deadline, self.today())
+        except (DeadlineInPast, DeadlineTooFar):
+            await self._retype(conversation)
+            raise
+        return await self._complete(actor, conversation, hazard, deadline=deadline)
+
+    async def retype_deadline(self, actor: Actor, token: str) -> HazardConversation:
+        """重新输入: the deadline question again."""
+        conversation, _ = await self._current(actor, token, Ask.CONFIRM)
+        await self._retype(conversation)
+        return conversation
 
     async def photos_done(self, actor: Actor, token: str) -> HazardConversation:
         """下一步 after the after-photos: the note comes next."""
@@ -242,8 +277,12 @@ class RectificationService:
         ask = conversation.ask
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
             await self._new_owner(conversation, hazard, text)
-        elif ask is Ask.DEADLINE:
-            return await self._complete(actor, conversation, hazard, deadline=parse_deadline(text, self.today()))
+        elif vocabulary.KEEP_DEADLINE_TYPED.match(text) and ask in (Ask.DEADLINE, Ask.CONFIRM):
+            if not self.may_keep(hazard, conversation.move) or hazard.deadline is None:
+                raise DeadlineUnreadable(text)  # no deadline to keep: the question offers none
+            return await self._complete(actor, conversation, hazard, deadline=hazard.deadline)  # the button's label
+        elif ask in (Ask.DEADLINE, Ask.CONFIRM):  # echoed back, saved on 确认 (another date typed replaces it)
+            conversation.deadline, conversation.ask = parse_deadline(text, self.today()), Ask.CONFIRM
         elif ask is Ask.REASON:
             conversation.reason = _bounded(text, limits.MAX_REASON)
             conversation.voice = voice
@@ -312,9 +351,13 @@ class RectificationService:
             raise NoDraft(actor.id)
         return conversation
 
-    async def _current(self, actor: Actor, token: str, ask: Ask) -> tuple[HazardConversation, Hazard]:
-        conversation = current(await self._conversations.get(actor.id), token, _ask, (ask,))
+    async def _current(self, actor: Actor, token: str, *asks: Ask) -> tuple[HazardConversation, Hazard]:
+        conversation = current(await self._conversations.get(actor.id), token, _ask, asks)
         return conversation, await self.visible(actor, conversation.hazard_id)
+
+    async def _retype(self, conversation: HazardConversation) -> None:
+        conversation.ask, conversation.deadline = Ask.DEADLINE, None
+        await self._conversations.store(conversation, self._clock.now())
 
     async def _new_owner(self, conversation: HazardConversation, hazard: Hazard, text: str) -> None:
         """A typed owner: remembered in the conversation; the roster changes only when the move completes."""
@@ -495,18 +538,21 @@ class RectificationService:
     def _message(
         self, hazard: Hazard, move: Move, told: Told, conversation: HazardConversation, proxy: bool, before: list[str]
     ) -> Message:
-        """What one recipient of a move is shown."""
+        """What one recipient of a move is shown; every message about a move carries its reason, if one was given."""
         today = self.today()
+        reason = None if move is Move.SUBMIT else conversation.reason  # a submission's note is for the reviewers
         if told is Told.PROXY:
             proxy_submit = move_buttons(hazard.id, [Move.SUBMIT], proxy=True)
-            return Message(hazard_id=hazard.id, text=texts.proxy_card(hazard, today), buttons=proxy_submit)
+            return Message(
+                hazard_id=hazard.id, text=texts.proxy_card(hazard, today, move, reason), buttons=proxy_submit
+            )
         if told is Told.REPORTER:
-            return Message(hazard_id=hazard.id, text=texts.reporter_update(hazard, move, today))
+            return Message(hazard_id=hazard.id, text=texts.reporter_update(hazard, move, today, reason))
         if told is Told.OWNER and move is Move.VERIFY:
             return Message(hazard_id=hazard.id, text=texts.owner_closed(hazard))
         if told is Told.OWNER:
             submit = move_buttons(hazard.id, [Move.SUBMIT])
-            text = texts.owner_card(hazard, move, today)
+            text = texts.owner_card(hazard, move, today, reason)
             return Message(hazard_id=hazard.id, text=text, photos=before, pin=screen.pin(hazard), buttons=submit)
         if told is Told.REVIEW:
             after = [p.name for p in conversation.photos]
@@ -514,7 +560,7 @@ class RectificationService:
             text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
             return Message(hazard_id=hazard.id, text=text, photos=before + after, buttons=review)
         if told is Told.ADMIN:
-            return Message(hazard_id=hazard.id, text=texts.admin_update(hazard, move, today))
+            return Message(hazard_id=hazard.id, text=texts.admin_update(hazard, move, today, reason))
         assert told is Told.FORMER_OWNER
         return Message(hazard_id=hazard.id, text=texts.reassigned_away(hazard))
 

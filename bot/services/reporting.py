@@ -192,6 +192,10 @@ class ReportingService:
             draft.place = text
         elif draft.step is Step.LOCATION and text == vocabulary.SKIP:
             draft.location_given = True
+        elif draft.step is Step.AFTER_NOTE:  # 即查即改: what was done, or 跳过
+            if len(text) > limits.MAX_REASON:
+                raise TooLong(limits.MAX_REASON)
+            draft.after_note, draft.after_note_given = (None if text == vocabulary.SKIP else text), True
         else:
             raise WrongInput(draft.step)
         return await self._advance(draft)
@@ -210,6 +214,7 @@ class ReportingService:
         draft.severity = severity
         if severity is Severity.MAJOR:
             draft.fixed_on_spot, draft.after_photos = False, []
+            draft.after_note, draft.after_note_given = None, False
         return await self._advance(draft)
 
     async def village_options(self, actor: Actor) -> list[tuple[int, str]]:
@@ -263,6 +268,12 @@ class ReportingService:
         if draft.severity is not Severity.GENERAL:
             raise StaleButton("major hazards cannot be fixed on the spot")
         draft.fixed_on_spot = True
+        return await self._advance(draft)
+
+    async def skip_note(self, actor: Actor, token: str) -> ReportDraft:
+        """跳过 the note of a hazard fixed on the spot."""
+        draft = await self._current(actor, token, Step.AFTER_NOTE)
+        draft.after_note, draft.after_note_given = None, True
         return await self._advance(draft)
 
     async def edit(self, actor: Actor, token: str, step: Step | None) -> ReportDraft:
@@ -361,7 +372,7 @@ class ReportingService:
                     kind="fixed_on_spot",
                     from_status=Status.REPORTED,
                     to_status=Status.SUBMITTED,
-                    note=None,
+                    note=draft.after_note,
                     now=now,
                     account=actor.telegram_user_id,
                 )
@@ -435,7 +446,9 @@ class ReportingService:
             dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.NEW),
             message=Message(
                 hazard_id=hazard.id,
-                text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
+                text=texts.new_hazard_card(
+                    hazard, len(draft.photos), len(draft.after_photos), self._zone, draft.after_note
+                ),
                 photos=[p.name for p in draft.photos + draft.after_photos],
                 pin=screen.pin(hazard),
                 buttons=move_buttons(hazard.id, moves),

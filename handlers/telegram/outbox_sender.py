@@ -12,7 +12,7 @@ from bot import texts
 from bot.chat.delivery import Later, Passing, RateLimited, Refused, SendCall, Unreachable
 from bot.domain.notifications import Message
 from handlers.telegram.photo_sender import PhotoSender
-from handlers.telegram.render import CHANNEL, keyboard
+from handlers.telegram.render import keyboard
 from handlers.telegram.retry import own_retries, retry_after_seconds
 from handlers.telegram.voice_sender import VoiceSender
 
@@ -55,8 +55,6 @@ class TelegramSender:
     """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons, then
     the voice note the text stands for; or edits an earlier message into the notification's text and buttons."""
 
-    channel = CHANNEL
-
     def __init__(self, bot: Bot, photos: PhotoSender, voices: VoiceSender) -> None:
         self._bot = bot
         self._photos = photos
@@ -68,27 +66,28 @@ class TelegramSender:
         texts_sent = [r for r in results if isinstance(r, TelegramMessage) and r.text is not None]
         return str(texts_sent[-1].message_id) if texts_sent else None
 
-    def calls(self, address: int, message: Message) -> list[SendCall]:
-        """The Telegram calls of one notification, in order."""
+    def calls(self, address: int | str, message: Message) -> list[SendCall]:
+        """The Telegram calls of one notification to a chat id, in order."""
+        chat_id = int(address)
         if message.edit is not None:
             markup, message_id = keyboard(message.buttons), int(message.edit)
             if message.keep_text:
-                edit = partial(self._bot.edit_message_reply_markup, address, message_id, reply_markup=markup)
+                edit = partial(self._bot.edit_message_reply_markup, chat_id, message_id, reply_markup=markup)
             else:
                 edit = partial(
                     self._bot.edit_message_text,
                     message.text,
-                    chat_id=address,
+                    chat_id=chat_id,
                     message_id=message_id,
                     reply_markup=markup,
                 )
             return [partial(_translated, partial(_edit, edit))]
-        calls = self._photos.calls(address, message.photos)
+        calls = self._photos.calls(chat_id, message.photos)
         if message.image is not None:
-            calls += self._photos.calls(address, [message.image])
+            calls += self._photos.calls(chat_id, [message.image])
         if (pin := message.pin) is not None:
-            venue = partial(self._bot.send_venue, address, pin.latitude, pin.longitude, pin.title, pin.address)
+            venue = partial(self._bot.send_venue, chat_id, pin.latitude, pin.longitude, pin.title, pin.address)
             calls.append(venue)
-        calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
-        calls += [partial(self._voices.send, address, voice) for voice in message.voices]
+        calls.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=keyboard(message.buttons)))
+        calls += [partial(self._voices.send, chat_id, voice) for voice in message.voices]
         return [partial(_translated, call) for call in calls]

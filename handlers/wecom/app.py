@@ -1,7 +1,9 @@
-"""The WeCom border's wiring: the API client, the callback server and the border, started beside Telegram.
+"""The WeCom border's wiring: the API client, the callback server, the border and the outbox's WeCom sender, started
+beside Telegram.
 
 `start_wecom` runs when `[wecom]` is configured (corp_id set): it serves the callback URL on callback_host:port/path
-and answers through the app's API at api_base_url, with the services Telegram's post_init opened.
+and answers through the app's API at api_base_url, with the services Telegram's post_init opened. Replies and
+notifications go through one client, so one pacer keeps each member within WeCom's rule for both.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from bot.clock import Clock, sleeper
 from bot.services.container import Services
 from bot.settings import WeComSettings
 from handlers.wecom.border import WeComBorder
 from handlers.wecom.callback import CallbackServer
 from handlers.wecom.client import WeComClient
 from handlers.wecom.crypto import CallbackCrypto
+from handlers.wecom.outbox_sender import WeComSender
 from handlers.wecom.render import Renderer
 
 
@@ -26,6 +29,7 @@ class WeComChannel:
     client: WeComClient
     callback: CallbackServer
     border: WeComBorder
+    sender: WeComSender  # the outbox's: notifications to WeCom members
 
     async def idle(self) -> None:
         """Wait until every callback received and every batch confirmation due are handled (tests)."""
@@ -43,11 +47,14 @@ async def start_wecom(
     settings: WeComSettings, services: Services, clock: Clock, kick: Callable[[], object]
 ) -> WeComChannel:
     """Serve the WeCom app: callbacks in, replies out through the API client; `kick` wakes the outbox."""
-    client = WeComClient.from_settings(settings, clock)
+    # Uploads are remembered in the database (3 days each), so a restart uploads nothing again; on a FakeClock
+    # (tests) the pacer's waits move the clock.
+    client = WeComClient.from_settings(settings, clock, sleep=sleeper(clock), media_ids=services.wecom_media)
     crypto = CallbackCrypto(
         settings.token.get_secret_value(), settings.encoding_aes_key.get_secret_value(), settings.corp_id
     )
-    border = WeComBorder(services, client, Renderer(client, services, kick))
+    renderer = Renderer(client, services, kick)
+    border = WeComBorder(services, client, renderer)
     callback = CallbackServer(
         crypto,
         border.handle,
@@ -60,4 +67,4 @@ async def start_wecom(
     border.use_screen(callback.screen)
     await callback.start()
     await border.resume()
-    return WeComChannel(client, callback, border)
+    return WeComChannel(client, callback, border, WeComSender(client, services.media, renderer))

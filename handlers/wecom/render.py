@@ -90,6 +90,26 @@ def _flat(rows: Rows) -> list[Button]:
     return [b for row in rows for b in row]
 
 
+def button_groups(rows: Rows) -> list[list[Button]]:
+    """The buttons of each card: whole rows of the core's grid while they fit in six, a longer row cut in sixes, so
+    buttons that belong together stay on one card."""
+    groups: list[list[Button]] = []
+    current: list[Button] = []
+    for row in rows:
+        if current and len(current) + len(row) > CARD_MAX_BUTTONS:
+            groups.append(current)
+            current = []
+        for start in range(0, len(row), CARD_MAX_BUTTONS):
+            chunk = row[start : start + CARD_MAX_BUTTONS]
+            if len(current) + len(chunk) > CARD_MAX_BUTTONS:
+                groups.append(current)
+                current = []
+            current = current + chunk
+    if current:
+        groups.append(current)
+    return groups
+
+
 class Renderer:
     """Sends replies to one WeCom member through the API client."""
 
@@ -141,19 +161,19 @@ class Renderer:
 
     async def text(self, userid: str, text: str, rows: Rows) -> None:
         """A message; with buttons, cards of at most six (the text first as a message when a card cannot show it)."""
-        buttons = _flat(rows)
-        if not buttons:
+        if not _flat(rows):
             await self._client.send_text(userid, text)
             return
         title, body, separate = card_layout(text)
         if separate:
             await self._client.send_text(userid, text)
-        for start in range(0, len(buttons), CARD_MAX_BUTTONS):
-            if start:
+        for number, group in enumerate(button_groups(rows)):
+            if number:
                 title, body = texts.WECOM_MORE_BUTTONS, ""
-            await self._send_card(userid, title, body, buttons[start : start + CARD_MAX_BUTTONS])
+            await self.send_card(userid, title, body, group)
 
-    async def _send_card(self, userid: str, title: str, body: str, buttons: Sequence[Button]) -> None:
+    async def send_card(self, userid: str, title: str, body: str, buttons: Sequence[Button]) -> None:
+        """One card of at most six buttons, its text kept so a press that changes only the buttons keeps it."""
         task_id = _task_id()
         await self._client.send_card(userid, card(task_id, title, body, buttons))
         self._remember(task_id, title, body)
@@ -213,7 +233,7 @@ class Renderer:
             return False
         self._remember(pressed.task_id, title, body)
         for start in range(CARD_MAX_BUTTONS, len(buttons), CARD_MAX_BUTTONS):
-            await self._send_card(userid, texts.WECOM_MORE_BUTTONS, "", buttons[start : start + CARD_MAX_BUTTONS])
+            await self.send_card(userid, texts.WECOM_MORE_BUTTONS, "", buttons[start : start + CARD_MAX_BUTTONS])
         return True
 
     async def _document(self, userid: str, reply: Document) -> None:
