@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from bot import screen, texts
 from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, button, move_buttons
-from bot.chat.replies import NotificationsQueued, OwnerInvite, Photos, Reply, Text, Toast, VoiceNotes, grid, stale
+from bot.chat.replies import (
+    NotificationsQueued,
+    OwnerInvite,
+    Photos,
+    Reply,
+    Shows,
+    Text,
+    Toast,
+    VoiceNotes,
+    grid,
+    pinned,
+    stale,
+)
 from bot.domain import limits
 from bot.domain.conversation import Ask, HazardConversation
 from bot.domain.errors import (
@@ -28,7 +40,7 @@ from bot.domain.errors import (
 from bot.domain.hazards import Hazard, Stage
 from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
-from bot.domain.notifications import Button
+from bot.domain.notifications import Button, SentKey
 from bot.domain.people import Actor, Role
 from bot.domain.voice import VoiceNote
 from bot.services.container import Services
@@ -68,7 +80,12 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
-        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard), proxy=actor.role is Role.OFFICER)),
+        *pinned(screen.pin(hazard)),
+        Text(
+            text,
+            move_buttons(hazard.id, rectification.moves(actor, hazard), proxy=actor.role is Role.OFFICER),
+            shows=Shows(hazard.id, actor.id),
+        ),
         *([VoiceNotes(voices)] if voices else []),
     ]
 
@@ -86,6 +103,22 @@ async def hazard_command(services: Services, actor: Actor, args: list[str], text
     except (ValueError, NotFound):
         return [Text(texts.hazard_not_found(number))]
     return await card(services, actor, hazard)
+
+
+async def replied_to(services: Services, actor: Actor, sent: SentKey) -> list[Reply] | None:
+    """A typed reply to a message of the bot, with nothing in progress: the hazard it showed (scope-checked), with
+    a line saying that moves are made with the buttons. None when the message showed no hazard. The words typed
+    are not read as a move: which owner, which deadline, whether it is fixed are answered by the buttons."""
+    shown = await services.cards.shown_in(sent)
+    if shown is None:
+        return None
+    try:
+        hazard = await services.rectification.visible(actor, shown.hazard_id)
+    except NoLongerOwner:
+        return [Text(texts.no_longer_owner(shown.hazard_id))]
+    except NotFound:  # out of the person's scope now (moved, or no longer the owner)
+        return [Text(texts.hazard_not_found(shown.hazard_id))]
+    return [Text(texts.replied_to_card(hazard.id)), *await card(services, actor, hazard)]
 
 
 async def ask(services: Services, actor: Actor, conversation: HazardConversation) -> list[Reply]:

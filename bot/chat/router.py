@@ -22,6 +22,7 @@ from bot.chat.actions import (
 from bot.chat.flows import ActionFlow, NoFlow, in_progress
 from bot.chat.replies import Reply, stale
 from bot.domain.errors import StaleButton
+from bot.domain.notifications import SentKey
 from bot.domain.people import Actor
 from bot.services.container import Services
 
@@ -56,11 +57,14 @@ async def route(services: Services, actor: Actor, action: Action) -> list[Reply]
     return [stale()]
 
 
-async def text(services: Services, actor: Actor, typed: str) -> list[Reply]:
-    """A typed text that is no command: an answer to the flow in progress (the action first), else "#N" or help."""
+async def text(services: Services, actor: Actor, typed: str, replied_to: SentKey | None = None) -> list[Reply]:
+    """A typed text that is no command: an answer to the flow in progress (the action first); else, as a reply to
+    a message about a hazard, that hazard's card; else "#N" or help."""
     flow = await in_progress(services, actor)
     if isinstance(flow, ActionFlow):
         return await hazards.answer(services, actor, flow.conversation, typed)
     if isinstance(flow, NoFlow):
+        if replied_to is not None and (opened := await hazards.replied_to(services, actor, replied_to)) is not None:
+            return opened
         return await reports.without_flow(services, actor, typed)
     return await reports.text(services, actor, flow, typed)
