@@ -281,6 +281,9 @@ class World:
         user = self.users[role]
         anchor = self.anchors[role]
         target = on or anchor
+        await (
+            self.settle()
+        )  # an earlier case's notifications (a co-supervisor's 您的卡片已更新) arrive before, not during
         first_message, first_answer = len(user.inbox), len(user.callback_answers)
         versions = len(target.history)
         if text is not None:

@@ -201,7 +201,11 @@ async def test_visitor_plays_the_whole_loop_in_the_browser(tmp_path: Path, brows
         second = first + 1
         await boss.bring_to_front()
         await press(boss, f"#{second}", "交办")
+        # Each question waited for as its own bubble: the first hazard's question still shows its buttons, and a
+        # click on them (before the new one arrives, on a busy machine) would be a stale press.
+        await expect(boss.locator("#messages .msg", has_text="请选择责任人")).to_have_count(2)
         await press(boss, "请选择责任人", "王五金")
+        await expect(boss.locator("#messages .msg", has_text="请选择整改期限")).to_have_count(2)
         await press(boss, "请选择整改期限", "3天")
         await expect(bubble(boss, f"已将隐患 #{second} 交办给 王五金")).to_be_visible()
 
