@@ -82,4 +82,4 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
         card = await user.expect("进展：")
         assert f"#{number}" in card.body, said
     await user.send("隐患")
-    assert (await user.next_message()).text == texts.HAZARD_USAGE
+    assert (await user.expect(texts.HAZARD_USAGE)).text == texts.HAZARD_USAGE  # after the news of the rejection

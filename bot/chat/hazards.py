@@ -16,6 +16,7 @@ from bot.domain.errors import (
     DeadlineTooFar,
     DeadlineUnreadable,
     DomainError,
+    EmptyAnswer,
     InvalidTransition,
     NoLongerOwner,
     NotAllowed,
@@ -107,6 +108,8 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
         return [Text(question, rows)]
     if conversation.ask is Ask.REASON:
         return [Text(texts.ASK_REASON[conversation.move])]
+    if conversation.ask is Ask.PHOTOS and conversation.photos:
+        return photos_confirmed(conversation, len(conversation.photos), 0)
     return [Text(_QUESTIONS[conversation.ask])]
 
 
@@ -183,6 +186,10 @@ async def answer(services: Services, actor: Actor, conversation: HazardConversat
         return [Text(texts.text_too_long(exc.limit, len(text.strip())))]
     except SameOwner:
         return [Text(texts.SAME_OWNER)]
+    except EmptyAnswer:
+        if conversation.ask in (Ask.OWNER, Ask.OWNER_NAME):
+            return [Text(texts.EMPTY_OWNER_NAME), *await ask(services, actor, conversation)]
+        return [Text(texts.EMPTY_REASON if conversation.ask is Ask.REASON else texts.EMPTY_NOTE)]
     except NoLongerOwner:
         await rectification.cancel(actor)
         return [Text(texts.no_longer_owner(conversation.hazard_id))]

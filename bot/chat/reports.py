@@ -23,7 +23,7 @@ from bot.chat.replies import (
     stale,
 )
 from bot.domain.conversation import current
-from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
+from bot.domain.errors import EmptyAnswer, NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Severity
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
@@ -74,7 +74,10 @@ async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[R
         text = texts.photos_received(len(draft.photos), 0, after=False, has_description=draft.description is not None)
         return [Text(text, next_buttons(draft))]
     if step is Step.AFTER_PHOTOS:
-        return [Text(texts.ASK_AFTER_PHOTOS)]
+        if not draft.after_photos:
+            return [Text(texts.ASK_AFTER_PHOTOS)]
+        text = texts.photos_received(len(draft.after_photos), 0, after=True, has_description=False)
+        return [Text(text, next_buttons(draft))]
     if step is Step.DESCRIPTION:
         return [Text(texts.ASK_DESCRIPTION)]
     if step is Step.CATEGORY:
@@ -126,6 +129,20 @@ async def ask_again(services: Services, actor: Actor, flow: Flow) -> list[Reply]
     return []
 
 
+async def offered(services: Services, actor: Actor, flow: Flow) -> list[Button]:
+    """Every button the flow's current question shows (at the summary, 修改's steps too): what typed words may name."""
+    shown = [
+        button
+        for reply in await ask_again(services, actor, flow)
+        if isinstance(reply, Text)
+        for row in reply.buttons
+        for button in row
+    ]
+    if isinstance(flow, ReportFlow) and flow.draft.step is Step.SUMMARY:
+        shown += [button for row in edit_buttons(flow.draft) for button in row]
+    return shown
+
+
 def photos_confirmed(batch: Batch[ReportDraft]) -> list[Reply]:
     """The confirmation of a batch of photos, with 下一步."""
     draft = batch.flow
@@ -161,6 +178,10 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list
         draft = await reporting.answer_text(actor, typed)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+    except EmptyAnswer:
+        if draft.step is Step.PLACE:
+            return [Text(texts.EMPTY_PLACE), *await prompt(services, actor, draft)]
+        return [Text(texts.EMPTY_DESCRIPTION)]
     except WrongInput:
         if draft.step is Step.PHOTOS and not draft.photos:
             return [Text(texts.ASK_PHOTO_FIRST)]

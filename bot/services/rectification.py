@@ -17,6 +17,7 @@ from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import Ask, HazardConversation, current, first_ask, next_ask
 from bot.domain.deadlines import check_deadline, parse_deadline
 from bot.domain.errors import (
+    EmptyAnswer,
     InvalidTransition,
     NoDraft,
     NoLongerOwner,
@@ -210,6 +211,9 @@ class RectificationService:
         hazard = await self.visible(actor, conversation.hazard_id)
         text = clean(text)
         ask = conversation.ask
+        wants_text = ask not in (Ask.DEADLINE, Ask.ORIGINAL) and (ask is not Ask.PHOTOS or conversation.photos)
+        if wants_text and vocabulary.is_empty_phrase(text):
+            raise EmptyAnswer(ask)  # "好了" is no note, reason or name: asked again
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
             await self._new_owner(conversation, hazard, text)
         elif ask is Ask.DEADLINE:

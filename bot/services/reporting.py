@@ -12,7 +12,7 @@ from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import current
-from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
+from bot.domain.errors import EmptyAnswer, NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
 from bot.domain.hazards import Hazard, Severity, Stage, Status
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification, Priority
@@ -123,6 +123,7 @@ class ReportingService:
         caption = clean(upload.caption or "")
         if (
             caption
+            and not vocabulary.is_empty_phrase(caption)
             and draft.description is None
             and draft.step is Step.PHOTOS
             and len(caption) <= limits.MAX_DESCRIPTION
@@ -166,19 +167,24 @@ class ReportingService:
         text = clean(text)
         if not text:
             raise WrongInput(draft.step)
+        word = vocabulary.plain(text)
         if draft.step in (Step.PHOTOS, Step.DESCRIPTION) and draft.photos:
+            if vocabulary.is_empty_phrase(text):
+                raise EmptyAnswer(draft.step)  # "好了" is no description: asked again
             if len(text) > limits.MAX_DESCRIPTION:
                 raise TooLong(limits.MAX_DESCRIPTION)
             draft.description = text
         elif draft.step is Step.CATEGORY and text in self.categories:
             draft.category = text
-        elif draft.step is Step.SEVERITY and text in vocabulary.SEVERITY_ANSWERS:
-            draft.severity = vocabulary.SEVERITY_ANSWERS[text]
+        elif draft.step is Step.SEVERITY and word in vocabulary.SEVERITY_ANSWERS:
+            draft.severity = vocabulary.SEVERITY_ANSWERS[word]
         elif draft.step is Step.PLACE:
+            if vocabulary.is_empty_phrase(text):
+                raise EmptyAnswer(draft.step)
             if len(text) > limits.MAX_PLACE:
                 raise TooLong(limits.MAX_PLACE)
             draft.place = text
-        elif draft.step is Step.LOCATION and text == vocabulary.SKIP:
+        elif draft.step is Step.LOCATION and word == vocabulary.SKIP:
             draft.location_given = True
         else:
             raise WrongInput(draft.step)

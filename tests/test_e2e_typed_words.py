@@ -1,0 +1,91 @@
+"""End to end: words people type instead of pressing, and phrases with nothing in them (issue 16, items 3 and 8)."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.domain.people import Role
+from tests.flows import assign, officer, reported, supervisor
+from tests.rig import Rig, png
+
+
+async def test_a_typed_button_label_acts_as_the_button_and_empty_phrases_are_not_content(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    user = await officer(rig)
+    await user.send_photo(png(1))
+    await user.expect("已收到 1 张照片")
+    await user.send("好了")  # after photos: 下一步, not the description
+    assert (await user.next_message()).text == texts.ASK_DESCRIPTION
+    await user.send("好的")
+    assert (await user.next_message()).text == texts.EMPTY_DESCRIPTION
+    await user.send("超市后门消防通道堆放纸箱")
+    await user.expect("请选择隐患类别")
+    await user.send("消防")
+    await user.expect("请选择隐患等级")
+    await user.send("一般隱患")  # traditional characters
+    await user.expect("场所")
+    await user.send("OK")
+    assert (await user.next_message()).text == texts.EMPTY_PLACE
+    await user.expect("场所")
+    await user.send("幸福超市")
+    await user.expect("发送当前位置")
+    await user.send("跳過")
+    await user.expect("已跳过位置")
+    await user.expect("请核对隐患信息")
+    await user.send("修改")
+    menu = await user.next_message()
+    assert menu.text == texts.ASK_EDIT and "描述" in menu.buttons
+    await user.send("场所")
+    await user.expect("场所")
+    await user.send("幸福超市东门")
+    summary = await user.expect("请核对隐患信息")
+    assert "场所：幸福超市东门" in summary.body
+    await user.send("提交")
+    await user.expect("隐患 #1 已登记")
+    card = await boss.expect("【新隐患·待交办】#1")
+    assert "描述：超市后门消防通道堆放纸箱" in card.body
+    assert await rig.rows("SELECT description, category, severity, place FROM hazards") == [
+        ("超市后门消防通道堆放纸箱", "消防", "general", "幸福超市东门")
+    ]
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+
+
+async def test_typed_next_moves_the_rectification_to_its_note_and_an_empty_note_is_asked_again(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    number = await reported(await officer(rig))
+    await assign(boss, number, "张老板")
+    await owner.press("提交整改", message=await owner.expect("【整改通知】"))
+    await owner.expect("请发送整改后的照片")
+    await owner.send_photo(png(2))
+    await owner.expect("已收到 1 张整改后照片")
+    await owner.send("下一步")
+    assert (await owner.next_message()).text == texts.ASK_RECTIFY_NOTE
+    await owner.send("完成")
+    assert (await owner.next_message()).text == texts.EMPTY_NOTE
+    await owner.send("纸箱已清走，通道畅通")
+    await owner.expect("整改已提交")
+    notes = await rig.rows("SELECT kind, note FROM hazard_events WHERE kind = 'submit'")
+    assert notes == [("submit", "纸箱已清走，通道畅通")]
+
+    # 不通过: an empty reason is asked again; the typed deadline button's label is the button.
+    await boss.press("不通过", message=await boss.expect("【整改待复核】"))
+    await boss.expect("请说明复核不通过的原因")
+    await boss.send("嗯")
+    assert (await boss.next_message()).text == texts.EMPTY_REASON
+    await boss.send("警示带不全")
+    await boss.expect("请选择整改期限")
+    await boss.send("3天")
+    await boss.expect(f"隐患 #{number} 复核不通过")
+    rejected = await rig.rows("SELECT note FROM hazard_events WHERE kind = 'reject'")
+    assert rejected == [("警示带不全",)]
+
+
+async def test_an_empty_phrase_is_no_owner_name(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    number = await reported(await officer(rig))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.expect("请选择责任人")
+    await boss.send("好的")
+    assert (await boss.next_message()).text == texts.EMPTY_OWNER_NAME
+    await boss.expect("请选择责任人")
+    assert await rig.rows("SELECT COUNT(*) FROM people WHERE name = '好的'") == [(0,)]
