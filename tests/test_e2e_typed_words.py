@@ -89,3 +89,31 @@ async def test_an_empty_phrase_is_no_owner_name(rig: Rig) -> None:
     assert (await boss.next_message()).text == texts.EMPTY_OWNER_NAME
     await boss.expect("请选择责任人")
     assert await rig.rows("SELECT COUNT(*) FROM people WHERE name = '好的'") == [(0,)]
+
+
+async def test_traditional_characters_and_numbers_without_a_space_are_understood(rig: Rig) -> None:
+    user = await officer(rig)
+    number = await reported(user)
+    await user.send("幫助")
+    assert "可用功能" in (await user.next_message()).body
+    await user.send("統計")  # read as /stats, which officers may not use
+    assert (await user.next_message()).text == texts.NOT_ALLOWED
+    await user.send(f"隐患{number}")
+    assert f"#{number}" in (await user.expect("进展：")).body
+    await user.send(f"隱患 #{number}")
+    assert f"#{number}" in (await user.expect("进展：")).body
+    await user.send("排查12 已查超市")
+    await user.expect("检查场所 12 处")
+    await user.send_photo(png(5), caption="排查15")
+    await user.expect("检查场所 15 处")
+    assert await rig.rows("SELECT places_checked, note FROM checks") == [(15, "已查超市")]
+    await user.send("上報")
+    assert (await user.next_message()).text == texts.ASK_PHOTOS
+    await user.send_photo(png(6))
+    await user.expect("已收到 1 张照片")
+    await user.send("下一步")
+    await user.expect("请简要描述")
+    await user.send("配电箱门损坏")
+    await user.expect("请选择隐患类别")
+    await user.send("用電用氣")
+    await user.expect("请选择隐患等级")

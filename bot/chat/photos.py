@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot import texts
 from bot.chat import checks, hazards, reports
-from bot.chat.commands import is_check_caption
+from bot.chat.commands import arguments, is_check_caption
 from bot.chat.flows import ActionFlow, NoFlow, ReportFlow, in_progress
 from bot.chat.replies import Reply, Text
 from bot.domain import limits
@@ -102,7 +102,7 @@ async def arriving(services: Services, actor: Actor, media: Media) -> list[Reply
 async def fetched(services: Services, actor: Actor, fetch: Fetch, upload: PhotoUpload) -> list[Reply] | Confirm:
     """The downloaded photo, kept where `arriving` said."""
     if fetch.target is Target.CHECK:
-        return await checks.check(services, actor, (upload.caption or "").split()[1:], upload)
+        return await checks.check(services, actor, arguments(upload.caption), upload)
     if await _sink(services, fetch.target).add_photo(actor, upload) is PhotoOutcome.NOT_IMAGE:
         return [Text(texts.PHOTO_BROKEN)]
     return Confirm()
