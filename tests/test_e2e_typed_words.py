@@ -117,3 +117,19 @@ async def test_traditional_characters_and_numbers_without_a_space_are_understood
     await user.expect("请选择隐患类别")
     await user.send("用電用氣")
     await user.expect("请选择隐患等级")
+
+
+async def test_an_edited_description_says_the_earlier_version_is_recorded_and_how_to_change_it(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send_photo(png(1))
+    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.expect("请简要描述")
+    sent = await user.send("超市后门堆放纸箱")
+    await user.expect("请选择隐患类别")
+    await user.edit_sent(sent, "超市后门消防通道堆放纸箱")
+    assert (await user.next_message()).text == texts.EDIT_IGNORED_REPORT
+    await user.send("/cancel")
+    await user.expect("已取消")
+    await user.edit_sent(sent, "超市后门消防通道堆放纸箱，通道堵塞")
+    assert (await user.next_message()).text == texts.EDIT_IGNORED
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]

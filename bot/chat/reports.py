@@ -235,6 +235,13 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
     return [Toast(), CloseButtons(), *await prompt(services, actor, draft)]
 
 
+async def edited(services: Services, actor: Actor | None) -> list[Reply]:
+    """An edit of a message already sent is not acted on (it would act twice): the earlier version stands, and while a
+    report is open its summary's 修改 changes it."""
+    draft = None if actor is None else await services.reporting.draft(actor)
+    return [Text(texts.EDIT_IGNORED if draft is None else texts.EDIT_IGNORED_REPORT)]
+
+
 async def without_flow(services: Services, actor: Actor, typed: str) -> list[Reply]:
     """A text with nothing in progress: "#12" opens hazard 12; anything else gets a pointer to /help."""
     if is_hazard_number(typed):
