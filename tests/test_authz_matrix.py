@@ -941,6 +941,7 @@ async def test_buttons_of_a_cancelled_report_change_nothing(world: World) -> Non
     token_buttons = [summary.button_data(label) for label in summary.buttons]
     assert any(d.endswith(":submit") for d in token_buttons)
     await officer.send("/cancel")
+    await officer.press("确定取消", message=await officer.expect("确定取消吗"))
     await officer.expect(texts.REPORT_CANCELLED)
     assert (await world.snapshot())["drafts"] == []
     # The officer starts another report and brings it to its summary: the old buttons must not act on it.

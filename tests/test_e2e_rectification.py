@@ -294,6 +294,7 @@ async def test_cancelled_rectification_leaves_no_after_photo_behind(rig: Rig) ->
     await owner.expect("已收到 1 张整改后照片")
     assert len(set(media.rglob("*.png")) - before) == 1
     await owner.send("/cancel")
+    await owner.press("确定取消", message=await owner.expect(texts.confirm_cancel(1, after=True)))
     assert (await owner.next_message()).text == texts.ACTION_CANCELLED
     assert set(media.rglob("*.png")) == before  # the hazard's own photo stays, the after-photo is gone
     assert await rig.rows("SELECT COUNT(*) FROM hazard_conversations") == [(0,)]

@@ -179,6 +179,9 @@ async def test_cancel_leaves_nothing_behind(rig: Rig) -> None:
     await user.send_photo(photo)
     await user.expect("已收到 1 张照片")
     await user.send("/cancel")
+    question = await user.next_message()
+    assert question.text == texts.confirm_cancel(1, after=False)
+    await user.press("确定取消", message=question)
     assert (await user.next_message()).text == texts.REPORT_CANCELLED
     assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
     assert await rig.rows("SELECT COUNT(*) FROM hazards") == [(0,)]
@@ -192,7 +195,9 @@ async def test_stale_next_button_after_cancel_changes_nothing(rig: Rig) -> None:
     await user.send_photo(png(11))
     confirmation = await user.expect("已收到 1 张照片")
     await user.send("取消")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))
     await user.expect("已取消")
+    await user.next_callback_answer()  # the answer to 确定取消
     await user.press("下一步", message=confirmation)
     assert (await user.next_callback_answer())["text"] == texts.STALE_BUTTON
     await user.assert_silent()

@@ -133,3 +133,50 @@ async def test_an_edited_description_says_the_earlier_version_is_recorded_and_ho
     await user.edit_sent(sent, "超市后门消防通道堆放纸箱，通道堵塞")
     assert (await user.next_message()).text == texts.EDIT_IGNORED
     assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+
+
+async def test_cancel_asks_first_when_photos_would_be_lost(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send("/report")
+    await user.expect("请发送隐患照片")
+    await user.send("取消")  # nothing to lose: at once
+    assert (await user.next_message()).text == texts.REPORT_CANCELLED
+    for seed in (1, 2):
+        await user.send_photo(png(seed))
+    await user.expect("已收到 2 张照片")
+    await user.send("取消")
+    question = await user.next_message()
+    assert question.text == "确定取消吗？将丢弃已发送的 2 张照片和已填写的内容，不会保存。"
+    assert question.buttons == ["确定取消", "继续上报"]
+    await user.send("繼續上報")  # typed, in traditional characters
+    await user.expect("已收到 2 张照片")
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(1,)]
+    await user.send("/cancel")
+    await user.press("继续上报", message=await user.expect("确定取消吗"))
+    await user.expect("已收到 2 张照片")
+    await user.send("/cancel")
+    await user.send("确定取消")
+    assert (await user.expect("已取消")).text == texts.REPORT_CANCELLED
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+    assert list(rig.settings.storage.media_dir.rglob("*.png")) == []
+
+
+async def test_cancel_of_a_rectification_with_after_photos_asks_first(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
+    number = await reported(await officer(rig))
+    await assign(boss, number, "张老板")
+    await owner.press("提交整改", message=await owner.expect("【整改通知】"))
+    await owner.expect("请发送整改后的照片")
+    await owner.send_photo(png(3))
+    await owner.expect("已收到 1 张整改后照片")
+    await owner.send("取消")
+    question = await owner.next_message()
+    assert question.text == "确定取消吗？将丢弃已发送的 1 张整改后照片，不会保存。"
+    await owner.press("继续整改", message=question)
+    await owner.expect("已收到 1 张整改后照片")
+    await owner.send("/cancel")
+    await owner.press("确定取消", message=await owner.expect("确定取消吗"))
+    assert (await owner.next_message()).text == texts.ACTION_CANCELLED
+    assert await rig.rows("SELECT COUNT(*) FROM hazard_conversations") == [(0,)]
+    assert await rig.rows("SELECT status FROM hazards") == [("assigned",)]

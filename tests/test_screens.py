@@ -215,6 +215,7 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("scope_label", texts.scope_label(LEGACY_NAME, LEGACY_NAME))
     add("text_too_long", texts.text_too_long(limits.MAX_DESCRIPTION, 10**6))
     add("photos_received", texts.photos_received(10, 10**6, after=False, has_description=True))
+    add("confirm_cancel", texts.confirm_cancel(10**6, after=False))
     add("report_summary", texts.report_summary(maximal_draft(), LEGACY_NAME, list(range(100_000, 110_000))))
     add("report_registered", texts.report_registered(hazard.id, fixed_on_spot=True))
     add("new_hazard_card", texts.new_hazard_card(hazard, 10, 10, ZONE))

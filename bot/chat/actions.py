@@ -43,7 +43,9 @@ class ReportVerb(StrEnum):
     PLACE = "pl"  # <index of the offered place>
     FIX = "fix"  # 即查即改
     EDIT = "edit"  # 修改; with <Step> or "back"
-    CANCEL = "cancel"
+    CANCEL = "cancel"  # 取消 on the summary: asks 确定取消 first
+    CANCEL_SURE = "cancelok"  # 确定取消
+    RESUME = "resume"  # 继续上报 (not cancelled after all)
     SUBMIT = "submit"
 
 
@@ -55,6 +57,8 @@ class ConversationVerb(StrEnum):
     DAYS = "days"  # <days>
     KEEP = "keep"  # keep the deadline (改派)
     PHOTOS = "photos"  # 下一步 after the after-photos
+    CANCEL_SURE = "cancelok"  # 确定取消 (after-photos would be lost)
+    RESUME = "resume"  # 继续整改
 
 
 _REPORT_NUMBERS = {ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE}

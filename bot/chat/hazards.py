@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from bot import screen, texts
 from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, button, move_buttons
-from bot.chat.replies import NotificationsQueued, OwnerInvite, Photos, Reply, Text, Toast, grid, stale
+from bot.chat.replies import (
+    CloseButtons,
+    NotificationsQueued,
+    OwnerInvite,
+    Photos,
+    Reply,
+    Rows,
+    Text,
+    Toast,
+    grid,
+    stale,
+)
 from bot.domain import limits
-from bot.domain.conversation import Ask, HazardConversation
+from bot.domain.conversation import Ask, HazardConversation, current
 from bot.domain.errors import (
     DeadlineInPast,
     DeadlineTooFar,
@@ -113,6 +124,16 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
     return [Text(_QUESTIONS[conversation.ask])]
 
 
+def cancel_buttons(conversation: HazardConversation) -> Rows:
+    """确定取消 / 继续整改: 取消 of an action that has after-photos to lose."""
+    return [
+        [
+            _button(conversation, texts.BUTTON_CANCEL_SURE, ConversationVerb.CANCEL_SURE),
+            _button(conversation, texts.BUTTON_KEEP_RECTIFYING, ConversationVerb.RESUME),
+        ]
+    ]
+
+
 def photos_confirmed(conversation: HazardConversation, count: int, refused: int) -> list[Reply]:
     """The confirmation of a batch of after-photos, with 下一步."""
     text = texts.photos_received(count, refused, after=True, has_description=False)
@@ -167,6 +188,12 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
             result = await rectification.keep_deadline(actor, token)
         elif verb is ConversationVerb.PHOTOS:
             result = await rectification.photos_done(actor, token)
+        elif verb in (ConversationVerb.CANCEL_SURE, ConversationVerb.RESUME):
+            conversation = current(await rectification.conversation(actor), token, _ask, tuple(Ask))
+            if verb is ConversationVerb.RESUME:
+                return [Toast(), CloseButtons(), *await ask(services, actor, conversation)]
+            await rectification.cancel(actor)
+            return [Toast(), CloseButtons(), Text(texts.ACTION_CANCELLED, remove_keyboard=True)]
         else:
             raise StaleButton(press)
     except (StaleButton, NotFound, WrongInput, SameOwner, ValueError):
@@ -201,3 +228,7 @@ async def answer(services: Services, actor: Actor, conversation: HazardConversat
         answer = texts.DENIALS[refusal.denial] if isinstance(refusal, NotAllowed) else _TEXT_REFUSALS[type(refusal)]
         return [Text(answer)]
     return await _next(services, actor, result)
+
+
+def _ask(conversation: HazardConversation) -> Ask:
+    return conversation.ask

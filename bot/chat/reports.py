@@ -9,7 +9,7 @@ from bot import screen, texts
 from bot.chat import hazards
 from bot.chat.actions import ReportStep, ReportVerb, button
 from bot.chat.commands import is_hazard_number
-from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel
+from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel, in_progress
 from bot.chat.replies import (
     AskLocation,
     CloseButtons,
@@ -62,6 +62,28 @@ def edit_buttons(draft: ReportDraft) -> list[list[Button]]:
     buttons = [_button(draft, texts.STEP_NAMES[s], ReportVerb.EDIT, step=s) for s in steps]
     buttons.append(_button(draft, texts.BUTTON_BACK, ReportVerb.EDIT, back=True))
     return grid(buttons, 4)
+
+
+def cancel_buttons(draft: ReportDraft) -> list[list[Button]]:
+    """确定取消 / 继续上报: 取消 of a report that has something to lose."""
+    return [
+        [
+            _button(draft, texts.BUTTON_CANCEL_SURE, ReportVerb.CANCEL_SURE),
+            _button(draft, texts.BUTTON_KEEP_REPORTING, ReportVerb.RESUME),
+        ]
+    ]
+
+
+def cancel_question(flow: Flow) -> Text | None:
+    """取消 asks first when photos (or a description) would be lost; None: nothing to lose, cancel at once."""
+    if isinstance(flow, ActionFlow) and flow.conversation.photos:
+        photos = len(flow.conversation.photos)
+        return Text(texts.confirm_cancel(photos, after=True), hazards.cancel_buttons(flow.conversation))
+    if isinstance(flow, ReportFlow) and (flow.draft.photos or flow.draft.description is not None):
+        draft = flow.draft
+        photos = len(draft.photos) + len(draft.after_photos)
+        return Text(texts.confirm_cancel(photos, after=False), cancel_buttons(draft))
+    return None
 
 
 async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[Reply]:
@@ -140,6 +162,11 @@ async def offered(services: Services, actor: Actor, flow: Flow) -> list[Button]:
     ]
     if isinstance(flow, ReportFlow) and flow.draft.step is Step.SUMMARY:
         shown += [button for row in edit_buttons(flow.draft) for button in row]
+    # 确定取消 / 继续上报 answer 取消 at any step.
+    if isinstance(flow, ReportFlow):
+        shown += [button for row in cancel_buttons(flow.draft) for button in row]
+    elif isinstance(flow, ActionFlow):
+        shown += [button for row in hazards.cancel_buttons(flow.conversation) for button in row]
     return shown
 
 
@@ -164,7 +191,10 @@ async def report_command(services: Services, actor: Actor, flow: Flow) -> list[R
 
 
 async def cancel_command(services: Services, actor: Actor) -> list[Reply]:
-    """Leave the action or report in progress; nothing of it remains."""
+    """Leave the action or report in progress (nothing of it remains), asking first if photos would be lost."""
+    question = cancel_question(await in_progress(services, actor))
+    if question is not None:
+        return [question]
     return [Text(_CANCELLED[await cancel(services, actor)], remove_keyboard=True)]
 
 
@@ -220,10 +250,17 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
             return [Toast(), ReplaceButtons(edit_buttons(await reporting.edit(actor, token, None)))]
         elif verb is ReportVerb.EDIT:
             draft = await reporting.edit(actor, token, press.step)
-        elif verb is ReportVerb.CANCEL:
-            current(await reporting.draft(actor), token, _step, tuple(Step))  # any step: 取消 is on the summary only
+        elif verb is ReportVerb.CANCEL:  # on the summary: photos would be lost, so it asks first
+            draft = current(await reporting.draft(actor), token, _step, tuple(Step))
+            question = cancel_question(ReportFlow(draft))
+            assert question is not None
+            return [Toast(), question]
+        elif verb is ReportVerb.CANCEL_SURE:
+            current(await reporting.draft(actor), token, _step, tuple(Step))
             await reporting.cancel(actor)
             return [Toast(), CloseButtons(), Text(texts.REPORT_CANCELLED, remove_keyboard=True)]
+        elif verb is ReportVerb.RESUME:
+            draft = current(await reporting.draft(actor), token, _step, tuple(Step))
         elif verb is ReportVerb.SUBMIT:
             hazard = await reporting.submit(actor, token)
             registered = texts.report_registered(hazard.id, fixed_on_spot=hazard.fixed_on_spot)

@@ -30,6 +30,9 @@ BUTTON_CANCEL = "取消"
 BUTTON_FIX_ON_SPOT = "即查即改（已当场整改）"
 BUTTON_SEND_LOCATION = "发送当前位置"
 BUTTON_BACK = "返回"
+BUTTON_CANCEL_SURE = "确定取消"
+BUTTON_KEEP_REPORTING = "继续上报"
+BUTTON_KEEP_RECTIFYING = "继续整改"
 
 STEP_NAMES: dict[str, str] = {
     "photos": "照片",
@@ -82,6 +85,17 @@ NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 def text_too_long(limit: int, length: int) -> str:
     """A typed answer over its limit; the rest of the report is kept."""
     return f"内容太长了（{length} 字），请精简到 {limit} 字以内后重新发送。已填写的其他内容都还在。"
+
+
+def confirm_cancel(photos: int, *, after: bool) -> str:
+    """取消 when something would be lost: what, and the two buttons' question."""
+    if not photos:
+        lost = "已填写的内容"
+    elif after:
+        lost = f"已发送的 {photos} 张整改后照片"
+    else:
+        lost = f"已发送的 {photos} 张照片和已填写的内容"
+    return f"确定取消吗？将丢弃{lost}，不会保存。"
 
 
 def photos_received(count: int, refused: int, *, after: bool, has_description: bool) -> str:
