@@ -129,6 +129,7 @@ async def test_an_edited_description_says_the_earlier_version_is_recorded_and_ho
     await user.edit_sent(sent, "超市后门消防通道堆放纸箱")
     assert (await user.next_message()).text == texts.EDIT_IGNORED_REPORT
     await user.send("/cancel")
+    await user.send("确定取消")
     await user.expect("已取消")
     await user.edit_sent(sent, "超市后门消防通道堆放纸箱，通道堵塞")
     assert (await user.next_message()).text == texts.EDIT_IGNORED
@@ -180,3 +181,34 @@ async def test_cancel_of_a_rectification_with_after_photos_asks_first(rig: Rig) 
     assert (await owner.next_message()).text == texts.ACTION_CANCELLED
     assert await rig.rows("SELECT COUNT(*) FROM hazard_conversations") == [(0,)]
     assert await rig.rows("SELECT status FROM hazards") == [("assigned",)]
+
+
+async def test_a_description_typed_before_the_photos_is_kept_for_the_report(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    user = await officer(rig)
+    number = await reported(user)
+    await user.send(f"#{number}")  # a hazard's number still opens its card
+    await user.expect("进展：")
+    await user.send("加油站旁边电线老化，有火花")
+    assert (await user.next_message()).text == texts.DESCRIPTION_KEPT
+    await user.send("加油站旁边电线老化裸露，有火花")  # said again, better: the new words are kept
+    assert (await user.next_message()).text == texts.DESCRIPTION_KEPT
+    await user.send_photo(png(30))
+    confirmation = await user.expect("已收到 1 张照片")
+    assert "您发的文字已作为隐患描述" in confirmation.body
+    await user.send("下一步")
+    await user.expect("请选择隐患类别")  # the description step is already answered
+    await user.send("用电用气")
+    await user.send("一般隐患")
+    await user.expect("场所")
+    await user.send("加油站")
+    await user.expect("发送当前位置")
+    await user.send("跳过")
+    summary = await user.expect("请核对隐患信息")
+    assert "描述：加油站旁边电线老化裸露，有火花" in summary.body
+    await user.send("提交")
+    await user.expect(f"隐患 #{number + 1} 已登记")
+    card = await boss.expect(f"【新隐患·待交办】#{number + 1}")
+    assert "描述：加油站旁边电线老化裸露，有火花" in card.body
+    stored = await rig.rows("SELECT description FROM hazards WHERE id = ?", (number + 1,))
+    assert stored == [("加油站旁边电线老化裸露，有火花",)]

@@ -27,6 +27,7 @@ from bot.domain.errors import EmptyAnswer, NoDraft, NotAllowed, StaleButton, Too
 from bot.domain.hazards import Severity
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
+from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.services.container import Services
 from bot.services.photo_intake import Batch
@@ -209,6 +210,8 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
     except EmptyAnswer:
+        if draft.step is Step.PHOTOS and not draft.photos:
+            return [Text(texts.ASK_PHOTOS)]
         if draft.step is Step.PLACE:
             return [Text(texts.EMPTY_PLACE), *await prompt(services, actor, draft)]
         return [Text(texts.EMPTY_DESCRIPTION)]
@@ -216,6 +219,8 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list
         if draft.step is Step.PHOTOS and not draft.photos:
             return [Text(texts.ASK_PHOTO_FIRST)]
         return await prompt(services, actor, draft)
+    if draft.step is Step.PHOTOS and not draft.photos:
+        return [Text(texts.DESCRIPTION_KEPT)]
     skipped: list[Reply] = [Text(texts.LOCATION_SKIPPED, remove_keyboard=True)] if was is Step.LOCATION else []
     return [*skipped, *await prompt(services, actor, draft)]
 
@@ -280,9 +285,18 @@ async def edited(services: Services, actor: Actor | None) -> list[Reply]:
 
 
 async def without_flow(services: Services, actor: Actor, typed: str) -> list[Reply]:
-    """A text with nothing in progress: "#12" opens hazard 12; anything else gets a pointer to /help."""
+    """A text with nothing in progress: "#12" opens hazard 12; from someone who may report, other words are kept as
+    the description of the report the next photos begin; anything else gets a pointer to /help."""
     if is_hazard_number(typed):
         return await hazards.hazard_command(services, actor, [], typed)
+    if can(actor, Action.REPORT) and not typed.lstrip().startswith("/"):
+        try:
+            await services.reporting.describe_first(actor, typed)
+        except TooLong as exc:
+            return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+        except WrongInput:  # nothing visible, or an empty phrase: not a description
+            return [Text(texts.UNKNOWN_MESSAGE)]
+        return [Text(texts.DESCRIPTION_KEPT)]
     if actor.role is Role.OWNER:  # an owner who does not know what to type is shown what to do, with buttons
         tasks = await services.waiting.owner_tasks(actor)
         if tasks.buttons:

@@ -82,6 +82,22 @@ class ReportingService:
             draft = await self._new_draft(actor)
         return draft
 
+    async def describe_first(self, actor: Actor, text: str) -> ReportDraft:
+        """A description typed before any photo, with nothing in progress: a report begins with it, and the photos
+        that follow are its photos (the description step is then already answered)."""
+        self._require_reporter(actor)
+        text = clean(text)
+        if not text or vocabulary.is_empty_phrase(text):
+            raise EmptyAnswer(Step.DESCRIPTION)
+        if len(text) > limits.MAX_DESCRIPTION:
+            raise TooLong(limits.MAX_DESCRIPTION)
+        draft = await self._drafts.get(actor.id) or self._blank_draft(actor)
+        if draft.step is not Step.PHOTOS or draft.photos:
+            raise WrongInput(draft.step)
+        draft.description = text
+        await self._drafts.store(draft, self._clock.now())
+        return draft
+
     async def cancel(self, actor: Actor) -> bool:
         """Drop the report in progress and its photos; True if there was one."""
         draft = await self._drafts.get(actor.id)
@@ -168,6 +184,8 @@ class ReportingService:
         if not text:
             raise WrongInput(draft.step)
         word = vocabulary.plain(text)
+        if draft.step is Step.PHOTOS and not draft.photos:
+            return await self.describe_first(actor, text)  # a (new) description before the photos
         if draft.step in (Step.PHOTOS, Step.DESCRIPTION) and draft.photos:
             if vocabulary.is_empty_phrase(text):
                 raise EmptyAnswer(draft.step)  # "好了" is no description: asked again

@@ -62,6 +62,7 @@ ASK_EDIT = "要修改哪一项？"
 ASK_BUTTONS = "请点击上面的按钮选择。"
 EMPTY_DESCRIPTION = "「好了」「好的」这类话不能作为隐患描述。请用一句话说明看到了什么隐患，例如：「超市后门消防通道堆放纸箱，通道堵塞」。"
 EMPTY_PLACE = "「好了」「好的」这类话不能作为场所名称。"
+DESCRIPTION_KEPT = "已记下这段文字，发送照片后将作为隐患描述。如果不是要上报隐患，请发送「取消」。"
 ASK_PHOTO_FIRST = "请先发送隐患照片，再填写描述。"
 ASK_SUMMARY_BUTTONS = "请点击「提交」「修改」或「取消」。"
 RESUMED = "您有一份未完成的上报，继续上次的步骤。"
@@ -107,7 +108,7 @@ def photos_received(count: int, refused: int, *, after: bool, has_description: b
     if after:
         lines.append("可以继续发送，或点击「下一步」。")
     elif has_description:
-        lines.append("照片说明已作为隐患描述。可以继续发送照片，或点击「下一步」。")
+        lines.append("您发的文字已作为隐患描述。可以继续发送照片，或点击「下一步」。")
     else:
         lines.append("可以继续发送照片；发完后点击「下一步」，或直接输入隐患描述。")
     return "\n".join(lines)
