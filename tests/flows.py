@@ -35,7 +35,11 @@ async def walk_to_summary(
 ) -> BotMessage:
     """Drive a report from the first photo to the summary, as a person taps through it."""
     await user.send_photo(photo or png(1))
-    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    received = await user.expect("已收到 1 张照片")
+    if "新的隐患" in received.buttons:  # a photo right after the last 提交 may be for that hazard: it is not
+        await user.press("新的隐患", message=received)
+        received = await user.expect("已收到 1 张照片")
+    await user.press("下一步", message=received)
     await user.expect("请简要描述")
     await user.send(description)
     await user.press(category, message=await user.expect("请选择隐患类别"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot import texts
 from bot.domain.people import Role
-from tests.flows import assign, officer, reported, supervisor
+from tests.flows import NEIGHBOUR_VILLAGE, answer_to, assign, officer, reported, supervisor
 from tests.rig import Rig, png
 
 
@@ -212,3 +214,78 @@ async def test_a_description_typed_before_the_photos_is_kept_for_the_report(rig:
     assert "描述：加油站旁边电线老化裸露，有火花" in card.body
     stored = await rig.rows("SELECT description FROM hazards WHERE id = ?", (number + 1,))
     assert stored == [("加油站旁边电线老化裸露，有火花",)]
+
+
+async def test_a_photo_right_after_submitting_asks_whether_it_is_for_that_hazard(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    user = await officer(rig)
+    number = await reported(user)
+    await boss.expect(f"【新隐患·待交办】#{number}")
+    await user.send_photo(png(40))
+    choice = await user.expect("已收到 1 张照片")
+    assert choice.text == f"已收到 1 张照片。是补充到隐患 #{number}，还是上报新的隐患？"
+    assert choice.buttons == [f"补充到 #{number}", "新的隐患"]
+    await user.send("这张是刚才那个隐患的")  # words are no description while the choice is open: asked again
+    assert (await user.next_message()).buttons == [f"补充到 #{number}", "新的隐患"]
+    await user.press(f"补充到 #{number}", message=choice)
+    assert (await user.expect("已将")).text == f"已将 1 张照片补充到隐患 #{number}，已告知镇安监员。"
+    notice = await boss.expect("补充了")
+    assert notice.text == f"隐患 #{number}（幸福超市）补充了 1 张照片（曾英海）。" and notice.buttons == ["查看详情"]
+    photos = await rig.rows("SELECT stage, COUNT(*) FROM hazard_photos WHERE hazard_id = ? GROUP BY stage", (number,))
+    assert photos == [("before", 2)]
+    events = await rig.rows("SELECT kind, from_status, to_status FROM hazard_events WHERE hazard_id = ?", (number,))
+    assert events == [("reported", None, "reported"), ("photos_added", "reported", "reported")]
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+    assert await rig.rows("SELECT COUNT(*) FROM hazards") == [(1,)]
+
+    # 新的隐患 (typed): the photos begin a report of their own.
+    await user.send_photo(png(41))
+    await user.expect("是补充到隐患")
+    await user.send("新的隐患")
+    await user.expect("已收到 1 张照片")
+    await user.send("下一步")
+    await user.expect("请简要描述")
+    await user.send("/cancel")
+    await user.send("确定取消")
+    await user.expect("已取消")
+
+    # Later, a photo is a new report at once.
+    rig.clock.advance(timedelta(minutes=11))
+    await user.send_photo(png(42))
+    later = await user.expect("已收到 1 张照片")
+    assert later.buttons == ["下一步"]
+
+
+async def test_the_reporter_adds_photos_from_the_card_while_the_hazard_is_open(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    user = await officer(rig)
+    number = await reported(user)
+    rig.clock.advance(timedelta(hours=1))
+    await user.send(f"隐患 {number}")
+    card = await user.expect("进展：")
+    assert "补充照片" in card.buttons
+    await user.press("补充照片", message=card)
+    assert (await user.expect("请发送要补充")).text == f"请发送要补充到隐患 #{number} 的照片（1–10 张）。"
+    await user.send_album([png(50), png(51)])
+    await user.press(f"补充到 #{number}", message=await user.expect("已收到 2 张照片"))
+    await user.expect(f"已将 2 张照片补充到隐患 #{number}")
+    await boss.expect("补充了 2 张照片")
+    photos = await rig.rows("SELECT COUNT(*) FROM hazard_photos WHERE hazard_id = ? AND stage = 'before'", (number,))
+    assert photos == [(3,)]
+    # An officer of another village cannot reach it, even with forged data; nothing is kept.
+    stranger = await officer(rig, NEIGHBOUR_VILLAGE)
+    await stranger.send("/help")
+    forged = await answer_to(stranger, f"hz:{number}:add", await stranger.expect("可用功能"))
+    assert forged == texts.hazard_not_found(number)
+    # Someone else's hazard shows no such button; a closed one refuses.
+    await boss.send(f"隐患 {number}")
+    assert "补充照片" not in (await boss.expect("进展：")).buttons
+    await boss.press("不属实")  # on the card just shown
+    await boss.expect("请说明不属实的原因")
+    await boss.send("现场核实无此情况")
+    await boss.expect(f"#{number}")
+    answer = await answer_to(user, card.button_data("补充照片"), card)
+    assert answer == f"隐患 #{number} 已销号，不能再补充照片。"
+    await user.send(f"隐患 {number}")
+    assert "补充照片" not in (await user.expect("进展：")).buttons
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]

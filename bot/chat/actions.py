@@ -8,7 +8,7 @@ against the current state by the service it reaches.
 Formats (unchanged from the first releases, so buttons already sent keep working):
 - rp:<token>:<verb>[:<arg>]  a step of a report in progress
 - hc:<token>:<verb>[:<n>]    a step of a hazard conversation (交办, 整改, ...)
-- hz:<hazard>:<move|view>    a move on a hazard, or its card
+- hz:<hazard>:<move|view|add>    a move on a hazard, its card, or 补充照片
 - q:<kind>:<page>:<town>:<village>:<category>:<severity>   a page of /open or /overdue
 - bind:ok:<invite code> / bind:keep   确认更换身份 or 保留原身份, after a bound account opened another's invite
 """
@@ -43,6 +43,8 @@ class ReportVerb(StrEnum):
     PLACE = "pl"  # <index of the offered place>
     FIX = "fix"  # 即查即改
     EDIT = "edit"  # 修改; with <Step> or "back"
+    ADD_TO = "addto"  # 补充到 #<hazard>: the photos join a hazard already reported
+    NEW = "new"  # 新的隐患: the photos begin a report of their own
     CANCEL = "cancel"  # 取消 on the summary: asks 确定取消 first
     CANCEL_SURE = "cancelok"  # 确定取消
     RESUME = "resume"  # 继续上报 (not cancelled after all)
@@ -61,7 +63,7 @@ class ConversationVerb(StrEnum):
     RESUME = "resume"  # 继续整改
 
 
-_REPORT_NUMBERS = {ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE}
+_REPORT_NUMBERS = {ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE, ReportVerb.ADD_TO}
 _CONVERSATION_NUMBERS = {ConversationVerb.OWNER, ConversationVerb.DAYS}
 
 
@@ -71,7 +73,7 @@ class ReportStep:
 
     token: str
     verb: ReportVerb
-    number: int | None = None  # category, village or place
+    number: int | None = None  # category, village, place, or the hazard photos are added to
     severity: Severity | None = None
     step: Step | None = None  # edit: the step to answer again
     back: bool = False  # edit: back to the summary
@@ -95,6 +97,13 @@ class HazardPress:
 
 
 @dataclass(frozen=True)
+class AddPhotos:
+    """补充照片 on a hazard's card: the photos sent next are for it."""
+
+    hazard_id: int
+
+
+@dataclass(frozen=True)
 class PageTurn:
     """A page of /open or /overdue with its filters."""
 
@@ -110,10 +119,11 @@ class BindChoice:
     code: str | None
 
 
-Action = ReportStep | ConversationStep | HazardPress | PageTurn | BindChoice
+Action = ReportStep | ConversationStep | HazardPress | AddPhotos | PageTurn | BindChoice
 
 _SEVERITY_CODES = {Severity.MAJOR: "m", Severity.GENERAL: "g"}
 _VIEW = "view"
+_ADD = "add"
 
 
 def _opt(value: int | None) -> str:
@@ -140,6 +150,8 @@ def _fields(action: Action) -> list[str]:
         return ["hc", action.token, action.verb.value, *([] if action.number is None else [str(action.number)])]
     if isinstance(action, HazardPress):
         return ["hz", str(action.hazard_id), _VIEW if action.move is None else action.move.value]
+    if isinstance(action, AddPhotos):
+        return ["hz", str(action.hazard_id), _ADD]
     if isinstance(action, BindChoice):
         return ["bind", "keep"] if action.code is None else ["bind", "ok", action.code]
     filters = action.filters
@@ -184,6 +196,8 @@ def _read(data: str) -> Action:
             if (len(parts) == 4) != (verb in _CONVERSATION_NUMBERS):
                 raise ValueError(data)
             return ConversationStep(_token(parts[1]), verb, parse_number(parts[3]) if len(parts) == 4 else None)
+        if parts[0] == "hz" and len(parts) == 3 and parts[2] == _ADD:
+            return AddPhotos(parse_number(parts[1]))
         if parts[0] == "hz" and len(parts) == 3:
             return HazardPress(parse_number(parts[1]), None if parts[2] == _VIEW else Move(parts[2]))
         if parts[0] == "bind" and parts[1:] == ["keep"]:
@@ -247,6 +261,11 @@ def move_buttons(hazard_id: int, moves: list[Move], *, proxy: bool = False) -> l
         for m in moves
     ]
     return grid(buttons, MOVE_ROW)
+
+
+def add_photos_button(hazard_id: int) -> list[Button]:
+    """补充照片: the reporter adds photos to their open hazard."""
+    return [button(texts.BUTTON_ADD_PHOTOS, AddPhotos(hazard_id))]
 
 
 def view_button(hazard_id: int) -> list[list[Button]]:

@@ -7,7 +7,7 @@ as it is now.
 from __future__ import annotations
 
 from bot import screen, texts
-from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, button, move_buttons
+from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, add_photos_button, button, move_buttons
 from bot.chat.replies import (
     CloseButtons,
     NotificationsQueued,
@@ -37,7 +37,7 @@ from bot.domain.errors import (
     TooLong,
     WrongInput,
 )
-from bot.domain.hazards import Hazard, Stage
+from bot.domain.hazards import Hazard, Stage, Status
 from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button
@@ -74,10 +74,13 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
         services.settings.locale.zone,
         for_owner=actor.role is Role.OWNER,
     )
+    buttons = move_buttons(hazard.id, rectification.moves(actor, hazard))
+    if hazard.reporter_id == actor.id and hazard.status is not Status.CLOSED:
+        buttons.append(add_photos_button(hazard.id))  # the reporter may add photos while it is open
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
-        Text(text, move_buttons(hazard.id, rectification.moves(actor, hazard))),
+        Text(text, buttons),
     ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot import screen, texts
 from bot.chat import hazards
-from bot.chat.actions import ReportStep, ReportVerb, button
+from bot.chat.actions import AddPhotos, ReportStep, ReportVerb, button
 from bot.chat.commands import is_hazard_number
 from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel, in_progress
 from bot.chat.replies import (
@@ -23,7 +23,16 @@ from bot.chat.replies import (
     stale,
 )
 from bot.domain.conversation import current
-from bot.domain.errors import EmptyAnswer, NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
+from bot.domain.errors import (
+    EmptyAnswer,
+    InvalidTransition,
+    NoDraft,
+    NotAllowed,
+    NotFound,
+    StaleButton,
+    TooLong,
+    WrongInput,
+)
 from bot.domain.hazards import Severity
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
@@ -50,6 +59,17 @@ def _button(
     back: bool = False,
 ) -> Button:
     return button(label, ReportStep(draft.token, verb, number=number, severity=severity, step=step, back=back))
+
+
+def follow_up_buttons(draft: ReportDraft) -> list[list[Button]]:
+    """补充到 #N / 新的隐患, for photos that may be for a hazard already reported."""
+    assert draft.follows is not None
+    return [
+        [
+            _button(draft, texts.add_to_button(draft.follows), ReportVerb.ADD_TO, number=draft.follows),
+            _button(draft, texts.BUTTON_NEW_HAZARD, ReportVerb.NEW),
+        ]
+    ]
 
 
 def next_buttons(draft: ReportDraft) -> list[list[Button]]:
@@ -91,6 +111,10 @@ async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[R
     """Ask for whatever the draft's current step needs."""
     reporting = services.reporting
     step = draft.step
+    if step is Step.PHOTOS and draft.follows is not None:
+        if not draft.photos:
+            return [Text(texts.ask_photos_for(draft.follows))]
+        return [Text(texts.photos_follow_up(len(draft.photos), draft.follows), follow_up_buttons(draft))]
     if step is Step.PHOTOS:
         if not draft.photos:
             return [Text(texts.ASK_PHOTOS)]
@@ -174,6 +198,8 @@ async def offered(services: Services, actor: Actor, flow: Flow) -> list[Button]:
 def photos_confirmed(batch: Batch[ReportDraft]) -> list[Reply]:
     """The confirmation of a batch of photos, with 下一步."""
     draft = batch.flow
+    if draft.follows is not None and draft.step is Step.PHOTOS:
+        return [Text(texts.photos_follow_up(len(draft.photos), draft.follows), follow_up_buttons(draft))]
     after = draft.step is Step.AFTER_PHOTOS
     text = texts.photos_received(batch.count, batch.refused, after=after, has_description=draft.description is not None)
     return [Text(text, next_buttons(draft))]
@@ -249,6 +275,10 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
             draft = await reporting.choose_village(actor, token, press.number)
         elif verb is ReportVerb.PLACE and press.number is not None:
             draft = await reporting.choose_place(actor, token, press.number)
+        elif verb is ReportVerb.ADD_TO and press.number is not None:
+            return await _add_to(services, actor, token, press.number)
+        elif verb is ReportVerb.NEW:
+            draft = await reporting.as_new(actor, token)
         elif verb is ReportVerb.FIX:
             draft = await reporting.fix_on_spot(actor, token)
         elif verb is ReportVerb.EDIT and press.step is None and not press.back:
@@ -275,6 +305,43 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
     except (StaleButton, NoDraft, WrongInput, ValueError):
         return [stale()]
     return [Toast(), CloseButtons(), *await prompt(services, actor, draft)]
+
+
+async def _add_to(services: Services, actor: Actor, token: str, hazard_id: int) -> list[Reply]:
+    """补充到 #N: re-checked now (the hazard may have been closed meanwhile)."""
+    try:
+        hazard, count = await services.reporting.add_to(actor, token, hazard_id)
+    except NotFound:
+        return [Toast(texts.hazard_not_found(hazard_id), alert=True)]
+    except NotAllowed:
+        return [Toast(), Text(texts.PHOTOS_ADD_NOT_ALLOWED)]
+    except InvalidTransition:  # closed meanwhile: the photos may still begin a report (or be cancelled)
+        draft = await services.reporting.as_new(actor, token)
+        return [
+            Toast(),
+            CloseButtons(),
+            Text(texts.photos_add_closed(hazard_id)),
+            *await prompt(services, actor, draft),
+        ]
+    return [Toast(), CloseButtons(), Text(texts.photos_added(hazard.id, count)), NotificationsQueued()]
+
+
+async def add_photos(services: Services, actor: Actor, press: AddPhotos) -> list[Reply]:
+    """补充照片 on a hazard's card: by its reporter (or a supervisor of its town), while it is open."""
+    flow = await in_progress(services, actor)
+    if isinstance(flow, ActionFlow):
+        return [Toast(), Text(texts.FINISH_ACTION_FIRST), *await hazards.ask(services, actor, flow.conversation)]
+    try:
+        draft = await services.reporting.begin_adding(actor, press.hazard_id)
+    except NotFound:
+        return [Toast(texts.hazard_not_found(press.hazard_id), alert=True)]
+    except NotAllowed:
+        return [Toast(texts.PHOTOS_ADD_NOT_ALLOWED, alert=True)]
+    except InvalidTransition:
+        return [Toast(texts.photos_add_closed(press.hazard_id), alert=True)]
+    except WrongInput:
+        return [Toast(), Text(texts.PHOTOS_ADD_BUSY)]
+    return [Toast(), *await prompt(services, actor, draft)]
 
 
 async def edited(services: Services, actor: Actor | None) -> list[Reply]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.chat import hazards, lists, reports
-from bot.chat.actions import Action, ConversationStep, HazardPress, PageTurn, ReportStep, decode
+from bot.chat.actions import Action, AddPhotos, ConversationStep, HazardPress, PageTurn, ReportStep, decode
 from bot.chat.flows import ActionFlow, Flow, NoFlow, in_progress
 from bot.chat.replies import CloseButtons, ReplaceButtons, ReplaceScreen, Reply, Text, Toast, stale
 from bot.domain import vocabulary
@@ -38,6 +38,8 @@ async def route(services: Services, actor: Actor, action: Action) -> list[Reply]
         return await hazards.press_step(services, actor, action)
     if isinstance(action, HazardPress):
         return await hazards.press_hazard(services, actor, action)
+    if isinstance(action, AddPhotos):
+        return await reports.add_photos(services, actor, action)
     if isinstance(action, PageTurn):
         return await lists.turn(services, actor, action)
     return [stale()]

@@ -50,6 +50,8 @@ class ReportDraft(BaseModel):
     longitude: float | None = None
     location_given: bool = False  # a location was sent or 跳过 was chosen
     fixed_on_spot: bool = False
+    # The open hazard these photos may be for (a photo right after 提交, or 补充照片): 补充到 #N or 新的隐患 is asked.
+    follows: int | None = None
     started_at: datetime
 
     def next_step(self) -> Step:

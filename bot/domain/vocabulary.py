@@ -315,9 +315,10 @@ def traditional_forms(word: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """A typed text as compared with a word: width-normalized, simplified, lower case, without the spaces and the
-    closing punctuation around it ("好的。", "ＯＫ！" and "跳過" read as 好的, ok and 跳过)."""
-    return simplified(unicodedata.normalize("NFKC", text)).strip().rstrip(_TRAILING).strip().casefold()
+    """A typed text as compared with a word: width-normalized, simplified, lower case, without spaces and closing
+    punctuation ("好的。", "ＯＫ！", "跳過" and "补充到#1" read as 好的, ok, 跳过 and 补充到 #1 do)."""
+    said = simplified(unicodedata.normalize("NFKC", text)).strip().rstrip(_TRAILING)
+    return "".join(said.split()).casefold()
 
 
 def is_empty_phrase(text: str) -> bool:

@@ -31,6 +31,10 @@ BUTTON_FIX_ON_SPOT = "即查即改（已当场整改）"
 BUTTON_SEND_LOCATION = "发送当前位置"
 BUTTON_BACK = "返回"
 BUTTON_CANCEL_SURE = "确定取消"
+BUTTON_ADD_PHOTOS = "补充照片"
+BUTTON_NEW_HAZARD = "新的隐患"
+PHOTOS_ADD_NOT_ALLOWED = "只有上报人或本镇安监员可以给隐患补充照片。"
+PHOTOS_ADD_BUSY = "您有一份未完成的上报，请先提交或取消（发送「取消」），再补充照片。"
 BUTTON_KEEP_REPORTING = "继续上报"
 BUTTON_KEEP_RECTIFYING = "继续整改"
 
@@ -86,6 +90,36 @@ NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 def text_too_long(limit: int, length: int) -> str:
     """A typed answer over its limit; the rest of the report is kept."""
     return f"内容太长了（{length} 字），请精简到 {limit} 字以内后重新发送。已填写的其他内容都还在。"
+
+
+def add_to_button(hazard_id: int) -> str:
+    """The button that adds the photos just sent to hazard #N."""
+    return f"补充到 #{hazard_id}"
+
+
+def ask_photos_for(hazard_id: int) -> str:
+    """After 补充照片: which photos to send."""
+    return f"请发送要补充到隐患 #{hazard_id} 的照片（1–{MAX_PHOTOS} 张）。"
+
+
+def photos_follow_up(count: int, hazard_id: int) -> str:
+    """Photos right after 提交 (or after 补充照片): for that hazard, or a new one?"""
+    return f"已收到 {count} 张照片。是补充到隐患 #{hazard_id}，还是上报新的隐患？"
+
+
+def photos_added(hazard_id: int, count: int) -> str:
+    """补充到 #N done."""
+    return f"已将 {count} 张照片补充到隐患 #{hazard_id}，已告知镇安监员。"
+
+
+def photos_add_closed(hazard_id: int) -> str:
+    """补充照片 of a hazard already closed."""
+    return f"隐患 #{hazard_id} 已销号，不能再补充照片。"
+
+
+def photos_added_notice(hazard: Hazard, count: int, name: str) -> str:
+    """The town's supervisors, in one line: a reporter added photos to a hazard."""
+    return f"隐患 #{hazard.id}（{screen.clip(hazard.place, screen.NAME_IN_LIST)}）补充了 {count} 张照片（{screen.name(name)}）。"
 
 
 def confirm_cancel(photos: int, *, after: bool) -> str:
