@@ -289,3 +289,17 @@ async def test_the_reporter_adds_photos_from_the_card_while_the_hazard_is_open(r
     await user.send(f"隐患 {number}")
     assert "补充照片" not in (await user.expect("进展：")).buttons
     assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+
+
+async def test_a_move_word_typed_with_no_card_in_front_shows_the_way_and_is_no_description(rig: Rig) -> None:
+    boss = await supervisor(rig)
+    user = await officer(rig)
+    number = await reported(user)
+    await boss.expect(f"【新隐患·待交办】#{number}")
+    await boss.send("交辦")  # traditional characters too
+    assert (await boss.next_message()).text == texts.MOVE_WORDS_HINT
+    queue = await boss.next_message()
+    assert queue.buttons == [f"交办 #{number} 幸福超市"]
+    await user.send("复核通过")
+    assert (await user.next_message()).text == texts.MOVE_WORDS_HINT
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]

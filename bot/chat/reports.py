@@ -22,6 +22,7 @@ from bot.chat.replies import (
     grid,
     stale,
 )
+from bot.domain import vocabulary
 from bot.domain.conversation import current
 from bot.domain.errors import (
     EmptyAnswer,
@@ -356,6 +357,10 @@ async def without_flow(services: Services, actor: Actor, typed: str) -> list[Rep
     the description of the report the next photos begin; anything else gets a pointer to /help."""
     if is_hazard_number(typed):
         return await hazards.hazard_command(services, actor, [], typed)
+    if actor.role is not Role.OWNER and vocabulary.plain(typed) in _MOVE_WORDS:
+        # 复核通过 typed with no card in front: which hazard is meant is not known; show the way, and what waits.
+        waiting = [reply for message in await services.waiting.on_joining(actor) for reply in from_message(message)]
+        return [Text(texts.MOVE_WORDS_HINT), *waiting]
     if can(actor, Action.REPORT) and not typed.lstrip().startswith("/"):
         try:
             await services.reporting.describe_first(actor, typed)
@@ -369,6 +374,13 @@ async def without_flow(services: Services, actor: Actor, typed: str) -> list[Rep
         if tasks.buttons:
             return [Text(texts.UNKNOWN_MESSAGE_OWNER), *from_message(tasks)]
     return [Text(texts.UNKNOWN_MESSAGE)]
+
+
+# A move's button words (交办, 复核通过 …), typed when no question of an action is open.
+_MOVE_WORDS = frozenset(
+    vocabulary.plain(label)
+    for label in (*texts.MOVE_BUTTONS.values(), texts.BUTTON_PROXY, texts.BUTTON_VERIFY_SHORT, texts.BUTTON_ADD_PHOTOS)
+)
 
 
 def _step(draft: ReportDraft) -> Step:
