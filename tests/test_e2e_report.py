@@ -12,7 +12,16 @@ from bot.domain.hazards import Status
 from bot.domain.lifecycle import Move
 from bot.domain.people import Role
 from bot.services.container import Services
-from tests.flows import NEIGHBOUR_VILLAGE, OFFICER_VILLAGE, officer, sha, submit, wait_for, walk_to_summary
+from tests.flows import (
+    NEIGHBOUR_VILLAGE,
+    OFFICER_VILLAGE,
+    new_report_photos,
+    officer,
+    sha,
+    submit,
+    wait_for,
+    walk_to_summary,
+)
 from tests.rig import JPEG, Rig, png, running_bot
 from tests.scenario import Cast, hazard_in, upload
 
@@ -276,7 +285,7 @@ async def test_duplicate_warning_for_same_place_and_category(rig: Rig) -> None:
     user = await officer(rig)
     first = await submit(user, await walk_to_summary(user, photo=png(14), place="幸福超市"))
     await user.send_photo(png(15))
-    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.press("下一步", message=await new_report_photos(user, "已收到 1 张照片"))
     await user.send("又堆上了")
     await user.press("消防", message=await user.expect("请选择隐患类别"))
     await user.press("一般隐患", message=await user.expect("请选择隐患等级"))
