@@ -5,19 +5,17 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import tzinfo
 
 from bot import texts
-from bot.chat.actions import move_buttons, view_button
+from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import current
 from bot.domain.errors import (
     EmptyAnswer,
-    InvalidTransition,
     NoDraft,
     NotAllowed,
-    NotFound,
     StaleButton,
     TooLong,
     WrongInput,
@@ -27,11 +25,12 @@ from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification, Priority
 from bot.domain.people import Actor, Role, Scope
 from bot.domain.photos import Photo
-from bot.domain.policy import Action, can, can_view, may_add_photos
+from bot.domain.policy import Action, can
 from bot.domain.recipients import Involved, Told
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.logs import bind_hazard
+from bot.services.additions import HazardAdditions
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
 from storage.database import Database
@@ -74,6 +73,7 @@ class ReportingService:
         self._media = media
         self._photos = PhotoCollector(media)
         self._clock = clock
+        self._additions = HazardAdditions(db, drafts, hazards, roster, notifier, clock)
         self.categories = categories
         self._zone = zone
 
@@ -139,7 +139,7 @@ class ReportingService:
         draft = await self._drafts.get(actor.id)
         if draft is None:
             draft = self._blank_draft(actor)
-            draft.follows = await self._just_reported(actor)
+            draft.follows = await self._additions.just_reported(actor)
         if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             raise WrongInput(draft.step)
         outcome = self._photos.keep(draft, _kept(draft), upload)
@@ -313,7 +313,7 @@ class ReportingService:
     async def begin_adding(self, actor: Actor, hazard_id: int) -> ReportDraft:
         """补充照片 on the card: the photos sent next are offered to the hazard. NotFound, NotAllowed, or
         InvalidTransition (closed); WrongInput while a report with photos or words is in progress."""
-        hazard = await self._addable(actor, hazard_id)
+        hazard = await self._additions.addable(actor, hazard_id)
         draft = await self._drafts.get(actor.id)
         if draft is not None and (draft.photos or draft.description is not None or draft.step is not Step.PHOTOS):
             raise WrongInput(draft.step)
@@ -337,49 +337,8 @@ class ReportingService:
         draft = await self._current(actor, token, Step.PHOTOS)
         if draft.follows != hazard_id or not draft.photos:
             raise StaleButton(token)
-        hazard = await self._addable(actor, hazard_id)
-        supervisors = [s for s in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id) if s != actor.id]
-        count, now = len(draft.photos), self._clock.now()
-        async with self._db.transaction() as tx:
-            await self._hazards.add_photos(tx, hazard.id, Stage.BEFORE, draft.photos, now)
-            event_id = await self._hazards.add_event(
-                tx,
-                hazard_id=hazard.id,
-                actor_id=actor.id,
-                kind="photos_added",
-                from_status=hazard.status,
-                to_status=hazard.status,
-                note=None,
-                now=now,
-                account=actor.telegram_user_id,
-            )
-            for person_id in supervisors:
-                notice = Message(
-                    text=texts.photos_added_notice(hazard, count, actor.name), buttons=view_button(hazard.id)
-                )
-                key = dedupe.hazard_event(hazard.id, event_id, Told.NEW, person_id)
-                await self._notifier.enqueue(tx, Notification(person_id=person_id, dedupe_key=key, message=notice), now)
-            await self._drafts.delete(tx, actor.id)
-        log.info("person %s added %s photos to hazard %s", actor.id, count, hazard.id)
-        return hazard, count
-
-    async def _addable(self, actor: Actor, hazard_id: int) -> Hazard:
-        hazard = await self._hazards.get(hazard_id)
-        if hazard is None or not can_view(actor, hazard):
-            raise NotFound(hazard_id)
-        if not may_add_photos(actor, hazard):
-            raise NotAllowed(Action.REPORT)
-        if hazard.status is Status.CLOSED:
-            raise InvalidTransition(hazard_id)
-        return hazard
-
-    async def _just_reported(self, actor: Actor) -> int | None:
-        """The person's last report, if they submitted it moments ago and it is open (a photo now may be for it)."""
-        latest = await self._hazards.reported_by(actor.id, 1)
-        if not latest or latest[0].status is Status.CLOSED:
-            return None
-        recent = self._clock.now() - latest[0].reported_at <= timedelta(minutes=limits.FOLLOW_UP_MINUTES)
-        return latest[0].id if recent else None
+        hazard = await self._additions.addable(actor, hazard_id)
+        return hazard, await self._additions.add(actor, hazard, draft)
 
     # ---- submitting ----
 
