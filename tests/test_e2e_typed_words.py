@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot import texts
 from bot.domain.people import Role
-from tests.flows import NEIGHBOUR_VILLAGE, answer_to, assign, officer, reported, supervisor
+from tests.flows import NEIGHBOUR_VILLAGE, answer_to, assign, officer, reported, supervisor, walk_to_summary
 from tests.rig import Rig, png
 
 
@@ -303,3 +303,18 @@ async def test_a_move_word_typed_with_no_card_in_front_shows_the_way_and_is_no_d
     await user.send("复核通过")
     assert (await user.next_message()).text == texts.MOVE_WORDS_HINT
     assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
+
+
+async def test_fixed_on_the_spot_by_typed_words(rig: Rig) -> None:
+    user = await officer(rig)
+    await walk_to_summary(user, location=False)
+    await user.send("即查即改")  # the button's words without its bracket
+    assert (await user.next_message()).text == texts.ASK_AFTER_PHOTOS
+    await user.send_photo(png(60))
+    await user.expect("已收到 1 张整改后照片")
+    await user.send("好了")
+    summary = await user.expect("请核对隐患信息")
+    assert "即查即改：已当场整改，整改后照片 1 张" in summary.body
+    await user.send("提交")
+    await user.expect("已登记（即查即改）")
+    assert await rig.rows("SELECT status, fixed_on_spot FROM hazards") == [("submitted", 1)]

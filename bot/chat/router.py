@@ -68,14 +68,19 @@ async def typed_button(services: Services, actor: Actor, flow: Flow, typed: str)
     if not said:
         return None
     for button in shown:
-        if vocabulary.plain(button.text) == said or (
-            button.text == texts.BUTTON_NEXT and vocabulary.is_empty_phrase(typed)
-        ):
+        if said in _names(button.text) or (button.text == texts.BUTTON_NEXT and vocabulary.is_empty_phrase(typed)):
             try:
                 return decode(button.data)
             except StaleButton:
                 return None
     return None
+
+
+def _names(label: str) -> set[str]:
+    """What a button is called when typed: its label, or the label without what it adds in brackets ("即查即改" for
+    "即查即改（已当场整改）", "7天" for "7天（默认）")."""
+    full = vocabulary.plain(label)
+    return {full, full.split("(", 1)[0]} - {""}
 
 
 def as_typed(replies: list[Reply]) -> list[Reply]:
