@@ -1,5 +1,5 @@
 """Scenario 9, places: `gridsafe places import` of a province's million places, then the coverage (村不漏户) of a
-city's month, on the generated roster."""
+city's month, on the generated roster, and the place step of a report in villages across the province."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bench import place_buttons
 from bench.dbgen import Spec, prepared, working_copy
 from bench.measure import Outcome
 from bench.world import NOW
@@ -112,6 +113,8 @@ async def run(size: str, folder: Path) -> Outcome:
         started = time.perf_counter()
         figures = await services.places.coverage(range(1, towns + 1), *MONTH)
         coverage_seconds = time.perf_counter() - started
+        step = Outcome("places", size)
+        await place_buttons.measure(services.db, step)
     finally:
         await services.close()
     visited = sum(c.visited for town in figures.values() for c in town.values())
@@ -134,4 +137,6 @@ async def run(size: str, folder: Path) -> Outcome:
     outcome.at_most("import of the file", import_seconds, 300, "s")
     outcome.at_most("import peak RSS", peak_mb, 1500, "MB")
     outcome.at_most("coverage of the city's month", coverage_seconds * 1000, 2000, "ms")
+    outcome.figures |= step.figures
+    outcome.checks += step.checks
     return outcome

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -39,3 +41,17 @@ class FakeClock:
     def set(self, moment: datetime) -> None:
         """Jump to a moment."""
         self._now = moment.astimezone(UTC)
+
+
+def sleeper(clock: Clock) -> Callable[[float], Awaitable[None]]:
+    """How to wait `seconds` on this clock: the wall clock's asyncio.sleep; on a FakeClock (tests), moving it forward,
+    since a real wait would never see a FakeClock move."""
+    if isinstance(clock, FakeClock):
+        fake = clock
+
+        async def advance(seconds: float) -> None:
+            fake.advance(timedelta(seconds=seconds))
+            await asyncio.sleep(0)
+
+        return advance
+    return asyncio.sleep

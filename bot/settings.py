@@ -247,6 +247,7 @@ class RankingSettings(_Section):
     rectification_weight: float = Field(default=0.4, ge=0, le=1)
     on_time_weight: float = Field(default=0.3, ge=0, le=1)
     overdue_penalty: float = Field(default=2.0, ge=0, le=100)
+    coverage_weight: float = Field(default=0.2, ge=0, le=1)  # 村不漏户, only for towns with places due
     bottom_flagged: int = Field(default=3, ge=0, le=50)
     chart_font: str = ""
 
@@ -264,6 +265,7 @@ class RankingSettings(_Section):
             rectification=self.rectification_weight,
             on_time=self.on_time_weight,
             overdue_penalty=self.overdue_penalty,
+            coverage=self.coverage_weight,
         )
 
 

@@ -55,6 +55,7 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly"
     " the same as a current content and reply markup of the message"
 )
+MAX_VOICE_UPLOAD_BYTES = 50 * 1024 * 1024  # sendVoice: "Bots can currently send voice messages of up to 50 MB"
 WRONG_FILE_ID = "Bad Request: wrong file identifier/HTTP URL specified"
 
 
@@ -375,6 +376,16 @@ class FileStore:
         if ref is None or ref == "":
             raise ApiError(400, "Bad Request: there is no photo in the request")
         return copy.deepcopy(self.existing(ref, "photo").photo_sizes or [])
+
+    def voice_input(self, ref: Any) -> StoredFile:
+        """Stored file for a voice message the bot sends (upload up to 50 MB, or the file_id of a voice)."""
+        if isinstance(ref, Upload):
+            if len(ref.data) > MAX_VOICE_UPLOAD_BYTES:
+                raise ApiError(413, "Request Entity Too Large")
+            return self.store(ref.data, kind="voice", file_name=ref.filename, mime_type="audio/ogg")
+        if ref is None or ref == "":
+            raise ApiError(400, "Bad Request: there is no voice in the request")
+        return self.existing(ref, "voice")
 
     def document_input(self, ref: Any) -> StoredFile:
         """Stored file for a document the bot sends (upload or file_id)."""

@@ -279,6 +279,7 @@ class BotApiServer:
             reply_markup=markup,
             photo=[size["file_id"] for size in content.get("photo", [])],
             document=document.info() if document else None,
+            voice_seconds=content["voice"]["duration"] if "voice" in content else None,
             media_group_id=content.get("media_group_id"),
             location=content.get("location"),
             reply_to_message_id=reply_to if "reply_to_message" in raw else None,
@@ -419,6 +420,18 @@ class BotApiServer:
         if caption is not None:
             content["caption"] = caption
         return self._bot_message(chat, "sendDocument", params, content, stored)
+
+    async def _api_sendVoice(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params)
+        caption = rules.check_caption(params.get("caption"), params.get("parse_mode"))
+        rules.check_markup(params.get("reply_markup"))
+        stored = self.files.voice_input(params.get("voice"))
+        duration = params.get("duration")
+        voice: JsonDict = {**stored.media_json(), "duration": int(duration or 0), "mime_type": "audio/ogg"}
+        content: JsonDict = {"voice": voice}
+        if caption is not None:
+            content["caption"] = caption
+        return self._bot_message(chat, "sendVoice", params, content, stored)
 
     async def _api_sendMediaGroup(self, params: JsonDict) -> list[JsonDict]:
         chat = self._chat(params)

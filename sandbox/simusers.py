@@ -79,7 +79,8 @@ class BotMessage:
     source: str | None = None  # text or caption exactly as sent, before parse_mode was applied
     reply_markup: JsonDict | None = None
     photo: list[str] = field(default_factory=list)  # PhotoSize file ids, largest last
-    document: DocumentInfo | None = None
+    document: DocumentInfo | None = None  # a document's, or a voice message's file
+    voice_seconds: int | None = None  # a voice message's duration
     media_group_id: str | None = None
     location: JsonDict | None = None
     reply_to_message_id: int | None = None

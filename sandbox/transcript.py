@@ -57,6 +57,8 @@ def _from_person(raw: JsonDict) -> JsonDict:
         entry["photo"] = raw["photo"][-1]["file_id"]
     if raw.get("document"):
         entry["document"] = _document(raw["document"])
+    if raw.get("voice"):
+        entry["voice"] = {"file_id": raw["voice"]["file_id"], "duration": raw["voice"].get("duration", 0)}
     if raw.get("location"):
         entry["location"] = raw["location"]
     entry["album"] = raw.get("media_group_id")
@@ -75,7 +77,9 @@ def _from_bot(message: BotMessage) -> JsonDict:
     }
     if message.photo:
         entry["photo"] = message.photo[-1]
-    if message.document is not None:
+    if (voice := message.raw.get("voice")) is not None:
+        entry["voice"] = {"file_id": voice["file_id"], "duration": voice.get("duration", 0)}
+    elif message.document is not None:
         raw_document = message.raw.get("document") or {}
         entry["document"] = _document({**raw_document, "file_id": message.document.file_id})
     if message.location:

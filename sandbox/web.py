@@ -20,6 +20,7 @@ from sandbox.apirules import MAX_TEXT_LENGTH
 from sandbox.clock import PRESETS, ClockBackwards, preset_moment
 from sandbox.simusers import JsonDict, SimUser
 from sandbox.transcript import callback_data_of, find_bot_message, sample_points, transcript
+from sandbox.wecom_chat import add_wecom_routes
 from sandbox.world import UnknownPerson, World
 
 _MB = 1024 * 1024
@@ -67,6 +68,7 @@ def build_web_app(world: World) -> web.Application:
     app.router.add_post("/api/clock", routes.jump)
     app.router.add_post("/api/reset", routes.reset)
     app.router.add_get("/api/events", routes.events)
+    add_wecom_routes(app, world)
     return app
 
 
@@ -216,6 +218,8 @@ class _Routes:
             kind = image_extension(stored.data)
             content_type = f"image/{'png' if kind == 'png' else 'jpeg'}"
             return web.Response(body=stored.data, content_type=content_type)
+        if stored.kind == "voice":  # played in the page's audio element
+            return web.Response(body=stored.data, content_type="audio/ogg")
         name = stored.file_name or "file"
         content_type = stored.mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         disposition = f"attachment; filename*=UTF-8''{quote(name)}"

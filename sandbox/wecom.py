@@ -9,11 +9,13 @@ Error codes are WeCom's where documented; the limits are in the constants below.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -37,6 +39,7 @@ BUTTON_KEY_MAX_BYTES = 1024
 TASK_ID_MAX_BYTES = 128
 PER_MINUTE = 30
 PER_HOUR = 1000
+EVENT_TIMEOUT = 20.0  # seconds a simulated member waits for an answer (a bound on waiting, as sandbox/simusers.py's)
 MEDIA_MAX_BYTES = {"image": 10 * 1024 * 1024, "file": 20 * 1024 * 1024}
 
 OK = 0
@@ -50,6 +53,9 @@ INVALID_PARAMETER = 40058
 MISSING_TOKEN = 41001
 EXPIRED_TOKEN = 42001
 CONTENT_TOO_LONG = 45002
+API_FREQUENCY = 45009  # calls of an API beyond WeCom's frequency limit
+SYSTEM_BUSY = -1
+ALL_RECEIVERS_INVALID = 81013  # every touser is unknown or outside the app's visible range
 INVALID_RESPONSE_CODE = 40097  # the sandbox's choice for a used or expired response_code
 
 
@@ -71,13 +77,42 @@ class WeComCall:
 
 @dataclass(frozen=True)
 class Delivered:
-    """A message WeCom accepted and delivered to one member."""
+    """A message WeCom accepted and delivered to one member (or a card of theirs updated: "update_template_card")."""
 
     touser: str
     msgtype: str
     body: JsonDict
     msgid: str
     at: datetime
+    response_code: str = ""  # a card's: what a press on it carries back
+
+    @property
+    def card(self) -> JsonDict:
+        """The template card sent or put in place (empty for other messages, or a buttons-only update)."""
+        card = self.body.get("template_card")
+        return card if isinstance(card, dict) else {}
+
+    @property
+    def text(self) -> str:
+        """What the member reads: a text's content, a card's title and text; a buttons-only update's new label."""
+        if self.msgtype == "text":
+            return str(self.body["text"]["content"])
+        if self.card:
+            title = str((self.card.get("main_title") or {}).get("title", ""))
+            return "\n".join(part for part in (title, str(self.card.get("sub_title_text", ""))) if part)
+        if isinstance(self.body.get("button"), dict):
+            return str(self.body["button"].get("replace_name", ""))
+        return ""
+
+    @property
+    def buttons(self) -> dict[str, str]:
+        """A card's buttons: label -> key."""
+        return {str(b["text"]): str(b["key"]) for b in self.card.get("button_list", [])}
+
+    @property
+    def task_id(self) -> str:
+        """A card's task_id."""
+        return str(self.card.get("task_id", ""))
 
 
 @dataclass
@@ -120,8 +155,11 @@ class WeComServer:
         self.delivered: list[Delivered] = []
         self.dropped: list[Delivered] = []  # over the per-member rule: answered "ok", never delivered
         self.callback_url = ""
+        self.members: set[str] | None = None  # the app's visible range; None: every userid is a member
+        self.watchers: list[Callable[[Delivered], object]] = []  # told of every message a member gets (sandbox page)
         self._tokens: dict[str, datetime] = {}  # access_token -> expiry
         self._forced: deque[int] = deque()
+        self._refusals: deque[int] = deque()
         self._media: dict[str, _Media] = {}
         self._response_codes: dict[str, datetime] = {}  # unused card response codes -> when issued
         self._task_ids: set[str] = set()
@@ -129,6 +167,8 @@ class WeComServer:
         self._msgids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._port = 0
+        self._inboxes: dict[str, list[Delivered]] = {}  # per member: deliveries and updates of their cards, in order
+        self._arrived = asyncio.Event()
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -171,6 +211,14 @@ class WeComServer:
         """The next call carrying an access_token answers errcode (40014 or 42001) and that token stops working."""
         self._forced.append(errcode)
 
+    def refuse_next(self, errcode: int) -> None:
+        """The next message/send answers errcode (e.g. 45009, -1) and delivers nothing."""
+        self._refusals.append(errcode)
+
+    def forget_media(self) -> None:
+        """Every uploaded medium is gone (as after 3 days, or for another app): their media_ids answer 40007."""
+        self._media.clear()
+
     def calls_to(self, path: str) -> list[WeComCall]:
         """The calls to one API path, e.g. "message/send"."""
         return [call for call in self.calls if call.path == f"/cgi-bin/{path}"]
@@ -200,6 +248,31 @@ class WeComServer:
     def _record(self, request: web.Request, body: JsonDict, response: JsonDict) -> web.Response:
         self.calls.append(WeComCall(request.path, dict(request.query), body, response, self.clock.now()))
         return web.json_response(response)
+
+    def inbox(self, userid: str) -> list[Delivered]:
+        """What one member has seen, in order: messages delivered and updates of their cards."""
+        return self._inboxes.get(userid, [])
+
+    def _arrive(self, message: Delivered) -> None:
+        self._inboxes.setdefault(message.touser, []).append(message)
+        for watcher in self.watchers:
+            watcher(message)
+        self._arrived.set()
+        self._arrived = asyncio.Event()
+
+    async def until(self, condition: Callable[[], bool], timeout: float = EVENT_TIMEOUT) -> bool:
+        """Wait until condition holds, re-checked at each delivery or update (False once timeout seconds pass)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self._arrived.wait(), left)
+            except TimeoutError:
+                return condition()
+        return True
 
     def _token_error(self, request: web.Request) -> JsonDict | None:
         token = request.query.get("access_token", "")
@@ -241,6 +314,9 @@ class WeComServer:
             return self._record(request, body, error)
         if str(body.get("agentid")) != str(self.agent_id):
             return self._record(request, body, _fail(INVALID_AGENT, "invalid agentid"))
+        if self._refusals:
+            refusal = self._refusals.popleft()
+            return self._record(request, body, _fail(refusal, "refused on request"))
         msgtype = body.get("msgtype")
         error = self._check_message(msgtype, body)
         if error is not None:
@@ -248,8 +324,13 @@ class WeComServer:
         users = [user for user in str(body.get("touser", "")).split("|") if user]
         if not users:
             return self._record(request, body, _fail(INVALID_PARAMETER, "touser empty"))
+        invalid = [user for user in users if self.members is not None and user.lower() not in self.members]
+        if len(invalid) == len(users):
+            return self._record(request, body, _fail(ALL_RECEIVERS_INVALID, "user & party & tag all invalid"))
+        users = [user for user in users if user not in invalid]
         msgid = f"msg{next(self._msgids)}"
-        answer: JsonDict = {"errcode": OK, "errmsg": "ok", "invaliduser": "", "msgid": msgid}
+        answer: JsonDict = {"errcode": OK, "errmsg": "ok", "invaliduser": "|".join(invalid), "msgid": msgid}
+        code = ""
         if msgtype == "template_card":
             code = secrets.token_urlsafe(24)
             self._response_codes[code] = self.clock.now()
@@ -257,8 +338,12 @@ class WeComServer:
             answer["response_code"] = code
         now = self.clock.now()
         for user in users:
-            message = Delivered(user, str(msgtype), body, msgid, now)
-            (self.delivered if self._admit(user, now) else self.dropped).append(message)
+            message = Delivered(user, str(msgtype), body, msgid, now, code)
+            if self._admit(user, now):
+                self.delivered.append(message)
+                self._arrive(message)
+            else:
+                self.dropped.append(message)
         return self._record(request, body, answer)
 
     def _admit(self, user: str, now: datetime) -> bool:
@@ -324,6 +409,8 @@ class WeComServer:
                 return self._record(request, body, _fail(INVALID_PARAMETER, "too many buttons"))
         elif not isinstance(body.get("button"), dict):
             return self._record(request, body, _fail(INVALID_PARAMETER, "button or template_card needed"))
+        for user in body.get("userids") or []:
+            self._arrive(Delivered(str(user), "update_template_card", body, "", self.clock.now(), code))
         return self._record(request, body, {"errcode": OK, "errmsg": "ok", "invaliduser": []})
 
     def _live_media(self, media_id: str) -> _Media | None:
@@ -388,6 +475,64 @@ class WeComMember:
 
     def __init__(self, server: WeComServer, userid: str) -> None:
         self.server, self.userid = server, userid
+        self.consumed = 0  # messages of the inbox read by next_message
+
+    async def send(self, content: str) -> CallbackResult:
+        """Type a text message."""
+        return (await self.deliver(self.text(content)))[0]
+
+    async def send_image(self, data: bytes) -> CallbackResult:
+        """Send a picture."""
+        return (await self.deliver(self.image(data)))[0]
+
+    async def send_location(self, latitude: float, longitude: float, label: str = "") -> CallbackResult:
+        """Share a location."""
+        return (await self.deliver(self.location(latitude, longitude, label)))[0]
+
+    async def press(self, label: str, card: Delivered | None = None) -> CallbackResult:
+        """Press the button with this label on card (by default the latest card showing it)."""
+        card = card or self.latest_card(label)
+        return (await self.deliver(self.card_press(card.buttons[label], card.task_id, card.response_code)))[0]
+
+    def latest_card(self, label: str) -> Delivered:
+        """The member's latest card with a button of this label."""
+        for message in reversed(self.server.inbox(self.userid)):
+            if label in message.buttons:  # a card sent, or put in place by an update
+                return message
+        raise AssertionError(f"{self.userid}: no card with a button {label!r}")
+
+    async def next_message(self, timeout: float = EVENT_TIMEOUT) -> Delivered:
+        """The next message (or card update) not read yet, waiting up to timeout seconds."""
+        inbox = self.server.inbox
+        if not await self.server.until(lambda: len(inbox(self.userid)) > self.consumed, timeout):
+            seen = [m.text for m in inbox(self.userid)]
+            raise AssertionError(f"{self.userid}: nothing new within {timeout}s; seen so far: {seen}")
+        self.consumed += 1
+        return inbox(self.userid)[self.consumed - 1]
+
+    async def expect_button(self, label: str, timeout: float = EVENT_TIMEOUT) -> Delivered:
+        """Read messages until a card with a button of this label."""
+        skipped: list[str] = []
+        while True:
+            try:
+                message = await self.next_message(timeout)
+            except AssertionError:
+                raise AssertionError(f"{self.userid}: no card with {label!r}; got {skipped}") from None
+            if label in message.buttons:
+                return message
+            skipped.append(message.text or message.msgtype)
+
+    async def expect(self, fragment: str, timeout: float = EVENT_TIMEOUT) -> Delivered:
+        """Read messages until one whose text contains fragment."""
+        skipped: list[str] = []
+        while True:
+            try:
+                message = await self.next_message(timeout)
+            except AssertionError:
+                raise AssertionError(f"{self.userid}: nothing containing {fragment!r}; got {skipped}") from None
+            if fragment in message.text:
+                return message
+            skipped.append(message.text or message.msgtype)
 
     def _xml(self, msgtype: str, fields: dict[str, str], *, msgid: bool = True) -> str:
         created = str(int(self.server.clock.now().timestamp()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import shutil
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,20 @@ from handlers.telegram.context import GridApplication
 from sandbox.botapi import BotApiServer
 from sandbox.clock import JumpClock
 from sandbox.simusers import JsonDict, SimChat, SimUser
+from sandbox.wecom import Delivered, WeComMember, WeComServer
 
 EXAMPLE_ROSTER = Path(__file__).resolve().parent.parent / "examples" / "roster.csv"
 BOT_USERNAME = "gridsafe_sandbox_bot"
 # A person's simulated Telegram account: this base plus their roster id, so it is the same after a restart.
 USER_ID_BASE = 7_000_000_000
+WECOM_USERID_PREFIX = "sandbox"  # a person's simulated WeCom account, when the roster gives them none: plus their id
+
+
+def _free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (WeCom's callback URL needs a real one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class UnknownPerson(Exception):
@@ -97,6 +107,9 @@ class World:
         self.roster_file = roster
         self.events = EventHub()
         self.sent: dict[int, list[JsonDict]] = {}  # chat id -> messages sent from the page
+        # WeCom userid -> what the person typed from the page, each with how many messages they had received then
+        self.wecom_sent: dict[str, list[tuple[int, JsonDict]]] = {}
+        self._wecom: WeComServer | None = None
         self._start_at = start
         self._lock = asyncio.Lock()
         self._server: BotApiServer | None = None
@@ -120,9 +133,29 @@ class World:
             | {"base_file_url": server.base_file_url}
         )
         storage = self.base_settings.storage.model_copy(update={"database": self.database, "media_dir": self.media_dir})
-        self._settings = self.base_settings.model_copy(update={"telegram": telegram, "storage": storage})
+        wecom = WeComServer(clock=self._clock)  # the loopback WeCom app, so a person can be shown on WeCom too
+        wecom.watchers.append(self._wecom_changed)
+        await wecom.start()
+        self._wecom = wecom
+        wecom_settings = self.base_settings.wecom.model_copy(
+            update={
+                "corp_id": wecom.corp_id,
+                "agent_id": wecom.agent_id,
+                "secret": SecretStr(wecom.secret),
+                "token": SecretStr(wecom.crypto.token),
+                "encoding_aes_key": SecretStr(wecom.crypto.encoding_aes_key),
+                "callback_host": "127.0.0.1",
+                "callback_port": _free_port(),
+                "api_base_url": wecom.base_url,
+                "proxy_url": "",
+            }
+        )
+        self._settings = self.base_settings.model_copy(
+            update={"telegram": telegram, "storage": storage, "wecom": wecom_settings}
+        )
         self.database.parent.mkdir(parents=True, exist_ok=True)
         self._app = await start_application(self._settings, self._clock, poll_timeout=10)
+        wecom.callback_url = f"http://127.0.0.1:{wecom_settings.callback_port}{wecom_settings.callback_path}"
         if fresh:
             await self.services.roster.import_entries(validate(read_roster(self.roster_file)))
 
@@ -134,6 +167,9 @@ class World:
         if self._server is not None:
             await self._server.stop()
             self._server = None
+        if self._wecom is not None:
+            await self._wecom.stop()
+            self._wecom = None
 
     async def reset(self) -> None:
         """Back to the example roster, empty chats and history, and the clock at the start moment."""
@@ -149,6 +185,7 @@ class World:
             self.database.with_name(self.database.name + suffix).unlink(missing_ok=True)
         shutil.rmtree(self.media_dir, ignore_errors=True)
         self.sent.clear()
+        self.wecom_sent.clear()
 
     # ---- parts ------------------------------------------------------------------------------
 
@@ -157,6 +194,12 @@ class World:
         """The running Bot API stand-in."""
         assert self._server is not None, "the sandbox is not running"
         return self._server
+
+    @property
+    def wecom(self) -> WeComServer:
+        """The running WeCom stand-in."""
+        assert self._wecom is not None, "the sandbox is not running"
+        return self._wecom
 
     @property
     def app(self) -> GridApplication:
@@ -215,6 +258,34 @@ class World:
         if user_id is None:
             return self.server.users.get(USER_ID_BASE + person.id)  # opened: their /start is on its way
         return self._user(user_id, person.name)
+
+    async def wecom_userid(self, person_id: int) -> str | None:
+        """The person's WeCom account if they have one (the roster's, or the sandbox's once opened), else None."""
+        person, _ = await self.person(person_id)
+        return person.wecom_userid
+
+    async def open_wecom(self, person_id: int) -> WeComMember:
+        """This person's simulated WeCom account; without one, bound the way a person does it: typing the code."""
+        async with self._lock:
+            userid = await self.wecom_userid(person_id)
+            if userid is not None:
+                return self.wecom.member(userid)
+            member = self.wecom.member(f"{WECOM_USERID_PREFIX}{person_id}")
+            if member.userid in self.wecom_sent:  # their code is on its way: bind only once
+                return member
+            invite = await self.services.invites.create_for(person_id, created_by=None)
+            await self.wecom_send(member, f"/start {invite.code}")
+            return member
+
+    async def wecom_send(self, member: WeComMember, text: str) -> None:
+        """Type a message as a WeCom member, remembered for their transcript."""
+        received = len(self.wecom.inbox(member.userid))
+        self.wecom_sent.setdefault(member.userid, []).append((received, {"from": "me", "text": text}))
+        self.events.publish({"type": "wecom", "userid": member.userid})
+        await member.send(text)
+
+    def _wecom_changed(self, message: Delivered) -> None:
+        self.events.publish({"type": "wecom", "userid": message.touser})
 
     def record(self, user: SimUser, *messages: JsonDict) -> None:
         """Remember messages a person sent from the page, for their transcript."""

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
 from bot.chat.delivery import Sender
+from bot.domain.people import Channel
 from bot.services.container import Services
-from scheduler.outbox import OutboxDispatcher
+from scheduler.outbox import OutboxDispatcher, Outlet
 from scheduler.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
 DRAIN_INTERVAL_SECONDS = 1.0
+# WeCom: the client's pacer keeps each member within WeCom's rule (30 a minute, 1,000 an hour); overall, WeCom takes
+# 10,000 calls of one API a minute from a company, so 100 a second leaves room for the replies to people writing in.
+WECOM_CALLS_PER_SECOND = 100.0
+# A WeCom member whose minute is full waits in the pacer holding their lane: many lanes, so members who may be sent
+# to are never kept waiting behind those who must wait.
+WECOM_LANES = 200
 
 
 class Repeat(Protocol):
@@ -23,20 +30,31 @@ class Repeat(Protocol):
     def __call__(self, job: Callable[[], Awaitable[None]], interval: float, name: str) -> None: ...
 
 
-async def start(services: Services, sender: Sender, repeat: Repeat) -> OutboxDispatcher:
+def outlets(services: Services, senders: Mapping[Channel, Sender]) -> dict[Channel, Outlet]:
+    """Each channel's sender with its pace: Telegram's from the settings, WeCom's paced per member by its client."""
+    schedule = services.settings.schedule
+    made = {}
+    for channel, sender in senders.items():
+        if channel is Channel.TELEGRAM:
+            limiter = RateLimiter(schedule.global_rate_per_second, schedule.chat_rate_per_second)
+            lanes = math.ceil(schedule.global_rate_per_second)  # about a second of sending claimed ahead
+        else:
+            limiter, lanes = RateLimiter(WECOM_CALLS_PER_SECOND, WECOM_CALLS_PER_SECOND), WECOM_LANES
+        made[channel] = Outlet(sender, limiter, lanes)
+    return made
+
+
+async def start(services: Services, senders: Mapping[Channel, Sender], repeat: Repeat) -> OutboxDispatcher:
     """Recover interrupted sends, then schedule the pass and the dispatcher (both thin wrappers over services)."""
     schedule = services.settings.schedule
-    limiter = RateLimiter(schedule.global_rate_per_second, schedule.chat_rate_per_second)
-    lanes = math.ceil(schedule.global_rate_per_second)  # about a second of sending claimed ahead
     reminders = services.reminders
     dispatcher = OutboxDispatcher(
-        sender,
+        outlets(services, senders),
         services.outbox,
-        limiter,
         services.clock,
-        lanes,
         unreachable=reminders.unreachable,
         failed=reminders.delivery_failed,
+        fall_back=services.notifier.fall_back,
     )
     requeued = await dispatcher.recover()
     if requeued:

@@ -1,19 +1,23 @@
 """The outbox dispatcher: drains due notifications within the channel's limits, retries, records failures.
 
-It knows no channel: a sender (bot/chat/delivery.py), injected by the application wiring, makes the calls of each
-notification and names its failures in plain terms; callbacks tell supervisors and admins of permanent failures.
+It knows no channel: each channel's outlet, injected by the application wiring, pairs a sender (bot/chat/delivery.py),
+which makes the calls of each notification and names its failures in plain terms, with the pace of its calls and
+its number of lanes; callbacks tell supervisors and admins of permanent failures. Each channel's rows are claimed
+and sent on their own, so a channel that is slow or failing holds up no other.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.chat.delivery import Later, Passing, RateLimited, Refused, Sender, Unreachable, passing_pause
 from bot.clock import Clock
+from bot.domain.people import Channel
 from scheduler.ratelimit import RateLimiter
 from storage.outbox import OutboxRepository, Outgoing
 
@@ -22,8 +26,20 @@ log = logging.getLogger(__name__)
 ATTEMPTS_IN_PROCESS = 4  # then the notification goes back to the queue with a longer backoff
 MAX_BACKOFF = timedelta(minutes=30)
 
-# Told of a person's permanent failure: (person id, reason or error).
-FailureCallback = Callable[[int, str], Awaitable[object]]
+# Told of a person's permanent failure: (person id, reason or error, the channel that failed).
+FailureCallback = Callable[[int, str, Channel], Awaitable[object]]
+# A channel cannot reach the person: (outbox row, person id, that channel) -> copies queued on their other channels.
+FallBack = Callable[[int, int, Channel], Awaitable[int]]
+CHANNEL_NAMES = {Channel.TELEGRAM: "Telegram", Channel.WECOM: "WeCom"}
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """A channel's half of the dispatcher: its sender, the pace of its calls, and how many chats are served at once."""
+
+    sender: Sender
+    limiter: RateLimiter
+    lanes: int
 
 
 class OutboxDispatcher:
@@ -39,23 +55,21 @@ class OutboxDispatcher:
 
     def __init__(
         self,
-        sender: Sender,
+        outlets: Mapping[Channel, Outlet],
         outbox: OutboxRepository,
-        limiter: RateLimiter,
         clock: Clock,
-        lanes: int,
         *,
         unreachable: FailureCallback,
         failed: FailureCallback,
+        fall_back: FallBack | None = None,
     ) -> None:
-        self._sender = sender
+        self._outlets = dict(outlets)
         self._outbox = outbox
         self._unreachable = unreachable
+        self._fall_back = fall_back
         self._failed = failed
-        self._limiter = limiter
         self._clock = clock
-        self._lanes = max(1, lanes)
-        self._busy: dict[int, asyncio.Task[None]] = {}  # lane (chat) -> its notification in flight
+        self._busy: dict[str, asyncio.Task[None]] = {}  # lane (a channel's chat) -> its notification in flight
         self._wake = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
         self._sent = 0
@@ -91,11 +105,15 @@ class OutboxDispatcher:
         """Claim the most urgent due notification of each idle chat while lanes are free; end when all is done."""
         while True:
             self._wake.clear()
-            free = self._lanes - len(self._busy)
             claimed: list[Outgoing] = []
-            if free > 0:
+            for channel, outlet in self._outlets.items():
+                prefix = f"{channel.value}:"
+                busy = [lane for lane in self._busy if lane.startswith(prefix)]
+                free = max(1, outlet.lanes) - len(busy)
+                if free <= 0:
+                    continue
                 try:
-                    claimed = await self._outbox.claim_due(self._clock.now(), free, list(self._busy))
+                    claimed += await self._outbox.claim_due(self._clock.now(), free, busy, channel)
                 except Exception:
                     log.exception("outbox could not be read; the next kick tries again")
                     return
@@ -103,13 +121,16 @@ class OutboxDispatcher:
                 self._busy[item.lane] = asyncio.get_running_loop().create_task(
                     self._deliver_in_lane(item), name=f"outbox-{item.id}"
                 )
-            if not claimed and not self._busy:
+            # A lane that finished (or a kick) while the claims were awaited set the wake: look again, or its chat's
+            # next notification would wait for the next kick.
+            if not claimed and not self._busy and not self._wake.is_set():
                 return
             await self._wake.wait()
 
     async def _deliver_in_lane(self, item: Outgoing) -> None:
         try:
-            self._sent += await self._deliver(item)
+            sent = await self._deliver(item)  # not `self._sent += await ...`: that reads the count before the wait
+            self._sent += sent
         except Exception:  # an unexpected failure must not leave the notification claimed until a restart
             log.exception("notification %s could not be delivered; it is tried again later", item.id)
             with suppress(Exception):
@@ -124,23 +145,25 @@ class OutboxDispatcher:
         A time-out or a connection lost after the channel carried a call out makes that call go out again: the
         documented at-least-once case. The calls already confirmed are not repeated.
         """
-        if item.chat_id is None:
-            await self._outbox.mark_failed(item.id, "not bound to Telegram")
+        if item.address is None:
+            await self._outbox.mark_failed(item.id, f"not bound to {CHANNEL_NAMES[item.channel]}")
+            await self._reroute(item)
             return 0
-        parts = self._sender.calls(item.chat_id, item.message)
+        outlet = self._outlets[item.channel]
+        parts = outlet.sender.calls(item.address, item.message)
         done, reason = 0, "network errors"
         for attempt in range(1, ATTEMPTS_IN_PROCESS + 1):
             pause = 0.0
             try:
                 while done < len(parts):
-                    async with self._limiter.slot(item.chat_id):
+                    async with outlet.limiter.slot(item.address):
                         await parts[done]()
                     done += 1
                 await self._outbox.mark_sent(item.id, self._clock.now())
                 return 1
             except RateLimited as exc:
                 pause = exc.seconds
-                self._limiter.pause(pause)
+                outlet.limiter.pause(pause)
             except Unreachable as exc:
                 await self._give_up(item, exc.error, exc.reason)
                 return 0
@@ -168,12 +191,19 @@ class OutboxDispatcher:
         """Record a permanent failure and tell someone: never silent.
 
         A person who blocked the bot or whose chat is gone is theirs to fix: their supervisors are told. Any other
-        refusal is GridSafe's fault (a message Telegram cannot take): an error in the log, and the admins are told.
+        refusal is GridSafe's fault (a message the channel cannot take): an error in the log, and the admins are told.
         """
         await self._outbox.mark_failed(item.id, error)
         if unreachable_reason is not None:
+            await self._reroute(item)
             log.warning("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
-            await self._unreachable(item.person_id, unreachable_reason)
+            await self._unreachable(item.person_id, unreachable_reason, item.channel)
         else:
             log.error("notification %s to person %s failed for good: %s", item.id, item.person_id, error)
-            await self._failed(item.person_id, error)
+            await self._failed(item.person_id, error, item.channel)
+
+    async def _reroute(self, item: Outgoing) -> None:
+        """The person cannot be reached on this channel: the notification goes to their others (routing rule)."""
+        if self._fall_back is not None and await self._fall_back(item.id, item.person_id, item.channel):
+            log.info("notification %s goes to person %s's other channels", item.id, item.person_id)
+            self.kick()

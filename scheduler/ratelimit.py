@@ -1,9 +1,9 @@
-"""Spacing outbound messages within Telegram's limits: a global rate and a per-chat rate."""
+"""Spacing outbound messages within a channel's limits: a global rate and a per-chat rate."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 
 
@@ -14,11 +14,11 @@ class RateLimiter:
         self._global_gap = 1.0 / global_rate
         self._chat_gap = 1.0 / chat_rate
         self._next_global = 0.0
-        self._next_chat: dict[int, float] = {}
+        self._next_chat: dict[Hashable, float] = {}
         self._pauses = 0
         self._lock = asyncio.Lock()
 
-    async def acquire(self, chat_id: int) -> None:
+    async def acquire(self, chat_id: Hashable) -> None:
         """Wait for this chat's next slot, then for the next overall slot (handed out in order: no burst forms).
 
         A chat waits for its own pace without holding an overall slot, so a busy chat never delays another chat.
@@ -45,7 +45,7 @@ class RateLimiter:
                 return
 
     @asynccontextmanager
-    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+    async def slot(self, chat_id: Hashable) -> AsyncIterator[None]:
         """A sending slot for one call to this chat (see `acquire`), held until the call is answered.
 
         The chat's next slot is a full gap after the answer: Telegram counts a message when the request reaches it,
@@ -59,6 +59,6 @@ class RateLimiter:
             self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), after)
 
     def pause(self, seconds: float) -> None:
-        """Telegram said 429: nothing goes out for `seconds`."""
+        """The channel said to wait (Telegram's 429, WeCom's 45009): nothing goes out for `seconds`."""
         self._pauses += 1
         self._next_global = max(self._next_global, asyncio.get_running_loop().time() + seconds)

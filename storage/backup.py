@@ -255,8 +255,9 @@ def integrity(path: Path) -> list[str]:
 def references(path: Path) -> dict[str, str | None]:
     """Every media file a database copy refers to: SHA-256 -> extension (None where only the hash is stored).
 
-    Hazard photos, check photos, the photos of reports and rectifications in progress (JSON), and images queued in the
-    outbox (the monthly ranking chart). Tables a database of an older schema does not have yet are skipped.
+    Hazard photos and voice notes, check photos, the photos and voice notes of reports and rectifications in progress
+    (JSON), and images queued in the outbox (the monthly ranking chart). Tables a database of an older schema does not
+    have yet are skipped.
     """
     found: dict[str, str | None] = {}
     conn = _read_only(path)
@@ -264,6 +265,9 @@ def references(path: Path) -> dict[str, str | None]:
         tables = set(_tables(conn))
         if "hazard_photos" in tables:
             for sha256, extension in conn.execute("SELECT DISTINCT sha256, extension FROM hazard_photos"):
+                found[str(sha256)] = str(extension)
+        if "hazard_voice_notes" in tables:
+            for sha256, extension in conn.execute("SELECT DISTINCT sha256, extension FROM hazard_voice_notes"):
                 found[str(sha256)] = str(extension)
         if "checks" in tables:
             for (sha256,) in conn.execute("SELECT DISTINCT photo_sha256 FROM checks WHERE photo_sha256 IS NOT NULL"):

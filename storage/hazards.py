@@ -15,7 +15,8 @@ HAZARD_SELECT = """
     SELECT h.id, h.town_id, t.name AS town_name, h.village_id, v.name AS village_name,
            h.reporter_id, p.name AS reporter_name, h.description, h.category, h.severity, h.place,
            h.latitude, h.longitude, h.status, h.closure, h.fixed_on_spot, h.reported_at,
-           h.owner_id, o.name AS owner_name, ob.id IS NOT NULL AS owner_bound, h.deadline,
+           h.owner_id, o.name AS owner_name,
+           (ob.id IS NOT NULL OR o.wecom_userid IS NOT NULL) AS owner_bound, h.deadline,
            h.assigned_at, h.submitted_at, h.closed_at, h.duplicate_of,
            se.actor_id AS submitted_by, se.telegram_user_id AS submitted_from
     FROM hazards h
@@ -91,12 +92,14 @@ class HazardRepository:
         fixed_on_spot: bool,
         draft_token: str,
         now: datetime,
+        place_id: int | None = None,
     ) -> int:
-        """Store a new hazard (submitted from the report with this token) and return its public number."""
+        """Store a new hazard (submitted from the report with this token) and return its public number; `place_id`:
+        the place of the inventory it was found at (its name is `place`)."""
         cursor = await tx.execute(
             "INSERT INTO hazards (town_id, village_id, reporter_id, description, category, severity, place,"
-            " latitude, longitude, status, fixed_on_spot, draft_token, reported_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " latitude, longitude, status, fixed_on_spot, draft_token, reported_at, updated_at, place_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 town_id,
                 village_id,
@@ -112,6 +115,7 @@ class HazardRepository:
                 draft_token,
                 to_db(now),
                 to_db(now),
+                place_id,
             ),
         )
         assert cursor.lastrowid is not None
@@ -269,6 +273,19 @@ class HazardRepository:
             )
             for r in rows
         ]
+
+    async def return_reasons(self, hazard_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Why each hazard is with its owner now: the kind and note of its latest move to 整改中, if it had a note."""
+        if not hazard_ids:
+            return {}
+        marks = ", ".join("?" for _ in hazard_ids)
+        rows = await self._db.fetch_all(
+            "SELECT hazard_id, kind, note FROM hazard_events WHERE note IS NOT NULL AND id IN"
+            f" (SELECT MAX(id) FROM hazard_events WHERE hazard_id IN ({marks}) AND to_status = 'assigned'"
+            " GROUP BY hazard_id)",
+            tuple(hazard_ids),
+        )
+        return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
 
     async def was_reassigned_from(self, hazard_id: int, person_id: int) -> bool:
         """Whether the hazard was once reassigned (改派) away from this owner."""

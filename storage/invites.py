@@ -21,6 +21,7 @@ class InviteRecord:
     used_by_telegram_user_id: int | None
     created_by: int | None = None
     reason: str | None = None  # why a person who was bound already was invited again
+    used_by_wecom_userid: str | None = None  # the WeCom account that redeemed it (绑定 <code> in WeCom)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ class InviteRepository:
     async def find(self, tx: aiosqlite.Connection, code_sha256: str) -> InviteRecord | None:
         """The invite with this code hash."""
         async with tx.execute(
-            "SELECT id, person_id, expires_at, used_at, used_by_telegram_user_id, created_by, reason FROM invites"
-            " WHERE code_sha256 = ?",
+            "SELECT id, person_id, expires_at, used_at, used_by_telegram_user_id, created_by, reason,"
+            " used_by_wecom_userid FROM invites WHERE code_sha256 = ?",
             (code_sha256,),
         ) as cursor:
             row = await cursor.fetchone()
@@ -73,6 +74,7 @@ class InviteRepository:
             used_by_telegram_user_id=row["used_by_telegram_user_id"],
             created_by=row["created_by"],
             reason=row["reason"],
+            used_by_wecom_userid=row["used_by_wecom_userid"],
         )
 
     async def mark_used(self, tx: aiosqlite.Connection, invite_id: int, telegram_user_id: int, now: datetime) -> None:
@@ -80,6 +82,12 @@ class InviteRepository:
         await tx.execute(
             "UPDATE invites SET used_at = ?, used_by_telegram_user_id = ? WHERE id = ?",
             (to_db(now), telegram_user_id, invite_id),
+        )
+
+    async def mark_used_wecom(self, tx: aiosqlite.Connection, invite_id: int, userid: str, now: datetime) -> None:
+        """Record that the invite was redeemed from this WeCom account."""
+        await tx.execute(
+            "UPDATE invites SET used_at = ?, used_by_wecom_userid = ? WHERE id = ?", (to_db(now), userid, invite_id)
         )
 
     async def current_binding(

@@ -26,7 +26,7 @@ def _last_note(kinds: str) -> str:
     return f"(SELECT note FROM hazard_events WHERE hazard_id = h.id AND kind IN ({kinds}) ORDER BY id DESC LIMIT 1)"
 
 
-_RECTIFY_NOTE = _last_note("'submit', 'submitted_by_proxy'")
+_RECTIFY_NOTE = _last_note("'submit', 'submitted_by_proxy', 'fixed_on_spot'")
 _CLOSING_NOTE = _last_note("'verify', 'invalid', 'duplicate'")
 # HAZARD_SELECT's columns and joins, plus the ledger's own; its one parameter is ON_TIME's.
 _LEDGER_SELECT = HAZARD_SELECT.replace(

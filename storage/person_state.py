@@ -23,13 +23,15 @@ class PersonState(Generic[Model]):
         self._model = model
 
     async def photo_in_use(self, sha256: str) -> bool:
-        """Whether any hazard, check, report in progress or hazard conversation still refers to this photo."""
+        """Whether any hazard, check, report in progress or hazard conversation still refers to this photo (or voice
+        note)."""
         row = await self._db.fetch_one(
             "SELECT EXISTS (SELECT 1 FROM hazard_photos WHERE sha256 = ?)"
+            " OR EXISTS (SELECT 1 FROM hazard_voice_notes WHERE sha256 = ?)"
             " OR EXISTS (SELECT 1 FROM checks WHERE photo_sha256 = ?)"
             " OR EXISTS (SELECT 1 FROM report_drafts WHERE instr(data, ?) > 0)"
             " OR EXISTS (SELECT 1 FROM hazard_conversations WHERE instr(data, ?) > 0)",
-            (sha256, sha256, sha256, sha256),
+            (sha256, sha256, sha256, sha256, sha256),
         )
         return bool(row and row[0])
 

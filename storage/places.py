@@ -50,6 +50,7 @@ class PlaceRow:
     grade: Grade
     status: PlaceStatus
     confirmed: bool
+    rejected: bool  # added while reporting and rejected by the supervisor (驳回)
     last_visit: datetime | None
     open_hazards: int
     updated_at: datetime
@@ -154,7 +155,8 @@ class PlaceRepository:
             )
             events += [(row["id"], stamp, "created", None, row["name"]) for row in created]
         await tx.executemany(
-            f"UPDATE places SET {', '.join(f'{f} = ?' for f in _FIELDS)}, owner_id = ?, confirmed = 1, updated_at = ?"
+            f"UPDATE places SET {', '.join(f'{f} = ?' for f in _FIELDS)}, owner_id = ?, confirmed = 1, rejected = 0,"
+            " updated_at = ?"
             " WHERE id = ?",
             updated,
         )
@@ -179,13 +181,19 @@ class PlaceRepository:
         return found
 
     async def visit(
-        self, tx: aiosqlite.Connection, place_id: int, person_id: int, at: datetime, check_id: int | None = None
+        self,
+        tx: aiosqlite.Connection,
+        place_id: int,
+        person_id: int,
+        at: datetime,
+        check_id: int | None = None,
+        photo_sha256: str | None = None,
     ) -> None:
         """Log a visit at the place (its town and village copied for coverage) and count it as a use."""
         await tx.execute(
-            "INSERT INTO place_visits (place_id, town_id, village_id, person_id, check_id, visited_at)"
-            " SELECT id, town_id, village_id, ?, ?, ? FROM places WHERE id = ?",
-            (person_id, check_id, to_db(at), place_id),
+            "INSERT INTO place_visits (place_id, town_id, village_id, person_id, check_id, visited_at, photo_sha256)"
+            " SELECT id, town_id, village_id, ?, ?, ?, ? FROM places WHERE id = ?",
+            (person_id, check_id, to_db(at), photo_sha256, place_id),
         )
         await tx.execute("UPDATE places SET uses = uses + 1 WHERE id = ?", (place_id,))
 
@@ -245,6 +253,7 @@ class PlaceRepository:
             rows = await self._db.fetch_all(
                 "SELECT p.id, t.name AS town, v.name AS village, p.name, p.type, p.industry, p.high_risk, p.address,"
                 " p.latitude, p.longitude, o.name AS owner, o.phone AS owner_phone, p.grade, p.status, p.confirmed,"
+                " p.rejected,"
                 " (SELECT max(visited_at) FROM place_visits WHERE place_id = p.id) AS last_visit,"
                 " (SELECT count(*) FROM hazards WHERE place_id = p.id AND status != 'closed') AS open_hazards,"
                 " p.updated_at, p.town_id, p.village_id"
@@ -273,6 +282,7 @@ class PlaceRepository:
                     grade=Grade(r["grade"]),
                     status=PlaceStatus(r["status"]),
                     confirmed=bool(r["confirmed"]),
+                    rejected=bool(r["rejected"]),
                     last_visit=None if r["last_visit"] is None else from_db(r["last_visit"]),
                     open_hazards=r["open_hazards"],
                     updated_at=from_db(r["updated_at"]),

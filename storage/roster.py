@@ -1,4 +1,4 @@
-"""Roster storage: towns, villages, people and who is bound to which Telegram account."""
+"""Roster storage: towns, villages, people, who is bound to which Telegram account, and people's WeCom accounts."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.domain.people import Actor, Person, Role
+from bot.domain.people import Actor, Channel, Person, Role
 from bot.domain.roster import RosterEntry
 from storage.database import Database
 from storage.timestamps import to_db
 
 _PERSON_COLUMNS = """
     p.id, p.name, p.role, p.town_id, t.name AS town_name, p.village_id, v.name AS village_name, p.phone,
-    p.deactivated_at
+    p.deactivated_at, p.wecom_userid, p.last_channel
 """
 _PERSON_FROM = """
     FROM people p
@@ -43,6 +43,8 @@ def _person(row: aiosqlite.Row) -> Person:
         village_name=row["village_name"],
         phone=row["phone"],
         active=row["deactivated_at"] is None,
+        wecom_userid=row["wecom_userid"],
+        last_channel=Channel(row["last_channel"]) if row["last_channel"] else None,
     )
 
 
@@ -68,7 +70,11 @@ class RosterRepository:
     async def import_people(
         self, tx: aiosqlite.Connection, entries: list[RosterEntry], now: datetime
     ) -> dict[Upsert, int]:
-        """Write roster entries in bulk: places created as needed, people added or their phone updated."""
+        """Write roster entries in bulk: places created as needed, people added or their phone and WeCom account updated.
+
+        A WeCom account given in the file is the row's: anyone else holding it (someone taken off the roster, or
+        missing from this file) loses it.
+        """
         await tx.executemany(
             "INSERT INTO towns (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
             [(town,) for town in sorted({e.town for e in entries if e.town})],
@@ -83,32 +89,44 @@ class RosterRepository:
             for id_, town_id, name in await tx.execute_fetchall("SELECT id, town_id, name FROM villages")
         }
         existing = {
-            (role, town_id, village_id, name): (id_, phone, deactivated)
-            for id_, role, town_id, village_id, name, phone, deactivated in await tx.execute_fetchall(
-                "SELECT id, role, town_id, village_id, name, phone, deactivated_at IS NOT NULL FROM people"
+            (role, town_id, village_id, name): (id_, phone, deactivated, wecom)
+            for id_, role, town_id, village_id, name, phone, deactivated, wecom in await tx.execute_fetchall(
+                "SELECT id, role, town_id, village_id, name, phone, deactivated_at IS NOT NULL, wecom_userid"
+                " FROM people"
             )
         }
         stamp = to_db(now)
         added, updated, restored = [], [], []
+        accounts: list[tuple[str, int]] = []  # (WeCom account, its person: 0 for one being added)
         for entry in entries:
             town_id = town_ids[entry.town] if entry.town else None
             village_id = village_ids[(town_id, entry.village)] if entry.village else None
             found = existing.get((entry.role.value, town_id, village_id, entry.name))
+            wecom = entry.wecom_userid
+            if wecom is not None:
+                accounts.append((wecom, found[0] if found else 0))
             if found is None:
-                added.append((entry.name, entry.role.value, town_id, village_id, entry.phone, stamp, stamp))
+                added.append((entry.name, entry.role.value, town_id, village_id, entry.phone, wecom, stamp, stamp))
             elif found[2]:
                 # Back on the roster in the same place: the same entry again, its history continuous.
-                restored.append((entry.phone or found[1], stamp, found[0]))
-            elif entry.phone is not None and found[1] != entry.phone:
-                updated.append((entry.phone, stamp, found[0]))
+                restored.append((entry.phone or found[1], wecom or found[3], stamp, found[0]))
+            elif (entry.phone is not None and found[1] != entry.phone) or _new_account(wecom, found[3]):
+                updated.append((entry.phone or found[1], wecom or found[3], stamp, found[0]))
+        # Accounts change hands before any is written, so two people may even swap theirs in one file.
         await tx.executemany(
-            "INSERT INTO people (name, role, town_id, village_id, phone, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "UPDATE people SET wecom_userid = NULL, updated_at = ? WHERE wecom_userid = ? AND id != ?",
+            [(stamp, wecom, person_id) for wecom, person_id in accounts],
+        )
+        await tx.executemany(
+            "INSERT INTO people (name, role, town_id, village_id, phone, wecom_userid, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             added,
         )
-        await tx.executemany("UPDATE people SET phone = ?, updated_at = ? WHERE id = ?", updated)
+        await tx.executemany("UPDATE people SET phone = ?, wecom_userid = ?, updated_at = ? WHERE id = ?", updated)
         await tx.executemany(
-            "UPDATE people SET phone = ?, updated_at = ?, deactivated_at = NULL, moved_to = NULL WHERE id = ?", restored
+            "UPDATE people SET phone = ?, wecom_userid = ?, updated_at = ?, deactivated_at = NULL, moved_to = NULL"
+            " WHERE id = ?",
+            restored,
         )
         return {
             Upsert.ADDED: len(added) + len(restored),
@@ -164,6 +182,31 @@ class RosterRepository:
         await tx.execute("UPDATE people SET phone = ?, updated_at = ? WHERE id = ?", (phone, stamp, row["id"]))
         return int(row["id"]), Upsert.UPDATED
 
+    async def bind_wecom(self, tx: aiosqlite.Connection, person_id: int, userid: str, now: datetime) -> int | None:
+        """Give the person this WeCom account; the person who held it until now (they lose it), if any."""
+        async with tx.execute(
+            "SELECT id FROM people WHERE wecom_userid = ? AND id != ?", (userid, person_id)
+        ) as cursor:
+            row = await cursor.fetchone()
+        stamp = to_db(now)
+        if row is not None:
+            await tx.execute("UPDATE people SET wecom_userid = NULL, updated_at = ? WHERE id = ?", (stamp, row[0]))
+        await tx.execute("UPDATE people SET wecom_userid = ?, updated_at = ? WHERE id = ?", (userid, stamp, person_id))
+        return None if row is None else int(row[0])
+
+    async def move_wecom(self, tx: aiosqlite.Connection, from_person: int, to_person: int, now: datetime) -> bool:
+        """A moved person's WeCom account follows them to their new entry (unless it has one); False if none moved."""
+        async with tx.execute(
+            "SELECT a.wecom_userid FROM people a JOIN people b ON b.id = ?"
+            " WHERE a.id = ? AND a.wecom_userid IS NOT NULL AND b.wecom_userid IS NULL",
+            (to_person, from_person),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return False
+        await self.bind_wecom(tx, to_person, str(row[0]), now)
+        return True
+
     async def deactivate(
         self, tx: aiosqlite.Connection, person_id: int, now: datetime, moved_to: int | None = None
     ) -> None:
@@ -209,6 +252,42 @@ class RosterRepository:
             (telegram_user_id,),
         )
         return bool(row and row[0])
+
+    async def wecom_person(self, userid: str) -> Person | None:
+        """The person holding this WeCom account (taken off the roster or not), None for a stranger."""
+        row = await self._db.fetch_one(f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} WHERE p.wecom_userid = ?", (userid,))
+        return _person(row) if row is not None else None
+
+    async def wecom_actor(self, userid: str) -> Actor | None:
+        """The active person holding this WeCom account, acting on WeCom."""
+        person = await self.wecom_person(userid)
+        return Actor(**person.model_dump(), channel=Channel.WECOM) if person is not None and person.active else None
+
+    async def wecom_userid(self, person_id: int) -> str | None:
+        """The WeCom account of a person, None when they have none."""
+        row = await self._db.fetch_one("SELECT wecom_userid FROM people WHERE id = ?", (person_id,))
+        return None if row is None or row[0] is None else str(row[0])
+
+    async def wecom_userids(self, person_ids: list[int]) -> dict[int, str]:
+        """The WeCom accounts of those of these people (active ones) who have one, by person id."""
+        rows = await self._db.fetch_all(
+            "SELECT id, wecom_userid FROM people WHERE id IN (SELECT value FROM json_each(?))"
+            " AND wecom_userid IS NOT NULL AND deactivated_at IS NULL",
+            (json.dumps(sorted(set(person_ids))),),
+        )
+        return {int(row[0]): str(row[1]) for row in rows}
+
+    async def set_last_channel(self, person_id: int, channel: Channel) -> None:
+        """Record the channel the person last wrote from (written only when it changed)."""
+        async with self._db.transaction() as tx:
+            await self.note_channel(tx, person_id, channel)
+
+    async def note_channel(self, tx: aiosqlite.Connection, person_id: int, channel: Channel) -> None:
+        """The same, inside the caller's transaction (a binding: the channel just bound is the one last used)."""
+        await tx.execute(
+            "UPDATE people SET last_channel = ? WHERE id = ? AND last_channel IS NOT ?",
+            (channel.value, person_id, channel.value),
+        )
 
     async def town_id(self, name: str) -> int | None:
         """Id of a town by name."""
@@ -289,7 +368,7 @@ class RosterRepository:
         return int(row[0]) if row else None
 
     async def is_bound(self, person_id: int) -> bool:
-        """Whether the person uses Telegram (has a current binding)."""
+        """Whether the person uses Telegram (has a current binding); a WeCom account does not count here."""
         row = await self._db.fetch_one(
             "SELECT 1 FROM telegram_bindings WHERE person_id = ? AND ended_at IS NULL", (person_id,)
         )
@@ -316,3 +395,8 @@ class RosterRepository:
         )
         assert row is not None
         return int(row[0]), int(row[1]), int(row[2])
+
+
+def _new_account(wecom: str | None, held: str | None) -> bool:
+    """Whether the file gives a WeCom account other than the one held (WeCom compares them without case)."""
+    return wecom is not None and (held is None or wecom.lower() != held.lower())

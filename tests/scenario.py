@@ -144,6 +144,7 @@ async def report(
     if fixed_on_spot:
         await services.reporting.add_photo(reporter, photo())
         draft = await services.reporting.next(reporter, draft.token)
+        draft = await services.reporting.skip_note(reporter, draft.token)  # no note (跳过)
     return await services.reporting.submit(reporter, draft.token)
 
 

@@ -9,10 +9,15 @@ from bot.chat.actions import (
     DATA_LIMIT,
     Action,
     BindChoice,
+    CheckDone,
     ConversationStep,
     ConversationVerb,
     HazardPress,
     PageTurn,
+    PlaceDecision,
+    PlacePress,
+    PlaceReview,
+    PlaceVerb,
     ReportStep,
     ReportVerb,
     decode,
@@ -23,6 +28,7 @@ from bot.chat.actions import (
 from bot.domain.errors import StaleButton
 from bot.domain.hazards import Severity
 from bot.domain.lifecycle import Move
+from bot.domain.places import Grade, PlaceStatus
 from bot.domain.queries import Filters, ListKind
 from bot.domain.report import EDITABLE
 
@@ -49,8 +55,22 @@ ACTIONS: list[Action] = [
     *(ReportStep(TOKEN, ReportVerb.EDIT, step=step) for step in EDITABLE),
     *(ReportStep(TOKEN, ReportVerb.SEVERITY, severity=s) for s in Severity),
     *(ReportStep(TOKEN, verb, number=BIG) for verb in (ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE)),
+    *(ReportStep(TOKEN, verb, number=BIG) for verb in (ReportVerb.PLACE_ID, ReportVerb.PLACE_PAGE)),
+    ReportStep(TOKEN, ReportVerb.PLACE_PAGE, number=0),
+    ReportStep(TOKEN, ReportVerb.NEW_PLACE),
+    ReportStep(TOKEN, ReportVerb.ADD_PLACE, number=19),
+    PlaceReview(BIG, confirm=True),
+    PlaceReview(1, confirm=False),
     BindChoice("Ab3_-xYz0123456789abcd"),
     BindChoice(None),
+    *(PlacePress(BIG, verb) for verb in (PlaceVerb.VIEW, PlaceVerb.GRADE, PlaceVerb.OWNER, PlaceVerb.STATUS)),
+    PlacePress(BIG, PlaceVerb.VISIT),
+    *(PlacePress(BIG, PlaceVerb.SET_GRADE, grade.value) for grade in Grade),
+    *(PlacePress(BIG, PlaceVerb.SET_STATUS, status.value) for status in PlaceStatus),
+    PlacePress(BIG, PlaceVerb.SET_OWNER, str(BIG)),
+    PlaceDecision(BIG, approved=True),
+    PlaceDecision(BIG, approved=False),
+    CheckDone(),
 ]
 
 
@@ -101,6 +121,23 @@ def test_the_formats_of_buttons_already_sent_are_kept() -> None:
         "bind:ok:",
         "bind:keep:x",
         "bind:ok:a b",
+        "rp:0a1b2c3d:pid",  # a place button without its place
+        "rp:0a1b2c3d:newpl:3",
+        "rp:0a1b2c3d:addpl",  # which search it adds is part of the button
+        "pv:7:yes",
+        "pv:07:ok",
+        "pv:7",
+        "pv::no",
+        "pf:1:g",  # a new value missing
+        "pf:1:g:pink",
+        "pf:1:s:open:1",
+        "pf:1:o:01",
+        "pf:1:view:1",  # a value the verb does not take
+        "pf:x:view",
+        "pr:1:maybe",
+        "pr:1",
+        "ck:done:1",
+        "ck",
     ],
 )
 def test_anything_encode_does_not_write_is_a_stale_button(data: object) -> None:

@@ -59,6 +59,7 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
     await boss.send("　　张老板")
     await boss.expect("请选择整改期限")
     await boss.send("  12月5日")
+    await boss.press("确认", message=await boss.expect("期限：12月5日（周六）"))
     await boss.expect(f"已将隐患 #{number} 交办给 张老板，期限 2026-12-05")
     # The rectification note.
     await owner.press("提交整改", message=await owner.expect("【整改通知】"))

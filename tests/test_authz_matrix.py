@@ -88,6 +88,7 @@ COMMAND_WHO: dict[str, frozenset[str]] = {
     "overdue": frozenset({"officer", "supervisor", "admin"}),
     "mine": EVERYONE,
     "hazard": EVERYONE,
+    "place": EVERYONE,
     "stats": frozenset({"supervisor", "admin"}),
     "rank": frozenset({"supervisor", "admin"}),
     "export": frozenset({"supervisor", "admin"}),
@@ -97,7 +98,7 @@ COMMAND_WHO: dict[str, frozenset[str]] = {
 }
 ALIASES = {"帮助": "help", "上报": "report", "排查": "check", "未整改": "open", "逾期": "overdue", "我的": "mine"}
 ALIASES |= {"统计": "stats", "排名": "rank", "导出": "export", "邀请": "invite", "人员": "person", "取消": "cancel"}
-ALIASES |= {"隐患": "hazard"}
+ALIASES |= {"隐患": "hazard", "场所": "place", "绑定": "start"}
 
 # What an allowed command answers (a fragment of its first reply).
 ANSWERS = {
@@ -109,6 +110,7 @@ ANSWERS = {
     "overdue": "逾期",
     "mine": "隐患",
     "hazard": texts.HAZARD_USAGE,
+    "place": texts.PLACE_USAGE,
     "stats": "【统计】",
     "rank": "【月度排名】",
     "export": "隐患台账",

@@ -54,6 +54,9 @@ async def test_scenario_runs_at_tiny_size(name: str, tmp_path: Path) -> None:
     elif name == "places":
         assert figures["places_imported"] == 1_000 and "新增 1000 个场所" in figures["import_output"]
         assert 0 < figures["coverage_visited"] < figures["coverage_due"]
+        step = figures["place_step"]
+        assert step["buttons_offered"] > 0 and step["buttons"]["n"] == step["search"]["n"] == step["villages_asked"]
+        assert "SEARCH places USING INDEX places_village_use" in step["buttons_plan"], step["buttons_plan"]
     elif name == "wecom":
         assert figures["delivered"] == figures["messages"] and figures["dropped"] == 0
         assert figures["callbacks_handled"] > 0 and figures["callback_errors"] == 0

@@ -8,7 +8,7 @@ import pytest
 
 from bot import texts
 from bot.domain.dates import chinese_number
-from bot.domain.deadlines import parse_deadline
+from bot.domain.deadlines import may_keep, parse_deadline, rework_days
 from bot.domain.errors import DeadlineInPast, DeadlineTooFar, DeadlineUnreadable
 from bot.domain.hazards import Hazard, Severity, Status
 
@@ -79,6 +79,12 @@ MONTH_END = date(2026, 1, 31)  # a Saturday on the last day of a 31-day month
         ("十天", MON, date(2026, 12, 3)),
         ("7天", MON, date(2026, 11, 30)),
         ("7天（默认）", MON, date(2026, 11, 30)),  # a day button's label typed as text
+        ("3天", MON, date(2026, 11, 26)),  # every day button's label
+        ("15天", MON, date(2026, 12, 8)),
+        ("30天（默认）", MON, date(2026, 12, 23)),
+        ("12月18日（周五）", MON, date(2026, 12, 18)),  # the echo copied back
+        ("期限：12月18日（周五）", MON, date(2026, 12, 18)),
+        ("2027年1月8日（周五）", YEAR_END, date(2027, 1, 8)),
         ("7天后", MON, date(2026, 11, 30)),
         ("3天内", MON, date(2026, 11, 26)),
         ("半个月", MON, date(2026, 12, 8)),
@@ -95,6 +101,12 @@ MONTH_END = date(2026, 1, 31)  # a Saturday on the last day of a 31-day month
         ("下个月5号", YEAR_END, date(2027, 1, 5)),
         ("1月5日", YEAR_END, date(2027, 1, 5)),
         ("一周", YEAR_END, date(2027, 1, 6)),
+        ("十天", YEAR_END, date(2027, 1, 9)),
+        ("7天", YEAR_END, date(2027, 1, 6)),
+        ("12月31日前", YEAR_END, date(2026, 12, 31)),
+        ("月底", MONTH_END, MONTH_END),
+        ("后天", MONTH_END, date(2026, 2, 2)),
+        ("20号", MONTH_END, date(2026, 2, 20)),
         ("半个月", YEAR_END, date(2027, 1, 14)),
         ("一个月", YEAR_END, date(2027, 1, 30)),
         ("月中", YEAR_END, date(2027, 1, 15)),
@@ -197,3 +209,26 @@ def _assigned(deadline: date) -> Hazard:
         reported_at=datetime(2026, 12, 1, tzinfo=UTC),
         deadline=deadline,
     )
+
+
+@pytest.mark.parametrize(
+    ("deadline", "term", "today", "proposed"),
+    [
+        (date(2026, 11, 30), 7, MON, None),  # 7 days left: keep the deadline
+        (date(2026, 11, 26), 7, MON, None),  # 3 days left: still keep
+        (date(2026, 11, 25), 7, MON, 4),  # 2 days left: half of 7, rounded up
+        (date(2026, 11, 24), 30, MON, 15),  # a major hazard's month, a day left: half of it
+        (MON, 30, MON, 15),  # due today
+        (date(2026, 11, 20), 4, MON, 3),  # passed, a short term: never less than 3 days
+        (date(2026, 11, 20), 1, MON, 3),
+        (date(2026, 11, 20), None, MON, 4),  # the term unknown: half of the severity's default (7)
+        (None, None, MON, 4),
+        (date(2026, 12, 31), 7, YEAR_END, 4),  # across the year end: a day left
+        (date(2027, 1, 2), 15, YEAR_END, None),  # three days left, in the new year
+    ],
+)
+def test_a_rejected_fix_is_proposed_a_term_from_the_time_left(
+    deadline: date | None, term: int | None, today: date, proposed: int | None
+) -> None:
+    assert rework_days(deadline, term, 7, today) == proposed
+    assert may_keep(deadline, today) == (deadline is not None and deadline > today)

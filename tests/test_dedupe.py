@@ -22,6 +22,7 @@ def rung(kind: RungKind, overdue_days: int = 0) -> Rung:
     [
         (dedupe.new_hazard(12, 34, Told.NEW), "hazard:12:new:34"),
         (dedupe.new_hazard(12, 35, Told.MAJOR), "hazard:12:major:35"),
+        (dedupe.new_place(7, 12, 34), "place:7:new:12:34"),
         (dedupe.hazard_event(12, 9, Told.REPORTER, 34), "hazard:12:event:9:reporter:34"),
         (dedupe.hazard_event(12, 9, Told.PROXY, 34), "hazard:12:event:9:proxy:34"),
         (dedupe.hazard_event(12, 9, Told.OWNER, 34), "hazard:12:event:9:owner:34"),
@@ -50,6 +51,8 @@ def rung(kind: RungKind, overdue_days: int = 0) -> Rung:
             dedupe.delivery_failed("0123456789abcdef", date(2026, 12, 7), 5),
             "delivery-failed:0123456789abcdef:2026-12-07:5",
         ),
+        (dedupe.place_request(7, 34), "place:request:7:34"),
+        (dedupe.place_decision(7, 34), "place:decision:7:34"),
         (dedupe.hazard_subject(12), "hazard:12"),
         (dedupe.check_subject("village", 5, "2026-W49"), "check:village:5:2026-W49"),
         (dedupe.check_subject("town", 2, "2026-12"), "check:town:2:2026-12"),

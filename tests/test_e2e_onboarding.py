@@ -8,7 +8,7 @@ import re
 from bot import texts
 from bot.domain.people import Role
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import REPORTER, officer, submit, walk_to_summary
+from tests.flows import REPORTER, officer, rectify, submit, walk_to_summary
 from tests.rig import Rig, png
 
 
@@ -118,10 +118,16 @@ async def test_the_officer_standing_in_hears_the_owner_joined_and_the_old_button
     assert answer == texts.OWNER_JOINED
     assert await rig.rows("SELECT COUNT(*) FROM hazard_conversations") == [(0,)]
     assert await rig.rows("SELECT status FROM hazards") == [("assigned",)]
-    # The owner's own button works.
+    # The owner's own button works, and the officer who stood in hears when the owner has submitted.
     card = await owner.expect("【整改通知】")
-    await owner.press(f"提交整改 #{number}", message=card)
-    await owner.expect(texts.ASK_RECTIFY_PHOTOS)
+    await rectify(owner, number, button=f"提交整改 #{number}", card=card)
+    news = await reporter.expect("已提交整改")
+    assert news.body == f"您上报的隐患 #{number}（幸福超市）：责任人 李师傅 已提交整改，等待镇安监员复核。"
+    assert await rig.rows("SELECT status FROM hazards") == [("submitted",)]
+    submitted = (
+        "SELECT e.kind, p.name FROM hazard_events e JOIN people p ON p.id = e.actor_id ORDER BY e.id DESC LIMIT 1"
+    )
+    assert await rig.rows(submitted) == [("submit", "李师傅")]
 
 
 async def test_a_supervisor_joining_is_shown_what_waits_for_assign_and_review(rig: Rig) -> None:
@@ -132,6 +138,7 @@ async def test_a_supervisor_joining_is_shown_what_waits_for_assign_and_review(ri
     await reporter.expect("请发送当场整改后的照片")
     await reporter.send_photo(png(3))
     await reporter.press("下一步", message=await reporter.expect("已收到 1 张整改后照片"))
+    await reporter.press("跳过", message=await reporter.expect("请简要说明当场是怎么整改的"))
     to_review = await submit(reporter, await reporter.expect("请核对隐患信息"))
 
     boss = rig.stranger("肖浩")

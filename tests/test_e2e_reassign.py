@@ -104,6 +104,7 @@ async def test_admin_reassigns_an_overdue_hazard_to_a_new_owner_with_a_new_deadl
     await admin.expect("请说明改派的原因")
     await admin.send("张老板已搬离，场所由王五金经营")
     await admin.send("12月10日")
+    await admin.press("确认", message=await admin.expect("期限：12月10日（周四）"))
     await admin.expect(f"已将隐患 #{number} 改派给 王五金，期限 2026-12-10")
     invite = await admin.expect("邀请链接")  # the new owner is not on Telegram yet
     assert re.search(r"start=[A-Za-z0-9_-]+", invite.body)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot import texts
 from bot.domain.people import Role
@@ -61,6 +61,7 @@ async def test_new_owner_gets_an_invite_and_then_the_card(rig: Rig) -> None:
     await boss.send("王五金 13800001111")
     await boss.expect("请选择整改期限（默认 7 天）")
     await boss.send("12月5日")
+    await boss.press("确认", message=await boss.expect("期限：12月5日（周六）"))
     await boss.expect(f"已将隐患 #{number} 交办给 王五金，期限 2026-12-05")
     invite = await boss.expect("邀请链接")
     code = re.search(r"start=([A-Za-z0-9_-]+)", invite.body)
@@ -79,7 +80,8 @@ async def test_new_owner_gets_an_invite_and_then_the_card(rig: Rig) -> None:
 
 
 async def test_deadlines_typed_as_people_say_them(rig: Rig) -> None:
-    """下周五 typed at 交办, the label of a day button typed at 不通过: both understood, echoed with the weekday."""
+    """下周五 typed at 交办: understood, echoed with the weekday and saved only on 确认; 重新输入 asks again, and nothing
+    is saved before. The label of a day button typed at 不通过 is that button (no echo: it names no date to misread)."""
     boss = await supervisor(rig)
     owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
     reporter = await officer(rig)
@@ -87,15 +89,27 @@ async def test_deadlines_typed_as_people_say_them(rig: Rig) -> None:
     await boss.press("交办", message=await boss.expect(f"#{number}"))
     await boss.press("张老板", message=await boss.expect("请选择责任人"))
     await boss.expect("请选择整改期限")
-    await boss.send("下周五")  # typed on Monday 23 November: Friday 4 December
+    await boss.send("20号")  # typed on Monday 23 November: 20 December
+    echo = await boss.next_message()
+    assert echo.text == texts.confirm_deadline(date(2026, 12, 20), date(2026, 11, 23))
+    assert echo.body.startswith("期限：12月20日（周日）\n") and echo.buttons == ["确认", "重新输入"]
+    assert await rig.rows(f"SELECT status, deadline FROM hazards WHERE id = {number}") == [("reported", None)]
+    await boss.press("重新输入", message=echo)
+    await boss.expect("请选择整改期限")
+    assert await rig.rows(f"SELECT status, deadline FROM hazards WHERE id = {number}") == [("reported", None)]
+    await boss.send("下周五")  # Friday 4 December
+    echo = await boss.next_message()
+    assert echo.body.startswith("期限：12月4日（周五）\n")
+    await boss.press("确认", message=echo)
     await boss.expect(f"已将隐患 #{number} 交办给 张老板，期限 2026-12-04（周五，还有 11 天）。")
     assert await rig.rows(f"SELECT deadline FROM hazards WHERE id = {number}") == [("2026-12-04",)]
+    assert await answer_to(boss, "hc:00000000:ok", echo) == texts.STALE_BUTTON  # pressed again: changes nothing
     await rectify(owner, number, seed=93)
     await boss.press("不通过", message=await boss.expect("【整改待复核】"))
     await boss.expect("请说明复核不通过的原因")
     await boss.send("通道仍有杂物")
     await boss.expect("请选择整改期限")
-    await boss.send("7天")  # the button's label, typed
+    await boss.send("7天")  # the button's label, typed: the button itself, nothing to echo
     await boss.expect(f"隐患 #{number} 复核不通过，已退回责任人，新期限 2026-11-30（周一，还有 7 天）。")
     assert await rig.rows(f"SELECT deadline FROM hazards WHERE id = {number}") == [("2026-11-30",)]
 
@@ -243,6 +257,7 @@ async def test_deadline_in_the_past_or_unreadable_is_refused_with_an_example(rig
     await boss.send("下个月")
     assert (await boss.next_message()).text == texts.DEADLINE_UNREADABLE
     await boss.send("2026-12-05")
+    await boss.press("确认", message=await boss.expect("期限：12月5日（周六）"))
     await boss.expect("期限 2026-12-05")
     assert await rig.rows("SELECT deadline FROM hazards") == [("2026-12-05",)]
 

@@ -305,10 +305,14 @@ async def test_fixed_on_the_spot_goes_straight_to_review(rig: Rig) -> None:
     after = png(17)
     await user.send_photo(after)
     await user.press("下一步", message=await user.expect("已收到 1 张整改后照片"))
+    question = await user.expect("请简要说明当场是怎么整改的")
+    assert question.text == texts.ASK_FIX_NOTE and question.buttons == ["跳过"]
+    await user.send("纸箱已当场清走")  # what was done, kept as the rectification note
     summary = await user.expect("请核对隐患信息")
-    assert "即查即改：已当场整改，整改后照片 1 张" in summary.body
+    assert "即查即改：已当场整改，整改后照片 1 张\n整改说明：纸箱已当场清走" in summary.body
     number = await submit(user, summary)
     assert await rig.rows("SELECT status FROM hazards") == [("submitted",)]
+    assert await rig.rows("SELECT note FROM hazard_events WHERE kind = 'fixed_on_spot'") == [("纸箱已当场清走",)]
     assert await rig.rows("SELECT stage, sha256 FROM hazard_photos ORDER BY id") == [
         ("before", sha(png(16))),
         ("after", sha(after)),
@@ -318,7 +322,7 @@ async def test_fixed_on_the_spot_goes_straight_to_review(rig: Rig) -> None:
         ("fixed_on_spot", "submitted"),
     ]
     card = await supervisor.expect(f"【即查即改·待复核】#{number}")
-    assert card.buttons == ["复核通过", "不通过"]
+    assert card.buttons == ["复核通过", "不通过"] and card.body.endswith("\n整改说明：纸箱已当场清走")
     assert any(m.method == "sendMediaGroup" for m in supervisor.inbox)  # before and after photos together
 
 

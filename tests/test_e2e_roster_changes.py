@@ -188,6 +188,7 @@ async def test_a_deactivated_owner_is_not_offered_at_assignment(
     code, said = await _cli(capsys, "-c", str(config), "person", "deactivate", "张老板")
     assert code == 0 and "已停用 张老板（青龙镇新龙村 · 责任人）" in said
     assert [p.name for p in await services.rectification.owner_options(hazard)] == ["李老板"]
+    assert owner.telegram_user_id is not None
     assert await services.access.actor(owner.telegram_user_id) is None
     code, said = await _cli(capsys, "-c", str(config), "person", "move", "李老板", "--to", "牛冲村")
     assert code == 0 and "从 青龙镇新龙村 调到 青龙镇牛冲村" in said

@@ -8,6 +8,7 @@ from bot import texts
 from bot.domain.people import Role
 from tests.flows import NEIGHBOUR_VILLAGE, answer_to, assign, officer, reported, supervisor, walk_to_summary
 from tests.rig import Rig, png
+from tests.test_e2e_report_places import import_places, to_place_step, to_summary
 
 
 async def test_a_typed_button_label_acts_as_the_button_and_empty_phrases_are_not_content(rig: Rig) -> None:
@@ -312,9 +313,55 @@ async def test_fixed_on_the_spot_by_typed_words(rig: Rig) -> None:
     assert (await user.next_message()).text == texts.ASK_AFTER_PHOTOS
     await user.send_photo(png(60))
     await user.expect("已收到 1 张整改后照片")
-    await user.send("好了")
+    await user.send("好了")  # 下一步: the note of what was done
+    assert (await user.next_message()).text == texts.ASK_FIX_NOTE
+    await user.send("好的")  # no note: asked again, 跳过 still offered
+    assert (await user.next_message()).text == texts.EMPTY_NOTE
+    assert (await user.next_message()).buttons == ["跳过"]
+    await user.send("跳過")  # the button's words, traditional
     summary = await user.expect("请核对隐患信息")
     assert "即查即改：已当场整改，整改后照片 1 张" in summary.body
     await user.send("提交")
     await user.expect("已登记（即查即改）")
     assert await rig.rows("SELECT status, fixed_on_spot FROM hazards") == [("submitted", 1)]
+
+
+async def test_typed_words_answer_the_deadline_echo_and_keep_the_deadline(rig: Rig) -> None:
+    """确认 / 重新输入 of the echoed date, and 保持原期限, typed as words do what the buttons do."""
+    boss = await supervisor(rig)
+    number = await reported(await officer(rig))
+    await boss.press("交办", message=await boss.expect(f"#{number}"))
+    await boss.send("赵六")
+    await boss.expect("请选择整改期限")
+    await boss.send("今天")
+    await boss.expect("期限：11月23日（周一）")
+    await boss.send("重新输入")
+    await boss.expect("请选择整改期限")
+    await boss.send("好了")  # no date: nothing saved
+    assert (await boss.next_message()).text == texts.DEADLINE_UNREADABLE
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("reported", None)]
+    await boss.send("月底")
+    await boss.expect("期限：11月30日（周一）")
+    await boss.send("確認")  # traditional
+    await boss.expect(f"已将隐患 #{number} 交办给 赵六，期限 2026-11-30")
+    assert await rig.rows("SELECT status, deadline FROM hazards") == [("assigned", "2026-11-30")]
+
+
+async def test_typed_place_words_and_empty_phrases_at_the_inventory_place_step(rig: Rig) -> None:
+    """In a village with places: 好了 is no place (nor a new place's name), 新场所 typed is the button, a place's name
+    typed chooses it."""
+    await import_places(rig.services)
+    user = await officer(rig)
+    await to_place_step(user)
+    await user.send("好了")
+    assert (await user.next_message()).text == texts.EMPTY_PLACE
+    assert (await user.expect("场所")).text == texts.ask_place_from_list(0)
+    await user.send("新场所")
+    assert (await user.next_message()).text == texts.ASK_NEW_PLACE_NAME
+    await user.send("好的")
+    assert (await user.next_message()).text == texts.EMPTY_PLACE
+    assert (await user.next_message()).text == texts.ASK_NEW_PLACE_NAME
+    await user.send("新龙建材店")
+    summary = await to_summary(user)
+    assert "场所：新龙建材店\n" in summary.body
+    assert await rig.rows("SELECT COUNT(*) FROM places WHERE confirmed = 0") == [(0,)]

@@ -161,7 +161,7 @@ async def test_supervisor_gets_the_town_ledger_as_a_workbook(rig: Rig) -> None:
     stats = book[texts.SHEET_STATS]
     figures = rows(stats)
     assert figures[0] == texts.STATS_HEADERS and len(figures) == 1 + 1 + 12
-    assert stats.freeze_panes == "A2" and stats.auto_filter.ref == "A1:O14"
+    assert stats.freeze_panes == "A2" and stats.auto_filter.ref == "A1:R14"
     total = dict(zip(texts.STATS_HEADERS, figures[1], strict=True))
     assert total["范围"] == "青龙镇合计"
     assert [total[k] for k in ("上报", "已销号", "不属实", "重复", "应整改", "按期整改", "当前逾期")] == [

@@ -30,6 +30,7 @@ GRIDSAFE_FUZZ_RANDOM=1 (new examples each run), GRIDSAFE_FUZZ_SHRINK=1 (minimise
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import re
@@ -176,6 +177,9 @@ def typed_text() -> st.SearchStrategy[str]:
         st.sampled_from(("隐", "a", "🔥", "é", "鎮")).map(exactly_4096),
         st.sampled_from(COMMANDS + DATES + MOJIBAKE + TRADITIONAL),
     ).filter(bool)
+
+
+ALBUM_IDS = itertools.count(1)  # one media_group_id per album sent
 
 
 class Kind(StrEnum):
@@ -496,7 +500,8 @@ async def send(crew: Crew, scene: Scene, fuzz: Fuzz) -> None:
     elif kind is Kind.PHOTO:
         user.deliver(user.photo_message(png(fuzz.seed), caption=text, chat=target))
     elif kind is Kind.ALBUM:
-        group_id = str(10**15 + fuzz.seed)
+        # Telegram never reuses a media_group_id; the same crew sees many examples, so each album gets its own.
+        group_id = f"{10**15 + fuzz.seed}-{next(ALBUM_IDS)}"
         for index, data in enumerate((png(fuzz.seed), JPEG)):
             caption = text if index == 0 else None
             user.deliver(user.photo_message(data, caption=caption, media_group_id=group_id, chat=target))
@@ -698,7 +703,9 @@ def check_draft(draft: ReportDraft) -> None:
     if draft.step is Step.PHOTOS:
         pass  # with photos, it waits for 下一步 whatever else a caption already gave
     elif draft.step is Step.AFTER_PHOTOS:
-        assert draft.fixed_on_spot and draft.severity is Severity.GENERAL and due in (Step.AFTER_PHOTOS, Step.SUMMARY)
+        assert (
+            draft.fixed_on_spot and draft.severity is Severity.GENERAL and due in (Step.AFTER_PHOTOS, Step.AFTER_NOTE)
+        )
     else:
         assert draft.step is due, f"a report in progress at {draft.step}, but its answers lead to {due}"
     assert len(draft.photos) <= limits.MAX_PHOTOS and len(draft.after_photos) <= limits.MAX_PHOTOS
@@ -711,12 +718,12 @@ PHOTO_REFUSALS = {texts.PHOTO_NOT_IMAGE_FILE, texts.PHOTO_STICKER, texts.PHOTO_V
 PHOTO_REFUSALS |= {texts.PHOTO_TOO_LARGE, texts.PHOTO_BROKEN}
 
 VALID_ASKS = {
-    Move.ASSIGN: {Ask.OWNER, Ask.OWNER_NAME, Ask.DEADLINE},
+    Move.ASSIGN: {Ask.OWNER, Ask.OWNER_NAME, Ask.DEADLINE, Ask.CONFIRM},
     Move.INVALID: {Ask.REASON},
     Move.DUPLICATE: {Ask.ORIGINAL},
     Move.SUBMIT: {Ask.PHOTOS, Ask.NOTE},
-    Move.REJECT: {Ask.REASON, Ask.DEADLINE},
-    Move.REOPEN: {Ask.REASON, Ask.DEADLINE},
+    Move.REJECT: {Ask.REASON, Ask.DEADLINE, Ask.CONFIRM},
+    Move.REOPEN: {Ask.REASON, Ask.DEADLINE, Ask.CONFIRM},
     Move.VERIFY: set(),
 }
 

@@ -10,7 +10,7 @@ from bot.domain.conversation import HazardConversation
 from bot.domain.deadlines import parse_deadline
 from bot.domain.errors import DeadlineInPast, DeadlineTooFar, DeadlineUnreadable, DomainError
 from bot.domain.hazards import Closure, Status
-from bot.domain.lifecycle import Move
+from bot.domain.lifecycle import Move, leads_to, names_its_state
 from bot.services.container import Services
 from tests.scenario import Cast, attempt, hazard_in, report
 
@@ -129,3 +129,21 @@ def test_deadlines_are_read_as_people_write_them(typed: str, expected: date) -> 
 def test_bad_deadlines_are_refused(typed: str, error: type[Exception]) -> None:
     with pytest.raises(error):
         parse_deadline(typed, date(2026, 11, 23))
+
+
+@pytest.mark.parametrize(
+    ("move", "states"),
+    [
+        (Move.ASSIGN, {Status.ASSIGNED}),
+        (Move.INVALID, {Status.CLOSED}),
+        (Move.DUPLICATE, {Status.CLOSED}),
+        (Move.SUBMIT, {Status.SUBMITTED}),
+        (Move.VERIFY, {Status.CLOSED}),
+        (Move.REJECT, {Status.ASSIGNED, Status.REPORTED}),
+        (Move.REOPEN, {Status.ASSIGNED, Status.REPORTED}),
+        (Move.REASSIGN, {Status.ASSIGNED}),
+    ],
+)
+def test_an_update_names_the_state_only_when_the_move_does_not(move: Move, states: set[Status]) -> None:
+    assert leads_to(move) == states
+    assert names_its_state(move) is (len(states) == 1)

@@ -70,6 +70,7 @@ TESTED = {
     "MAX_CHAT_BACKLOG": ["test_a_chat_holds_50_updates_the_51st_is_dropped"],
     "FLOOD_QUIET_SECONDS": ["test_a_flood_ends_after_30_quiet_seconds_not_before"],
     "MAX_LEDGER_THUMBNAIL_ROWS": ["test_a_ledger_of_1000_hazards_has_thumbnails_1001_has_none"],
+    "MAX_VOICE_SECONDS": ["test_voice_of_300_seconds_is_kept_301_refused"],
     "MAX_CHAT_PHOTO_ARCHIVE_BYTES": ["test_photo_archive_of_50_mb_holds_every_photo_one_byte_more_leaves_one_out"],
 }
 
@@ -159,6 +160,22 @@ async def test_description_of_1000_characters_is_kept_1001_refused(rig: Rig) -> 
     assert draft is not None and draft.description == typed
 
 
+async def test_voice_of_300_seconds_is_kept_301_refused(rig: Rig) -> None:
+    user = await officer(rig)
+    await user.send_photo(png(1))
+    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.expect("请简要描述")
+    await user.send_voice(b"OggS one second too long", duration=limits.MAX_VOICE_SECONDS + 1)
+    refusal = await user.next_message()
+    assert refusal.text == texts.voice_too_long(limits.MAX_VOICE_SECONDS + 1, limits.MAX_VOICE_SECONDS)
+    draft = await rig.draft_of(user)
+    assert draft is not None and draft.voice is None
+    await user.send_voice(b"OggS five minutes", duration=limits.MAX_VOICE_SECONDS)
+    await user.expect("请选择隐患类别")
+    draft = await rig.draft_of(user)
+    assert draft is not None and draft.voice is not None and draft.voice.seconds == limits.MAX_VOICE_SECONDS
+
+
 async def test_place_of_60_characters_is_kept_61_refused(rig: Rig) -> None:
     user = await officer(rig)
     await at_place_step(user)
@@ -238,6 +255,7 @@ async def test_deadline_365_days_ahead_is_kept_366_refused(rig: Rig) -> None:
     assert (await boss.next_message()).text == texts.DEADLINE_TOO_FAR
     furthest = today + timedelta(days=limits.MAX_DEADLINE_DAYS)
     await boss.send(furthest.isoformat())
+    await boss.press(texts.BUTTON_CONFIRM_DEADLINE, message=await boss.expect("期限：2027年11月23日（周二）"))
     await boss.expect(f"期限 {furthest.isoformat()}")
     assert await rig.rows("SELECT deadline FROM hazards WHERE id = ?", (number,)) == [(furthest.isoformat(),)]
 

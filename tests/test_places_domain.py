@@ -108,3 +108,12 @@ def test_quarter_end_month_counts_the_quarter() -> None:
     visits = {3: [D(2026, 10, 2)]}
     assert coverage([(3, Cadence.QUARTER)], visits, *DECEMBER) == Coverage(visited=1, due=1)
     assert coverage([(3, Cadence.QUARTER)], {}, *DECEMBER) == Coverage(visited=0, due=1)
+
+
+def test_a_running_period_owes_only_the_windows_begun() -> None:
+    december = (date(2026, 12, 1), date(2027, 1, 1))
+    # On 10 December a red place owes the weeks of 30 Nov and 7 Dec (begun), not those of 14 and 21 Dec.
+    running = coverage([(1, Cadence.WEEK)], {1: [date(2026, 12, 1)]}, *december, begun_by=date(2026, 12, 10))
+    assert (running.visited, running.due) == (1, 2)
+    whole = coverage([(1, Cadence.WEEK)], {1: [date(2026, 12, 1)]}, *december)
+    assert (whole.visited, whole.due) == (1, 4)

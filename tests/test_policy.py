@@ -51,7 +51,7 @@ def test_reporting_by_role_and_scope(role: Role, scope: Scope, allowed: bool) ->
 @pytest.mark.parametrize(
     ("role", "actions"),
     [
-        (Role.OWNER, {Action.HELP, Action.CANCEL, Action.LIST_MINE, Action.VIEW_HAZARD}),
+        (Role.OWNER, {Action.HELP, Action.CANCEL, Action.LIST_MINE, Action.VIEW_HAZARD, Action.VIEW_PLACE}),
         (
             Role.OFFICER,
             {
@@ -62,6 +62,7 @@ def test_reporting_by_role_and_scope(role: Role, scope: Scope, allowed: bool) ->
                 Action.LIST_OPEN,
                 Action.LIST_MINE,
                 Action.VIEW_HAZARD,
+                Action.VIEW_PLACE,
             },
         ),
         (Role.SUPERVISOR, set(Action) - {Action.MANAGE_PEOPLE}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,14 +15,18 @@ from bot.chat.actions import (
     ConversationVerb,
     HazardPress,
     PageTurn,
+    PlaceReview,
     ReportStep,
     ReportVerb,
     encode,
 )
 from bot.domain import limits
-from bot.domain.hazards import Hazard, Severity, Status, TimelineEvent
+from bot.domain.hazards import Closure, Hazard, Severity, Status, TimelineEvent
 from bot.domain.lifecycle import Move
-from bot.domain.people import Person, Role
+from bot.domain.people import Channel, Person, Role
+from bot.domain.place_file import DuePlace, PlaceCard, PlaceEvent, PlaceHazard, PlaceMatch
+from bot.domain.places import Grade, PlaceStatus
+from bot.domain.policy import CheckKind
 from bot.domain.queries import PAGE_SIZE, Filters, HazardPage, ListKind
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.roster_changes import Removed
@@ -115,6 +120,8 @@ def maximal_tally() -> Tally:
         village_weeks_expected=big,
         town_months_done=big,
         town_months_expected=big,
+        places_visited=big,
+        places_due=big,
     )
 
 
@@ -125,7 +132,9 @@ def maximal_stats(rows: int, scope: str | None = LEGACY_NAME) -> Stats:
 
 
 def maximal_ranking(towns: int) -> Ranking:
-    weights = Weights(check=0.123456, rectification=0.123456, on_time=0.123456, overdue_penalty=123456.5)
+    weights = Weights(
+        check=0.123456, rectification=0.123456, on_time=0.123456, overdue_penalty=123456.5, coverage=0.123456
+    )
     ranked = [
         RankedTown(place=i + 1, town_id=i, town_name=LEGACY_NAME, tally=maximal_tally(), score=-1e9, flagged=True)
         for i in range(towns)
@@ -147,6 +156,8 @@ def maximal_draft() -> ReportDraft:
         longitude=112.1,
         location_given=True,
         fixed_on_spot=True,
+        after_note=WIDE_NOTE,
+        after_note_given=True,
         started_at=NOW,
     )
 
@@ -179,12 +190,18 @@ def every_screen() -> dict[str, tuple[str, int]]:
         screens[name] = (value, limit)
 
     for role in Role:
-        add(f"help_text:{role}", texts.help_text(role, LEGACY_NAME, list(texts.COMMAND_DESCRIPTIONS)))
+        everything = list(texts.MOVE_BUTTONS.values())
+        for check in CheckKind:
+            help_text = texts.help_text(role, LEGACY_NAME, list(texts.COMMAND_DESCRIPTIONS), everything, check)
+            add(f"help_text:{role}:{check}", help_text)
         add(f"welcome:{role}", texts.welcome(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME, rebound=True))
         add(f"already_bound:{role}", texts.already_bound(LEGACY_NAME, role, LEGACY_NAME, LEGACY_NAME))
         add(f"invite_usage:{role}", texts.invite_usage(role))
         add(f"invite_created:{role}", texts.invite_created(LEGACY_NAME, LEGACY_NAME, role, "2026-11-30", "x" * 200))
         add(f"unreachable:{role}", texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_BLOCKED))
+        wecom = texts.unreachable(LEGACY_NAME, role, texts.UNREACHABLE_NOT_IN_APP, Channel.WECOM)
+        add(f"unreachable:{role}:wecom", wecom)
+        add(f"delivery_failed:{role}:wecom", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000, Channel.WECOM))
         add(f"delivery_failed:{role}", texts.delivery_failed(LEGACY_NAME, role, "x" * 4000))
         person, other = maximal_person(role), maximal_person(Role.OWNER, EMOJI_NAME)
         add(f"person_label:{role}", texts.person_label(person))
@@ -224,7 +241,23 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("photos_added_notice", texts.photos_added_notice(hazard, 10**6, LEGACY_NAME))
     add("report_summary", texts.report_summary(maximal_draft(), LEGACY_NAME, list(range(100_000, 110_000))))
     add("report_registered", texts.report_registered(hazard.id, fixed_on_spot=True))
+    new_place = maximal_draft().model_copy(update={"new_place": True})
+    add("report_summary:new_place", texts.report_summary(new_place, LEGACY_NAME, list(range(100_000, 110_000))))
+    add("ask_place_from_list", texts.ask_place_from_list(10**6))
+    add("place_button", texts.place_button(PLACE, pending=True), screen.LABEL)
+    add("add_place_button", texts.add_place_button(PLACE), screen.LABEL)
+    add("place_chosen", texts.place_chosen(PLACE))
+    add("new_place_noted", texts.new_place_noted(PLACE))
+    add("place_matches", texts.place_matches(PLACE, 10**6, True))
+    add("place_none", texts.place_none(PLACE))
+    add("new_place_card", texts.new_place_card(hazard))
+    add("place_confirmed", texts.place_confirmed(PLACE, LEGACY_NAME))
+    add("place_rejected", texts.place_rejected(PLACE, LEGACY_NAME))
+    add("place_owner_button", texts.place_owner_button(LEGACY_NAME), screen.LABEL)
+    add("ask_owner_place_first", texts.ask_owner_place_first(PLACE, LEGACY_NAME))
     add("new_hazard_card", texts.new_hazard_card(hazard, 10, 10, ZONE))
+    fixed = hazard.model_copy(update={"fixed_on_spot": True})
+    add("new_hazard_card:fixed_on_spot", texts.new_hazard_card(fixed, 10, 10, ZONE, WIDE_NOTE))
     add("major_hazard_alert", texts.major_hazard_alert(hazard, 10, ZONE))
     add("my_reports", texts.my_reports([maximal_hazard(number=n) for n in range(20)], ZONE))
     add("hazard_not_found", texts.hazard_not_found("9" * 4090))
@@ -233,10 +266,14 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("deadline_label", texts.deadline_label(hazard, TODAY, weekday=True))
     add("deadline_day", texts.deadline_day(date(2027, 12, 31), TODAY), screen.LABEL)
     add("deadline_echo", texts.deadline_echo(date(2027, 12, 31), TODAY))
+    add("confirm_deadline", texts.confirm_deadline(date(2027, 12, 31), TODAY))
+    for days in (None, limits.MAX_DEADLINE_DAYS):
+        add(f"ask_rework_deadline:{days}", texts.ask_rework_deadline(hazard, TODAY, days))
     for move in Move:
-        add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY))
-        add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY))
-        add(f"admin_update:{move}", texts.admin_update(hazard, move, TODAY))
+        add(f"owner_card:{move}", texts.owner_card(hazard, move, TODAY, WIDE_NOTE))
+        add(f"reporter_update:{move}", texts.reporter_update(hazard, move, TODAY, WIDE_NOTE))
+        add(f"admin_update:{move}", texts.admin_update(hazard, move, TODAY, WIDE_NOTE))
+        add(f"proxy_card:{move}", texts.proxy_card(hazard, TODAY, move, WIDE_NOTE))
         add(f"move_done:{move}", texts.move_done(hazard, move, TODAY))
     add("proxy_card", texts.proxy_card(hazard, TODAY))
     add("owner_closed", texts.owner_closed(hazard))
@@ -246,13 +283,18 @@ def every_screen() -> dict[str, tuple[str, int]]:
     add("keep_deadline_button", texts.keep_deadline_button(date(2026, 12, 31)), screen.LABEL)
     add("review_card", texts.review_card(hazard, 10, 10, WIDE_NOTE, proxy=True, today=TODAY))
     add("owner_invite", texts.owner_invite(LEGACY_NAME, "https://t.me/gridsafe_bot?start=" + "c" * 64))
+    add("owner_invite:wecom", texts.owner_invite(LEGACY_NAME, texts.wecom_bind_hint("c" * 64)))
+    add("wecom_bind_hint", texts.wecom_bind_hint("c" * 64))
+    add("wecom_file_too_large", texts.wecom_file_too_large(LEGACY_NAME, 20))
+    add("wecom_ask_location", texts.wecom_ask_location(texts.SKIP))
+    add("wecom_location", texts.wecom_location(-89.123456789, -179.123456789))
     for rounds in (0, 3, 50):
         for for_owner in (False, True):
             add(
                 f"hazard_card:{rounds}:{for_owner}",
                 texts.hazard_card(hazard, long_timeline(rounds), TODAY, ZONE, for_owner=for_owner),
             )
-    add("owner_tasks", texts.owner_tasks(many, TODAY))
+    add("owner_tasks", texts.owner_tasks(many, TODAY, {h.id: ("reject", WIDE_NOTE) for h in many}))
     add("officer_waiting", texts.officer_waiting(many, TODAY))
     add("supervisor_waiting", texts.supervisor_waiting(10**9, 10**9))
     add("owner_joined_for_proxy", texts.owner_joined_for_proxy(hazard))
@@ -291,7 +333,65 @@ def every_screen() -> dict[str, tuple[str, int]]:
     place = LEGACY_NAME + "镇/" + LEGACY_NAME + "村"
     add("person_deactivated", texts.person_deactivated(LEGACY_NAME, place, Role.SUPERVISOR, True, 10**9))
     add("person_moved", texts.person_moved(LEGACY_NAME, Role.SUPERVISOR, place, place, False, 10**9))
+    add_place_screens(add)
+    add("voice_note", texts.voice_note(limits.MAX_VOICE_SECONDS))
+    add("voice_too_long", texts.voice_too_long(10**9, limits.MAX_VOICE_SECONDS))
+    add("voice_caption", texts.voice_caption(hazard.id), caption)
     return screens
+
+
+def maximal_place_card() -> PlaceCard:
+    """A place's file with every field as long as an old database may hold it."""
+    grade_event = PlaceEvent(at=NOW, actor=LEGACY_NAME, field="grade", from_value="red", to_value="blue")
+    owner_event = PlaceEvent(at=NOW, actor=None, field="owner", from_value=LEGACY_NAME, to_value=LEGACY_NAME)
+    return PlaceCard(
+        id=987_654_321,
+        town_id=1,
+        village_id=2,
+        town=LEGACY_NAME,
+        village=LEGACY_NAME,
+        name=LEGACY_NAME,
+        type=LEGACY_NAME,
+        industry=LEGACY_NAME,
+        high_risk=True,
+        address=LEGACY_NAME,
+        owner_id=3,
+        owner=LEGACY_NAME,
+        grade=Grade.ORANGE,
+        status=PlaceStatus.SUSPENDED,
+        confirmed=False,
+        open_hazards=10**9,
+        closed_hazards=10**9,
+        hazards=[PlaceHazard(987_654_321, Status.CLOSED, Closure.DUPLICATE, DESCRIPTION, NOW)] * 3,
+        visits=10**9,
+        last_visit=NOW,
+        last_visitor=LEGACY_NAME,
+        events=[grade_event, owner_event, grade_event],
+        waiting_grade=Grade.RED,
+    )
+
+
+def add_place_screens(add: Callable[..., None]) -> None:
+    """The place's file, its changes and 排查 by place, with the longest values."""
+    label = 2 * screen.LABEL
+    add("place_card", texts.place_card(maximal_place_card(), ZONE))
+    add("place_not_found", texts.place_not_found(LEGACY_NAME))
+    matches = [PlaceMatch(987_654_321, LEGACY_NAME, LEGACY_NAME)] * 8
+    add("place_file_matches", texts.place_file_matches(LEGACY_NAME, matches))
+    add("match_label", texts.match_label(matches[0]), label)
+    add("owner_question", texts.owner_question(10**9))
+    add("owner_not_in_village", texts.owner_not_in_village(LEGACY_NAME))
+    add("grade_request", texts.grade_request(LEGACY_NAME, LEGACY_NAME, LEGACY_NAME, Grade.RED, Grade.BLUE))
+    for approved, applied in ((True, True), (True, False), (False, False)):
+        decided = texts.grade_decided(LEGACY_NAME, LEGACY_NAME, Grade.RED, LEGACY_NAME, approved, applied)
+        add(f"grade_decided:{approved}:{applied}", decided)
+        add(f"decision_toast:{approved}:{applied}", texts.decision_toast(approved, applied), 200)
+    due = [DuePlace(987_654_321, EMOJI_NAME, Grade.YELLOW)] * 10_000
+    add("due_places", texts.due_places(LEGACY_NAME, due, 10**9))
+    add("due_places:none", texts.due_places(LEGACY_NAME, [], 10**9))
+    add("visit_label", texts.visit_label(due[0]), label)
+    add("visited_photo", texts.visited_photo(LEGACY_NAME))
+    add("places_due_line", texts.places_due_line(10**9, [LEGACY_NAME] * 5), 500)
 
 
 # Catalog modules that build no chat message: the command line and the sandbox's own page.
@@ -449,7 +549,10 @@ def test_button_data_fits_64_bytes_with_billion_sized_ids() -> None:
     data.append(encode(PageTurn(ListKind.OVERDUE, filters, big)))
     data += [encode(ConversationStep(token, verb, big)) for verb in (ConversationVerb.OWNER, ConversationVerb.DAYS)]
     data += [encode(ConversationStep(token, verb)) for verb in (ConversationVerb.NEW_OWNER, ConversationVerb.KEEP)]
-    data += [encode(ReportStep(token, verb, number=big)) for verb in (ReportVerb.CATEGORY, ReportVerb.PLACE)]
+    numbered = (ReportVerb.CATEGORY, ReportVerb.PLACE, ReportVerb.PLACE_ID, ReportVerb.PLACE_PAGE, ReportVerb.ADD_PLACE)
+    data += [encode(ReportStep(token, verb, number=big)) for verb in numbered]
+    data.append(encode(ReportStep(token, ReportVerb.NEW_PLACE)))
+    data += [encode(PlaceReview(big, confirm)) for confirm in (True, False)]
     data += [encode(ReportStep(token, verb)) for verb in (ReportVerb.SUBMIT, ReportVerb.CANCEL, ReportVerb.FIX)]
     data += [encode(ReportStep(token, ReportVerb.SEVERITY, severity=s)) for s in Severity]
     data += [encode(ReportStep(token, ReportVerb.EDIT, step=s)) for s in EDITABLE]

@@ -453,3 +453,28 @@ def test_the_chart_draws_towns_at_zero_with_a_visible_bar_in_the_bottom_colour()
     assert all(b.length == MIN_BAR and b.colour == FLAGGED_COLOUR for b in bars[2:])
     assert all(b.length == b.score and b.colour == OTHER_COLOUR for b in bars[:2])
     assert ranking_chart(ranking).startswith(b"\x89PNG")
+
+
+COVERED = Weights(check=0.3, rectification=0.4, on_time=0.3, overdue_penalty=2.0, coverage=0.2)
+
+
+@pytest.mark.parametrize(
+    ("tally", "expected"),
+    [
+        # Without places due, coverage weighs nothing: the town scores as before places existed.
+        (Tally(village_weeks_done=4, village_weeks_expected=4, town_months_expected=1), 50.0),
+        (Tally(reported=2, verified=2, on_time=1), 100 * (0.3 + 0.4 + 0.3 * 0.5)),
+        # With places due, coverage is a fourth weight in the sum: check 1, nothing fell due (hazard points follow
+        # the checks), coverage 5 of 7.
+        (
+            Tally(village_weeks_done=4, village_weeks_expected=4, places_visited=5, places_due=7),
+            100 * (0.3 + 0.2 * 5 / 7 + 0.4 + 0.3) / 1.2,
+        ),
+        (Tally(village_weeks_done=4, village_weeks_expected=4, places_due=7), 100 * (0.3 + 0.4 + 0.3) / 1.2),
+        (Tally(places_visited=7, places_due=7), 100.0),  # nothing else expected, every visit made
+    ],
+)
+def test_coverage_counts_only_for_towns_with_places_due(tally: Tally, expected: float) -> None:
+    assert score(tally, COVERED) == pytest.approx(expected, abs=0.05)
+    if not tally.places_due:
+        assert score(tally, COVERED) == score(tally, WEIGHTS)

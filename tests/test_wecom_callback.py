@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.domain import limits
+from bot.domain.flood import Screening
 from handlers.wecom.callback import CallbackServer
 from handlers.wecom.client import WeComClient
 from handlers.wecom.crypto import CallbackCrypto
@@ -193,3 +195,29 @@ async def test_forged_or_broken_callbacks_are_refused(
     ).status == 403
     await callback.idle()
     assert recorder.got == []
+
+
+async def test_a_flooding_member_is_screened_and_a_full_backlog_dropped(tmp_path: Path) -> None:
+    """A member's backlog makes a flood as a Telegram chat's does (bot/domain/flood.py); others are not held up."""
+    clock = FakeClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    recorder = Recorder()
+    recorder.gate = asyncio.Event()  # processing is stuck, so the member's messages pile up
+    async with (
+        WeComServer(clock=clock) as wecom,
+        CallbackServer(wecom.crypto, recorder.__call__, clock=clock) as callback,
+    ):
+        wecom.callback_url = callback.url
+        flooder, other = wecom.member("flooder"), wecom.member("other")
+        for n in range(limits.CHAT_FLOOD_BACKLOG + 1):
+            await flooder.deliver(flooder.text(f"刷屏 {n}"))
+        assert callback.screen("flooder") is Screening.REFUSE_WITH_NOTICE  # told once
+        assert callback.screen("flooder") is Screening.REFUSE
+        assert callback.screen("other") is Screening.PASS
+        for n in range(limits.MAX_CHAT_BACKLOG):
+            await flooder.deliver(flooder.text(f"继续 {n}"))
+        assert callback.dropped == limits.CHAT_FLOOD_BACKLOG + 1  # beyond 50 waiting: never read
+        await other.deliver(other.text("我的"))
+        recorder.gate.set()
+        await callback.idle()
+        assert sum(m.userid == "flooder" for m in recorder.got) == limits.MAX_CHAT_BACKLOG
+        assert [m.userid for m in recorder.got].count("other") == 1

@@ -11,6 +11,10 @@ Formats (unchanged from the first releases, so buttons already sent keep working
 - hz:<hazard>:<move|view|add>    a move on a hazard, its card, or 补充照片
 - q:<kind>:<page>:<town>:<village>:<category>:<severity>   a page of /open or /overdue
 - bind:ok:<invite code> / bind:keep   确认更换身份 or 保留原身份, after a bound account opened another's invite
+- pv:<place>:ok / pv:<place>:no   确认 or 驳回 a place added while reporting (待核实)
+- pf:<place>:<verb>[:<arg>]  a place's file: its card, the choices of a field, a new value, a visit (排查)
+- pr:<request>:<yes|no>     同意 / 不同意 an officer's change of a place
+- ck:done                   完成排查: the village's weekly check, after its visits
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from bot.domain.hazards import Severity
 from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button
+from bot.domain.people import Role
+from bot.domain.places import Grade, PlaceStatus
 from bot.domain.queries import Filters, ListKind
 from bot.domain.report import EDITABLE, Step
 
@@ -40,7 +46,11 @@ class ReportVerb(StrEnum):
     CATEGORY = "cat"  # <index of the configured category>
     SEVERITY = "sev"  # <Severity>
     VILLAGE = "vil"  # <village id>
-    PLACE = "pl"  # <index of the offered place>
+    PLACE = "pl"  # <index of the offered place> (free text: a village without places in the inventory)
+    PLACE_ID = "pid"  # <place id>: a place of the village's inventory
+    PLACE_PAGE = "pg"  # <page> of the village's places (更多)
+    NEW_PLACE = "newpl"  # 新场所: its name is typed next
+    ADD_PLACE = "addpl"  # <index of a text searched for>, added as a new place
     FIX = "fix"  # 即查即改
     EDIT = "edit"  # 修改; with <Step> or "back"
     ADD_TO = "addto"  # 补充到 #<hazard>: the photos join a hazard already reported
@@ -49,6 +59,7 @@ class ReportVerb(StrEnum):
     CANCEL_SURE = "cancelok"  # 确定取消
     RESUME = "resume"  # 继续上报 (not cancelled after all)
     SUBMIT = "submit"
+    SKIP = "skip"  # 跳过 the note of a hazard fixed on the spot
 
 
 class ConversationVerb(StrEnum):
@@ -57,13 +68,38 @@ class ConversationVerb(StrEnum):
     OWNER = "owner"  # <person id>
     NEW_OWNER = "newowner"
     DAYS = "days"  # <days>
-    KEEP = "keep"  # keep the deadline (改派)
+    KEEP = "keep"  # keep the deadline (改派, 不通过)
+    CONFIRM = "ok"  # 确认 a typed deadline echoed back
+    RETYPE = "retype"  # 重新输入 it
     PHOTOS = "photos"  # 下一步 after the after-photos
     CANCEL_SURE = "cancelok"  # 确定取消 (after-photos would be lost)
     RESUME = "resume"  # 继续整改
 
 
-_REPORT_NUMBERS = {ReportVerb.CATEGORY, ReportVerb.VILLAGE, ReportVerb.PLACE, ReportVerb.ADD_TO}
+_REPORT_NUMBERS = {
+    ReportVerb.ADD_PLACE,
+    ReportVerb.CATEGORY,
+    ReportVerb.VILLAGE,
+    ReportVerb.PLACE,
+    ReportVerb.PLACE_ID,
+    ReportVerb.PLACE_PAGE,
+    ReportVerb.ADD_TO,
+}
+
+
+class PlaceVerb(StrEnum):
+    """What a button of a place's file does."""
+
+    VIEW = "view"  # the card (a match picked among several)
+    GRADE = "grade"  # the grades to choose from
+    OWNER = "owner"  # the owners to choose from
+    STATUS = "status"  # the statuses to choose from
+    SET_GRADE = "g"  # <Grade>
+    SET_OWNER = "o"  # <person id>
+    SET_STATUS = "s"  # <PlaceStatus>
+    VISIT = "visit"  # 排查: visited now
+
+
 _CONVERSATION_NUMBERS = {ConversationVerb.OWNER, ConversationVerb.DAYS}
 
 
@@ -73,7 +109,7 @@ class ReportStep:
 
     token: str
     verb: ReportVerb
-    number: int | None = None  # category, village, place, or the hazard photos are added to
+    number: int | None = None  # category, village, place (index or id), page of places, or the hazard added to
     severity: Severity | None = None
     step: Step | None = None  # edit: the step to answer again
     back: bool = False  # edit: back to the summary
@@ -119,7 +155,52 @@ class BindChoice:
     code: str | None
 
 
-Action = ReportStep | ConversationStep | HazardPress | AddPhotos | PageTurn | BindChoice
+@dataclass(frozen=True)
+class PlaceReview:
+    """确认 (confirm) or 驳回 a place added while reporting, waiting for its supervisor."""
+
+    place_id: int
+    confirm: bool
+
+
+_VERDICTS = {True: "ok", False: "no"}
+
+
+@dataclass(frozen=True)
+class PlacePress:
+    """A button of a place's file; `arg` is the new value of a SET_ verb (grade, owner id or status)."""
+
+    place_id: int
+    verb: PlaceVerb
+    arg: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceDecision:
+    """同意 or 不同意 a change of a place asked by an officer."""
+
+    request_id: int
+    approved: bool
+
+
+@dataclass(frozen=True)
+class CheckDone:
+    """完成排查: log the village's weekly check."""
+
+
+Action = (
+    ReportStep
+    | ConversationStep
+    | HazardPress
+    | AddPhotos
+    | PageTurn
+    | BindChoice
+    | PlaceReview
+    | PlacePress
+    | PlaceDecision
+    | CheckDone
+)
+_YES, _NO = "yes", "no"
 
 _SEVERITY_CODES = {Severity.MAJOR: "m", Severity.GENERAL: "g"}
 _VIEW = "view"
@@ -154,6 +235,14 @@ def _fields(action: Action) -> list[str]:
         return ["hz", str(action.hazard_id), _ADD]
     if isinstance(action, BindChoice):
         return ["bind", "keep"] if action.code is None else ["bind", "ok", action.code]
+    if isinstance(action, PlaceReview):
+        return ["pv", str(action.place_id), _VERDICTS[action.confirm]]
+    if isinstance(action, PlacePress):
+        return ["pf", str(action.place_id), action.verb.value, *([] if action.arg is None else [action.arg])]
+    if isinstance(action, PlaceDecision):
+        return ["pr", str(action.request_id), _YES if action.approved else _NO]
+    if isinstance(action, CheckDone):
+        return ["ck", "done"]
     filters = action.filters
     severity = _SEVERITY_CODES[filters.severity] if filters.severity else ""
     ids = [_opt(filters.town_id), _opt(filters.village_id), _opt(filters.category)]
@@ -204,6 +293,14 @@ def _read(data: str) -> Action:
             return BindChoice(None)
         if parts[0] == "bind" and len(parts) == 3 and parts[1] == "ok":
             return BindChoice(_token(parts[2]))
+        if parts[0] == "pv" and len(parts) == 3 and parts[2] in _VERDICTS.values():
+            return PlaceReview(parse_number(parts[1]), parts[2] == _VERDICTS[True])
+        if parts[0] == "pf" and len(parts) in (3, 4):
+            return _place(parse_number(parts[1]), PlaceVerb(parts[2]), parts[3] if len(parts) == 4 else None)
+        if parts[0] == "pr" and len(parts) == 3 and parts[2] in (_YES, _NO):
+            return PlaceDecision(parse_number(parts[1]), parts[2] == _YES)
+        if parts == ["ck", "done"]:
+            return CheckDone()
         if parts[0] == "q" and len(parts) == 7:
             severity = {code: s for s, code in _SEVERITY_CODES.items()}[parts[6]] if parts[6] else None
             filters = Filters(
@@ -222,6 +319,18 @@ def _token(text: str) -> str:
     if not text or not text.isascii() or not text.replace("-", "").replace("_", "").isalnum():
         raise ValueError(text)
     return text
+
+
+def _place(place_id: int, verb: PlaceVerb, arg: str | None) -> PlacePress:
+    if verb is PlaceVerb.SET_GRADE and arg is not None:
+        return PlacePress(place_id, verb, Grade(arg).value)
+    if verb is PlaceVerb.SET_STATUS and arg is not None:
+        return PlacePress(place_id, verb, PlaceStatus(arg).value)
+    if verb is PlaceVerb.SET_OWNER and arg is not None:
+        return PlacePress(place_id, verb, str(parse_number(arg)))
+    if arg is not None or verb in (PlaceVerb.SET_GRADE, PlaceVerb.SET_STATUS, PlaceVerb.SET_OWNER):
+        raise ValueError(verb)
+    return PlacePress(place_id, verb)
 
 
 def _report(token: str, verb: ReportVerb, arg: str | None) -> ReportStep:
@@ -251,15 +360,18 @@ def button(label: str, action: Action) -> Button:
     return Button(text=label, data=encode(action))
 
 
+def move_label(move: Move, role: Role) -> str:
+    """A move's button label for a role: an officer's 提交整改 is 代为提交整改 (for an owner without the bot)."""
+    return texts.BUTTON_PROXY if move is Move.SUBMIT and role is Role.OFFICER else texts.MOVE_BUTTONS[move]
+
+
 def move_buttons(hazard_id: int, moves: list[Move], *, proxy: bool = False) -> list[list[Button]]:
     """The buttons of the moves a person may make on a hazard, in rows of three: the one builder of them.
 
     `proxy`: 提交整改 is labelled 代为提交整改 (an officer submits for an owner without the bot).
     """
-    buttons = [
-        button(texts.BUTTON_PROXY if proxy and m is Move.SUBMIT else texts.MOVE_BUTTONS[m], HazardPress(hazard_id, m))
-        for m in moves
-    ]
+    role = Role.OFFICER if proxy else Role.OWNER  # whose label 提交整改 carries; the other moves have one label
+    buttons = [button(move_label(m, role), HazardPress(hazard_id, m)) for m in moves]
     return grid(buttons, MOVE_ROW)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.chat import places
 from bot.chat.replies import Reply, Text
 from bot.domain.errors import NotAllowed, TooLong, WrongInput
 from bot.domain.people import Actor
@@ -32,11 +33,12 @@ def _status(status: CheckStatus, *, logged: bool) -> str:
 
 
 async def check(services: Services, actor: Actor, words: list[str], upload: PhotoUpload | None = None) -> list[Reply]:
-    """`排查` shows the period's state; `排查 12 说明` logs it (again: updates it); a captioned photo logs it too."""
+    """`排查` shows the period's state (an officer's village places due a visit as buttons, 完成排查); `排查 12 说明`
+    logs it (again: updates it); a captioned photo logs it too."""
     checks = services.checks
     try:
         if not words:
-            return [Text(_status(await checks.status(actor), logged=False))]
+            return [Text(_status(await checks.status(actor), logged=False)), *await places.visits(services, actor)]
         parsed = _parse(words)
         if parsed is None:
             return [Text(texts.CHECK_BAD_NUMBER)]

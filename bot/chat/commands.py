@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("overdue", Action.LIST_OPEN),
     Command("mine", Action.LIST_MINE),
     Command("hazard", Action.VIEW_HAZARD),
+    Command("place", Action.VIEW_PLACE),
     Command("stats", Action.VIEW_STATS),
     Command("rank", Action.VIEW_STATS),
     Command("export", Action.EXPORT),
@@ -85,6 +86,16 @@ _GLUED = re.compile(
     + r")(#?\d.*)$"
 )
 _ALIAS_OF = {form: command for command in _NUMBERED for form in alias_words(command)}
+
+
+def start_words(text: str | None) -> list[str]:
+    """The words of a text that calls /start (`/start <code>`, or the alias `绑定 <code>`), else none."""
+    words = (text or "").split()
+    # A text of only spaces has no first word.
+    if not words:
+        return []
+    first = words[0].split("@")[0]
+    return words if first == f"/{START}" or vocabulary.COMMAND_ALIASES.get(first) == START else []
 
 
 def is_hazard_number(text: str) -> bool:

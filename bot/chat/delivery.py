@@ -60,6 +60,7 @@ class Later(DeliveryError):
 class Sender(Protocol):
     """A channel's sending half: the calls that deliver one notification to an address, in order."""
 
-    def calls(self, address: int, message: Message) -> list[SendCall]:
-        """Each call raises only DeliveryError subclasses for failures it can name."""
+    def calls(self, address: int | str, message: Message) -> list[SendCall]:
+        """The calls to an address (a Telegram chat id, a WeCom userid); each raises only DeliveryError subclasses
+        for failures it can name."""
         ...

@@ -17,6 +17,7 @@ from bot.chat.replies import (
     Rows,
     Text,
     Toast,
+    VoiceNotes,
     grid,
     stale,
 )
@@ -42,8 +43,10 @@ from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
+from bot.domain.voice import VoiceNote
 from bot.services.container import Services
 from bot.services.rectification import Done
+from bot.services.voice import forwarded
 
 _TEXT_REFUSALS: dict[type[DomainError], str] = {
     DeadlineUnreadable: texts.DEADLINE_UNREADABLE,
@@ -74,13 +77,15 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
         services.settings.locale.zone,
         for_owner=actor.role is Role.OWNER,
     )
-    buttons = move_buttons(hazard.id, rectification.moves(actor, hazard))
+    voices = [forwarded(voice.note, hazard.id) for voice in await rectification.voices(hazard)]
+    buttons = move_buttons(hazard.id, rectification.moves(actor, hazard), proxy=actor.role is Role.OFFICER)
     if hazard.reporter_id == actor.id and hazard.status is not Status.CLOSED:
         buttons.append(add_photos_button(hazard.id))  # the reporter may add photos while it is open
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
         Text(text, buttons),
+        *([VoiceNotes(voices)] if voices else []),
     ]
 
 
@@ -105,21 +110,36 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
     if conversation.ask is Ask.OWNER:
         hazard = await rectification.visible(actor, conversation.hazard_id)
         owners = await rectification.owner_options(hazard)
-        buttons = [_button(conversation, screen.label(o.name), ConversationVerb.OWNER, o.id) for o in owners]
+        first = await rectification.place_owner_id(hazard)  # the place's 责任人: the first button, one press
+        place_owner = next((o for o in owners if o.id == first), None)
+        buttons = [
+            _button(
+                conversation,
+                texts.place_owner_button(o.name) if o is place_owner else screen.label(o.name),
+                ConversationVerb.OWNER,
+                o.id,
+            )
+            for o in owners
+        ]
         buttons.append(_button(conversation, texts.BUTTON_NEW_OWNER, ConversationVerb.NEW_OWNER))
         question = texts.ASK_REASSIGN_OWNER if conversation.move is Move.REASSIGN else texts.ASK_OWNER
-        return [Text(question, grid(buttons, 3))]
-    if conversation.ask is Ask.DEADLINE:
-        hazard = await rectification.visible(actor, conversation.hazard_id)
-        default = rectification.default_days(hazard)
-        choices = sorted({*limits.DEADLINE_CHOICES, default})
-        rows = [[_button(conversation, texts.days_button(d, d == default), ConversationVerb.DAYS, d) for d in choices]]
-        question = texts.ask_deadline(default)
-        if conversation.move is Move.REASSIGN and hazard.deadline is not None:
-            keep = texts.keep_deadline_button(hazard.deadline)
-            rows.insert(0, [_button(conversation, keep, ConversationVerb.KEEP)])
-            question = texts.ask_reassign_deadline(hazard, rectification.today())
+        if place_owner is not None and conversation.move is Move.ASSIGN:
+            question = texts.ask_owner_place_first(hazard.place, place_owner.name)
+        rows = grid(buttons, 3)
+        if place_owner is not None:  # alone on the first row, so it reads as the proposal
+            rows = [buttons[:1], *grid(buttons[1:], 3)]
         return [Text(question, rows)]
+    if conversation.ask is Ask.DEADLINE:
+        return [await _deadline_question(services, actor, conversation)]
+    if conversation.ask is Ask.CONFIRM:
+        assert conversation.deadline is not None
+        rows = [
+            [
+                _button(conversation, texts.BUTTON_CONFIRM_DEADLINE, ConversationVerb.CONFIRM),
+                _button(conversation, texts.BUTTON_RETYPE_DEADLINE, ConversationVerb.RETYPE),
+            ]
+        ]
+        return [Text(texts.confirm_deadline(conversation.deadline, rectification.today()), rows)]
     if conversation.ask is Ask.REASON:
         return [Text(texts.ASK_REASON[conversation.move])]
     if conversation.ask is Ask.PHOTOS and conversation.photos:
@@ -135,6 +155,25 @@ def cancel_buttons(conversation: HazardConversation) -> Rows:
             _button(conversation, texts.BUTTON_KEEP_RECTIFYING, ConversationVerb.RESUME),
         ]
     ]
+
+
+async def _deadline_question(services: Services, actor: Actor, conversation: HazardConversation) -> Text:
+    """The day buttons with the proposed term marked, 保持原期限 where the old deadline may stay, and the question."""
+    rectification = services.rectification
+    hazard = await rectification.visible(actor, conversation.hazard_id)
+    move, today = conversation.move, rectification.today()
+    proposed = rectification.proposed_days(hazard, move)
+    choices = sorted({*limits.DEADLINE_CHOICES, *([] if proposed is None else [proposed])})
+    rows = [[_button(conversation, texts.days_button(d, d == proposed), ConversationVerb.DAYS, d) for d in choices]]
+    if rectification.may_keep(hazard, move) and hazard.deadline is not None:
+        rows.insert(0, [_button(conversation, texts.keep_deadline_button(hazard.deadline), ConversationVerb.KEEP)])
+    if move is Move.REASSIGN:
+        question = texts.ask_reassign_deadline(hazard, today)
+    elif move is Move.REJECT:
+        question = texts.ask_rework_deadline(hazard, today, proposed)
+    else:
+        question = texts.ask_deadline(proposed or rectification.default_days(hazard))
+    return Text(question, rows)
 
 
 def photos_confirmed(conversation: HazardConversation, count: int, refused: int) -> list[Reply]:
@@ -189,6 +228,10 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
             result = await rectification.choose_days(actor, token, press.number)
         elif verb is ConversationVerb.KEEP:
             result = await rectification.keep_deadline(actor, token)
+        elif verb is ConversationVerb.CONFIRM:
+            result = await rectification.confirm_deadline(actor, token)
+        elif verb is ConversationVerb.RETYPE:
+            result = await rectification.retype_deadline(actor, token)
         elif verb is ConversationVerb.PHOTOS:
             result = await rectification.photos_done(actor, token)
         elif verb in (ConversationVerb.CANCEL_SURE, ConversationVerb.RESUME):
@@ -204,14 +247,18 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
     except InvalidTransition:
         await rectification.cancel(actor)
         return [Toast(texts.HAZARD_HANDLED, alert=True)]
+    except (DeadlineInPast, DeadlineTooFar) as refusal:  # 确认 of a date that passed meanwhile: asked again
+        return [Toast(), Text(_TEXT_REFUSALS[type(refusal)])]
     return [Toast(), *await _next(services, actor, result)]
 
 
-async def answer(services: Services, actor: Actor, conversation: HazardConversation, text: str) -> list[Reply]:
-    """A typed answer to the action in progress."""
+async def answer(
+    services: Services, actor: Actor, conversation: HazardConversation, text: str, voice: VoiceNote | None = None
+) -> list[Reply]:
+    """A typed answer to the action in progress (a spoken reason or note: its placeholder with its voice note)."""
     rectification = services.rectification
     try:
-        result = await rectification.answer_text(actor, text)
+        result = await rectification.answer_text(actor, text, voice)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(text.strip())))]
     except SameOwner:

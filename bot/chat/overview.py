@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from bot import texts
 from bot.chart import chart_or_none
+from bot.chat.actions import move_label
 from bot.chat.commands import commands_for
 from bot.chat.replies import Activity, ChatAction, Image, Later, Reply, Text, from_message
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor, Role
+from bot.domain.policy import check_kind, role_moves
 from bot.services.container import Services
 
 
@@ -24,8 +26,9 @@ async def mine(services: Services, actor: Actor) -> list[Reply]:
 
 
 def help_text(actor: Actor) -> list[Reply]:
-    """The help of the person's role."""
-    return [Text(texts.help_text(actor.role, actor.name, commands_for(actor.role)))]
+    """The help of the person's role: its commands, its check and its moves, all as the policy says."""
+    moves = [move_label(move, actor.role) for move in role_moves(actor.role)]
+    return [Text(texts.help_text(actor.role, actor.name, commands_for(actor.role), moves, check_kind(actor.role)))]
 
 
 async def stats(services: Services, actor: Actor, args: list[str]) -> list[Reply]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot import texts
-from bot.chat import checks, hazards, reports
+from bot.chat import checks, hazards, places, reports
+from bot.chat.albums import answer_once
 from bot.chat.commands import arguments, is_check_caption
 from bot.chat.flows import ActionFlow, NoFlow, ReportFlow, in_progress
 from bot.chat.replies import Reply, Text
@@ -30,7 +31,7 @@ class MediaKind(StrEnum):
     FILE = "file"  # any other document
     STICKER = "sticker"
     VIDEO = "video"  # a video, a round video note, an animation
-    OTHER = "other"  # voice, audio, contact, poll...
+    OTHER = "other"  # a contact, a poll, a dice... (voice messages and audio files have their own handler)
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,14 @@ class Media:
     kind: MediaKind
     size: int | None = None
     caption: str | None = None
+    album: str | None = None  # the album (media group) it is an item of: a refusal is said once per album
 
 
 class Target(StrEnum):
     """Where a downloaded photo goes."""
 
     CHECK = "check"  # a photo captioned `排查 12 …`
+    VISIT = "visit"  # nothing in progress, captioned with a place of the officer's village (or `排查 名称`)
     REPORT = "report"  # the report in progress (one is started if none is)
     RECTIFICATION = "rectification"  # the after-photos of the rectification in progress
 
@@ -75,7 +78,14 @@ def _sink(services: Services, target: Target) -> PhotoSink:
 
 
 async def arriving(services: Services, actor: Actor, media: Media) -> list[Reply] | Fetch | Confirm:
-    """What to do with media that just arrived, before anything is downloaded."""
+    """What to do with media that just arrived, before anything is downloaded; a refusal is said once per album."""
+    decision = await _arriving(services, actor, media)
+    if isinstance(decision, list):
+        return answer_once(services, actor.id, media.album, decision)
+    return decision
+
+
+async def _arriving(services: Services, actor: Actor, media: Media) -> list[Reply] | Fetch | Confirm:
     flow = await in_progress(services, actor)
     if not flow.wants_photos and not (isinstance(flow, ReportFlow) and is_check_caption(media.caption)):
         # A photo in the middle of an action (交办, 不通过, the note...) must not start a report beside it, and a
@@ -89,6 +99,8 @@ async def arriving(services: Services, actor: Actor, media: Media) -> list[Reply
         return [Text(texts.PHOTO_TOO_LARGE)]
     if is_check_caption(media.caption):
         return Fetch(Target.CHECK)
+    if isinstance(flow, NoFlow) and not media.album and await _names_place(services, actor, media.caption):
+        return Fetch(Target.VISIT)
     target = Target.RECTIFICATION if isinstance(flow, ActionFlow) else Target.REPORT
     try:
         room = await _sink(services, target).photo_room(actor)
@@ -99,18 +111,30 @@ async def arriving(services: Services, actor: Actor, media: Media) -> list[Reply
     return Fetch(target) if room else Confirm()  # over the limit: not even downloaded, counted as refused
 
 
-async def fetched(services: Services, actor: Actor, fetch: Fetch, upload: PhotoUpload) -> list[Reply] | Confirm:
-    """The downloaded photo, kept where `arriving` said."""
+async def fetched(
+    services: Services, actor: Actor, fetch: Fetch, upload: PhotoUpload, album: str | None = None
+) -> list[Reply] | Confirm:
+    """The downloaded photo, kept where `arriving` said; a broken image is said once per album."""
     if fetch.target is Target.CHECK:
         return await checks.check(services, actor, arguments(upload.caption), upload)
+    if fetch.target is Target.VISIT:
+        return await places.photo_visit(services, actor, upload)
     if await _sink(services, fetch.target).add_photo(actor, upload) is PhotoOutcome.NOT_IMAGE:
-        return [Text(texts.PHOTO_BROKEN)]
+        return answer_once(services, actor.id, album, [Text(texts.PHOTO_BROKEN)])
     return Confirm()
 
 
-def download_failed(*, too_big: bool) -> list[Reply]:
-    """The channel could not give the file: that photo is asked for again; nothing kept so far is lost."""
-    return [Text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)]
+async def _names_place(services: Services, actor: Actor, caption: str | None) -> bool:
+    """A caption that is the name of a place of the officer's village (a visit, not a report)."""
+    name = places.visit_caption(caption)
+    return name is not None and await services.place_files.named_in_village(actor, name) is not None
+
+
+def download_failed(services: Services, actor: Actor, album: str | None, *, too_big: bool) -> list[Reply]:
+    """The channel could not give the file: that photo is asked for again (once per album); nothing kept so far is
+    lost."""
+    refusal: list[Reply] = [Text(texts.PHOTO_TOO_LARGE if too_big else texts.PHOTO_DOWNLOAD_FAILED)]
+    return answer_once(services, actor.id, album, refusal)
 
 
 async def confirmation(services: Services, actor: Actor) -> list[Reply]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.domain.notifications import Button, Message
+from bot.domain.voice import Voice
 
 Rows = list[list[Button]]
 
@@ -48,6 +49,13 @@ class Photos:
     """Stored photos by media-store name, one or in albums as the channel allows."""
 
     names: list[str]
+
+
+@dataclass(frozen=True)
+class VoiceNotes:
+    """Stored voice notes (a spoken description, reason or note), each sent as a voice message with its caption."""
+
+    voices: list[Voice]
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,7 @@ Reply = (
     Text
     | AskLocation
     | Photos
+    | VoiceNotes
     | Image
     | Document
     | Location
@@ -160,9 +169,10 @@ Reply = (
 
 
 def from_message(message: Message) -> list[Reply]:
-    """A notification's message as replies: its photos (and image), then its text with its buttons."""
+    """A notification's message as replies: its photos (and image), then its text with its buttons, then its voice."""
     pictures = message.photos + ([message.image] if message.image else [])
-    return [Photos(pictures), Text(message.text, message.buttons)]
+    voices = [VoiceNotes(message.voices)] if message.voices else []
+    return [Photos(pictures), Text(message.text, message.buttons), *voices]
 
 
 def stale() -> Toast:

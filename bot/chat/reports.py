@@ -6,7 +6,7 @@ Which step comes next is the draft's own rule (ReportDraft.next_step); this modu
 from __future__ import annotations
 
 from bot import screen, texts
-from bot.chat import hazards
+from bot.chat import hazards, report_places
 from bot.chat.actions import AddPhotos, ReportStep, ReportVerb, button
 from bot.chat.commands import is_hazard_number
 from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel, in_progress
@@ -39,8 +39,10 @@ from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
 from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
+from bot.domain.voice import VoiceNote
 from bot.services.container import Services
 from bot.services.photo_intake import Batch
+from bot.services.report_places import Found
 
 _CANCELLED = {
     Cancelled.ACTION: texts.ACTION_CANCELLED,
@@ -126,6 +128,8 @@ async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[R
             return [Text(texts.ASK_AFTER_PHOTOS)]
         text = texts.photos_received(len(draft.after_photos), 0, after=True, has_description=False)
         return [Text(text, next_buttons(draft))]
+    if step is Step.AFTER_NOTE:
+        return [Text(texts.ASK_FIX_NOTE, [[_button(draft, texts.SKIP, ReportVerb.SKIP)]])]
     if step is Step.DESCRIPTION:
         return [Text(texts.ASK_DESCRIPTION)]
     if step is Step.CATEGORY:
@@ -144,14 +148,7 @@ async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[R
         ]
         return [Text(texts.ASK_VILLAGE, grid(villages, 3))]
     if step is Step.PLACE:
-        draft = await reporting.place_options(actor)
-        if not draft.place_options:
-            return [Text(texts.ASK_PLACE)]
-        places = [
-            _button(draft, screen.label(place), ReportVerb.PLACE, number=i)
-            for i, place in enumerate(draft.place_options)
-        ]
-        return [Text(texts.ASK_PLACE_WITH_OPTIONS, grid(places, 2))]
+        return await report_places.ask(services, actor)
     if step is Step.LOCATION:
         return [AskLocation(texts.ASK_LOCATION, texts.BUTTON_SEND_LOCATION, texts.SKIP)]
     summary = await reporting.summary(actor)
@@ -226,14 +223,17 @@ async def cancel_command(services: Services, actor: Actor) -> list[Reply]:
     return [Text(_CANCELLED[await cancel(services, actor)], remove_keyboard=True)]
 
 
-async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list[Reply]:
-    """A typed answer to the report in progress (the caller routes an action's answers, and texts without a flow)."""
+async def text(services: Services, actor: Actor, flow: Flow, typed: str, voice: VoiceNote | None = None) -> list[Reply]:
+    """A typed answer to the report in progress (the caller routes an action's answers, and texts without a flow); a
+    spoken description comes as its placeholder with its voice note."""
     assert isinstance(flow, ReportFlow)
     reporting = services.reporting
     draft = flow.draft
     was = draft.step
+    if was is Step.PLACE:
+        return await _typed_place(services, actor, draft, typed)
     try:
-        draft = await reporting.answer_text(actor, typed)
+        draft = await reporting.answer_text(actor, typed, voice)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
     except EmptyAnswer:
@@ -241,6 +241,8 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list
             return [Text(texts.ASK_PHOTOS)]
         if draft.step is Step.PLACE:
             return [Text(texts.EMPTY_PLACE), *await prompt(services, actor, draft)]
+        if draft.step is Step.AFTER_NOTE:
+            return [Text(texts.EMPTY_NOTE), *await prompt(services, actor, draft)]
         return [Text(texts.EMPTY_DESCRIPTION)]
     except WrongInput:
         if draft.step is Step.PHOTOS and not draft.photos:
@@ -250,6 +252,21 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str) -> list
         return [Text(texts.DESCRIPTION_KEPT)]
     skipped: list[Reply] = [Text(texts.LOCATION_SKIPPED, remove_keyboard=True)] if was is Step.LOCATION else []
     return [*skipped, *await prompt(services, actor, draft)]
+
+
+async def _typed_place(services: Services, actor: Actor, draft: ReportDraft, typed: str) -> list[Reply]:
+    """A typed place: one of the village's places it names, their matches, or a new place (free text without any)."""
+    try:
+        found = await services.report_places.typed(actor, typed)
+    except TooLong as exc:
+        return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+    except EmptyAnswer:
+        return [Text(texts.EMPTY_PLACE), *await prompt(services, actor, draft)]
+    except WrongInput:
+        return await prompt(services, actor, draft)
+    if found.found in (Found.MATCHES, Found.NONE):
+        return report_places.searched(found)
+    return [*report_places.given(found), *await prompt(services, actor, found.draft)]
 
 
 async def location(services: Services, actor: Actor, latitude: float, longitude: float) -> list[Reply]:
@@ -280,8 +297,22 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
             return await _add_to(services, actor, token, press.number)
         elif verb is ReportVerb.NEW:
             draft = await reporting.as_new(actor, token)
+        elif verb is ReportVerb.PLACE_ID and press.number is not None:
+            draft = await services.report_places.choose(actor, token, press.number)
+        elif verb is ReportVerb.PLACE_PAGE and press.number is not None:
+            return await report_places.turn(services, actor, token, press.number)
+        elif verb is ReportVerb.NEW_PLACE:
+            await services.report_places.ask_name(actor, token)
+            return [Toast(), CloseButtons(), Text(texts.ASK_NEW_PLACE_NAME)]
+        elif verb is ReportVerb.ADD_PLACE and press.number is not None:
+            draft = await services.report_places.add_searched(actor, token, press.number)
+            assert draft.place is not None
+            noted = Text(texts.new_place_noted(draft.place))
+            return [Toast(), CloseButtons(), noted, *await prompt(services, actor, draft)]
         elif verb is ReportVerb.FIX:
             draft = await reporting.fix_on_spot(actor, token)
+        elif verb is ReportVerb.SKIP:
+            draft = await reporting.skip_note(actor, token)
         elif verb is ReportVerb.EDIT and press.step is None and not press.back:
             return [Toast(), ReplaceButtons(edit_buttons(await reporting.edit(actor, token, None)))]
         elif verb is ReportVerb.EDIT:
@@ -289,7 +320,9 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
         elif verb is ReportVerb.CANCEL:  # on the summary: photos would be lost, so it asks first
             draft = current(await reporting.draft(actor), token, _step, tuple(Step))
             question = cancel_question(ReportFlow(draft))
-            assert question is not None
+            if question is None:  # nothing to lose (a press from before the photos): cancelled at once
+                await reporting.cancel(actor)
+                return [Toast(), CloseButtons(), Text(texts.REPORT_CANCELLED, remove_keyboard=True)]
             return [Toast(), question]
         elif verb is ReportVerb.CANCEL_SURE:
             current(await reporting.draft(actor), token, _step, tuple(Step))

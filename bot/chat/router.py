@@ -11,8 +11,20 @@ is shown, an empty phrase (好了, 完成, ok …) means it too.
 from __future__ import annotations
 
 from bot import texts
-from bot.chat import hazards, lists, reports
-from bot.chat.actions import Action, AddPhotos, ConversationStep, HazardPress, PageTurn, ReportStep, decode
+from bot.chat import hazards, lists, places, report_places, reports
+from bot.chat.actions import (
+    Action,
+    AddPhotos,
+    CheckDone,
+    ConversationStep,
+    HazardPress,
+    PageTurn,
+    PlaceDecision,
+    PlacePress,
+    PlaceReview,
+    ReportStep,
+    decode,
+)
 from bot.chat.flows import ActionFlow, Flow, NoFlow, in_progress
 from bot.chat.replies import CloseButtons, ReplaceButtons, ReplaceScreen, Reply, Text, Toast, stale
 from bot.domain import vocabulary
@@ -42,6 +54,14 @@ async def route(services: Services, actor: Actor, action: Action) -> list[Reply]
         return await reports.add_photos(services, actor, action)
     if isinstance(action, PageTurn):
         return await lists.turn(services, actor, action)
+    if isinstance(action, PlaceReview):
+        return await report_places.review(services, actor, action)
+    if isinstance(action, PlacePress):
+        return await places.press(services, actor, action)
+    if isinstance(action, PlaceDecision):
+        return await places.decide(services, actor, action)
+    if isinstance(action, CheckDone):
+        return await places.check_done(services, actor)
     return [stale()]
 
 
@@ -56,6 +76,14 @@ async def text(services: Services, actor: Actor, typed: str) -> list[Reply]:
     if isinstance(flow, NoFlow):
         return await reports.without_flow(services, actor, typed)
     return await reports.text(services, actor, flow, typed)
+
+
+async def typed_label(services: Services, actor: Actor, typed: str) -> list[Reply] | None:
+    """What a command's bare alias word does when it is also the label of a button the current question shows (场所
+    on 修改's menu is that step, not /place); None when no such button is shown."""
+    flow = await in_progress(services, actor)
+    pressed = await typed_button(services, actor, flow, typed)
+    return None if pressed is None else as_typed(await route(services, actor, pressed))
 
 
 async def typed_button(services: Services, actor: Actor, flow: Flow, typed: str) -> Action | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from datetime import date
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from bot.domain.errors import StaleButton
 from bot.domain.lifecycle import Move
 from bot.domain.photos import Photo
+from bot.domain.voice import VoiceNote
 
 
 class Ask(StrEnum):
@@ -19,6 +21,7 @@ class Ask(StrEnum):
     OWNER = "owner"  # an owner button, or 新责任人
     OWNER_NAME = "owner_name"  # a new owner's name (and phone)
     DEADLINE = "deadline"  # a deadline button or a typed date
+    CONFIRM = "confirm"  # 确认 the typed date echoed back (or 重新输入, or another date)
     REASON = "reason"  # why (不属实, 不通过, 重新打开)
     ORIGINAL = "original"  # the #N this one duplicates
     PHOTOS = "photos"  # after-photos of the rectification
@@ -85,6 +88,8 @@ class HazardConversation(BaseModel):
     new_owner_name: str | None = None
     new_owner_phone: str | None = None
     reason: str | None = None
+    deadline: date | None = None  # a typed deadline, echoed back and saved only on 确认
+    voice: VoiceNote | None = None  # the reason or note was spoken: `reason` holds the voice's placeholder
     photos: list[Photo] = []
     refused_photos: int = 0
     confirmed_photos: int = 0  # after-photos the person has been told about

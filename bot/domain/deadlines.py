@@ -21,3 +21,24 @@ def check_deadline(candidate: date, today: date) -> date:
     if candidate > today + timedelta(days=limits.MAX_DEADLINE_DAYS):
         raise DeadlineTooFar(candidate)
     return candidate
+
+
+REWORK_MIN_DAYS = 3  # the least time a rejected fix is given again: a new attempt needs a few days
+
+
+def may_keep(deadline: date | None, today: date) -> bool:
+    """Whether 保持原期限 can be offered at 不通过: the old deadline is still in the future."""
+    return deadline is not None and deadline > today
+
+
+def rework_days(deadline: date | None, term_days: int | None, default_days: int, today: date) -> int | None:
+    """The term proposed when a fix is rejected (不通过), from the time left; None: keep the old deadline.
+
+    The old deadline is proposed while at least REWORK_MIN_DAYS remain; once it is nearer (or passed) the owner
+    gets half of the last term again, rounded up, but at least REWORK_MIN_DAYS (the severity's default term stands
+    in for a term that is not known).
+    """
+    if deadline is not None and (deadline - today).days >= REWORK_MIN_DAYS:
+        return None
+    term = term_days if term_days is not None and term_days > 0 else default_days
+    return max(REWORK_MIN_DAYS, -(-term // 2))

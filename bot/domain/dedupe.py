@@ -29,6 +29,21 @@ def hazard_event(hazard_id: int, event_id: int, told: Told, person_id: int) -> s
     return f"hazard:{hazard_id}:event:{event_id}:{told.value}:{person_id}"
 
 
+def new_place(place_id: int, hazard_id: int, person_id: int) -> str:
+    """A place added while reporting hazard #N (待核实), to a supervisor who confirms or rejects it."""
+    return f"place:{place_id}:new:{hazard_id}:{person_id}"
+
+
+def place_request(request_id: int, person_id: int) -> str:
+    """An officer's change of a place, to a supervisor who may confirm it."""
+    return f"place:request:{request_id}:{person_id}"
+
+
+def place_decision(request_id: int, person_id: int) -> str:
+    """The supervisor's decision on a change of a place, to the officer who asked it."""
+    return f"place:decision:{request_id}:{person_id}"
+
+
 # ---- what a scheduler pass queues ----
 
 

@@ -110,6 +110,8 @@ class RowFault(StrEnum):
     SUPERVISOR_VILLAGE = "supervisor_village"
     VILLAGE_MISSING = "village_missing"  # role
     DUPLICATE_ROW = "duplicate_row"  # other_row: the first row with the same person
+    WECOM_INVALID = "wecom_invalid"  # value: the WeCom account as written
+    WECOM_DUPLICATE = "wecom_duplicate"  # value: the WeCom account; other_row: the first row with it
     EMPTY = "empty"  # the file has no person at all (row 0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -34,7 +35,7 @@ class _Episode:
 
 
 class FloodWatch:
-    """Flood episodes by chat, decided by backlog (a person waiting for answers never has one), ended by quiet.
+    """Flood episodes by chat (a Telegram chat id, a WeCom userid), decided by backlog (a person waiting for answers never has one), ended by quiet.
 
     A person sends, waits for the answer, and sends again: their chat never has updates waiting. A forward of 100
     messages, an album spammed in a loop or a script has: once CHAT_FLOOD_BACKLOG updates wait, the chat is flooding,
@@ -43,9 +44,9 @@ class FloodWatch:
     """
 
     def __init__(self) -> None:
-        self._episodes: dict[int, _Episode] = {}
+        self._episodes: dict[Hashable, _Episode] = {}
 
-    def arrive(self, chat_id: int, backlog: int, now: datetime) -> Arrival:
+    def arrive(self, chat_id: Hashable, backlog: int, now: datetime) -> Arrival:
         """Note an update of a chat that already has `backlog` updates waiting or running."""
         episode = self._episodes.get(chat_id)
         if episode is not None and now - episode.last_arrival >= _QUIET:
@@ -59,7 +60,7 @@ class FloodWatch:
             episode.last_arrival = now
         return Arrival.DROP if backlog >= MAX_CHAT_BACKLOG else Arrival.QUEUE
 
-    def screen(self, chat_id: int) -> Screening:
+    def screen(self, chat_id: Hashable) -> Screening:
         """Whether the gate lets the chat's next update through, and whether this refusal is the one told."""
         episode = self._episodes.get(chat_id)
         if episode is None:
@@ -69,7 +70,7 @@ class FloodWatch:
         episode.noticed = True
         return Screening.REFUSE_WITH_NOTICE
 
-    def flooding(self, chat_id: int) -> bool:
+    def flooding(self, chat_id: Hashable) -> bool:
         """Whether the chat is in a flood episode."""
         return chat_id in self._episodes
 

@@ -65,7 +65,7 @@ class Hazard(BaseModel):
     reported_at: datetime
     owner_id: int | None = None
     owner_name: str | None = None
-    owner_bound: bool = False  # the owner uses Telegram; otherwise the reporting officer acts for them
+    owner_bound: bool = False  # the owner uses Telegram or WeCom; otherwise the reporting officer acts for them
     deadline: date | None = None
     assigned_at: datetime | None = None
     submitted_at: datetime | None = None

@@ -68,3 +68,14 @@ def transition(move: Move, status: Status, *, has_owner: bool) -> Transition | N
     if move is Move.VERIFY:
         return Transition(Status.CLOSED, Closure.VERIFIED)
     return Transition(Status.ASSIGNED if has_owner else Status.REPORTED)
+
+
+def leads_to(move: Move) -> frozenset[Status]:
+    """Every state a move can leave a hazard in (two for 不通过 and 重新打开: back to the owner, or to be assigned)."""
+    steps = (transition(move, _FROM[move], has_owner=has_owner) for has_owner in (True, False))
+    return frozenset(step.to for step in steps if step is not None)
+
+
+def names_its_state(move: Move) -> bool:
+    """Whether the move's name says the state it leaves (复核通过 → 已销号): an update need not repeat the state."""
+    return len(leads_to(move)) == 1

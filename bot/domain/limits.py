@@ -29,3 +29,4 @@ MAX_CHAT_BACKLOG = 50  # updates of one chat waiting or running; any more are dr
 FLOOD_QUIET_SECONDS = 30  # a flood ends after this long without an update from the chat
 MAX_LEDGER_THUMBNAIL_ROWS = 1_000  # hazards of a ledger that still gets thumbnails (measured: README, the ledger)
 MAX_CHAT_PHOTO_ARCHIVE_BYTES = 50_000_000  # the photo zip sent in chat: Telegram's 50 MB for a bot's document
+MAX_VOICE_SECONDS = 300  # a voice message kept as a description, note or reason (5 minutes)

@@ -1,10 +1,12 @@
-"""A notification to a person: plain values the outbox stores and the dispatcher turns into Telegram calls."""
+"""A notification to a person: plain values the outbox stores and the dispatcher turns into each channel's calls."""
 
 from __future__ import annotations
 
 from enum import IntEnum
 
 from pydantic import BaseModel, ConfigDict
+
+from bot.domain.voice import Voice
 
 
 class Button(BaseModel):
@@ -17,7 +19,8 @@ class Button(BaseModel):
 
 
 class Message(BaseModel):
-    """What a person receives: photos first (one photo or an album), then the text with its buttons."""
+    """What a person receives: photos first (one photo or an album), then the text with its buttons, then the voice
+    notes the text stands for (a spoken description, reason or note)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -27,6 +30,7 @@ class Message(BaseModel):
     photos: list[str] = []
     image: str | None = None  # a file of the media store (e.g. the ranking chart), sent as a photo before the text
     buttons: list[list[Button]] = []
+    voices: list[Voice] = []
 
 
 class Priority(IntEnum):
@@ -48,6 +52,12 @@ class Notification(BaseModel):
     urgent: bool = False  # major-hazard alerts ignore quiet hours
     subject: str | None = None  # reminders only: what they are about, so they are cancelled once it is done
     priority: Priority = Priority.ROUTINE
+    everywhere: bool = False  # must not be missed: sent on every channel the person is on (bot/domain/routing.py)
+
+    @property
+    def must_not_miss(self) -> bool:
+        """Whether it goes to every channel the person is on: major-hazard alerts and deadline alarms."""
+        return self.urgent or self.everywhere
 
     @property
     def rank(self) -> Priority:

@@ -16,6 +16,13 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Channel(StrEnum):
+    """Where a person talks to GridSafe: Telegram, or the WeCom (企业微信) self-built app."""
+
+    TELEGRAM = "telegram"
+    WECOM = "wecom"
+
+
 class Scope(BaseModel):
     """A place in the roster: a village (town and village set), a town (village None) or everywhere (both None)."""
 
@@ -47,6 +54,8 @@ class Person(BaseModel):
     village_name: str | None
     phone: str | None
     active: bool = True  # False once deactivated: kept for the history, able to do nothing
+    wecom_userid: str | None = None  # their WeCom account (roster column or 绑定 <code>), None: not on WeCom
+    last_channel: Channel | None = None  # the channel they last wrote from, None: never wrote
 
     @property
     def scope(self) -> Scope:
@@ -55,7 +64,12 @@ class Person(BaseModel):
 
 
 class Actor(Person):
-    """A roster entry bound to a Telegram account: the person behind an update."""
+    """A roster entry reached through a chat account: the person behind an update, on the channel it came from.
 
-    telegram_user_id: int
-    chat_id: int
+    On Telegram, telegram_user_id and chat_id are the account and private chat; on WeCom both are None and the
+    account is wecom_userid. `account` (the Telegram account that made a hazard event) is None on WeCom.
+    """
+
+    channel: Channel = Channel.TELEGRAM
+    telegram_user_id: int | None = None
+    chat_id: int | None = None

@@ -108,17 +108,25 @@ class Coverage:
 
 
 def coverage(
-    places: Iterable[tuple[int, Cadence]], visits: Mapping[int, Sequence[date]], start: date, end: date
+    places: Iterable[tuple[int, Cadence]],
+    visits: Mapping[int, Sequence[date]],
+    start: date,
+    end: date,
+    begun_by: date | None = None,
 ) -> Coverage:
     """Coverage of places (id, cadence) over [start, end), given each place's visit days (from the first window's
     start on): each window closing in the period is one visit due, visited if any visit falls in it.
+
+    begun_by (today, for a period still running): only windows that have begun by then are due, as checks count
+    the weeks that have begun; a window still open counts, and is covered as soon as it is visited.
     """
     visited = due = 0
     owed_by: dict[Cadence, list[Window]] = {}  # the same few windows for every place of a cadence
     for place_id, cadence in places:
         days = visits.get(place_id, ())
         if cadence not in owed_by:
-            owed_by[cadence] = due_in(cadence, start, end)
+            windows = due_in(cadence, start, end)
+            owed_by[cadence] = [w for w in windows if begun_by is None or w.start <= begun_by]
         for owed in owed_by[cadence]:
             due += 1
             visited += any(day in owed for day in days)

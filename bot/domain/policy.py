@@ -24,6 +24,8 @@ class Action(StrEnum):
     EXPORT = "export"
     INVITE = "invite"
     MANAGE_PEOPLE = "manage_people"
+    REVIEW_PLACE = "review_place"  # 确认 / 驳回 a place added while reporting (待核实)
+    VIEW_PLACE = "view_place"
 
 
 _EVERYONE = frozenset(Role)
@@ -42,7 +44,25 @@ _ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.EXPORT: _MANAGERS,
     Action.INVITE: _MANAGERS,
     Action.MANAGE_PEOPLE: frozenset({Role.ADMIN}),
+    Action.REVIEW_PLACE: _MANAGERS,
+    Action.VIEW_PLACE: _EVERYONE,
 }
+
+# Who may ever make each move (scope and state are checked in `denial`): 提交整改 the owner, or the reporting officer
+# for an owner without Telegram; every other move the town's supervisors and the admins. Help and buttons follow it.
+_MOVERS: dict[Move, frozenset[Role]] = {move: _MANAGERS for move in Move} | {
+    Move.SUBMIT: frozenset({Role.OWNER, Role.OFFICER})
+}
+
+
+class CheckKind(StrEnum):
+    """Which recurring check a role logs with /check (排查)."""
+
+    VILLAGE = "village"  # 各村每周至少排查一次: the village officer
+    TOWN = "town"  # 各镇每月至少排查一次: the township supervisor
+
+
+_CHECKS: dict[Role, CheckKind] = {Role.OFFICER: CheckKind.VILLAGE, Role.SUPERVISOR: CheckKind.TOWN}
 
 # Whom each role may invite; a supervisor only inside their own town.
 _INVITABLE: dict[Role, frozenset[Role]] = {
@@ -54,6 +74,16 @@ _INVITABLE: dict[Role, frozenset[Role]] = {
 def role_may(role: Role, action: Action) -> bool:
     """Whether a role may ever do an action (used for help and command menus)."""
     return role in _ROLES_FOR[action]
+
+
+def role_moves(role: Role) -> list[Move]:
+    """The moves a role may ever make on a hazard (its help names them; a card shows those allowed there and then)."""
+    return [move for move in Move if role in _MOVERS[move]]
+
+
+def check_kind(role: Role) -> CheckKind | None:
+    """The check a role logs with /check, None for a role that logs none."""
+    return _CHECKS.get(role) if role_may(role, Action.CHECK) else None
 
 
 def can(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
@@ -98,15 +128,17 @@ def can_move(actor: Actor, move: Move, hazard: Hazard) -> bool:
 
 def denial(actor: Actor, move: Move, hazard: Hazard) -> Denial | None:
     """Why this actor may not make this move on this hazard, or None when they may."""
+    if actor.role not in _MOVERS[move]:
+        return Denial.NOT_ALLOWED
     if move is Move.SUBMIT:
         if actor.role is Role.OWNER:
             return None if hazard.owner_id == actor.id else Denial.NOT_ALLOWED
         # 代为提交: the reporting officer acts for an owner who has no Telegram; once the owner joins, they submit.
-        if actor.role is not Role.OFFICER or hazard.reporter_id != actor.id:
+        if hazard.reporter_id != actor.id:
             return Denial.NOT_ALLOWED
         return Denial.OWNER_JOINED if hazard.owner_bound else None
     # 交办, 不属实, 重复, 复核, 不通过, 重新打开 and 改派: the town's supervisors and the admins.
-    if actor.role not in _MANAGERS or not actor.scope.contains(hazard.scope):
+    if not actor.scope.contains(hazard.scope):
         return Denial.NOT_ALLOWED
     if move in (Move.VERIFY, Move.REJECT) and hazard.status is Status.SUBMITTED and _submitted_by(actor, hazard):
         return Denial.OWN_SUBMISSION

@@ -46,7 +46,7 @@ class Involved:
     reporter_id: int
     reporter_role: Role | None  # None when the reporter is no longer on the roster
     owner_id: int | None
-    owner_bound: bool  # the owner uses Telegram
+    owner_bound: bool  # the owner uses Telegram or WeCom
     supervisors: tuple[int, ...]  # of the hazard's town
     admins: tuple[int, ...]
 

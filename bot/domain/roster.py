@@ -14,6 +14,8 @@ from bot.domain.people import Role
 from bot.domain.typed_text import clean, clean_name
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")  # a phone number as rosters and places files write it
+# A WeCom userid (账号) as the admin console allows it: 1 to 64 letters, digits and _-@., not starting with - . or @.
+WECOM_USERID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
 
 
 class RosterEntry(BaseModel):
@@ -27,6 +29,7 @@ class RosterEntry(BaseModel):
     name: str
     role: Role
     phone: str | None
+    wecom_userid: str | None = None  # the WeCom account (账号), None: the column is empty or absent
 
 
 def parse_role(value: str) -> Role | None:
@@ -43,10 +46,11 @@ def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
     problems: list[RowProblem] = []
     entries: list[RosterEntry] = []
     seen: dict[tuple[str, str, str, str], int] = {}
+    accounts: dict[str, int] = {}  # WeCom userids (compared without case, as WeCom does) → first row
     for number, raw in rows:
         # Names are cleaned as typed names are: control and invisible characters never reach the roster or a chat.
         cells = {key: clean_name(raw.get(key) or "") for key in ("town", "village", "name")}
-        cells |= {key: clean(raw.get(key) or "") for key in ("role", "phone")}
+        cells |= {key: clean(raw.get(key) or "") for key in ("role", "phone", "wecom_userid")}
         if not any(cells.values()):
             continue
         found = _problems(number, cells)
@@ -60,6 +64,14 @@ def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
             problems.append(RowProblem(number, RowFault.DUPLICATE_ROW, other_row=seen[key]))
             continue
         seen[key] = number
+        account = cells["wecom_userid"].lower()
+        if account and account in accounts:
+            problems.append(
+                RowProblem(number, RowFault.WECOM_DUPLICATE, value=cells["wecom_userid"], other_row=accounts[account])
+            )
+            continue
+        if account:
+            accounts[account] = number
         entries.append(
             RosterEntry(
                 row=number,
@@ -68,6 +80,7 @@ def validate(rows: list[tuple[int, Mapping[str, str]]]) -> list[RosterEntry]:
                 name=cells["name"],
                 role=role,
                 phone=cells["phone"] or None,
+                wecom_userid=cells["wecom_userid"] or None,
             )
         )
     if problems:
@@ -87,6 +100,8 @@ def _problems(row: int, cells: dict[str, str]) -> list[RowProblem]:
         found.append(RowProblem(row, RowFault.PLACE_TOO_LONG, limit=MAX_PLACE_NAME))
     if cells["phone"] and not PHONE.match(cells["phone"]):
         found.append(RowProblem(row, RowFault.PHONE_INVALID, value=cells["phone"]))
+    if cells["wecom_userid"] and not WECOM_USERID.match(cells["wecom_userid"]):
+        found.append(RowProblem(row, RowFault.WECOM_INVALID, value=cells["wecom_userid"]))
     role = parse_role(cells["role"])
     if role is None:
         found.append(RowProblem(row, RowFault.ROLE_UNKNOWN, value=cells["role"]))

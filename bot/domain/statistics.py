@@ -100,6 +100,8 @@ class Tally(BaseModel):
     village_weeks_expected: int = 0
     town_months_done: int = 0
     town_months_expected: int = 0
+    places_visited: int = 0  # 村不漏户: visits made at places, one per place and window of its grade
+    places_due: int = 0  # visits due in the period (windows closing in it that have begun)
 
     @property
     def valid(self) -> int:
@@ -141,6 +143,11 @@ class Tally(BaseModel):
         rates = [r for r in (self.village_check_rate, self.town_check_rate) if r is not None]
         return sum(rates) / len(rates) if rates else None
 
+    @property
+    def coverage_rate(self) -> float | None:
+        """村不漏户覆盖率 = visits made ÷ visits due; None where no place was due (a town without places)."""
+        return _ratio(self.places_visited, self.places_due)
+
     def __add__(self, other: Tally) -> Tally:
         return Tally(**{name: getattr(self, name) + getattr(other, name) for name in Tally.model_fields})
 
@@ -181,13 +188,16 @@ class Weights(BaseModel):
     rectification: float
     on_time: float
     overdue_penalty: float
+    coverage: float = 0.0  # 村不漏户: counts only for a town with places due
 
 
 def score(tally: Tally, weights: Weights) -> float:
     """Check points plus hazard points (never below 0) on a scale of 100, to one decimal.
 
-    check points  = 100 × check_weight × 排查完成率 ÷ W   (W: the sum of the three weights)
+    check points  = 100 × check_weight × 排查完成率 ÷ W   (W: the sum of the weights that apply)
     hazard points = 100 × (rectification_weight × 到期整改率 + on_time_weight × 按期整改率) ÷ W − penalty × 逾期
+    coverage points = 100 × coverage_weight × 村不漏户覆盖率 ÷ W, added (with its weight in W) only for a town
+    with places due: a town without places is scored on the other three alone, as before places existed.
     A rate that cannot be computed is not left out (that made silence win): with no hazard fallen due the town earns
     its hazard points in proportion to its checks (nothing found counts only as far as the town looked), and with
     none verified 按期整改率 follows 到期整改率. So a hazard still within its deadline changes nothing, a town that
@@ -198,8 +208,10 @@ def score(tally: Tally, weights: Weights) -> float:
     fixed = looked if fixed is None else fixed
     on_time = tally.on_time_rate
     on_time = fixed if on_time is None else on_time
-    total = weights.check + weights.rectification + weights.on_time
-    checks = 100 * weights.check * looked / total
+    covered = tally.coverage_rate
+    coverage_weight = 0.0 if covered is None else weights.coverage
+    total = weights.check + weights.rectification + weights.on_time + coverage_weight
+    checks = 100 * (weights.check * looked + coverage_weight * (covered or 0.0)) / total
     hazards = 100 * (weights.rectification * fixed + weights.on_time * on_time) / total
     return round(checks + max(0.0, hazards - weights.overdue_penalty * tally.overdue), 1)
 

@@ -50,6 +50,12 @@ ROSTER_HEADERS: dict[str, str] = {
     "电话": "phone",
     "手机": "phone",
     "手机号": "phone",
+    "wecom_userid": "wecom_userid",
+    "wecom": "wecom_userid",
+    "企业微信账号": "wecom_userid",
+    "企业微信": "wecom_userid",
+    "企业微信ID": "wecom_userid",
+    "企微账号": "wecom_userid",
 }
 
 # The default place types ([places] types may change them): the 九小场所 first, then the others. They are
@@ -71,6 +77,7 @@ DEFAULT_PLACE_TYPES = [
     "其他",
 ]
 PLACE_TYPE_ENTERPRISE = "企业"  # the type whose places have an industry and a 高危 flag
+PLACE_TYPE_OTHER = "其他"  # the type of a place added while reporting, until someone files it (the last type if unset)
 
 # A place's risk grade in one word, read in a places file's grade column (besides the English codes) and shown in the
 # ledger.
@@ -149,7 +156,12 @@ COMMAND_ALIASES: dict[str, str] = {
     "邀请": "invite",
     "人员": "person",
     "取消": "cancel",
+    "场所": "place",
+    "绑定": "start",  # 绑定 <invite code>: binding by a typed code (WeCom has no deep links; Telegram takes it too)
 }
+
+# /place 名称 责任人 姓名: the word before a typed new owner of the place.
+PLACE_OWNER_WORD = "责任人"
 
 # The severity typed as an answer in the report conversation (the words of its buttons).
 SEVERITY_ANSWERS: dict[str, Severity] = {"一般隐患": Severity.GENERAL, "重大隐患": Severity.MAJOR}
@@ -164,6 +176,10 @@ SEVERITY_FILTERS: dict[str, Severity] = {
 
 # Typed (or pressed on the reply keyboard) at the location step.
 SKIP = "跳过"
+KEEP_DEADLINE = (
+    "保持原期限"  # the deadline button of 改派 and 不通过; typed (with its date or not) it acts as the button
+)
+KEEP_DEADLINE_TYPED = re.compile(r"^\s*保持原期限\s*(?:[(（][^)）]*[)）])?\s*$")
 
 # Periods after /stats, /rank and /export.
 PERIOD_THIS_WEEK = "本周"
@@ -182,8 +198,12 @@ PERSON_MOVE_WORD = "调动"
 FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 # A deadline is the last day allowed, so the words around a date change nothing ("截止到12月20日前" is 12月20日), and a
-# day button's label typed as text ("7天（默认）", NFKC-normalized) is its days.
-DATE_AROUND = re.compile(r"^(?:截止到|截至|截止|到|在)(?=.)|(?<=.)(?:之前|以前|前|以内|之内|内|为止)$|\(默认\)")
+# day button's label typed as text ("7天（默认）", NFKC-normalized) is its days, and the echo copied back
+# ("期限：12月18日（周五）") is its date.
+DATE_AROUND = re.compile(
+    r"^(?:期限:?)?(?:截止到|截至|截止|到|在)?(?=.)|(?<=.)(?:之前|以前|前|以内|之内|内|为止)$|\(默认\)"
+    r"|\((?:周|星期|礼拜)[一二三四五六日天1-7]\)"
+)
 CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十廿卅]+")
 MONTH_PART = re.compile(r"^(\d{1,2})月(?:(中)|底|末)$")
 # Groups: (this month)(next month)(day); (this)(next)(中 rather than the month's end).

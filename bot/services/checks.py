@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from bot.clock import Clock
 from bot.domain import dedupe, limits
 from bot.domain.errors import NotAllowed, TooLong, WrongInput
-from bot.domain.people import Actor, Role
+from bot.domain.people import Actor
 from bot.domain.periods import local_date, month_end, month_key, month_start, week_key, week_start
 from bot.domain.photos import Photo
-from bot.domain.policy import Action, can
+from bot.domain.policy import Action, CheckKind, can, check_kind
 from bot.domain.typed_text import clean
 from bot.services.notify import Notifier
 from bot.services.photo_intake import PhotoOutcome, PhotoUpload, keep_photo
@@ -90,7 +90,7 @@ class CheckService:
         if not can(actor, Action.CHECK):
             raise NotAllowed(Action.CHECK)
         today = local_date(self._clock.now(), self._zone)
-        if actor.role is Role.OFFICER:
+        if check_kind(actor.role) is CheckKind.VILLAGE:
             assert actor.village_id is not None
             return VILLAGE, week_start(today), week_start(today) + timedelta(days=6), week_key(today), actor.village_id
         return TOWN, month_start(today), month_end(today), month_key(today), self._town(actor)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.domain import limits
+from bot.domain import limits, vocabulary
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
+from bot.services.albums import AlbumAnswers
 from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
 from bot.services.notify import Notifier
+from bot.services.place_files import PlaceFileService
 from bot.services.places import PlaceService
 from bot.services.queries import QueryService
 from bot.services.rectification import RectificationService
 from bot.services.reminders import ReminderService
+from bot.services.report_places import PlaceReviewService, ReportPlaceService
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.statistics import StatisticsService
@@ -33,11 +36,15 @@ from storage.media import MediaStore
 from storage.migrations import migrate
 from storage.outbox import OutboxRepository
 from storage.photo_ids import PhotoIdRepository
+from storage.place_choices import PlaceChoiceRepository
+from storage.place_files import PlaceFileRepository
 from storage.places import PlaceRepository
 from storage.queries import QueryRepository
 from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 from storage.statistics import StatisticsRepository
+from storage.voice import VoiceRepository
+from storage.wecom_media import WeComMediaRepository
 
 
 @dataclass
@@ -51,6 +58,8 @@ class Services:
     roster: RosterService
     invites: InviteService
     reporting: ReportingService
+    report_places: ReportPlaceService
+    place_reviews: PlaceReviewService
     rectification: RectificationService
     checks: CheckService
     reminders: ReminderService
@@ -58,11 +67,14 @@ class Services:
     notifier: Notifier
     media: MediaStore
     photo_ids: PhotoIdRepository
+    wecom_media: WeComMediaRepository
     queries: QueryService
     statistics: StatisticsService
     ledger: LedgerService
     places: PlaceService
+    place_files: PlaceFileService
     waiting: WaitingService
+    albums: AlbumAnswers = field(default_factory=AlbumAnswers)  # albums already answered (a refusal is said once)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, *, create_database: bool = False) -> Services:
@@ -78,13 +90,51 @@ class Services:
         roster = RosterRepository(db)
         outbox = OutboxRepository(db)
         rules = settings.schedule.rules(settings.locale.zone)
-        notifier = Notifier(outbox, rules)
+        notifier = Notifier(db, outbox, rules, wecom=settings.wecom.enabled)
         media = MediaStore(settings.storage.media_dir)
         ttl = timedelta(days=settings.invites.ttl_days)
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
         ranking = settings.ranking
-        statistics = StatisticsService(StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged)
+        places = PlaceService(
+            db,
+            PlaceRepository(db),
+            roster,
+            clock,
+            zone,
+            settings.places.types,
+            settings.places.cadences,
+        )
+        place_files = PlaceFileService(
+            db,
+            PlaceFileRepository(db),
+            PlaceRepository(db),
+            roster,
+            notifier,
+            media,
+            clock,
+            zone,
+            settings.places.cadences,
+        )
+        statistics = StatisticsService(
+            StatisticsRepository(db), clock, zone, ranking.weights, ranking.bottom_flagged, places.coverage
+        )
+        choices = PlaceChoiceRepository(db)
+        types = settings.places.types
+        reporting = ReportingService(
+            db,
+            DraftRepository(db),
+            HazardRepository(db),
+            roster,
+            notifier,
+            media,
+            clock,
+            settings.reporting.categories,
+            settings.locale.zone,
+            choices,
+            vocabulary.PLACE_TYPE_OTHER if vocabulary.PLACE_TYPE_OTHER in types else types[-1],
+            VoiceRepository(db),
+        )
         return cls(
             db=db,
             clock=clock,
@@ -92,17 +142,9 @@ class Services:
             access=AccessService(roster, ChatRepository(db), clock),
             roster=RosterService(db, roster, InviteRepository(), clock),
             invites=invites,
-            reporting=ReportingService(
-                db,
-                DraftRepository(db),
-                HazardRepository(db),
-                roster,
-                notifier,
-                media,
-                clock,
-                settings.reporting.categories,
-                settings.locale.zone,
-            ),
+            reporting=reporting,
+            report_places=ReportPlaceService(reporting, choices),
+            place_reviews=PlaceReviewService(db, choices, roster, clock),
             rectification=RectificationService(
                 db,
                 HazardRepository(db),
@@ -114,6 +156,8 @@ class Services:
                 clock,
                 settings.locale.zone,
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
+                choices,
+                VoiceRepository(db),
             ),
             checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
             reminders=ReminderService(
@@ -127,11 +171,13 @@ class Services:
                 statistics,
                 media,
                 settings.ranking.chart_font,
+                place_files.due_in_village,
             ),
             outbox=outbox,
             notifier=notifier,
             media=media,
             photo_ids=PhotoIdRepository(db),
+            wecom_media=WeComMediaRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,
             ledger=LedgerService(
@@ -143,15 +189,8 @@ class Services:
                 media.root,
                 limits.MAX_LEDGER_THUMBNAIL_ROWS,
             ),
-            places=PlaceService(
-                db,
-                PlaceRepository(db),
-                roster,
-                clock,
-                zone,
-                settings.places.types,
-                settings.places.cadences,
-            ),
+            places=places,
+            place_files=place_files,
             waiting=WaitingService(HazardRepository(db), clock, zone),
         )
 

@@ -26,7 +26,7 @@ from bot.domain.errors import (
 )
 from bot.domain.hazards import Status
 from bot.domain.notifications import Message, Notification
-from bot.domain.people import Actor, Person, Role, Scope
+from bot.domain.people import Actor, Channel, Person, Role, Scope
 from bot.domain.policy import Action, can_invite, can_invite_bound, role_may
 from bot.domain.typed_text import clean, person_name
 from bot.services.notify import Notifier
@@ -71,6 +71,7 @@ class Redeemed:
     binding: Binding
     target: Person | None = None
     displaced_chat_id: int | None = None  # the other account that held this person until now: it must be told
+    displaced_wecom: str | None = None  # the same on WeCom: the WeCom account that held this person until now
     switched_from: Person | None = None  # the person this account was bound to until now
 
 
@@ -221,6 +222,7 @@ class InviteService:
                 now=now,
             )
             await self._invites.mark_used(tx, invite.id, telegram_user_id, now)
+            await self._roster.note_channel(tx, invite.person_id, Channel.TELEGRAM)
             previous = await self._roster.person(mine.person_id) if mine else None
             for notification in await self._news(invite, target, moved=theirs is not None, switched_from=previous):
                 await self._notifier.enqueue(tx, notification, now)
@@ -241,15 +243,65 @@ class InviteService:
             switched_from=previous,
         )
 
+    async def redeem_wecom(self, code: str, userid: str, *, confirmed: bool = False) -> Redeemed:
+        """Bind this WeCom account to the invite's person (`绑定 <code>`): the same codes and rules as on Telegram.
+
+        The person keeps any Telegram binding (a person may use both); a WeCom account held by someone else is
+        changed only once confirmed, and a person's earlier WeCom account loses them (the admins are told).
+        """
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            invite = await self._invites.find(tx, _digest(code))
+            if invite is None:
+                raise InviteUnknown(code[:8])
+            mine = await self._roster.wecom_actor(userid)
+            if invite.used_at is not None:
+                used_here = (invite.used_by_wecom_userid or "").lower() == userid.lower()
+                if used_here and mine is not None and mine.id == invite.person_id:
+                    return Redeemed(actor=mine, binding=Binding.ALREADY)
+                raise InviteUsed(invite.id)
+            if now >= invite.expires_at:
+                raise InviteExpired(invite.id)
+            target = await self._roster.person(invite.person_id)
+            assert target is not None
+            if mine is not None and mine.id == target.id:
+                await self._invites.mark_used_wecom(tx, invite.id, userid, now)
+                return Redeemed(actor=mine, binding=Binding.ALREADY)
+            if mine is not None and not confirmed:
+                return Redeemed(actor=mine, binding=Binding.CONFIRM, target=target)
+            theirs = target.wecom_userid  # the person's earlier WeCom account, which loses them
+            await self._roster.bind_wecom(tx, target.id, userid, now)
+            await self._invites.mark_used_wecom(tx, invite.id, userid, now)
+            await self._roster.note_channel(tx, target.id, Channel.WECOM)
+            for notification in await self._news(
+                invite, target, moved=theirs is not None, switched_from=mine, wecom=True
+            ):
+                await self._notifier.enqueue(tx, notification, now)
+        actor = await self._roster.wecom_actor(userid)
+        assert actor is not None
+        log.info(
+            "person %s bound to a WeCom account (invite %s; moved from another WeCom account: %s; account left %s)",
+            actor.id,
+            invite.id,
+            theirs is not None,
+            mine.id if mine else None,
+        )
+        return Redeemed(
+            actor=actor,
+            binding=Binding.REBOUND if theirs else Binding.NEW,
+            displaced_wecom=theirs,
+            switched_from=mine,
+        )
+
     async def _news(
-        self, invite: InviteRecord, person: Person, *, moved: bool, switched_from: Person | None
+        self, invite: InviteRecord, person: Person, *, moved: bool, switched_from: Person | None, wecom: bool = False
     ) -> list[Notification]:
         """Who hears of a new binding: the admins when one moved; officers who stood in for an owner who joined."""
         out: list[Notification] = []
         if moved or switched_from is not None:
             inviter = await self._roster.person(invite.created_by) if invite.created_by else None
             text = texts.binding_changed_alert(
-                person, moved=moved, switched_from=switched_from, reason=invite.reason, inviter=inviter
+                person, moved=moved, switched_from=switched_from, reason=invite.reason, inviter=inviter, wecom=wecom
             )
             for admin in await self._roster.ids_with_role(Role.ADMIN):
                 if admin != person.id:

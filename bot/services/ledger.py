@@ -236,7 +236,7 @@ class LedgerService:
             place.owner_phone,
             texts.GRADE_NAMES[place.grade],
             texts.PLACE_STATUS_NAMES[place.status],
-            texts.PLACE_CONFIRMED if place.confirmed else texts.PLACE_UNCONFIRMED,
+            _review(place),
             _styled(self._local(place.last_visit), MOMENT_FORMAT),
             place.open_hazards,
             _styled(self._local(place.updated_at), MOMENT_FORMAT),
@@ -379,6 +379,9 @@ def _stats_row(label: str, t: Tally) -> Row:
         t.town_months_done,
         t.town_months_expected,
         _styled(t.check_rate, RATE_FORMAT),
+        t.places_visited,
+        t.places_due,
+        _styled(t.coverage_rate, RATE_FORMAT),
     ]
 
 
@@ -493,3 +496,10 @@ def _write_text(worksheet: Any, row: int, column: int, text: str) -> None:
         worksheet.write_rich_string(row, column, text[:1], text[1:-1], text[-1:])
     else:
         worksheet.write_string(row, column, text)
+
+
+def _review(place: PlaceRow) -> str:
+    """已核实, 待核实 (added while reporting, not decided yet) or 已驳回."""
+    if place.confirmed:
+        return texts.PLACE_CONFIRMED
+    return texts.PLACE_REJECTED if place.rejected else texts.PLACE_UNCONFIRMED

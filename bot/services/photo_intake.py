@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
@@ -9,6 +10,7 @@ from typing import Generic, Protocol, TypeVar
 from bot.domain import limits
 from bot.domain.people import Actor
 from bot.domain.photos import Photo, image_extension
+from bot.domain.voice import VoiceNote
 from storage.media import MediaStore
 
 
@@ -52,8 +54,9 @@ class PhotoUse(Protocol):
         ...
 
 
-async def discard_unused(media: MediaStore, use: PhotoUse, photos: list[Photo]) -> None:
-    """Remove the files of photos nothing refers to any more: what a cancelled report or action leaves."""
+async def discard_unused(media: MediaStore, use: PhotoUse, photos: Sequence[Photo | VoiceNote]) -> None:
+    """Remove the files of photos (and voice notes) nothing refers to any more: what a cancelled report or action
+    leaves."""
     for photo in photos:
         if not await use.photo_in_use(photo.sha256):
             media.discard(photo.sha256, photo.extension)

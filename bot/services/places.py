@@ -78,8 +78,11 @@ class PlaceService:
                 counts += await self._places.import_places(tx, entries[start : start + chunk], owner_ids, now)
         return PlacesImported(counts, outcome[Upsert.ADDED], outcome[Upsert.UPDATED])
 
-    async def coverage(self, town_ids: Iterable[int], start: date, end: date) -> dict[int, dict[int, Coverage]]:
-        """Coverage over the local days [start, end) of each town, village by village: {town: {village: coverage}}."""
+    async def coverage(
+        self, town_ids: Iterable[int], start: date, end: date, begun_by: date | None = None
+    ) -> dict[int, dict[int, Coverage]]:
+        """Coverage over the local days [start, end) of each town, village by village: {town: {village: coverage}};
+        begun_by: only the windows begun by that day are due (a period still running)."""
         figures: dict[int, dict[int, Coverage]] = {}
         since = first_window_start(set(self._cadences.values()), start, end)
         for town_id in town_ids:
@@ -91,7 +94,7 @@ class PlaceService:
             for place_id, village_id, grade in places:
                 by_village[village_id].append((place_id, self._cadences[grade]))
             figures[town_id] = {
-                village_id: coverage(owed, visits, start, end) for village_id, owed in by_village.items()
+                village_id: coverage(owed, visits, start, end, begun_by) for village_id, owed in by_village.items()
             }
         return figures
 

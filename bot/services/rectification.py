@@ -15,8 +15,11 @@ from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import Ask, HazardConversation, current, first_ask, next_ask
-from bot.domain.deadlines import check_deadline, parse_deadline
+from bot.domain.deadlines import check_deadline, may_keep, parse_deadline, rework_days
 from bot.domain.errors import (
+    DeadlineInPast,
+    DeadlineTooFar,
+    DeadlineUnreadable,
     EmptyAnswer,
     InvalidTransition,
     NoDraft,
@@ -36,15 +39,19 @@ from bot.domain.periods import local_date
 from bot.domain.policy import can_move, can_view, denial
 from bot.domain.recipients import Involved, Told
 from bot.domain.typed_text import clean, clean_name
+from bot.domain.voice import Voice, VoiceField, VoiceNote
 from bot.logs import bind_hazard
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
+from bot.services.voice import forwarded, spoken
 from storage.database import Database
 from storage.drafts import ConversationRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
+from storage.place_choices import PlaceChoiceRepository
 from storage.roster import RosterRepository
+from storage.voice import HazardVoice, VoiceRepository
 
 _HAZARD_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
@@ -75,8 +82,11 @@ class RectificationService:
         clock: Clock,
         zone: tzinfo,
         deadline_days: dict[Severity, int],
+        places: PlaceChoiceRepository,
+        voices: VoiceRepository,
     ) -> None:
         self._db = db
+        self._voices = voices
         self._hazards = hazards
         self._conversations = conversations
         self._roster = roster
@@ -87,6 +97,7 @@ class RectificationService:
         self._clock = clock
         self._zone = zone
         self._deadline_days = deadline_days
+        self._places = places
 
     def today(self) -> date:
         """Today in the deployment's time zone (deadlines are local days)."""
@@ -95,6 +106,21 @@ class RectificationService:
     def default_days(self, hazard: Hazard) -> int:
         """The default term for the hazard's severity (general 7 days, major 30, configurable)."""
         return self._deadline_days[hazard.severity]
+
+    def proposed_days(self, hazard: Hazard, move: Move) -> int | None:
+        """The term a move's deadline question proposes; None: 保持原期限 (不通过 with time left, see rework_days)."""
+        if move is not Move.REJECT:
+            return self.default_days(hazard)
+        today = self.today()
+        assigned = None if hazard.assigned_at is None else local_date(hazard.assigned_at, self._zone)
+        term = None if hazard.deadline is None or assigned is None else (hazard.deadline - assigned).days
+        return rework_days(hazard.deadline, term, self.default_days(hazard), today)
+
+    def may_keep(self, hazard: Hazard, move: Move) -> bool:
+        """Whether the deadline question offers 保持原期限: 改派, and 不通过 while the deadline is in the future."""
+        if move is Move.REASSIGN:
+            return hazard.deadline is not None
+        return move is Move.REJECT and may_keep(hazard.deadline, self.today())
 
     # ---- reading ----
 
@@ -117,14 +143,32 @@ class RectificationService:
         """A hazard's photos at one stage, by media-store name (how they are sent again)."""
         return [p.name for p in await self._hazards.photos(hazard.id, stage)]
 
+    async def voices(self, hazard: Hazard) -> list[HazardVoice]:
+        """The hazard's voice notes (a spoken description, spoken reasons and notes), oldest first."""
+        return await self._voices.of_hazard(hazard.id)
+
     async def timeline(self, hazard: Hazard) -> list[TimelineEvent]:
         """Every change of the hazard, oldest first."""
         return await self._hazards.timeline(hazard.id)
 
     async def owner_options(self, hazard: Hazard) -> list[Person]:
-        """Owners already known in the hazard's village, offered as buttons (改派: other than the current one)."""
+        """Owners already known in the hazard's village, offered as buttons (改派: other than the current one); the
+        责任人 of the hazard's place first (place_owner_id)."""
         owners = await self._roster.people_in(Role.OWNER, hazard.town_id, hazard.village_id)
+        first = await self.place_owner_id(hazard)
+        owners.sort(key=lambda o: o.id != first)  # stable: the rest keep their order
         return [o for o in owners if o.id != hazard.owner_id][: limits.MAX_OWNER_OPTIONS]
+
+    async def place_owner_id(self, hazard: Hazard) -> int | None:
+        """The 责任人 of the hazard's place, if it has one who is an active owner of the hazard's village."""
+        owner_id = await self._places.owner_of_hazard(hazard.id)
+        if owner_id is None:
+            return None
+        owner = await self._roster.person(owner_id)
+        usable = (
+            owner is not None and owner.active and owner.role is Role.OWNER and owner.village_id == hazard.village_id
+        )
+        return owner_id if usable else None
 
     async def conversation(self, actor: Actor) -> HazardConversation | None:
         """The actor's action in progress."""
@@ -136,7 +180,8 @@ class RectificationService:
         if conversation is None:
             return False
         await self._conversations.discard(actor.id)
-        await discard_unused(self._media, self._conversations, conversation.photos)
+        voice = [] if conversation.voice is None else [conversation.voice]
+        await discard_unused(self._media, self._conversations, [*conversation.photos, *voice])
         return True
 
     # ---- starting ----
@@ -180,19 +225,36 @@ class RectificationService:
         return conversation
 
     async def choose_days(self, actor: Actor, token: str, days: int) -> Done:
-        """A deadline button: so many days from today."""
-        conversation, hazard = await self._current(actor, token, Ask.DEADLINE)
-        if days not in limits.DEADLINE_CHOICES and days != self.default_days(hazard):
+        """A deadline button: so many days from today (its label was explicit: saved without an echo)."""
+        conversation, hazard = await self._current(actor, token, Ask.DEADLINE, Ask.CONFIRM)
+        if days not in limits.DEADLINE_CHOICES and days != self.proposed_days(hazard, conversation.move):
             raise StaleButton(days)
         deadline = check_deadline(self.today() + timedelta(days=days), self.today())
         return await self._complete(actor, conversation, hazard, deadline=deadline)
 
     async def keep_deadline(self, actor: Actor, token: str) -> Done:
-        """保持原期限 (改派): the new owner gets the deadline the hazard has now."""
-        conversation, hazard = await self._current(actor, token, Ask.DEADLINE)
-        if conversation.move is not Move.REASSIGN or hazard.deadline is None:
+        """保持原期限 (改派, 不通过): the owner keeps the deadline the hazard has now."""
+        conversation, hazard = await self._current(actor, token, Ask.DEADLINE, Ask.CONFIRM)
+        if not self.may_keep(hazard, conversation.move) or hazard.deadline is None:
             raise StaleButton(token)
         return await self._complete(actor, conversation, hazard, deadline=hazard.deadline)
+
+    async def confirm_deadline(self, actor: Actor, token: str) -> Done:
+        """确认 the typed deadline echoed back: saved now (checked again: the day may have turned meanwhile)."""
+        conversation, hazard = await self._current(actor, token, Ask.CONFIRM)
+        assert conversation.deadline is not None
+        try:
+            deadline = check_deadline(conversation.deadline, self.today())
+        except (DeadlineInPast, DeadlineTooFar):
+            await self._retype(conversation)
+            raise
+        return await self._complete(actor, conversation, hazard, deadline=deadline)
+
+    async def retype_deadline(self, actor: Actor, token: str) -> HazardConversation:
+        """重新输入: the deadline question again."""
+        conversation, _ = await self._current(actor, token, Ask.CONFIRM)
+        await self._retype(conversation)
+        return conversation
 
     async def photos_done(self, actor: Actor, token: str) -> HazardConversation:
         """下一步 after the after-photos: the note comes next."""
@@ -203,23 +265,31 @@ class RectificationService:
         await self._conversations.store(conversation, self._clock.now())
         return conversation
 
-    async def answer_text(self, actor: Actor, text: str) -> HazardConversation | Done:
-        """A typed answer: a new owner's name, a date, a reason, the original #N, or the rectification note."""
+    async def answer_text(self, actor: Actor, text: str, voice: VoiceNote | None = None) -> HazardConversation | Done:
+        """A typed answer: a new owner's name, a date, a reason, the original #N, or the rectification note; a spoken
+        reason or note comes as its placeholder text with its voice note."""
         conversation = await self._conversations.get(actor.id)
         if conversation is None:
             raise NoDraft(actor.id)
         hazard = await self.visible(actor, conversation.hazard_id)
         text = clean(text)
         ask = conversation.ask
-        wants_text = ask not in (Ask.DEADLINE, Ask.ORIGINAL) and (ask is not Ask.PHOTOS or conversation.photos)
+        wants_text = ask not in (Ask.DEADLINE, Ask.CONFIRM, Ask.ORIGINAL) and (
+            ask is not Ask.PHOTOS or conversation.photos
+        )
         if wants_text and vocabulary.is_empty_phrase(text):
             raise EmptyAnswer(ask)  # "好了" is no note, reason or name: asked again
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
             await self._new_owner(conversation, hazard, text)
-        elif ask is Ask.DEADLINE:
-            return await self._complete(actor, conversation, hazard, deadline=parse_deadline(text, self.today()))
+        elif vocabulary.KEEP_DEADLINE_TYPED.match(text) and ask in (Ask.DEADLINE, Ask.CONFIRM):
+            if not self.may_keep(hazard, conversation.move) or hazard.deadline is None:
+                raise DeadlineUnreadable(text)  # no deadline to keep: the question offers none
+            return await self._complete(actor, conversation, hazard, deadline=hazard.deadline)  # the button's label
+        elif ask in (Ask.DEADLINE, Ask.CONFIRM):  # echoed back, saved on 确认 (another date typed replaces it)
+            conversation.deadline, conversation.ask = parse_deadline(text, self.today()), Ask.CONFIRM
         elif ask is Ask.REASON:
             conversation.reason = _bounded(text, limits.MAX_REASON)
+            conversation.voice = voice
             after = next_ask(conversation.move, Ask.REASON, has_owner=hazard.owner_id is not None)
             if after is None:
                 return await self._complete(actor, conversation, hazard)
@@ -232,6 +302,7 @@ class RectificationService:
             if not conversation.photos:
                 raise WrongInput(ask)
             conversation.reason = _bounded(text, limits.MAX_REASON)
+            conversation.voice = voice
             return await self._complete(actor, conversation, hazard)
         await self._conversations.store(conversation, self._clock.now())
         return conversation
@@ -284,9 +355,13 @@ class RectificationService:
             raise NoDraft(actor.id)
         return conversation
 
-    async def _current(self, actor: Actor, token: str, ask: Ask) -> tuple[HazardConversation, Hazard]:
-        conversation = current(await self._conversations.get(actor.id), token, _ask, (ask,))
+    async def _current(self, actor: Actor, token: str, *asks: Ask) -> tuple[HazardConversation, Hazard]:
+        conversation = current(await self._conversations.get(actor.id), token, _ask, asks)
         return conversation, await self.visible(actor, conversation.hazard_id)
+
+    async def _retype(self, conversation: HazardConversation) -> None:
+        conversation.ask, conversation.deadline = Ask.DEADLINE, None
+        await self._conversations.store(conversation, self._clock.now())
 
     async def _new_owner(self, conversation: HazardConversation, hazard: Hazard, text: str) -> None:
         """A typed owner: remembered in the conversation; the roster changes only when the move completes."""
@@ -393,6 +468,11 @@ class RectificationService:
                 from_owner_id=former,
                 to_owner_id=owner_id if reassign else None,
             )
+            voice = spoken(note, conversation.voice) if duplicate_of is None else None
+            if voice is not None:
+                await self._voices.add(
+                    tx, hazard_id=hazard.id, event_id=event_id, field=VoiceField.NOTE, note=voice, now=now
+                )
             after = await self._hazards.get_in(tx, hazard.id)
             notifications = await self._notifications(
                 after, move, actor, reporter, event_id, conversation, proxy, former, hazard.owner_bound
@@ -436,11 +516,23 @@ class RectificationService:
         told = recipients.of_move(move, hazard.status, hazard.severity, actor.id, people, former, former_bound)
         shows_photos = any(r.told in (Told.OWNER, Told.REVIEW) for r in told)
         before = await self.photos(hazard, Stage.BEFORE) if shows_photos else []  # read once for every card
+        note = spoken(conversation.reason, conversation.voice)
+        # A spoken reason or note goes to everyone told of the move, as its text (the placeholder) does; a spoken
+        # description goes with the cards that show the description (the owner's, the review card).
+        said = [] if note is None else [forwarded(note, hazard.id)]
+        described = [
+            forwarded(v.note, hazard.id)
+            for v in await self._voices.of_hazard(hazard.id)
+            if v.field is VoiceField.DESCRIPTION
+        ]
         return [
             Notification(
                 person_id=recipient.person_id,
                 dedupe_key=dedupe.hazard_event(hazard.id, event_id, recipient.told, recipient.person_id),
-                message=self._message(hazard, move, recipient.told, conversation, proxy, before),
+                message=_with_voices(
+                    self._message(hazard, move, recipient.told, conversation, proxy, before),
+                    (described if _shows_description(move, recipient.told) else []) + said,
+                ),
                 urgent=recipient.told is Told.ADMIN,
             )
             for recipient in told
@@ -449,27 +541,37 @@ class RectificationService:
     def _message(
         self, hazard: Hazard, move: Move, told: Told, conversation: HazardConversation, proxy: bool, before: list[str]
     ) -> Message:
-        """What one recipient of a move is shown."""
+        """What one recipient of a move is shown; every message about a move carries its reason, if one was given."""
         today = self.today()
+        reason = None if move is Move.SUBMIT else conversation.reason  # a submission's note is for the reviewers
         if told is Told.PROXY:
             proxy_submit = move_buttons(hazard.id, [Move.SUBMIT], proxy=True)
-            return Message(text=texts.proxy_card(hazard, today), buttons=proxy_submit)
+            return Message(text=texts.proxy_card(hazard, today, move, reason), buttons=proxy_submit)
         if told is Told.REPORTER:
-            return Message(text=texts.reporter_update(hazard, move, today))
+            return Message(text=texts.reporter_update(hazard, move, today, reason))
         if told is Told.OWNER and move is Move.VERIFY:
             return Message(text=texts.owner_closed(hazard))
         if told is Told.OWNER:
             submit = move_buttons(hazard.id, [Move.SUBMIT])
-            return Message(text=texts.owner_card(hazard, move, today), photos=before, buttons=submit)
+            return Message(text=texts.owner_card(hazard, move, today, reason), photos=before, buttons=submit)
         if told is Told.REVIEW:
             after = [p.name for p in conversation.photos]
             review = move_buttons(hazard.id, [Move.VERIFY, Move.REJECT])
             text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
             return Message(text=text, photos=before + after, buttons=review)
         if told is Told.ADMIN:
-            return Message(text=texts.admin_update(hazard, move, today))
+            return Message(text=texts.admin_update(hazard, move, today, reason))
         assert told is Told.FORMER_OWNER
         return Message(text=texts.reassigned_away(hazard))
+
+
+def _shows_description(move: Move, told: Told) -> bool:
+    """Whether the message of a move shows the hazard's description (the owner's card, the review card)."""
+    return told is Told.REVIEW or (told is Told.OWNER and move is not Move.VERIFY)
+
+
+def _with_voices(message: Message, voices: list[Voice]) -> Message:
+    return message.model_copy(update={"voices": voices}) if voices else message
 
 
 def _authorize(actor: Actor, move: Move, hazard: Hazard) -> None:

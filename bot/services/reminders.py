@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,13 +13,14 @@ from bot import texts
 from bot.chart import chart_or_none
 from bot.chat.actions import move_buttons, view_button
 from bot.clock import Clock
-from bot.domain import dedupe, recipients
+from bot.domain import dedupe, recipients, routing
 from bot.domain.errors import TickInFuture
 from bot.domain.hazards import Hazard
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification
-from bot.domain.people import Person, Role
+from bot.domain.people import Channel, Person, Role
 from bot.domain.periods import local_date, month_key, week_key, week_start
+from bot.domain.place_file import DuePlace
 from bot.domain.recipients import Involved, Reminded
 from bot.domain.schedule import (
     Rules,
@@ -41,6 +43,10 @@ from storage.roster import RosterRepository
 from storage.schedule import ScheduleRepository
 
 log = logging.getLogger(__name__)
+
+# The village's places due a visit in the windows holding a day (bot.services.place_files), for the weekly nudge.
+DuePlaces = Callable[[int, date], Awaitable[list[DuePlace]]]
+DUE_NAMES = 3  # places named in the nudge; the rest are counted
 
 # Overdue hazards are reminded weekly for up to this long; older ones are left to the lists and the ranking.
 MAX_OVERDUE_DAYS = 2 * 366
@@ -70,6 +76,7 @@ class ReminderService:
         statistics: StatisticsService,
         media: MediaStore,
         chart_font: str,
+        due_places: DuePlaces,
     ) -> None:
         self._db = db
         self._schedule = schedule
@@ -81,6 +88,7 @@ class ReminderService:
         self._statistics = statistics
         self._media = media
         self._chart_font = chart_font
+        self._due_places = due_places
 
     async def run_pass(self, at: datetime | None = None, *, dry_run: bool = False) -> PassResult:
         """Queue every reminder due in (last pass, at]; a dry run only says what it would queue.
@@ -165,7 +173,7 @@ class ReminderService:
             described.append((name, notification.message.text.splitlines()[0]))
         return described
 
-    async def unreachable(self, person_id: int, reason: str) -> None:
+    async def unreachable(self, person_id: int, reason: str, channel: Channel = Channel.TELEGRAM) -> None:
         """Tell the person's supervisors (or the admins) that GridSafe cannot reach them; once a day at most."""
         person = await self._roster.person(person_id)
         if person is None:
@@ -174,14 +182,14 @@ class ReminderService:
         admins = await self._roster.ids_with_role(Role.ADMIN)
         now = self._clock.now()
         day = local_date(now, self._rules.zone)
-        message = Message(text=texts.unreachable(person.name, person.role, reason))
+        message = Message(text=texts.unreachable(person.name, person.role, reason, channel))
         async with self._db.transaction() as tx:
             for recipient in recipients.of_unreachable(person_id, tuple(supervisors), tuple(admins)):
                 key = dedupe.unreachable(person_id, day, recipient)
                 await self._notifier.enqueue(tx, _note(recipient, key, message), now)
 
-    async def delivery_failed(self, person_id: int, error: str) -> None:
-        """Tell the admins that Telegram refused a notification for good; once a day per kind of refusal.
+    async def delivery_failed(self, person_id: int, error: str, channel: Channel = Channel.TELEGRAM) -> None:
+        """Tell the admins that a channel refused a notification for good; once a day per kind of refusal.
 
         One fault (a message Telegram cannot take) usually hits many notifications: the admins hear of it once a
         day, not once per recipient; the log has every one.
@@ -192,7 +200,7 @@ class ReminderService:
         now = self._clock.now()
         day = local_date(now, self._rules.zone)
         kind = hashlib.sha256(error.encode()).hexdigest()[:16]
-        message = Message(text=texts.delivery_failed(person.name, person.role, error))
+        message = Message(text=texts.delivery_failed(person.name, person.role, error, channel))
         async with self._db.transaction() as tx:
             for admin in await self._roster.ids_with_role(Role.ADMIN):
                 key = dedupe.delivery_failed(kind, day, admin)
@@ -207,6 +215,8 @@ class ReminderService:
             monday = week_start(today)
             for village in await self._schedule.villages_without_check(week):
                 text = texts.village_check_reminder(rung.name, village.name, monday)
+                if due := await self._due_places(village.id, today):
+                    text += "\n" + texts.places_due_line(len(due), [p.name for p in due[:DUE_NAMES]])
                 subject = dedupe.check_subject("village", village.id, week)
                 for person in village.people:
                     key = dedupe.village_check(village.id, week, rung, person)
@@ -289,7 +299,8 @@ class ReminderService:
             text = texts.deadline_reminder(hazard, rung.name, today, for_fixer=fixer)
             key = dedupe.deadline(hazard.id, hazard.deadline, rung, reminder.person_id)
             message = Message(text=text, buttons=buttons)
-            out.append(_note(reminder.person_id, key, message, dedupe.hazard_subject(hazard.id)))
+            note = _note(reminder.person_id, key, message, dedupe.hazard_subject(hazard.id))
+            out.append(note.model_copy(update={"everywhere": routing.is_alarm(rung.kind)}))
         return out
 
     async def _lags(self, since: datetime, at: datetime) -> list[Notification]:

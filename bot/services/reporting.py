@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from bot import texts
-from bot.chat.actions import move_buttons
+from bot.chat.actions import PlaceReview, button, move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import current
@@ -29,15 +29,19 @@ from bot.domain.policy import Action, can
 from bot.domain.recipients import Involved, Told
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.typed_text import clean
+from bot.domain.voice import Voice, VoiceField, VoiceNote
 from bot.logs import bind_hazard
 from bot.services.additions import HazardAdditions
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
+from bot.services.voice import forwarded, spoken
 from storage.database import Database
 from storage.drafts import DraftRepository
 from storage.hazards import HazardRepository
 from storage.media import MediaStore
+from storage.place_choices import PlaceChoiceRepository
 from storage.roster import RosterRepository
+from storage.voice import VoiceRepository
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +68,12 @@ class ReportingService:
         clock: Clock,
         categories: list[str],
         zone: tzinfo,
+        places: PlaceChoiceRepository,
+        new_place_type: str,
+        voices: VoiceRepository,
     ) -> None:
         self._db = db
+        self._voices = voices
         self._drafts = drafts
         self._hazards = hazards
         self._roster = roster
@@ -76,6 +84,8 @@ class ReportingService:
         self._additions = HazardAdditions(db, drafts, hazards, roster, notifier, clock)
         self.categories = categories
         self._zone = zone
+        self._places = places
+        self._new_place_type = new_place_type  # the type a place added while reporting has until it is filed
 
     # ---- starting and leaving ----
 
@@ -113,7 +123,7 @@ class ReportingService:
         if draft is None:
             return False
         await self._drafts.discard(actor.id)
-        await discard_unused(self._media, self._drafts, draft.photos + draft.after_photos)
+        await discard_unused(self._media, self._drafts, [*draft.photos, *draft.after_photos, *_voice_of(draft)])
         return True
 
     # ---- photos ----
@@ -187,8 +197,9 @@ class ReportingService:
 
     # ---- answers ----
 
-    async def answer_text(self, actor: Actor, text: str) -> ReportDraft:
-        """A typed answer to the current step (description, place, 跳过 for the location)."""
+    async def answer_text(self, actor: Actor, text: str, voice: VoiceNote | None = None) -> ReportDraft:
+        """A typed answer to the current step (description, place, 跳过 for the location); a spoken description comes
+        as its placeholder text with its voice note."""
         draft = await self._drafts.get(actor.id)
         if draft is None:
             raise NoDraft(actor.id)
@@ -206,6 +217,7 @@ class ReportingService:
             if len(text) > limits.MAX_DESCRIPTION:
                 raise TooLong(limits.MAX_DESCRIPTION)
             draft.description = text
+            draft.voice = voice
         elif draft.step is Step.CATEGORY and text in self.categories:
             draft.category = text
         elif draft.step is Step.SEVERITY and word in vocabulary.SEVERITY_ANSWERS:
@@ -218,6 +230,12 @@ class ReportingService:
             draft.place = text
         elif draft.step is Step.LOCATION and word == vocabulary.SKIP:
             draft.location_given = True
+        elif draft.step is Step.AFTER_NOTE:  # 即查即改: what was done, or 跳过
+            if vocabulary.is_empty_phrase(text):
+                raise EmptyAnswer(draft.step)  # "好了" is no note: asked again (跳过 says there is none)
+            if len(text) > limits.MAX_REASON:
+                raise TooLong(limits.MAX_REASON)
+            draft.after_note, draft.after_note_given = (None if text == vocabulary.SKIP else text), True
         else:
             raise WrongInput(draft.step)
         return await self._advance(draft)
@@ -236,6 +254,7 @@ class ReportingService:
         draft.severity = severity
         if severity is Severity.MAJOR:
             draft.fixed_on_spot, draft.after_photos = False, []
+            draft.after_note, draft.after_note_given = None, False
         return await self._advance(draft)
 
     async def village_options(self, actor: Actor) -> list[tuple[int, str]]:
@@ -289,6 +308,12 @@ class ReportingService:
         if draft.severity is not Severity.GENERAL:
             raise StaleButton("major hazards cannot be fixed on the spot")
         draft.fixed_on_spot = True
+        return await self._advance(draft)
+
+    async def skip_note(self, actor: Actor, token: str) -> ReportDraft:
+        """跳过 the note of a hazard fixed on the spot."""
+        draft = await self._current(actor, token, Step.AFTER_NOTE)
+        draft.after_note, draft.after_note_given = None, True
         return await self._advance(draft)
 
     async def edit(self, actor: Actor, token: str, step: Step | None) -> ReportDraft:
@@ -368,6 +393,19 @@ class ReportingService:
             admins=tuple(await self._roster.ids_with_role(Role.ADMIN)),
         )
         async with self._db.transaction() as tx:
+            place_id, new_place = draft.place_id, False
+            if draft.new_place:
+                place_id, new_place = await self._places.add_pending(
+                    tx,
+                    town_id=town_id,
+                    village_id=draft.village_id,
+                    name=draft.place,
+                    type_=self._new_place_type,
+                    actor_id=actor.id,
+                    now=now,
+                )
+            if place_id is not None:
+                await self._places.use(tx, place_id)
             hazard_id = await self._hazards.insert(
                 tx,
                 town_id=town_id,
@@ -383,9 +421,10 @@ class ReportingService:
                 fixed_on_spot=draft.fixed_on_spot,
                 draft_token=draft.token,
                 now=now,
+                place_id=place_id,
             )
             await self._hazards.add_photos(tx, hazard_id, Stage.BEFORE, draft.photos, now)
-            await self._hazards.add_event(
+            reported = await self._hazards.add_event(
                 tx,
                 hazard_id=hazard_id,
                 actor_id=actor.id,
@@ -405,14 +444,22 @@ class ReportingService:
                     kind="fixed_on_spot",
                     from_status=Status.REPORTED,
                     to_status=Status.SUBMITTED,
-                    note=None,
+                    note=draft.after_note,
                     now=now,
                     account=actor.telegram_user_id,
+                )
+            voice = spoken(draft.description, draft.voice)
+            if voice is not None:
+                await self._voices.add(
+                    tx, hazard_id=hazard_id, event_id=reported, field=VoiceField.DESCRIPTION, note=voice, now=now
                 )
             hazard = await self._hazards.get_in(tx, hazard_id)
             for recipient in recipients.of_report(people, hazard.severity):
                 alert = self._admin_alert if recipient.told is Told.MAJOR else self._supervisor_alert
                 await self._notifier.enqueue(tx, alert(hazard, recipient.person_id, draft), now)
+            if new_place and place_id is not None:
+                for person_id in people.supervisors:  # one message each: the new place, 确认 / 驳回
+                    await self._notifier.enqueue(tx, _place_notice(hazard, place_id, person_id), now)
             await self._drafts.delete(tx, actor.id)
         bind_hazard(hazard.id)
         log.info("hazard reported by person %s: %s, %s", actor.id, hazard.severity.value, hazard.status.value)
@@ -421,6 +468,20 @@ class ReportingService:
     async def mine(self, actor: Actor, limit: int = 20) -> list[Hazard]:
         """The officer's own reports, newest first."""
         return await self._hazards.reported_by(actor.id, limit)
+
+    # ---- for the place step (bot/services/report_places.py) ----
+
+    async def at_step(self, actor: Actor, token: str | None, *steps: Step) -> ReportDraft:
+        """The actor's draft if a press with this token (None: a typed answer) belongs to one of these steps."""
+        return await self._current(actor, token, *steps)
+
+    async def keep(self, draft: ReportDraft) -> None:
+        """Store the draft as it is (still at its step)."""
+        await self._drafts.store(draft, self._clock.now())
+
+    async def advance(self, draft: ReportDraft) -> ReportDraft:
+        """Store the draft at its next step."""
+        return await self._advance(draft)
 
     # ---- inside ----
 
@@ -456,9 +517,12 @@ class ReportingService:
             person_id=person_id,
             dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.NEW),
             message=Message(
-                text=texts.new_hazard_card(hazard, len(draft.photos), len(draft.after_photos), self._zone),
+                text=texts.new_hazard_card(
+                    hazard, len(draft.photos), len(draft.after_photos), self._zone, draft.after_note
+                ),
                 photos=[p.name for p in draft.photos + draft.after_photos],
                 buttons=move_buttons(hazard.id, moves),
+                voices=_voices(hazard, draft),
             ),
             urgent=hazard.severity is Severity.MAJOR,
             priority=Priority.PROMPT,
@@ -471,9 +535,34 @@ class ReportingService:
             message=Message(
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
                 photos=[p.name for p in draft.photos],
+                voices=_voices(hazard, draft),
             ),
             urgent=True,
         )
+
+
+def _place_notice(hazard: Hazard, place_id: int, person_id: int) -> Notification:
+    """A supervisor's message about a place added while reporting (待核实), with 确认 / 驳回."""
+    buttons = [
+        button(texts.BUTTON_CONFIRM_PLACE, PlaceReview(place_id, confirm=True)),
+        button(texts.BUTTON_REJECT_PLACE, PlaceReview(place_id, confirm=False)),
+    ]
+    return Notification(
+        person_id=person_id,
+        dedupe_key=dedupe.new_place(place_id, hazard.id, person_id),
+        message=Message(text=texts.new_place_card(hazard), buttons=[buttons]),
+        priority=Priority.PROMPT,
+    )
+
+
+def _voice_of(draft: ReportDraft) -> list[VoiceNote]:
+    return [] if draft.voice is None else [draft.voice]
+
+
+def _voices(hazard: Hazard, draft: ReportDraft) -> list[Voice]:
+    """The spoken description, forwarded with the new hazard's card."""
+    note = spoken(draft.description, draft.voice)
+    return [] if note is None else [forwarded(note, hazard.id)]
 
 
 def _kept(draft: ReportDraft) -> list[Photo]:

@@ -126,6 +126,7 @@ class RosterService:
             was_bound = await self._invites.end_binding(tx, person_id, now, "deactivated")
         else:
             was_bound = await self._invites.move_binding(tx, person_id, moved_to, now)
+            was_bound = await self._roster.move_wecom(tx, person_id, moved_to, now) or was_bound
         await self._roster.deactivate(tx, person_id, now, moved_to)
         return was_bound, revoked
 

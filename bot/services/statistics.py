@@ -3,6 +3,7 @@ the monthly send."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
@@ -11,6 +12,7 @@ from bot.domain import vocabulary
 from bot.domain.errors import BadPeriod, NotAllowed
 from bot.domain.people import Actor
 from bot.domain.periods import local_date, parse_month
+from bot.domain.places import Coverage
 from bot.domain.policy import Action, can
 from bot.domain.statistics import (
     AreaTally,
@@ -26,6 +28,9 @@ from bot.domain.statistics import (
 )
 from storage.statistics import Grouping, StatisticsRepository
 
+# Coverage (村不漏户) of towns over local days [start, end), windows begun by a day: {town: {village: coverage}}.
+CoverageSource = Callable[[Iterable[int], date, date, date | None], Awaitable[dict[int, dict[int, Coverage]]]]
+
 
 @dataclass(frozen=True)
 class RankingView:
@@ -39,9 +44,16 @@ class StatisticsService:
     """Figures for a scope and period, and towns ranked for a month."""
 
     def __init__(
-        self, statistics: StatisticsRepository, clock: Clock, zone: tzinfo, weights: Weights, bottom_flagged: int
+        self,
+        statistics: StatisticsRepository,
+        clock: Clock,
+        zone: tzinfo,
+        weights: Weights,
+        bottom_flagged: int,
+        coverage: CoverageSource,
     ) -> None:
         self._statistics = statistics
+        self._coverage = coverage
         self._clock = clock
         self._zone = zone
         self.weights = weights
@@ -88,10 +100,18 @@ class StatisticsService:
         town_checks = await repo.checks_done("town", Grouping.TOWN, town_id, period.month_keys)
         villages = await repo.villages_per_town(town_id)
         weeks, months = len(period.week_keys), len(period.month_keys)
+        areas = await repo.areas(grouping, town_id)
+        towns = [area_id for area_id, _ in areas] if town_id is None else [town_id]
+        covered = await self._coverage(towns, period.start, period.end, self.today())
+        if town_id is None:
+            cover = {town: sum(villages.values(), Coverage(0, 0)) for town, villages in covered.items()}
+        else:
+            cover = covered.get(town_id, {})
         rows = []
-        for area_id, name in await repo.areas(grouping, town_id):
+        for area_id, name in areas:
             counts = cohort.get(area_id)
             city = grouping is Grouping.TOWN
+            coverage = cover.get(area_id, Coverage(0, 0))
             tally = Tally(
                 reported=counts.reported if counts else 0,
                 verified=counts.verified if counts else 0,
@@ -103,6 +123,8 @@ class StatisticsService:
                 village_weeks_expected=weeks * (villages.get(area_id, 0) if city else 1),
                 town_months_done=town_checks.get(area_id, 0) if city else 0,
                 town_months_expected=months if city else 0,
+                places_visited=coverage.visited,
+                places_due=coverage.due,
             )
             rows.append(AreaTally(id=area_id, name=name, tally=tally))
         total = sum((row.tally for row in rows), Tally())

@@ -61,7 +61,8 @@ class WaitingService:
             _rectify_row(h) if h.status is Status.ASSIGNED else [_view(texts.hazard_button(texts.BUTTON_VIEW, h), h)]
             for h in owned
         ]
-        return Message(text=texts.owner_tasks(owned, self._today()), buttons=rows)
+        reasons = await self._hazards.return_reasons([h.id for h in owned if h.status is Status.ASSIGNED])
+        return Message(text=texts.owner_tasks(owned, self._today(), reasons), buttons=rows)
 
     async def _supervisor(self, town_id: int) -> list[Message]:
         half = PAGE_SIZE // 2

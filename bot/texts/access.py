@@ -35,11 +35,23 @@ INVITE_USED = "该邀请链接已被使用过，每个链接只能使用一次�
 INVITE_EXPIRED = "该邀请链接已过期。请向安监员索取新的邀请链接。"
 
 
+def _account_kind(*, wecom: bool) -> str:
+    """The kind of account a binding names: a Telegram account or a WeCom (企业微信) one."""
+    return "企业微信账号" if wecom else " Telegram 账号"  # a space between Chinese and a Latin word
+
+
 def welcome(
-    name: str, role: Role, town: str | None, village: str | None, *, rebound: bool, switched_from: str | None = None
+    name: str,
+    role: Role,
+    town: str | None,
+    village: str | None,
+    *,
+    rebound: bool,
+    switched_from: str | None = None,
+    wecom: bool = False,
 ) -> str:
     """Greeting after a successful binding."""
-    head = "已为您更换绑定的 Telegram 账号。" if rebound else "绑定成功！"
+    head = f"已为您更换绑定的{_account_kind(wecom=wecom)}。" if rebound else "绑定成功！"
     if switched_from:
         head += f"\n本账号原来的身份 {switched_from} 已解除绑定。"
     return (
@@ -63,34 +75,41 @@ BUTTON_SWITCH_KEEP = "保留原身份"
 SWITCH_KEPT = "已取消，您的身份没有变化，邀请链接也没有被使用。"
 
 
-def confirm_switch(current: Person, target: Person) -> str:
+def confirm_switch(current: Person, target: Person, *, wecom: bool = False) -> str:
     """A bound account opened an invite for someone else: one account holds one binding, so ask first."""
     return (
-        f"您这个 Telegram 账号已绑定为 {person_label(current)}。\n"
+        f"您这个{_account_kind(wecom=wecom)}已绑定为 {person_label(current)}。\n"
         f"这个邀请链接是给 {person_label(target)} 的。一个账号只能绑定一个身份：确认后，本账号将改为 "
         f"{screen.name(target.name)}，原来的身份立即解除绑定，不能再以原身份操作。\n"
         "如果链接是别人发错了，请点击「保留原身份」。"
     )
 
 
-def binding_moved_away(person: Person) -> str:
+def binding_moved_away(person: Person, *, wecom: bool = False) -> str:
     """To the account that just lost a person's binding to another account."""
     return (
-        f"【绑定变更】您的身份 {person_label(person)} 刚刚被绑定到另一个 Telegram 账号，本账号已不能再使用该身份。\n"
+        f"【绑定变更】您的身份 {person_label(person)} 刚刚被绑定到另一个{_account_kind(wecom=wecom)}，本账号已不能再使用该身份。\n"
         "如果不是您本人申请的（例如没有换手机），请立即联系市应急管理局。"
     )
 
 
 def binding_changed_alert(
-    person: Person, *, moved: bool, switched_from: Person | None, reason: str | None, inviter: Person | None
+    person: Person,
+    *,
+    moved: bool,
+    switched_from: Person | None,
+    reason: str | None,
+    inviter: Person | None,
+    wecom: bool = False,
 ) -> str:
     """To the admins: a binding moved to another account, or an account took on another person."""
     lines = ["【绑定变更】"]
+    kind = _account_kind(wecom=wecom)
     if moved:
-        lines.append(f"{person_label(person)} 的绑定已转到另一个 Telegram 账号，原账号已解除绑定并已收到通知。")
+        lines.append(f"{person_label(person)} 的绑定已转到另一个{kind}，原账号已解除绑定并已收到通知。")
     if switched_from is not None:
         lines.append(
-            f"原绑定为 {person_label(switched_from)} 的 Telegram 账号改为绑定 {person_label(person)}，"
+            f"原绑定为 {person_label(switched_from)} 的{kind}改为绑定 {person_label(person)}，"
             f"{screen.name(switched_from.name)} 目前没有绑定账号。"
         )
     who = screen.name(inviter.name) if inviter else "命令行（服务器管理员）"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import screen
 from bot.domain.people import Role
+from bot.domain.policy import CheckKind
 from bot.texts.common import (
     ROLE_NAMES,
 )
@@ -17,6 +18,7 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "overdue": "逾期隐患",
     "mine": "我的隐患",
     "hazard": "隐患详情",
+    "place": "场所档案",
     "stats": "统计",
     "rank": "月度排名",
     "export": "导出台账",
@@ -31,11 +33,10 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
 _HELP_LINES: dict[str, str] = {
     "help": "/help（帮助）— 查看本说明",
     "report": "/report（上报）— 上报隐患；直接发送照片也可以开始上报",
-    "check": "/check（排查）— 查看或登记本周村排查 / 本月镇排查，例如：排查 12 已查超市和加油站",
     "open": "/open（未整改）— 查看辖区内未整改的隐患，可加村名、类别或「重大」筛选",
     "overdue": "/overdue（逾期）— 查看辖区内逾期未整改的隐患",
     "mine": "/mine（我的）— 查看与我有关的隐患",
-    "hazard": "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展，并进行交办、整改、复核等操作",
+    "place": "/place 名称或编号（场所）— 查看场所档案（一企一档）：等级、责任人、状态、隐患和排查记录",
     "stats": "/stats（统计）— 查看本周、本月或某月的统计",
     "rank": "/rank（排名）— 查看各镇月度排名",
     "export": "/export（导出）— 导出隐患台账 Excel",
@@ -43,6 +44,12 @@ _HELP_LINES: dict[str, str] = {
     "person": "/person（人员）— 停用或调动人员，例如：人员 停用 肖浩；人员 调动 肖浩 白石镇",
     "cancel": "/cancel（取消）— 退出当前操作，不保存未完成的内容",
 }
+
+_CHECK_HELP: dict[CheckKind, str] = {
+    CheckKind.VILLAGE: "/check（排查）— 查看或登记本周村排查，例如：排查 12 已查超市和加油站",
+    CheckKind.TOWN: "/check（排查）— 查看或登记本月镇排查，例如：排查 12 已查超市和加油站",
+}
+_HAZARD_HELP = "/hazard 编号（隐患 编号，或直接发送 #编号）— 查看隐患详情、照片和进展"
 
 _ROLE_INTRO: dict[Role, str] = {
     Role.OFFICER: "作为村信息员，您每周至少排查一次本村，发现隐患随时拍照上报，并跟进整改。",
@@ -52,10 +59,19 @@ _ROLE_INTRO: dict[Role, str] = {
 }
 
 
-def help_text(role: Role, name: str, commands: list[str]) -> str:
-    """Role-specific help listing exactly the commands this role may use."""
+def help_text(
+    role: Role, name: str, commands: list[str], moves: list[str] | None = None, check: CheckKind | None = None
+) -> str:
+    """Role-specific help listing exactly the commands this role may use, the check it logs and the buttons (moves)
+    it may press on a hazard's card."""
     lines = [f"{screen.name(name)}（{ROLE_NAMES[role]}），{_ROLE_INTRO[role]}", "", "可用功能："]
-    lines += [_HELP_LINES[c] for c in commands if c in _HELP_LINES]
+    for command in commands:
+        if command == "check" and check is not None:
+            lines.append(_CHECK_HELP[check])
+        elif command == "hazard":
+            lines.append(_HAZARD_HELP + (f"；可{'、'.join(moves)}" if moves else ""))
+        elif command in _HELP_LINES:
+            lines.append(_HELP_LINES[command])
     return "\n".join(lines)
 
 

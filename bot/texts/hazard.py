@@ -6,7 +6,7 @@ from datetime import date, tzinfo
 
 from bot import screen
 from bot.domain.hazards import Hazard, Status, TimelineEvent
-from bot.domain.limits import MAX_DESCRIPTION
+from bot.domain.limits import MAX_DESCRIPTION, MAX_REASON
 from bot.texts.common import (
     SEVERITY_NAMES,
     WEEKDAYS,
@@ -77,6 +77,13 @@ def deadline_echo(deadline: date, today: date) -> str:
     return f"期限：{deadline_day(deadline, today)}"
 
 
+def reason_line(kind: str, reason: str | None) -> list[str]:
+    """Why a move was made, named after the move (复核不通过原因：…), for every message about it; none without one."""
+    if not reason:
+        return []
+    return [f"{EVENT_NAMES.get(kind, kind)}原因：{screen.clip(reason, MAX_REASON)}"]
+
+
 def _place(hazard: Hazard) -> str:
     h = screen.hazard(hazard)
     return f"{h.town_name}{h.village_name} · {h.place}"
@@ -109,7 +116,7 @@ def hazard_fields(hazard: Hazard, *, description: bool = True, location: bool = 
 
 
 def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: tzinfo, *, for_owner: bool) -> str:
-    """The full card of /hazard N; an owner sees neither the reporter nor who did what.
+    """The full card of /hazard N; an owner sees the reasons and notes, but neither the reporter nor who did what.
 
     Every field is shown whole (within its input limit); the oldest events give way when the timeline is long.
     """
@@ -128,8 +135,8 @@ def hazard_card(hazard: Hazard, events: list[TimelineEvent], today: date, zone: 
     lines.append("进展：")
     rows = []
     for event in (screen.event(e) for e in events):
-        who = "" if for_owner else f" {event.actor}"
-        note = f"：{event.note}" if event.note and not for_owner else ""
+        who = "" if for_owner else f" {event.actor}"  # an owner sees why, never who (DESIGN §1)
+        note = f"：{event.note}" if event.note else ""
         if event.from_owner and event.to_owner and not for_owner:
             note = f" {event.from_owner} → {event.to_owner}{note}"
         rows.append(f"· {_local(event.at, zone)}{who} {EVENT_NAMES.get(event.kind, event.kind)}{note}")

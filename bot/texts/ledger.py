@@ -66,6 +66,9 @@ STATS_HEADERS = [
     "镇月排查完成",
     "镇月排查应完成",
     "排查完成率",
+    "场所到访",
+    "场所应到访",
+    "村不漏户覆盖率",
 ]
 PLACE_LEDGER_HEADERS = [
     "编号",
@@ -93,6 +96,7 @@ GRADE_NAMES: dict[Grade, str] = vocabulary.GRADE_NAMES
 PLACE_STATUS_NAMES: dict[PlaceStatus, str] = vocabulary.PLACE_STATUS_NAMES
 PLACE_CONFIRMED = "已核实"
 PLACE_UNCONFIRMED = "待核实"
+PLACE_REJECTED = "已驳回"
 CHECK_KIND_NAMES: dict[str, str] = {"village": "村周排查", "town": "镇月排查"}
 # Widths (in characters) of the ledger's free-text columns, by header; other columns fit their header.
 WIDE_COLUMNS: dict[str, int] = {

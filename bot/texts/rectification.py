@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from bot import screen
+from bot.domain import vocabulary
 from bot.domain.errors import Denial
 from bot.domain.hazards import Hazard, Status
-from bot.domain.lifecycle import Move
+from bot.domain.lifecycle import Move, names_its_state
 from bot.domain.limits import MAX_REASON
 from bot.texts.commands import NOT_ALLOWED
 from bot.texts.common import (
     _more_hazards,
     status_name,
 )
-from bot.texts.hazard import EVENT_NAMES, _place, deadline_label, hazard_fields
+from bot.texts.hazard import EVENT_NAMES, _place, deadline_echo, deadline_label, hazard_fields, reason_line
 
 BUTTON_ASSIGN = "交办"
 BUTTON_INVALID = "不属实"
@@ -79,9 +81,26 @@ def ask_reassign_deadline(hazard: Hazard, today: date) -> str:
     return f"原整改期限：{deadline_label(hazard, today)}。点击「保持原期限」，或选择新的期限，或直接输入日期，{DEADLINE_EXAMPLES}："
 
 
+def ask_rework_deadline(hazard: Hazard, today: date, days: int | None) -> str:
+    """The deadline question of 不通过: the old deadline, and what is proposed (None: keep it; else so many days)."""
+    old = f"原整改期限：{deadline_label(hazard, today)}。"
+    if days is None:
+        return old + f"建议点击「保持原期限」；如需调整，请选择整改期限，或直接输入日期，{DEADLINE_EXAMPLES}："
+    return old + f"请选择整改期限（建议 {days} 天），或直接输入日期，{DEADLINE_EXAMPLES}："
+
+
+BUTTON_CONFIRM_DEADLINE = "确认"
+BUTTON_RETYPE_DEADLINE = "重新输入"
+
+
+def confirm_deadline(deadline: date, today: date) -> str:
+    """A typed deadline echoed back before it is saved: 期限：12月18日（周五）, then 确认 or 重新输入."""
+    return f"{deadline_echo(deadline, today)}\n请点击「确认」保存；如果不对，请点击「重新输入」或直接输入新的日期。"
+
+
 def keep_deadline_button(deadline: date) -> str:
     """The 改派 button that keeps the deadline."""
-    return f"保持原期限（{deadline.month}月{deadline.day}日）"
+    return f"{vocabulary.KEEP_DEADLINE}（{deadline.month}月{deadline.day}日）"
 
 
 def days_button(days: int, default: bool) -> str:
@@ -89,8 +108,9 @@ def days_button(days: int, default: bool) -> str:
     return f"{days}天" + ("（默认）" if default else "")
 
 
-def owner_card(hazard: Hazard, move: Move, today: date) -> str:
-    """What an owner receives: the hazard and the deadline, never who reported it."""
+def owner_card(hazard: Hazard, move: Move, today: date, reason: str | None = None) -> str:
+    """What an owner receives: the hazard, why it came back (the reason the supervisor typed) and the deadline,
+    never who reported it."""
     hazard = screen.hazard(hazard)
     head = {
         Move.ASSIGN: "【整改通知】",
@@ -101,29 +121,34 @@ def owner_card(hazard: Hazard, move: Move, today: date) -> str:
     lines = [
         f"{head.get(move, '【整改通知】')}隐患 #{hazard.id}",
         *hazard_fields(hazard),
+        *reason_line(move.value, reason),
         f"整改期限：{deadline_label(hazard, today)}",
     ]
     lines.append("整改完成后，请点击「提交整改」并上传整改后的照片。")
     return "\n".join(lines)
 
 
-def proxy_card(hazard: Hazard, today: date) -> str:
-    """What the reporting officer receives when the owner has no Telegram."""
+def proxy_card(hazard: Hazard, today: date, move: Move = Move.ASSIGN, reason: str | None = None) -> str:
+    """What the reporting officer receives when the owner has no Telegram (with the reason, to pass on)."""
     hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【请代为转告整改】隐患 #{hazard.id}",
             f"地点：{_place(hazard)}",
             f"责任人：{hazard.owner_name}（未使用 Telegram）",
+            *reason_line(move.value, reason),
             f"整改期限：{deadline_label(hazard, today)}",
             "请把整改要求转告责任人；整改完成后，点击「代为提交整改」上传整改后的照片。",
         ]
     )
 
 
-def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = None) -> str:
-    """What the reporting officer is told at every status change of their report."""
-    hazard = screen.hazard(hazard)
+def reporter_update(hazard: Hazard, move: Move, today: date, reason: str | None = None) -> str:
+    """What the reporting officer is told at every status change of their report, with the move's reason."""
+    return "\n".join([_reporter_news(screen.hazard(hazard), move, today), *reason_line(move.value, reason)])
+
+
+def _reporter_news(hazard: Hazard, move: Move, today: date) -> str:
     head = f"您上报的隐患 #{hazard.id}（{hazard.place}）"
     if move is Move.ASSIGN:
         return f"{head}已交办给 {hazard.owner_name}，整改期限 {deadline_label(hazard, today)}。"
@@ -132,7 +157,7 @@ def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = 
     if move is Move.DUPLICATE:
         return f"{head}与 #{hazard.duplicate_of} 重复，已关闭。"
     if move is Move.SUBMIT:
-        return f"{head}已提交整改，等待镇安监员复核。"
+        return f"{head}：责任人 {hazard.owner_name} 已提交整改，等待镇安监员复核。"
     if move is Move.VERIFY:
         return f"{head}已复核通过，销号。"
     if move is Move.REJECT:
@@ -143,7 +168,8 @@ def reporter_update(hazard: Hazard, move: Move, today: date, note: str | None = 
 
 
 def reassigned_away(hazard: Hazard) -> str:
-    """The former owner's news of a 改派: the hazard is no longer theirs (who has it now is not theirs to know)."""
+    """The former owner's news of a 改派: the hazard is no longer theirs (who has it now is not theirs to know, and
+    the reason typed may name them: it is not passed on here)."""
     hazard = screen.hazard(hazard)
     return f"隐患 #{hazard.id}（{hazard.place}）已由镇安监员改派给其他责任人，您不再负责该隐患的整改，无需提交整改。"
 
@@ -176,13 +202,14 @@ def review_card(hazard: Hazard, before: int, after: int, note: str | None, *, pr
     )
 
 
-def admin_update(hazard: Hazard, move: Move, today: date) -> str:
+def admin_update(hazard: Hazard, move: Move, today: date, reason: str | None = None) -> str:
     """Admins follow every step of a major hazard."""
     hazard = screen.hazard(hazard)
     return "\n".join(
         [
             f"【重大隐患进展】#{hazard.id} {_place(hazard)}",
-            f"{EVENT_NAMES[move.value]}：当前状态 {status_name(hazard)}",
+            EVENT_NAMES[move.value] + ("" if names_its_state(move) else f"：当前状态 {status_name(hazard)}"),
+            *reason_line(move.value, reason),
             f"责任人：{hazard.owner_name or '未指定'}，期限 {deadline_label(hazard, today)}",
         ]
     )
@@ -228,9 +255,11 @@ def owner_joined_for_proxy(hazard: Hazard) -> str:
     )
 
 
-def owner_tasks(hazards: list[Hazard], today: date) -> str:
-    """An owner's /mine: what they must fix, nearest deadline first."""
+def owner_tasks(hazards: list[Hazard], today: date, reasons: Mapping[int, tuple[str, str]] | None = None) -> str:
+    """An owner's /mine: what they must fix, nearest deadline first, with why one came back (复核不通过原因：…)."""
     rows = []
     for h in (screen.hazard(h) for h in hazards):
-        rows.append(f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h, today)}")
+        row = f"#{h.id} {h.place} · {h.category} · {status_name(h)} · 期限 {deadline_label(h, today)}"
+        kind, reason = (reasons or {}).get(h.id, ("", None))
+        rows.append("\n　".join([row, *reason_line(kind, reason)]))
     return screen.fit(["需要我整改的隐患："], rows, ["点击下面的按钮提交整改或查看详情。"], _more_hazards)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bot import screen
 from bot.domain import vocabulary
 from bot.domain.hazards import Hazard, Severity
-from bot.domain.limits import MAX_PHOTOS, MAX_PLACE
+from bot.domain.limits import MAX_PHOTOS, MAX_PLACE, MAX_REASON
 from bot.texts.common import (
     SEVERITY_NAMES,
     _and_more,
@@ -62,6 +62,7 @@ ASK_PLACE = "请输入隐患所在场所名称（如「XX超市」「村委会�
 ASK_PLACE_WITH_OPTIONS = ASK_PLACE + "\n也可以点击本村已用过的场所："
 ASK_LOCATION = "请点击下方「发送当前位置」按钮发送隐患位置，或点击「跳过」。"
 ASK_AFTER_PHOTOS = "请发送当场整改后的照片（1–10 张），发完后点击「下一步」。"
+ASK_FIX_NOTE = "请简要说明当场是怎么整改的（例如：已清走纸箱、已更换插座），没有可说明的请点击「跳过」："
 ASK_EDIT = "要修改哪一项？"
 ASK_BUTTONS = "请点击上面的按钮选择。"
 EMPTY_DESCRIPTION = "「好了」「好的」这类话不能作为隐患描述。请用一句话说明看到了什么隐患，例如：「超市后门消防通道堆放纸箱，通道堵塞」。"
@@ -158,11 +159,12 @@ def report_summary(draft: ReportDraft, village: str, lookalikes: list[int]) -> s
         f"类别：{screen.clip(draft.category or '', screen.CATEGORY)}",
         f"等级：{SEVERITY_NAMES[draft.severity]}",
         f"村（社区）：{screen.name(village)}",
-        f"场所：{screen.clip(draft.place or '', MAX_PLACE)}",
+        f"场所：{screen.clip(draft.place or '', MAX_PLACE)}" + ("（新场所，待核实）" if draft.new_place else ""),
         location_line(draft.latitude, draft.longitude),
     ]
     if draft.fixed_on_spot:
         lines.append(f"即查即改：已当场整改，整改后照片 {len(draft.after_photos)} 张")
+        lines.append(f"整改说明：{screen.clip(draft.after_note or '无', MAX_REASON)}")
     if lookalikes:
         lines.append("")
         numbers = screen.joined([f"#{n}" for n in lookalikes], "、", 300, _and_more)
@@ -179,7 +181,7 @@ def report_registered(hazard_id: int, *, fixed_on_spot: bool) -> str:
     return f"隐患 #{hazard_id} 已登记，已通知镇安监员交办。发送 /mine 查看我的上报。"
 
 
-def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo) -> str:
+def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo, note: str | None = None) -> str:
     """What a township supervisor receives for a new hazard (the reporter is named: supervisors may know)."""
     hazard = screen.hazard(hazard)
     head = "【即查即改·待复核】" if hazard.fixed_on_spot else "【新隐患·待交办】"
@@ -195,6 +197,8 @@ def new_hazard_card(hazard: Hazard, before: int, after: int, zone: tzinfo) -> st
         f"上报：{hazard.reporter_name}（{hazard.village_name}信息员） {_local(hazard.reported_at, zone)}",
         f"照片：整改前 {before} 张" + (f"，整改后 {after} 张" if after else ""),
     ]
+    if hazard.fixed_on_spot:
+        lines.append(f"整改说明：{screen.clip(note or '无', MAX_REASON)}")
     return "\n".join(lines)
 
 

@@ -51,6 +51,10 @@ def row_problem(problem: RowProblem) -> str:
             return f"{role}必须填写所属村"
         case RowFault.DUPLICATE_ROW:
             return f"与第 {problem.other_row} 行重复"
+        case RowFault.WECOM_INVALID:
+            return f"企业微信账号「{problem.value}」格式不正确（1 至 64 位字母、数字或 _-@.）"
+        case RowFault.WECOM_DUPLICATE:
+            return f"企业微信账号「{problem.value}」与第 {problem.other_row} 行重复"
         case RowFault.EMPTY:
             return ROSTER_EMPTY
 
@@ -67,7 +71,7 @@ def roster_unsupported(suffix: str) -> str:
 
 def roster_missing_columns(columns: list[str]) -> str:
     """A roster file without a required column."""
-    return f"缺少必需的列：{', '.join(columns)}（列名可用 town/village/name/role/phone 或 镇/村/姓名/角色/电话）"
+    return f"缺少必需的列：{', '.join(columns)}（列名可用 town/village/name/role/phone/wecom_userid 或 镇/村/姓名/角色/电话/企业微信账号）"
 
 
 def roster_file_too_large(limit: str) -> str:

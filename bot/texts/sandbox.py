@@ -128,7 +128,10 @@ SANDBOX_UI: dict[str, str] = {
     "cancel": "取消",
     "download": "下载",
     "edited": "已编辑",
+    "voice": "🎤 {n} 秒",
     "new_tab": "在新标签页打开",
     "caption": "照片说明（可不填）",
     "offline": "与沙盒的连接已断开，正在重连…",
+    "on_telegram": "Telegram",
+    "on_wecom": "企业微信",
 }

@@ -38,14 +38,24 @@ def _tally_lines(t: Tally) -> list[str]:
         f"当前逾期 {t.overdue} 起",
         f"排查完成率 {percent(t.check_rate)}（村周排查 {t.village_weeks_done}/{t.village_weeks_expected}"
         f" · 镇月排查 {t.town_months_done}/{t.town_months_expected}）",
+        *([_coverage_line(t)] if t.places_due else []),
     ]
+
+
+def _coverage_line(t: Tally) -> str:
+    return f"村不漏户覆盖率 {percent(t.coverage_rate)}（场所到访 {t.places_visited} / 应到访 {t.places_due}）"
+
+
+def _coverage(t: Tally, separator: str) -> str:
+    """An area's coverage in a line of a list, where it has places due."""
+    return f"{separator}村不漏户 {percent(t.coverage_rate)}" if t.places_due else ""
 
 
 def _area_line(area: AreaTally) -> str:
     t = area.tally
     return (
         f"{screen.short_name(area.name)}：上报 {t.reported} · 销号 {t.verified} · 整改率 {percent(t.rectification_rate)}"
-        f" · 按期 {percent(t.on_time_rate)} · 逾期 {t.overdue} · 排查 {percent(t.check_rate)}"
+        f" · 按期 {percent(t.on_time_rate)} · 逾期 {t.overdue} · 排查 {percent(t.check_rate)}{_coverage(t, ' · ')}"
     )
 
 
@@ -75,10 +85,16 @@ def stats_text(stats: Stats, zone: tzinfo) -> str:
 def ranking_formula(weights: Weights) -> str:
     """The score formula with the configured weights."""
     total = f"{weights.check + weights.rectification + weights.on_time:g}"
+    if weights.coverage:
+        total = f"（{total} + {weights.coverage:g}）"
+        coverage = f" + {weights.coverage:g}×村不漏户覆盖率"
+        note = "；没有场所的镇不计村不漏户，分母不加其权重"
+    else:
+        coverage = note = ""
     return (
-        f"得分 = 100 ×（{weights.check:g}×排查完成率 + {weights.rectification:g}×到期整改率"
+        f"得分 = 100 ×（{weights.check:g}×排查完成率{coverage} + {weights.rectification:g}×到期整改率"
         f" + {weights.on_time:g}×按期整改率）÷ {total} − {weights.overdue_penalty:g}×逾期数"
-        "（隐患部分最低为 0；没有到期隐患时，隐患部分按排查完成率计）"
+        f"（隐患部分最低为 0；没有到期隐患时，隐患部分按排查完成率计{note}）"
     )
 
 
@@ -87,7 +103,8 @@ def _ranked_line(town: RankedTown, own: bool) -> str:
     return (
         f"{town.place}. {screen.short_name(town.town_name)}{'（本镇）' if own else ''} {town.score:.1f} 分"
         f"｜排查 {percent(t.check_rate)}｜到期整改 {percent(t.due_rectification_rate)}"
-        f"｜按期 {percent(t.on_time_rate)}｜逾期 {t.overdue}" + ("  ⚠️后三位" if town.flagged else "")
+        f"｜按期 {percent(t.on_time_rate)}｜逾期 {t.overdue}{_coverage(t, '｜')}"
+        + ("  ⚠️后三位" if town.flagged else "")
     )
 
 

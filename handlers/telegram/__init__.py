@@ -21,10 +21,12 @@ from handlers.telegram.invite import invite_command
 from handlers.telegram.mine import help_command, mine_command
 from handlers.telegram.person import person_command
 from handlers.telegram.photos import on_media
+from handlers.telegram.place import place_command
 from handlers.telegram.queries import open_command, overdue_command
 from handlers.telegram.report import cancel_command, on_location, on_text, report_command
 from handlers.telegram.start import start
 from handlers.telegram.stats import rank_command, stats_command
+from handlers.telegram.voice import on_audio, on_voice
 
 Handler = Callable[[Update, GridContext], Coroutine[Any, Any, None]]
 
@@ -37,6 +39,7 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "overdue": overdue_command,
     "mine": mine_command,
     "hazard": hazard_command,
+    "place": place_command,
     "stats": stats_command,
     "rank": rank_command,
     "export": export_command,
@@ -55,11 +58,14 @@ def register(app: GridApplication) -> None:
     if set(COMMAND_HANDLERS) != {START} | {c.name for c in COMMANDS}:
         raise RuntimeError("every command of the table needs its handler, and no other")
     app.add_handler(CommandHandler(START, start))
+    app.add_handler(MessageHandler(alias_filter(START), start))  # 绑定 <code>
     for command in COMMANDS:
         app.add_handler(CommandHandler(command.name, COMMAND_HANDLERS[command.name]))
         app.add_handler(MessageHandler(alias_filter(command.name), COMMAND_HANDLERS[command.name]))
     media = filters.UpdateType.MESSAGE & filters.ATTACHMENT & ~filters.LOCATION
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, on_location))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.AUDIO, on_audio))
     app.add_handler(MessageHandler(media, on_media))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_press))

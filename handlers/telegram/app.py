@@ -8,7 +8,9 @@ from typing import Any
 from telegram.ext import ApplicationBuilder, JobQueue
 
 import scheduler.jobs
+from bot.chat.delivery import Sender
 from bot.clock import Clock
+from bot.domain.people import Channel
 from bot.services.container import Services
 from bot.settings import Settings
 from handlers.telegram import register
@@ -20,6 +22,8 @@ from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.photos import resume_confirmations
 from handlers.telegram.retry import RetryingRateLimiter
 from handlers.telegram.transport import AiohttpRequest
+from handlers.telegram.voice_sender import VoiceSender
+from handlers.wecom.app import start_wecom
 
 
 def _repeat_on(job_queue: JobQueue[Any]) -> scheduler.jobs.Repeat:
@@ -45,15 +49,24 @@ def build_application(settings: Settings, clock: Clock) -> GridApplication:
         assert app.job_queue is not None
         await resume_confirmations(app.job_queue, services)
         await set_default_menu(app.bot)
-        sender = TelegramSender(app.bot, PhotoSender(app.bot, services))
-        dispatcher = await scheduler.jobs.start(services, sender, _repeat_on(app.job_queue))
+        senders: dict[Channel, Sender] = {
+            Channel.TELEGRAM: TelegramSender(app.bot, PhotoSender(app.bot, services), VoiceSender(app.bot, services))
+        }
+        if settings.wecom.enabled:  # the WeCom border beside Telegram, on the same services and outbox
+            wecom = await start_wecom(settings.wecom, services, clock, lambda: app.bot_data.kick_outbox())
+            app.bot_data.wecom = wecom
+            senders[Channel.WECOM] = wecom.sender
+        dispatcher = await scheduler.jobs.start(services, senders, _repeat_on(app.job_queue))
         app.bot_data.dispatcher = dispatcher
         app.bot_data.kick_outbox = dispatcher.kick
 
     async def post_shutdown(app: GridApplication) -> None:
-        if app.bot_data.dispatcher is not None:
+        if app.bot_data.dispatcher is not None:  # first: it may be sending through the WeCom client
             await app.bot_data.dispatcher.close()
             app.bot_data.dispatcher = None
+        if app.bot_data.wecom is not None:
+            await app.bot_data.wecom.close()
+            app.bot_data.wecom = None
         if app.bot_data.services is not None:
             await app.bot_data.services.close()
             app.bot_data.services = None

@@ -24,6 +24,16 @@ class Dispatcher(Protocol):
         """Stop sending."""
 
 
+class Channel(Protocol):
+    """Another channel's border running beside Telegram (WeCom, started by the wiring)."""
+
+    async def idle(self) -> None:
+        """Wait until what it received is handled."""
+
+    async def close(self) -> None:
+        """Stop it."""
+
+
 class BotData:
     """Application-wide state: the services and the outbox trigger, set in post_init; how to stop on a fatal error."""
 
@@ -31,6 +41,7 @@ class BotData:
         self.services: Services | None = None
         self.kick_outbox: Callable[[], object] = lambda: None
         self.dispatcher: Dispatcher | None = None
+        self.wecom: Channel | None = None  # the WeCom border, when [wecom] is configured
         # The error that made the bot stop (the database file deleted under it), and how to stop: `gridsafe run` sets
         # Application.stop_running, which ends run_polling; a host that starts the application itself (the test rig,
         # the sandbox) may set its own, else the bot stays up refusing every write.

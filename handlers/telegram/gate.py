@@ -8,8 +8,10 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.chat import reports
+from bot.chat import albums, reports
+from bot.chat.commands import start_words
 from bot.domain.flood import Screening
+from bot.domain.people import Channel
 from bot.logs import bind_user
 from handlers.telegram.chat_order import PerChatUpdateProcessor
 from handlers.telegram.context import GridContext
@@ -19,9 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def _start_words(update: Update) -> list[str]:
-    words = (update.message.text or "").split() if update.message else []
-    # A text of only spaces has no first word.
-    return words if words and words[0].split("@")[0] == "/start" else []
+    return start_words(update.message.text) if update.message else []
 
 
 async def gate(update: Update, context: GridContext) -> None:
@@ -47,6 +47,8 @@ async def gate(update: Update, context: GridContext) -> None:
     context.actor = await access.actor(user.id)
     start = _start_words(update)
     if context.actor is not None:
+        if context.actor.last_channel is not Channel.TELEGRAM:  # written beside the update, never delaying it
+            context.application.create_task(access.used(context.actor))
         return
     deactivated = await access.deactivated(user.id)
     # A deactivated person may still follow a new invite (put back on the roster); nothing else.
@@ -56,7 +58,12 @@ async def gate(update: Update, context: GridContext) -> None:
         answer = texts.DEACTIVATED_BUTTON if deactivated else texts.UNBOUND_BUTTON
         await update.callback_query.answer(answer, show_alert=True)
     elif update.message is not None:
-        await update.message.reply_text(texts.DEACTIVATED if deactivated else texts.UNBOUND)
+        album = update.message.media_group_id
+        await render(
+            context,
+            chat.id,
+            albums.stranger(context.services, (Channel.TELEGRAM, user.id), album, deactivated=deactivated),
+        )
     raise ApplicationHandlerStop
 
 

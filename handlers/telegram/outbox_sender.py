@@ -13,6 +13,7 @@ from bot.domain.notifications import Message
 from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.render import keyboard
 from handlers.telegram.retry import own_retries, retry_after_seconds
+from handlers.telegram.voice_sender import VoiceSender
 
 
 async def _translated(call: SendCall) -> object:
@@ -35,16 +36,20 @@ async def _translated(call: SendCall) -> object:
 
 
 class TelegramSender:
-    """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons."""
+    """Sends a notification to a Telegram chat: photos (one, or albums of up to ten), then the text and buttons, then
+    the voice note the text stands for."""
 
-    def __init__(self, bot: Bot, photos: PhotoSender) -> None:
+    def __init__(self, bot: Bot, photos: PhotoSender, voices: VoiceSender) -> None:
         self._bot = bot
         self._photos = photos
+        self._voices = voices
 
-    def calls(self, address: int, message: Message) -> list[SendCall]:
-        """The Telegram calls of one notification, in order."""
-        calls = self._photos.calls(address, message.photos)
+    def calls(self, address: int | str, message: Message) -> list[SendCall]:
+        """The Telegram calls of one notification to a chat id, in order."""
+        chat_id = int(address)
+        calls = self._photos.calls(chat_id, message.photos)
         if message.image is not None:
-            calls += self._photos.calls(address, [message.image])
-        calls.append(partial(self._bot.send_message, address, message.text, reply_markup=keyboard(message.buttons)))
+            calls += self._photos.calls(chat_id, [message.image])
+        calls.append(partial(self._bot.send_message, chat_id, message.text, reply_markup=keyboard(message.buttons)))
+        calls += [partial(self._voices.send, chat_id, voice) for voice in message.voices]
         return [partial(_translated, call) for call in calls]

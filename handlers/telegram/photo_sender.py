@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 SendCall = Callable[[], Awaitable[object]]
 
 
-def _refused_file(exc: BadRequest) -> bool:
+def refused_file(exc: BadRequest) -> bool:
     """Telegram does not accept a file_id we kept (another bot token, or a document's id): upload instead."""
     text = str(exc).lower()
     return "file identifier" in text or "can't use file" in text or "file reference" in text
@@ -57,7 +57,7 @@ class PhotoSender:
         try:
             messages = await self._post(chat_id, names, stored, known)
         except BadRequest as exc:
-            if not known or not _refused_file(exc):
+            if not known or not refused_file(exc):
                 raise
             log.warning("Telegram refused kept photo file_ids (%s); uploading the photos again", exc)
             await self._ids.forget(list(known))

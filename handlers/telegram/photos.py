@@ -11,7 +11,7 @@ from telegram.ext import CallbackContext, JobQueue
 from bot.chat import photos
 from bot.chat.photos import Confirm, Fetch, Media, MediaKind
 from bot.domain import limits
-from bot.domain.people import Actor
+from bot.domain.people import Actor, Channel
 from bot.services.container import Services
 from bot.services.photo_intake import PhotoUpload
 from handlers.telegram.chat_order import PerChatUpdateProcessor
@@ -24,17 +24,18 @@ BATCH_JOB = "photo-batch:{chat_id}"
 
 def _media(message: Message) -> Media:
     """What arrived, in plain terms."""
+    album = message.media_group_id
     if message.photo:
-        return Media(MediaKind.PHOTO, message.photo[-1].file_size, message.caption)
+        return Media(MediaKind.PHOTO, message.photo[-1].file_size, message.caption, album)
     if message.document is not None:
         image = message.document.mime_type in limits.IMAGE_MIME_TYPES
         kind = MediaKind.IMAGE_FILE if image else MediaKind.FILE
-        return Media(kind, message.document.file_size, message.caption)
+        return Media(kind, message.document.file_size, message.caption, album)
     if message.sticker is not None:
         return Media(MediaKind.STICKER)
     if message.video is not None or message.video_note is not None or message.animation is not None:
-        return Media(MediaKind.VIDEO)
-    return Media(MediaKind.OTHER)
+        return Media(MediaKind.VIDEO, album=album)
+    return Media(MediaKind.OTHER, album=album)
 
 
 def _upload_source(message: Message) -> PhotoSize | Document:
@@ -52,7 +53,7 @@ async def on_media(update: Update, context: GridContext) -> None:
         upload = await _download(context, message, _upload_source(message))
         if upload is None:
             return
-        decision = await photos.fetched(services, actor, decision, upload)
+        decision = await photos.fetched(services, actor, decision, upload, message.media_group_id)
     if isinstance(decision, Confirm):
         _schedule_confirmation(context, message.chat_id, actor)
     else:
@@ -68,7 +69,8 @@ async def _download(context: GridContext, message: Message, source: PhotoSize | 
         data = await download(source)
     except TelegramError as exc:
         too_big = isinstance(exc, BadRequest) and "too big" in str(exc).lower()
-        await render(context, message.chat_id, photos.download_failed(too_big=too_big))
+        failed = photos.download_failed(context.services, context.bound_actor, message.media_group_id, too_big=too_big)
+        await render(context, message.chat_id, failed)
         return None
     width, height = (source.width, source.height) if isinstance(source, PhotoSize) else (0, 0)
     return PhotoUpload(
@@ -96,8 +98,11 @@ def _start_timer(job_queue: JobQueue[Any], chat_id: int, actor: Actor, seconds: 
 
 async def resume_confirmations(job_queue: JobQueue[Any], services: Services) -> int:
     """At start-up: photos kept just before the process stopped had their batch timer in memory; confirm them now."""
-    people = await services.access.bound(await photos.waiting(services))
+    waiting = await services.access.bound(await photos.waiting(services))
+    # Pictures last sent from WeCom are confirmed there (handlers/wecom/border.py).
+    people = [a for a in waiting if a.chat_id is not None and a.last_channel is not Channel.WECOM]
     for actor in people:
+        assert actor.chat_id is not None
         _start_timer(job_queue, actor.chat_id, actor, services.settings.reporting.photo_batch_seconds)
     return len(people)
 

@@ -1,4 +1,5 @@
-"""/start: bind a Telegram account through an invite code, or explain how to get one; then show what is waiting."""
+"""/start (or 绑定): bind a Telegram account through an invite code, or explain how to get one; then show what is
+waiting. What the person is shown is the chat core's (bot/chat/binding.py); the menu and the account are Telegram's."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import texts
-from bot.chat.actions import BindChoice, button
-from bot.chat.replies import NotificationsQueued, ReplaceScreen, Text, Toast, from_message
-from bot.domain.errors import InviteExpired, InviteUnknown, InviteUsed
+from bot.chat import binding
+from bot.chat.actions import BindChoice
+from bot.chat.commands import start_words
+from bot.chat.replies import ReplaceScreen, Toast
+from bot.domain.people import Channel
 from bot.services.invites import Binding, Redeemed
 from handlers.telegram.commands import set_role_menu
 from handlers.telegram.context import GridContext
@@ -18,39 +21,24 @@ from handlers.telegram.render import render
 
 log = logging.getLogger(__name__)
 
-_REFUSALS = {
-    InviteUnknown: texts.INVITE_UNKNOWN,
-    InviteUsed: texts.INVITE_USED,
-    InviteExpired: texts.INVITE_EXPIRED,
-}
-
 
 async def start(update: Update, context: GridContext) -> None:
-    """Redeem the invite code in the deep link; without a code, greet a bound person or explain invites."""
+    """Redeem the invite code in the deep link (or typed after 绑定); without a code, greet or explain invites."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not context.args:
-        actor = context.actor
-        if actor is None:
-            await message.reply_text(texts.UNBOUND)
-        else:
-            await message.reply_text(texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name))
+    words = context.args if context.args is not None else start_words(message.text)[1:]
+    if not words:
+        await render(context, message.chat_id, binding.greeting(context.actor, Channel.TELEGRAM))
         return
-    code = context.args[0]
+    code = words[0]
     try:
         redeemed = await context.services.invites.redeem(code, user.id, message.chat_id)
-    except (InviteUnknown, InviteUsed, InviteExpired) as refusal:
-        await message.reply_text(_REFUSALS[type(refusal)])
+    except binding.REFUSED as refused:
+        await message.reply_text(binding.refusal(refused))
         return
     if redeemed.binding is Binding.CONFIRM:
-        assert redeemed.target is not None
-        # The code rides in the button: this chat holds it already, and the press re-checks everything.
-        buttons = [
-            button(texts.BUTTON_SWITCH_CONFIRM, BindChoice(code)),
-            button(texts.BUTTON_SWITCH_KEEP, BindChoice(None)),
-        ]
-        await render(context, message.chat_id, [Text(texts.confirm_switch(redeemed.actor, redeemed.target), [buttons])])
+        await render(context, message.chat_id, binding.confirm(redeemed, code))
         return
     await _bound(context, message.chat_id, redeemed)
 
@@ -65,8 +53,8 @@ async def on_bind_button(update: Update, context: GridContext, choice: BindChoic
         return
     try:
         redeemed = await context.services.invites.redeem(choice.code, user.id, query.message.chat.id, confirmed=True)
-    except (InviteUnknown, InviteUsed, InviteExpired) as refusal:
-        await query.answer(_REFUSALS[type(refusal)], show_alert=True)
+    except binding.REFUSED as refused:
+        await query.answer(binding.refusal(refused), show_alert=True)
         return
     actor = redeemed.actor
     if redeemed.binding is Binding.ALREADY:  # a second press: done already
@@ -79,28 +67,12 @@ async def on_bind_button(update: Update, context: GridContext, choice: BindChoic
 
 async def _bound(context: GridContext, chat_id: int, redeemed: Redeemed) -> None:
     """Welcome the person, tell the account that lost them, and show what is waiting for them."""
-    actor = redeemed.actor
-    if redeemed.binding is Binding.ALREADY:
-        await context.bot.send_message(
-            chat_id, texts.already_bound(actor.name, actor.role, actor.town_name, actor.village_name)
-        )
-        return
-    if redeemed.displaced_chat_id is not None:
-        try:
-            await context.bot.send_message(redeemed.displaced_chat_id, texts.binding_moved_away(actor))
-        except TelegramError:  # the old account blocked the bot or is gone: the admins are told all the same
-            log.warning("could not tell chat %s that its binding moved", redeemed.displaced_chat_id)
-    # The menu first: by the time the welcome arrives, the chat shows the role's commands.
-    await set_role_menu(context.bot, chat_id, actor.role)
-    switched = texts.person_label(redeemed.switched_from) if redeemed.switched_from else None
-    welcome = texts.welcome(
-        actor.name,
-        actor.role,
-        actor.town_name,
-        actor.village_name,
-        rebound=redeemed.binding is Binding.REBOUND,
-        switched_from=switched,
-    )
-    await context.bot.send_message(chat_id, welcome)
-    waiting = [reply for message in await context.services.waiting.on_joining(actor) for reply in from_message(message)]
-    await render(context, chat_id, [*waiting, NotificationsQueued()])
+    if redeemed.binding is not Binding.ALREADY:
+        if redeemed.displaced_chat_id is not None:
+            try:
+                await context.bot.send_message(redeemed.displaced_chat_id, binding.moved_away(redeemed))
+            except TelegramError:  # the old account blocked the bot or is gone: the admins are told all the same
+                log.warning("could not tell chat %s that its binding moved", redeemed.displaced_chat_id)
+        # The menu first: by the time the welcome arrives, the chat shows the role's commands.
+        await set_role_menu(context.bot, chat_id, redeemed.actor.role)
+    await render(context, chat_id, await binding.bound(context.services, redeemed))

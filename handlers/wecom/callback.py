@@ -21,6 +21,8 @@ from typing import Protocol, Self
 
 from aiohttp import web
 
+from bot.clock import Clock
+from bot.domain.flood import Arrival, FloodWatch, Screening
 from handlers.wecom.client import WeComApiError, WeComClient
 from handlers.wecom.crypto import CallbackCrypto, WeComCryptoError
 from handlers.wecom.inbound import (
@@ -61,6 +63,7 @@ class CallbackServer:
         port: int = 0,
         path: str = "/wecom/callback",
         recent: RecentKeys | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._crypto, self._handler = crypto, handler
         self._client, self._media = client, media
@@ -74,6 +77,11 @@ class CallbackServer:
         self._runner: web.AppRunner | None = None
         self.duplicates = 0
         self.refused = 0
+        # A member's backlog (messages waiting or running) makes a flood, as a Telegram chat's does (bot/domain/flood.py).
+        self._clock = clock
+        self._floods = FloodWatch()
+        self._backlog: dict[str, int] = {}
+        self.dropped = 0
 
     async def start(self) -> None:
         """Listen (port 0: any free one, then in self.port)."""
@@ -147,7 +155,17 @@ class CallbackServer:
         self._enqueue(message)
         return web.Response(text="success")
 
+    def screen(self, userid: str) -> Screening:
+        """Whether the member's next message is served (a flooding member is refused, told once)."""
+        return self._floods.screen(userid)
+
     def _enqueue(self, message: Inbound) -> None:
+        if self._clock is not None:
+            backlog = self._backlog.get(message.userid, 0)
+            if self._floods.arrive(message.userid, backlog, self._clock.now()) is Arrival.DROP:
+                self.dropped += 1
+                return
+        self._backlog[message.userid] = self._backlog.get(message.userid, 0) + 1
         self._pending += 1
         self._idle.clear()
         lane = self._lanes.get(message.userid)
@@ -168,6 +186,9 @@ class CallbackServer:
                 log.exception("processing a wecom %s failed", type(message).__name__)
             finally:
                 self._pending -= 1
+                self._backlog[userid] -= 1
+                if self._backlog[userid] == 0:
+                    del self._backlog[userid]
         del self._lanes[userid]
         if self._pending == 0:
             self._idle.set()

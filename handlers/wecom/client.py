@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -22,6 +22,7 @@ MEDIA_TTL = timedelta(days=3)
 MEDIA_REUSE_MARGIN = timedelta(hours=1)  # a media_id this close to its end is uploaded again, not risked
 TOKEN_MARGIN = timedelta(minutes=5)  # renewed a little before WeCom's expiry: a request in flight must not race it
 TOKEN_ERRORS = frozenset({40014, 42001})  # invalid / expired access_token: renew and retry once
+INVALID_MEDIA_ID = 40007  # a kept media_id WeCom no longer knows: uploaded again, once
 
 
 class WeComApiError(Exception):
@@ -38,6 +39,41 @@ class SentCard:
 
     msgid: str
     response_code: str
+
+
+class MediaIds(Protocol):
+    """Where the media_ids of uploaded bytes are kept with their upload time (storage in production)."""
+
+    async def media_id(self, kind: str, sha256: str) -> tuple[str, datetime] | None:
+        """The media_id kept for these bytes and when they were uploaded, if any."""
+        ...
+
+    async def keep_media_id(self, kind: str, sha256: str, media_id: str, uploaded: datetime) -> None:
+        """Keep a new upload's media_id."""
+        ...
+
+    async def forget_media_id(self, kind: str, sha256: str) -> None:
+        """WeCom refused the kept media_id: the next send uploads the bytes again."""
+        ...
+
+
+class MemoryMediaIds:
+    """Media ids kept in the process only (tests, the benchmark, a client without storage)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], tuple[str, datetime]] = {}
+
+    async def media_id(self, kind: str, sha256: str) -> tuple[str, datetime] | None:
+        """The media_id kept for these bytes, if any."""
+        return self._ids.get((kind, sha256))
+
+    async def keep_media_id(self, kind: str, sha256: str, media_id: str, uploaded: datetime) -> None:
+        """Keep a new upload's media_id."""
+        self._ids[(kind, sha256)] = (media_id, uploaded)
+
+    async def forget_media_id(self, kind: str, sha256: str) -> None:
+        """Forget a refused media_id."""
+        self._ids.pop((kind, sha256), None)
 
 
 def split_text(text: str, limit: int = TEXT_MAX_BYTES) -> list[str]:
@@ -73,6 +109,7 @@ class WeComClient:
         sleep: Sleep = asyncio.sleep,
         proxy: str = "",
         session: aiohttp.ClientSession | None = None,
+        media_ids: MediaIds | None = None,
     ) -> None:
         self._base = base_url.rstrip("/")
         self._corp_id, self._secret, self.agent_id = corp_id, secret, agent_id
@@ -83,12 +120,14 @@ class WeComClient:
         self.pacer = Pacer(clock, sleep)
         self._token: tuple[str, datetime] | None = None
         self._token_lock = asyncio.Lock()
-        self._media: dict[tuple[str, str], tuple[str, datetime]] = {}  # (kind, sha256) -> (media_id, uploaded)
+        self._media: MediaIds = media_ids or MemoryMediaIds()
         self.token_fetches = 0
 
     @classmethod
-    def from_settings(cls, settings: WeComSettings, clock: Clock) -> WeComClient:
-        """The client of the configured app."""
+    def from_settings(
+        cls, settings: WeComSettings, clock: Clock, *, sleep: Sleep = asyncio.sleep, media_ids: MediaIds | None = None
+    ) -> WeComClient:
+        """The client of the configured app (media_ids: where uploads are remembered, e.g. the database)."""
         return cls(
             base_url=settings.api_base_url,
             corp_id=settings.corp_id,
@@ -96,6 +135,8 @@ class WeComClient:
             agent_id=settings.agent_id,
             clock=clock,
             proxy=settings.proxy_url,
+            sleep=sleep,
+            media_ids=media_ids,
         )
 
     async def close(self) -> None:
@@ -169,26 +210,36 @@ class WeComClient:
 
     async def upload(self, kind: str, data: bytes, filename: str) -> str:
         """The media_id of these bytes: the one uploaded before while it has time left, else a new upload."""
-        key = (kind, hashlib.sha256(data).hexdigest())
+        sha256 = hashlib.sha256(data).hexdigest()
         now = self._clock.now()
-        known = self._media.get(key)
+        known = await self._media.media_id(kind, sha256)
         if known is not None and now - known[1] < MEDIA_TTL - MEDIA_REUSE_MARGIN:
             return known[0]
         form = aiohttp.FormData()
         form.add_field("media", data, filename=filename, content_type="application/octet-stream")
         answer = await self._call("media/upload", params={"type": kind}, form=form)
-        self._media[key] = (str(answer["media_id"]), now)
+        await self._media.keep_media_id(kind, sha256, str(answer["media_id"]), now)
         return str(answer["media_id"])
+
+    async def _send_media(self, userid: str, kind: str, data: bytes, filename: str) -> str:
+        """Send uploaded bytes; a kept media_id WeCom refuses (40007) is forgotten and the bytes uploaded again."""
+        for attempt in (1, 2):
+            media_id = await self.upload(kind, data, filename)
+            try:
+                return str((await self._send(userid, kind, {"media_id": media_id}))["msgid"])
+            except WeComApiError as exc:
+                if exc.errcode != INVALID_MEDIA_ID or attempt == 2:
+                    raise
+                await self._media.forget_media_id(kind, hashlib.sha256(data).hexdigest())
+        raise AssertionError("unreachable")
 
     async def send_image(self, userid: str, data: bytes, filename: str = "image.png") -> str:
         """Send a picture (uploaded once per 3 days); its msgid."""
-        media_id = await self.upload("image", data, filename)
-        return str((await self._send(userid, "image", {"media_id": media_id}))["msgid"])
+        return await self._send_media(userid, "image", data, filename)
 
     async def send_file(self, userid: str, data: bytes, filename: str) -> str:
         """Send a file, e.g. the ledger .xlsx (uploaded once per 3 days); its msgid."""
-        media_id = await self.upload("file", data, filename)
-        return str((await self._send(userid, "file", {"media_id": media_id}))["msgid"])
+        return await self._send_media(userid, "file", data, filename)
 
     async def send_card(self, userid: str, card: JsonDict) -> SentCard:
         """Send a button_interaction template card (at most 6 buttons); its msgid and response_code."""
@@ -200,6 +251,11 @@ class WeComClient:
     async def update_card(self, userids: list[str], response_code: str, card: JsonDict) -> None:
         """Replace a card in place after a press (the response_code works once)."""
         body = {"userids": userids, "agentid": self.agent_id, "response_code": response_code, "template_card": card}
+        await self._call("message/update_template_card", json=body)
+
+    async def update_buttons(self, userids: list[str], response_code: str, button: JsonDict) -> None:
+        """Turn a card's buttons into one that cannot be pressed (e.g. {"replace_name": "已处理"}) after a press."""
+        body = {"userids": userids, "agentid": self.agent_id, "response_code": response_code, "button": button}
         await self._call("message/update_template_card", json=body)
 
     async def download(self, media_id: str) -> tuple[bytes, str]:

@@ -72,6 +72,7 @@ class OtherMessage(Inbound):
 
     msg_type: str
     event: str
+    msg_id: str = ""  # a message's (voice, video, file ...) MsgId; events have none
 
 
 def _parse(data: bytes) -> Element:
@@ -120,7 +121,7 @@ def parse_message(data: bytes) -> Inbound:
         return CardPress(*head, task_id=field("TaskId"), key=field("EventKey"), response_code=field("ResponseCode"))
     if msg_type == "event" and event == "click":
         return MenuClick(*head, key=field("EventKey"))
-    return OtherMessage(*head, msg_type=msg_type, event=event)
+    return OtherMessage(*head, msg_type=msg_type, event=event, msg_id=field("MsgId"))
 
 
 def delivery_key(message: Inbound) -> str:

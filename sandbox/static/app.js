@@ -6,6 +6,8 @@ const UI = CONFIG.ui;
 const $ = (id) => document.getElementById(id);
 
 const state = {
+  channel: "telegram", // which of the person's chats this tab shows: "telegram" or "wecom"
+  wecomUser: null,  // their WeCom account, when the WeCom chat is shown
   personId: null,   // whose chat this tab shows
   userId: null,     // their simulated Telegram account
   answersSeen: null,
@@ -126,9 +128,32 @@ async function choosePerson(id) {
   history.replaceState(null, "", `#p=${id}`);
   document.querySelectorAll(".person.current").forEach((b) => b.classList.remove("current"));
   document.querySelector(`.person[data-id="${id}"]`)?.classList.add("current");
-  const data = await api("POST", `/api/people/${id}/open`);
-  render(data);
+  if (state.channel === "wecom") {
+    renderWeCom(await api("POST", `/api/people/${id}/wecom/open`));
+  } else {
+    render(await api("POST", `/api/people/${id}/open`));
+  }
   scheduleRoster();
+}
+
+// The person's chat with the WeCom app (the loopback WeCom server's deliveries): texts, images, cards.
+function renderWeCom(data) {
+  const chat = data.chat || { userid: null, messages: [] };
+  state.wecomUser = chat.userid;
+  $("empty").hidden = true;
+  for (const id of ["chat-head", "messages", "composer"]) $(id).hidden = false;
+  $("chat-name").textContent = data.person.name;
+  $("keyboard").hidden = true;
+  renderMessages(chat.messages);
+}
+
+async function showChannel(channel) {
+  state.channel = channel;
+  document.body.dataset.channel = channel;
+  $("on-telegram").classList.toggle("current", channel === "telegram");
+  $("on-wecom").classList.toggle("current", channel === "wecom");
+  for (const id of ["menu-button", "photo-label", "file-label", "location-button"]) $(id).hidden = channel === "wecom";
+  if (state.personId !== null) await choosePerson(state.personId);
 }
 
 async function refreshChat() {
@@ -136,6 +161,7 @@ async function refreshChat() {
   if (state.fetching) { state.again = true; return; }
   state.fetching = true;
   try {
+    if (state.channel === "wecom") return renderWeCom(await api("GET", `/api/people/${state.personId}/wecom`));
     const data = await api("GET", `/api/people/${state.personId}`);
     if (data.chat === null) return choosePerson(state.personId);
     render(data);
@@ -192,10 +218,10 @@ function stickToBottom() {
 }
 
 function addContent(bubble, m) {
-  if (m.photo) {
+  if (m.photo || m.photo_url) {
     let grid = bubble.querySelector(".photos");
     if (!grid) { grid = el("div", { class: "photos" }); bubble.prepend(grid); }
-    const src = `/api/files/${encodeURIComponent(m.photo)}`;
+    const src = m.photo_url || `/api/files/${encodeURIComponent(m.photo)}`;
     grid.append(el("img", { class: "thumb", src, alt: "", onclick: () => enlarge(src), onload: stickToBottom }));
   }
   if (m.document) {
@@ -203,6 +229,14 @@ function addContent(bubble, m) {
     bubble.append(el("a", {
       class: "document", href: `/api/files/${encodeURIComponent(m.document.file_id)}`, download: name,
     }, el("span", { class: "icon", text: "↓" }), el("span", { text: name })));
+  }
+  if (m.voice) {
+    const voice = el("div", { class: "voice" }, el("span", { text: UI.voice.replace("{n}", m.voice.duration) }));
+    voice.append(el("audio", { controls: "", preload: "none", src: `/api/files/${encodeURIComponent(m.voice.file_id)}` }));
+    bubble.append(voice);
+  }
+  if (m.file_url) {
+    bubble.append(el("a", { class: "document", href: m.file_url }, el("span", { class: "icon", text: "↓" })));
   }
   if (m.location) {
     bubble.append(el("div", { class: "location", text: `${UI.location}：${m.location.latitude}, ${m.location.longitude}` }));
@@ -266,7 +300,7 @@ function renderAction(chat) {
 
 // ---- sending ------------------------------------------------------------------------------------
 
-const personPath = (what) => `/api/people/${state.personId}/${what}`;
+const personPath = (what) => `/api/people/${state.personId}/${state.channel === "wecom" ? "wecom/" : ""}${what}`;
 
 async function sendText(text) {
   if (!text.trim()) return;
@@ -328,9 +362,11 @@ function listen() {
   const source = new EventSource("/api/events");
   source.onmessage = (event) => {
     const data = JSON.parse(event.data);
-    if (data.type === "chat") {
+    if (data.type === "wecom") {
+      if (state.channel === "wecom" && state.personId !== null && (state.wecomUser === null || data.userid === state.wecomUser)) refreshChat();
+    } else if (data.type === "chat") {
       // userId is unknown while a chat is being opened: its first answer may come before the page has it.
-      if (state.personId !== null && (state.userId === null || data.user_id === state.userId)) refreshChat();
+      if (state.channel === "telegram" && state.personId !== null && (state.userId === null || data.user_id === state.userId)) refreshChat();
       scheduleRoster();
     } else if (data.type === "clock") {
       loadClock();
@@ -349,6 +385,8 @@ function wire() {
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = UI[node.dataset.t];
   for (const node of document.querySelectorAll("[data-t-placeholder]")) node.placeholder = UI[node.dataset.tPlaceholder];
   $("search").addEventListener("input", applySearch);
+  $("on-telegram").addEventListener("click", () => showChannel("telegram").catch(() => {}));
+  $("on-wecom").addEventListener("click", () => showChannel("wecom").catch(() => {}));
   $("messages").addEventListener("scroll", () => {
     const box = $("messages");
     state.stick = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
