@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from bot.domain import limits
 from bot.domain.hazards import Hazard, TimelineEvent
+from bot.domain.notifications import Pin
 
 TEXT_LIMIT = 4096  # UTF-16 code units of a message text
 CAPTION_LIMIT = 1024  # UTF-16 code units of a photo or document caption
@@ -120,3 +121,13 @@ def joined(items: list[str], separator: str, budget: int, more: Callable[[int], 
         used += cost
     left_out = len(items) - len(shown)
     return separator.join(shown) + (more(left_out) if left_out else "")
+
+
+def pin(h: Hazard) -> Pin | None:
+    """The hazard's location as a named map pin (None without a location): the place, in its town and village."""
+    if h.latitude is None or h.longitude is None:
+        return None
+    title = clip(h.place, limits.MAX_PLACE)
+    return Pin(
+        latitude=h.latitude, longitude=h.longitude, title=title, address=name(h.town_name) + name(h.village_name)
+    )

@@ -282,6 +282,7 @@ class BotApiServer:
             voice_seconds=content["voice"]["duration"] if "voice" in content else None,
             media_group_id=content.get("media_group_id"),
             location=content.get("location"),
+            venue=content.get("venue"),
             reply_to_message_id=reply_to if "reply_to_message" in raw else None,
         )
         self._bot_messages[(chat.chat_id, message.message_id)] = message
@@ -464,16 +465,32 @@ class BotApiServer:
             prepared.append((item_params, content, stored))
         return [self._bot_message(chat, "sendMediaGroup", p, c, s) for p, c, s in prepared]
 
-    async def _api_sendLocation(self, params: JsonDict) -> JsonDict:
-        chat = self._chat(params)
+    @staticmethod
+    def _location(params: JsonDict) -> JsonDict:
         latitude, longitude = params.get("latitude"), params.get("longitude")
         if not isinstance(latitude, float | int) or not -90 <= latitude <= 90:
             raise ApiError(400, "Bad Request: wrong latitude")
         if not isinstance(longitude, float | int) or not -180 <= longitude <= 180:
             raise ApiError(400, "Bad Request: wrong longitude")
+        return {"latitude": float(latitude), "longitude": float(longitude)}
+
+    async def _api_sendLocation(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params)
+        location = self._location(params)
         rules.check_markup(params.get("reply_markup"))
-        location = {"latitude": float(latitude), "longitude": float(longitude)}
         return self._bot_message(chat, "sendLocation", params, {"location": location})
+
+    async def _api_sendVenue(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params)
+        location = self._location(params)
+        title, address = params.get("title"), params.get("address")
+        if not isinstance(title, str) or not title.strip():
+            raise ApiError(400, "Bad Request: venue title is empty")
+        if not isinstance(address, str) or not address.strip():
+            raise ApiError(400, "Bad Request: venue address is empty")
+        rules.check_markup(params.get("reply_markup"))
+        venue = {"location": location, "title": title, "address": address}
+        return self._bot_message(chat, "sendVenue", params, {"location": location, "venue": venue})
 
     async def _api_sendChatAction(self, params: JsonDict) -> bool:
         chat = self._chat(params)

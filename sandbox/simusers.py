@@ -83,6 +83,7 @@ class BotMessage:
     voice_seconds: int | None = None  # a voice message's duration
     media_group_id: str | None = None
     location: JsonDict | None = None
+    venue: JsonDict | None = None  # sendVenue: location, title and address
     reply_to_message_id: int | None = None
     deleted: bool = False
     history: list[BotMessage] = field(default_factory=list, repr=False)
@@ -309,6 +310,12 @@ class SimUser(SimChat):
     async def send(self, text: str) -> JsonDict:
         """Send a text message (or /command) to the bot in the private chat."""
         return self.deliver(self.text_message(text))
+
+    async def reply(self, text: str, to: BotMessage) -> JsonDict:
+        """Send a text message as a reply to one of the bot's messages (Telegram's reply_to_message)."""
+        message = self.text_message(text)
+        message["reply_to_message"] = {k: v for k, v in to.raw.items() if k != "reply_to_message"}
+        return self.deliver(message)
 
     async def send_in(self, group: SimGroup, text: str) -> JsonDict:
         """Send a text message (or /command) in a group chat."""

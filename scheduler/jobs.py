@@ -54,6 +54,7 @@ async def start(services: Services, senders: Mapping[Channel, Sender], repeat: R
         services.clock,
         unreachable=reminders.unreachable,
         failed=reminders.delivery_failed,
+        cards=services.cards,
         fall_back=services.notifier.fall_back,
     )
     requeued = await dispatcher.recover()

@@ -17,8 +17,10 @@ from datetime import timedelta
 
 from bot.chat.delivery import Later, Passing, RateLimited, Refused, Sender, Unreachable, passing_pause
 from bot.clock import Clock
+from bot.domain.notifications import SentKey
 from bot.domain.people import Channel
 from scheduler.ratelimit import RateLimiter
+from storage.card_messages import CardMessageRepository
 from storage.outbox import OutboxRepository, Outgoing
 
 log = logging.getLogger(__name__)
@@ -62,9 +64,11 @@ class OutboxDispatcher:
         unreachable: FailureCallback,
         failed: FailureCallback,
         fall_back: FallBack | None = None,
+        cards: CardMessageRepository | None = None,
     ) -> None:
         self._outlets = dict(outlets)
         self._outbox = outbox
+        self._cards = cards
         self._unreachable = unreachable
         self._fall_back = fall_back
         self._failed = failed
@@ -151,15 +155,16 @@ class OutboxDispatcher:
             return 0
         outlet = self._outlets[item.channel]
         parts = outlet.sender.calls(item.address, item.message)
-        done, reason = 0, "network errors"
+        done, reason, results = 0, "network errors", list[object]()
         for attempt in range(1, ATTEMPTS_IN_PROCESS + 1):
             pause = 0.0
             try:
                 while done < len(parts):
                     async with outlet.limiter.slot(item.address):
-                        await parts[done]()
+                        results.append(await parts[done]())
                     done += 1
                 await self._outbox.mark_sent(item.id, self._clock.now())
+                await self._record(item, outlet.sender, results)
                 return 1
             except RateLimited as exc:
                 pause = exc.seconds
@@ -181,6 +186,21 @@ class OutboxDispatcher:
                 await asyncio.sleep(pause)
         await self._retry_later(item, reason)
         return 0
+
+    async def _record(self, item: Outgoing, sender: Sender, results: list[object]) -> None:
+        """A message about a hazard is remembered with its key: to edit it later, and to open it on a reply (on a
+        channel whose sender names its messages by a key in a chat: Telegram)."""
+        message = item.message
+        if self._cards is None or message.hazard_id is None or message.edit is not None:
+            return
+        key = sender.message_key(results)
+        if key is None or not isinstance(item.address, int):
+            return
+        sent = SentKey(channel=item.channel.value, chat_id=item.address, key=key)
+        try:
+            await self._cards.record(sent, message.hazard_id, item.person_id, bool(message.buttons), self._clock.now())
+        except Exception:  # the message went out: a missing record costs an edit later, never a second message
+            log.exception("the message of notification %s could not be recorded", item.id)
 
     async def _retry_later(self, item: Outgoing, reason: str) -> None:
         """Back to the queue, due again after a back-off that doubles with each claim (30 s up to 30 min)."""

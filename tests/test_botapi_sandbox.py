@@ -111,6 +111,17 @@ async def test_get_me_and_text_message_with_keyboard(server: BotApiServer, bot: 
     await bot.send_chat_action(alice.id, ChatAction.TYPING)
     await bot.send_location(alice.id, latitude=31.2, longitude=121.5)
     assert (await alice.next_message()).location == {"latitude": 31.2, "longitude": 121.5}
+    await bot.send_venue(alice.id, latitude=28.2281, longitude=112.9388, title="幸福超市", address="青龙镇新龙村")
+    venue = await alice.next_message()
+    assert venue.method == "sendVenue" and venue.location == {"latitude": 28.2281, "longitude": 112.9388}
+    assert venue.venue is not None and (venue.venue["title"], venue.venue["address"]) == ("幸福超市", "青龙镇新龙村")
+    for latitude, longitude, title, error in (
+        (91.0, 112.0, "店", "Wrong latitude"),
+        (28.0, -180.5, "店", "Wrong longitude"),
+        (28.0, 112.0, " ", "Venue title is empty"),
+    ):
+        with pytest.raises(BadRequest, match=error):
+            await bot.send_venue(alice.id, latitude=latitude, longitude=longitude, title=title, address="村")
     assert alice.chat_actions == ["typing"]
     await alice.assert_silent(within=0.05)
 

@@ -29,6 +29,8 @@ def rung(kind: RungKind, overdue_days: int = 0) -> Rung:
         (dedupe.hazard_event(12, 9, Told.REVIEW, 34), "hazard:12:event:9:review:34"),
         (dedupe.hazard_event(12, 9, Told.ADMIN, 34), "hazard:12:event:9:admin:34"),
         (dedupe.hazard_event(12, 9, Told.FORMER_OWNER, 34), "hazard:12:event:9:former_owner:34"),
+        (dedupe.card_edit(12, 9, "telegram", 501, "77"), "hazard:12:event:9:edit:telegram:501:77"),
+        (dedupe.handled_by(12, 9, 34), "hazard:12:event:9:handled:34"),
         (dedupe.village_check(5, "2026-W49", rung(RungKind.NUDGE), 34), "check:village:5:2026-W49:nudge:34"),
         (dedupe.village_check(5, "2026-W49", rung(RungKind.LAST_CALL), 34), "check:village:5:2026-W49:last_call:34"),
         (dedupe.town_check(2, "2026-12", rung(RungKind.REMINDER), 34), "check:town:2:2026-12:reminder:34"),

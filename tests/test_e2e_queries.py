@@ -150,12 +150,13 @@ async def test_open_and_overdue_follow_each_role_scope_most_urgent_first(rig: Ri
     assert town.body.startswith("未整改隐患 · 青龙镇：共 6 起")
     assert numbers(town) == [h.id for h in s.qinglong]
     lines = town.body.splitlines()
-    assert lines[1] == f"#{s.old_overdue.id} 新龙村 · 消防 · 一般 · 整改中 · 逾期16天 · 张老板"
-    assert lines[2] == f"#{s.new_overdue.id} 新龙村 · 消防 · 一般 · 整改中 · 逾期8天 · 张老板"
-    assert lines[3] == f"#{s.fresh.id} 新龙村 · 消防 · 一般 · 待交办 · 未定期限 · 未指定责任人"
-    assert lines[5] == f"#{s.major.id} 新龙村 · 用电用气 · 重大 · 整改中 · 期限11-27 · 张老板"
-    assert lines[6] == f"#{s.in_review.id} 新龙村 · 消防 · 一般 · 待复核 · 期限11-28 · 张老板"
-    assert town.buttons == []  # one page
+    assert lines[1] == f"#{s.old_overdue.id} 新龙村 幸福超市 · 消防 · 一般 · 整改中 · 逾期16天 · 张老板"
+    assert lines[2] == f"#{s.new_overdue.id} 新龙村 幸福超市 · 消防 · 一般 · 整改中 · 逾期8天 · 张老板"
+    assert lines[3] == f"#{s.fresh.id} 新龙村 幸福超市 · 消防 · 一般 · 待交办 · 未定期限 · 未指定责任人"
+    assert lines[5] == f"#{s.major.id} 新龙村 幸福超市 · 用电用气 · 重大 · 整改中 · 期限11-27 · 张老板"
+    assert lines[6] == f"#{s.in_review.id} 新龙村 农贸市场 · 消防 · 一般 · 待复核 · 期限11-28 · 张老板"
+    assert lines[-1] == "按下方编号查看详情和可做的操作。"
+    assert town.buttons == [f"#{h.id}" for h in s.qinglong]  # one page: a number per line, no paging
 
     village = await listing(officer, "未整改")  # the alias works as well as the command
     assert numbers(village) == [h.id for h in s.qinglong if h is not s.neighbour]
@@ -167,7 +168,7 @@ async def test_open_and_overdue_follow_each_role_scope_most_urgent_first(rig: Ri
         s.major.id,
         s.in_review.id,
     ]
-    assert f"#{s.elsewhere.id} 白石镇民溪村 · " in city.body  # city-wide lines name the town
+    assert f"#{s.elsewhere.id} 白石镇民溪村 幸福超市 · " in city.body  # city-wide lines name the town
 
     overdue = await listing(boss, "逾期")
     assert overdue.body.startswith("逾期隐患 · 青龙镇：共 2 起")
@@ -221,17 +222,17 @@ async def test_pages_turn_in_place_and_buttons_are_rechecked(rig: Rig) -> None:
     page = await listing(boss, "未整改 新龙村")
     assert page.body.startswith("未整改隐患 · 青龙镇新龙村：共 23 起，第 1/3 页")
     assert numbers(page) == ids[:10]
-    assert page.buttons == [texts.BUTTON_PAGE_NEXT]
+    assert page.buttons == [*(f"#{n}" for n in ids[:10]), texts.BUTTON_PAGE_NEXT]
     forward = page.button_data(texts.BUTTON_PAGE_NEXT)
     assert len(forward.encode()) <= 64
     await boss.press(texts.BUTTON_PAGE_NEXT, message=page)
     await boss.next_edit(page)
     assert "第 2/3 页" in page.body and numbers(page) == ids[10:20]
-    assert page.buttons == [texts.BUTTON_PAGE_PREVIOUS, texts.BUTTON_PAGE_NEXT]
+    assert page.buttons == [*(f"#{n}" for n in ids[10:20]), texts.BUTTON_PAGE_PREVIOUS, texts.BUTTON_PAGE_NEXT]
     await boss.press(texts.BUTTON_PAGE_NEXT, message=page)
     await boss.next_edit(page)
     assert "第 3/3 页" in page.body and numbers(page) == ids[20:]  # the filter holds on every page
-    assert page.buttons == [texts.BUTTON_PAGE_PREVIOUS]
+    assert page.buttons == [*(f"#{n}" for n in ids[20:]), texts.BUTTON_PAGE_PREVIOUS]
     await boss.press(texts.BUTTON_PAGE_PREVIOUS, message=page)
     await boss.next_edit(page)
     assert numbers(page) == ids[10:20]
@@ -326,3 +327,34 @@ async def test_stats_and_rank_by_scope(rig: Rig) -> None:
     assert "青龙镇 第 " in villages.body and "新龙村：上报 6" in villages.body
     assert (await listing(boss, "排名 本周")).text == texts.BAD_MONTH
     assert s.closed.status is Status.CLOSED
+
+
+async def test_a_number_under_the_list_opens_that_hazard_card_rechecked_on_press(rig: Rig) -> None:
+    people = await People.join(rig)
+    s = await scene(rig, people)
+    boss, outsider, neighbour = people.boss, people.outsider, people.neighbour
+
+    town = await listing(boss, "/open")
+    await boss.press(f"#{s.fresh.id}", message=town)
+    card = await boss.expect(f"隐患 #{s.fresh.id} ·")
+    assert card.buttons == ["交办", "不属实", "重复"]  # the same card as /hazard N, with the moves allowed
+    assert town.history == []  # the list stays as it was, to open the next one
+
+    # Out of scope, the same button shows nothing; forged data changes nothing.
+    data = town.button_data(f"#{s.fresh.id}")
+    for user in (outsider, neighbour):
+        own = await listing(user, "/open")
+        seen = len(user.callback_answers)
+        await user.press_data(data, own)
+        await user.wait_until(lambda u=user, n=seen: len(u.callback_answers) > n, what="a callback answer")  # type: ignore[misc]
+        assert user.callback_answers[seen].get("text") == texts.hazard_not_found(s.fresh.id)
+    for forged, answer in (
+        ("hz:x:view", texts.STALE_BUTTON),
+        ("hz:07:view", texts.STALE_BUTTON),
+        ("hz:99999:view", texts.hazard_not_found(99999)),
+    ):
+        seen = len(boss.callback_answers)
+        await boss.press_data(forged, town)
+        await boss.wait_until(lambda n=seen: len(boss.callback_answers) > n, what="a callback answer")  # type: ignore[misc]
+        assert boss.callback_answers[seen].get("text") == answer, forged
+    assert await rig.rows("SELECT status FROM hazards WHERE id = ?", (s.fresh.id,)) == [("reported",)]

@@ -9,7 +9,7 @@ from bot import texts
 from bot.domain.lifecycle import Move
 from bot.domain.people import Role
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import REPORTER, answer_to, assign, officer, rectify, reported, supervisor
+from tests.flows import REPORTER, answer_to, assign, officer, rectify, reported, supervisor, wait_for
 from tests.rig import Rig
 
 
@@ -32,6 +32,9 @@ async def test_supervisor_reassigns_to_another_owner_keeping_the_deadline(rig: R
     number = await reported(reporter)
     await assign(boss, number, "张老板")
     old_card = await old_owner.expect("【整改通知】")
+    stale_submit = old_card.button_data("提交整改")
+    where = f"chat_id = {old_owner.chat_id} AND message_key = '{old_card.message_id}'"
+    await wait_for(rig, f"SELECT has_buttons FROM card_messages WHERE {where}", [(1,)])
     await reporter.expect("已交办给 张老板")
 
     card = await card_of(boss, number)
@@ -73,8 +76,12 @@ async def test_supervisor_reassigns_to_another_owner_keeping_the_deadline(rig: R
     assert "肖浩 改派 张老板 → 李老板：原责任人登记错误" in timeline
     assert "责任人：李老板" in timeline
 
-    # The old owner's stale 提交整改 answers plainly; the hazard is no longer in their 我的 nor shown to them.
-    await old_owner.press("提交整改", message=old_card)
+    # The old owner's card loses its 提交整改 (its text stays: nothing of who has it now is shown); the old button,
+    # pressed anyway, answers plainly; the hazard is no longer in their 我的 nor shown to them.
+    if old_card.buttons:
+        await old_owner.next_edit(old_card)
+    assert old_card.buttons == [] and "李老板" not in old_card.body and old_card.history[-1].body == old_card.body
+    await old_owner.press_data(stale_submit, old_card)
     assert (await old_owner.next_callback_answer())["text"] == texts.no_longer_owner(number)
     await old_owner.send("/mine")
     await old_owner.expect(texts.MINE_EMPTY_OWNER)

@@ -11,6 +11,15 @@ from storage.database import Database
 from storage.migrations import Migration, available, current_version, migrate
 
 EXPECTED_TABLES = {
+    "card_messages": {
+        "channel",
+        "chat_id",
+        "message_key",
+        "hazard_id",
+        "person_id",
+        "has_buttons",
+        "sent_at",
+    },
     "schema_migrations": {"version", "name", "applied_at"},
     "towns": {"id", "name"},
     "villages": {"id", "town_id", "name"},

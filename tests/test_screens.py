@@ -321,6 +321,10 @@ def every_screen() -> dict[str, tuple[str, int]]:
         add(f"hazard_page:{kind}", texts.hazard_page(page(kind, listed)))
         add(f"list_empty:{kind}", texts.list_empty(kind, LEGACY_NAME, [LEGACY_NAME] * 20))
     add("hazard_line", texts.hazard_line(hazard, TODAY, show_town=True))
+    add("list_button", texts.list_button(hazard.id), screen.LABEL)
+    add("replied_to_card", texts.replied_to_card(hazard.id))
+    for move in Move:
+        add(f"handled_by:{move}", texts.handled_by(hazard, move, LEGACY_NAME))
     add("filters_not_understood", texts.filters_not_understood(["x" * 4000], ["y" * 4000], [CATEGORY] * 100))
     add("ambiguous_village_filter", texts.ambiguous_village_filter(LEGACY_NAME))
     add("stats_text:town", texts.stats_text(maximal_stats(500), ZONE))

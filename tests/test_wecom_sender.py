@@ -93,6 +93,19 @@ async def test_a_text_notification_is_one_message_and_a_long_one_comes_in_pieces
     assert "\n".join(got[1:]) == long
 
 
+async def test_the_edit_of_a_telegram_card_sends_nothing_and_no_message_is_recorded(
+    server: WeComServer, sender: WeComSender
+) -> None:
+    # An edit row copied here when Telegram could not reach the person: WeCom holds no such card to edit.
+    edit = Message(hazard_id=12, text="【隐患】#12 已交办", buttons=move_buttons(12, [Move.SUBMIT]), edit="345")
+    assert sender.calls("lisi", edit) == []
+    await deliver(
+        sender, "lisi", Message(hazard_id=12, text="【新隐患】隐患 #12", buttons=move_buttons(12, [Move.SUBMIT]))
+    )
+    assert len(server.delivered_to("lisi")) == 1
+    assert sender.message_key([None]) is None  # WeCom cards are not recorded in card_messages
+
+
 async def test_buttons_become_a_card_whose_keys_decode_to_the_actions(server: WeComServer, sender: WeComSender) -> None:
     buttons = move_buttons(12, [Move.ASSIGN, Move.INVALID, Move.DUPLICATE])
     await deliver(sender, "xiaohao", Message(text="【新隐患】隐患 #12\n新龙村 消防 一般隐患", buttons=buttons))

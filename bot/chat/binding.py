@@ -61,7 +61,9 @@ async def bound(services: Services, redeemed: Redeemed) -> list[Reply]:
         switched_from=switched,
         wecom=actor.channel is Channel.WECOM,
     )
-    waiting = [reply for message in await services.waiting.on_joining(actor) for reply in from_message(message)]
+    waiting = [
+        reply for message in await services.waiting.on_joining(actor) for reply in from_message(message, actor.id)
+    ]
     return [Text(welcome), *waiting, NotificationsQueued()]
 
 

@@ -64,3 +64,8 @@ class Sender(Protocol):
         """The calls to an address (a Telegram chat id, a WeCom userid); each raises only DeliveryError subclasses
         for failures it can name."""
         ...
+
+    def message_key(self, results: list[object]) -> str | None:
+        """The channel's key of the message that carries the notification's text and buttons, from what its calls
+        returned, in order (None: unknown)."""
+        ...

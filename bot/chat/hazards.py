@@ -15,10 +15,12 @@ from bot.chat.replies import (
     Photos,
     Reply,
     Rows,
+    Shows,
     Text,
     Toast,
     VoiceNotes,
     grid,
+    pinned,
     stale,
 )
 from bot.domain import limits
@@ -41,7 +43,7 @@ from bot.domain.errors import (
 from bot.domain.hazards import Hazard, Stage, Status
 from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
-from bot.domain.notifications import Button
+from bot.domain.notifications import Button, SentKey
 from bot.domain.people import Actor, Role
 from bot.domain.voice import VoiceNote
 from bot.services.container import Services
@@ -84,7 +86,8 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
-        Text(text, buttons),
+        *pinned(screen.pin(hazard)),
+        Text(text, buttons, shows=Shows(hazard.id, actor.id)),
         *([VoiceNotes(voices)] if voices else []),
     ]
 
@@ -102,6 +105,22 @@ async def hazard_command(services: Services, actor: Actor, args: list[str], text
     except (ValueError, NotFound):
         return [Text(texts.hazard_not_found(number))]
     return await card(services, actor, hazard)
+
+
+async def replied_to(services: Services, actor: Actor, sent: SentKey) -> list[Reply] | None:
+    """A typed reply to a message of the bot, with nothing in progress: the hazard it showed (scope-checked), with
+    a line saying that moves are made with the buttons. None when the message showed no hazard. The words typed
+    are not read as a move: which owner, which deadline, whether it is fixed are answered by the buttons."""
+    shown = await services.cards.shown_in(sent)
+    if shown is None:
+        return None
+    try:
+        hazard = await services.rectification.visible(actor, shown.hazard_id)
+    except NoLongerOwner:
+        return [Text(texts.no_longer_owner(shown.hazard_id))]
+    except NotFound:  # out of the person's scope now (moved, or no longer the owner)
+        return [Text(texts.hazard_not_found(shown.hazard_id))]
+    return [Text(texts.replied_to_card(hazard.id)), *await card(services, actor, hazard)]
 
 
 async def ask(services: Services, actor: Actor, conversation: HazardConversation) -> list[Reply]:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot import texts
-from bot.domain.notifications import Button, Message
+from bot.domain.notifications import Button, Message, Pin
 from bot.domain.voice import Voice
 
 Rows = list[list[Button]]
@@ -27,12 +27,22 @@ def grid(buttons: list[Button], width: int) -> Rows:
 
 
 @dataclass(frozen=True)
+class Shows:
+    """The hazard a message shows to a person: the channel records the sent message under its own key, so the core
+    can edit it when the hazard moves on and open the hazard when the person replies to it."""
+
+    hazard_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
 class Text:
     """A message, with its buttons. remove_keyboard: the reply keyboard of an earlier question goes away."""
 
     text: str
     buttons: Rows = field(default_factory=list)
     remove_keyboard: bool = False
+    shows: Shows | None = None
 
 
 @dataclass(frozen=True)
@@ -77,10 +87,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Location:
-    """A point on the map."""
+    """A point on the map; with a title and an address, a named place (Telegram: a venue)."""
 
     latitude: float
     longitude: float
+    title: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,11 +180,18 @@ Reply = (
 )
 
 
-def from_message(message: Message) -> list[Reply]:
-    """A notification's message as replies: its photos (and image), then its text with its buttons, then its voice."""
+def pinned(pin: Pin | None) -> list[Reply]:
+    """A map pin as a reply (nothing without one)."""
+    return [] if pin is None else [Location(pin.latitude, pin.longitude, pin.title, pin.address)]
+
+
+def from_message(message: Message, person_id: int | None = None) -> list[Reply]:
+    """A notification's message as replies: its photos (and image), its map pin, its text with its buttons
+    (recorded as showing its hazard to `person_id`, when it shows one), then its voice."""
     pictures = message.photos + ([message.image] if message.image else [])
+    shows = Shows(message.hazard_id, person_id) if message.hazard_id is not None and person_id is not None else None
     voices = [VoiceNotes(message.voices)] if message.voices else []
-    return [Photos(pictures), Text(message.text, message.buttons), *voices]
+    return [Photos(pictures), *pinned(message.pin), Text(message.text, message.buttons, shows=shows), *voices]
 
 
 def stale() -> Toast:

@@ -29,6 +29,7 @@ from bot.chat.flows import ActionFlow, Flow, NoFlow, in_progress
 from bot.chat.replies import CloseButtons, ReplaceButtons, ReplaceScreen, Reply, Text, Toast, stale
 from bot.domain import vocabulary
 from bot.domain.errors import StaleButton
+from bot.domain.notifications import SentKey
 from bot.domain.people import Actor
 from bot.services.container import Services
 
@@ -65,8 +66,9 @@ async def route(services: Services, actor: Actor, action: Action) -> list[Reply]
     return [stale()]
 
 
-async def text(services: Services, actor: Actor, typed: str) -> list[Reply]:
-    """A typed text that is no command: an answer to the flow in progress (the action first), else "#N" or help."""
+async def text(services: Services, actor: Actor, typed: str, replied_to: SentKey | None = None) -> list[Reply]:
+    """A typed text that is no command: an answer to the flow in progress (the action first); else, as a reply to
+    a message about a hazard, that hazard's card; else "#N" or help."""
     flow = await in_progress(services, actor)
     pressed = await typed_button(services, actor, flow, typed)
     if pressed is not None:
@@ -74,6 +76,8 @@ async def text(services: Services, actor: Actor, typed: str) -> list[Reply]:
     if isinstance(flow, ActionFlow):
         return await hazards.answer(services, actor, flow.conversation, typed)
     if isinstance(flow, NoFlow):
+        if replied_to is not None and (opened := await hazards.replied_to(services, actor, replied_to)) is not None:
+            return opened
         return await reports.without_flow(services, actor, typed)
     return await reports.text(services, actor, flow, typed)
 

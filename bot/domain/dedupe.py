@@ -29,6 +29,16 @@ def hazard_event(hazard_id: int, event_id: int, told: Told, person_id: int) -> s
     return f"hazard:{hazard_id}:event:{event_id}:{told.value}:{person_id}"
 
 
+def card_edit(hazard_id: int, event_id: int, channel: str, chat_id: int, key: str) -> str:
+    """An earlier card of a hazard brought up to date after one change of it (one timeline event)."""
+    return f"hazard:{hazard_id}:event:{event_id}:edit:{channel}:{chat_id}:{key}"
+
+
+def handled_by(hazard_id: int, event_id: int, person_id: int) -> str:
+    """The line telling a co-supervisor that someone else made this change of the hazard."""
+    return f"hazard:{hazard_id}:event:{event_id}:handled:{person_id}"
+
+
 def new_place(place_id: int, hazard_id: int, person_id: int) -> str:
     """A place added while reporting hazard #N (待核实), to a supervisor who confirms or rejects it."""
     return f"place:{place_id}:new:{hazard_id}:{person_id}"

@@ -18,6 +18,27 @@ class Button(BaseModel):
     data: str
 
 
+class SentKey(BaseModel):
+    """A message the bot sent: its channel, chat and the channel's own key of it (Telegram: the message_id)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    chat_id: int
+    key: str
+
+
+class Pin(BaseModel):
+    """A point on the map with its name (Telegram: a venue), sent with a hazard's card so it opens in a map app."""
+
+    model_config = ConfigDict(frozen=True)
+
+    latitude: float
+    longitude: float
+    title: str  # the place
+    address: str  # the town and village
+
+
 class Message(BaseModel):
     """What a person receives: photos first (one photo or an album), then the text with its buttons, then the voice
     notes the text stands for (a spoken description, reason or note)."""
@@ -29,7 +50,15 @@ class Message(BaseModel):
     # media-store name is taken as a Telegram photo file_id.
     photos: list[str] = []
     image: str | None = None  # a file of the media store (e.g. the ranking chart), sent as a photo before the text
+    pin: Pin | None = None  # the hazard's location, sent after the photos and before the text
     buttons: list[list[Button]] = []
+    # The hazard it shows: the sent message is recorded (storage/card_messages.py) so it can be edited when the
+    # hazard moves on, and a reply to it opens the hazard.
+    hazard_id: int | None = None
+    # Edit this earlier message of the recipient's chat (its channel key) into this text and buttons, instead of
+    # sending a new one; photos are not sent again. keep_text: only its buttons are replaced (with these).
+    edit: str | None = None
+    keep_text: bool = False
     voices: list[Voice] = []
 
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from bot.domain.errors import Denial
 from bot.domain.hazards import Hazard, Status
-from bot.domain.lifecycle import Move
+from bot.domain.lifecycle import Move, transition
 from bot.domain.people import Actor, Role, Scope
 
 
@@ -124,6 +124,12 @@ def can_invite_bound(actor: Actor | None) -> bool:
 def can_move(actor: Actor, move: Move, hazard: Hazard) -> bool:
     """Whether this actor may make this move on this hazard (its current state is checked by the lifecycle)."""
     return denial(actor, move, hazard) is None
+
+
+def allowed_moves(actor: Actor, hazard: Hazard) -> list[Move]:
+    """The moves this actor may make on the hazard in its state now: the buttons they are shown."""
+    has_owner = hazard.owner_id is not None
+    return [m for m in Move if can_move(actor, m, hazard) and transition(m, hazard.status, has_owner=has_owner)]
 
 
 def denial(actor: Actor, move: Move, hazard: Hazard) -> Denial | None:

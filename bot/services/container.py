@@ -10,6 +10,7 @@ from bot.domain import limits, vocabulary
 from bot.domain.hazards import Severity
 from bot.services.access import AccessService
 from bot.services.albums import AlbumAnswers
+from bot.services.cards import CardService
 from bot.services.checks import CheckService
 from bot.services.invites import InviteService
 from bot.services.ledger import LedgerService
@@ -25,6 +26,7 @@ from bot.services.roster import RosterService
 from bot.services.statistics import StatisticsService
 from bot.services.waiting import WaitingService
 from bot.settings import Settings
+from storage.card_messages import CardMessageRepository
 from storage.chats import ChatRepository
 from storage.checks import CheckRepository
 from storage.database import Database, require_database
@@ -67,6 +69,7 @@ class Services:
     notifier: Notifier
     media: MediaStore
     photo_ids: PhotoIdRepository
+    cards: CardMessageRepository
     wecom_media: WeComMediaRepository
     queries: QueryService
     statistics: StatisticsService
@@ -92,6 +95,7 @@ class Services:
         rules = settings.schedule.rules(settings.locale.zone)
         notifier = Notifier(db, outbox, rules, wecom=settings.wecom.enabled)
         media = MediaStore(settings.storage.media_dir)
+        cards = CardMessageRepository(db)
         ttl = timedelta(days=settings.invites.ttl_days)
         invites = InviteService(db, roster, InviteRepository(), clock, ttl, HazardRepository(db), notifier)
         zone = settings.locale.zone
@@ -158,6 +162,7 @@ class Services:
                 {Severity.GENERAL: settings.deadlines.general_days, Severity.MAJOR: settings.deadlines.major_days},
                 choices,
                 VoiceRepository(db),
+                CardService(db, cards, HazardRepository(db), roster, notifier, clock, zone),
             ),
             checks=CheckService(db, CheckRepository(db), notifier, media, clock, settings.locale.zone),
             reminders=ReminderService(
@@ -177,6 +182,7 @@ class Services:
             notifier=notifier,
             media=media,
             photo_ids=PhotoIdRepository(db),
+            cards=cards,
             wecom_media=WeComMediaRepository(db),
             queries=QueryService(QueryRepository(db), roster, clock, zone, settings.reporting.categories),
             statistics=statistics,

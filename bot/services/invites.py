@@ -314,7 +314,7 @@ class InviteService:
                 reporter = await self._roster.person(hazard.reporter_id)
                 if reporter is not None and reporter.role is Role.OFFICER:
                     key = f"hazard:{hazard.id}:owner_joined:{invite.id}"
-                    message = Message(text=texts.owner_joined_for_proxy(hazard))
+                    message = Message(hazard_id=hazard.id, text=texts.owner_joined_for_proxy(hazard))
                     out.append(Notification(person_id=reporter.id, dedupe_key=key, message=message))
         return out
 

@@ -38,6 +38,13 @@ class Notifier:
         queued = [(n, _channels(n, reach), release_at(now, self._rules, urgent=n.urgent)) for n in notifications]
         await self._outbox.enqueue_many(tx, queued, now)
 
+    async def enqueue_edit(
+        self, tx: aiosqlite.Connection, notification: Notification, channel: Channel, now: datetime
+    ) -> bool:
+        """Queue the edit of an earlier message on the channel that holds it: edits make no sound, so quiet hours
+        do not hold them back."""
+        return await self._outbox.enqueue(tx, notification, [channel], now, now)
+
     async def fall_back(self, outbox_id: int, person_id: int, failed: Channel) -> int:
         """A channel cannot reach the person: the notification goes to their other channels (how many copies)."""
         async with self._db.transaction() as tx:

@@ -10,7 +10,7 @@ from datetime import date, timedelta, tzinfo
 
 import aiosqlite
 
-from bot import texts
+from bot import screen, texts
 from bot.chat.actions import move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
@@ -36,11 +36,12 @@ from bot.domain.lifecycle import Move, transition
 from bot.domain.notifications import Message, Notification
 from bot.domain.people import Actor, Person, Role
 from bot.domain.periods import local_date
-from bot.domain.policy import can_move, can_view, denial
+from bot.domain.policy import allowed_moves, can_view, denial
 from bot.domain.recipients import Involved, Told
 from bot.domain.typed_text import clean, clean_name
 from bot.domain.voice import Voice, VoiceField, VoiceNote
 from bot.logs import bind_hazard
+from bot.services.cards import CardService
 from bot.services.invites import CreatedInvite, InviteService
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
@@ -84,7 +85,9 @@ class RectificationService:
         deadline_days: dict[Severity, int],
         places: PlaceChoiceRepository,
         voices: VoiceRepository,
+        cards: CardService,
     ) -> None:
+        self._cards = cards
         self._db = db
         self._voices = voices
         self._hazards = hazards
@@ -136,8 +139,7 @@ class RectificationService:
 
     def moves(self, actor: Actor, hazard: Hazard) -> list[Move]:
         """The moves this actor may make on the hazard now (the buttons they are shown)."""
-        has_owner = hazard.owner_id is not None
-        return [m for m in Move if can_move(actor, m, hazard) and transition(m, hazard.status, has_owner=has_owner)]
+        return allowed_moves(actor, hazard)
 
     async def photos(self, hazard: Hazard, stage: Stage) -> list[str]:
         """A hazard's photos at one stage, by media-store name (how they are sent again)."""
@@ -488,6 +490,7 @@ class RectificationService:
             await discard_unused(self._media, self._conversations, former_conversation.photos)
         bind_hazard(hazard.id)
         log.info("hazard %s by person %s: %s -> %s", kind, actor.id, hazard.status.value, step.to.value)
+        await self._cards.after_move(after, move, actor, event_id, {n.person_id for n in notifications})
         invite = None
         if move in (Move.ASSIGN, Move.REOPEN, Move.REJECT, Move.REASSIGN) and after.owner_id and not after.owner_bound:
             invite = await self._invites.create_for(after.owner_id, created_by=actor.id)
@@ -546,23 +549,26 @@ class RectificationService:
         reason = None if move is Move.SUBMIT else conversation.reason  # a submission's note is for the reviewers
         if told is Told.PROXY:
             proxy_submit = move_buttons(hazard.id, [Move.SUBMIT], proxy=True)
-            return Message(text=texts.proxy_card(hazard, today, move, reason), buttons=proxy_submit)
+            return Message(
+                hazard_id=hazard.id, text=texts.proxy_card(hazard, today, move, reason), buttons=proxy_submit
+            )
         if told is Told.REPORTER:
-            return Message(text=texts.reporter_update(hazard, move, today, reason))
+            return Message(hazard_id=hazard.id, text=texts.reporter_update(hazard, move, today, reason))
         if told is Told.OWNER and move is Move.VERIFY:
-            return Message(text=texts.owner_closed(hazard))
+            return Message(hazard_id=hazard.id, text=texts.owner_closed(hazard))
         if told is Told.OWNER:
             submit = move_buttons(hazard.id, [Move.SUBMIT])
-            return Message(text=texts.owner_card(hazard, move, today, reason), photos=before, buttons=submit)
+            text = texts.owner_card(hazard, move, today, reason)
+            return Message(hazard_id=hazard.id, text=text, photos=before, pin=screen.pin(hazard), buttons=submit)
         if told is Told.REVIEW:
             after = [p.name for p in conversation.photos]
             review = move_buttons(hazard.id, [Move.VERIFY, Move.REJECT])
             text = texts.review_card(hazard, len(before), len(after), conversation.reason, proxy=proxy, today=today)
-            return Message(text=text, photos=before + after, buttons=review)
+            return Message(hazard_id=hazard.id, text=text, photos=before + after, buttons=review)
         if told is Told.ADMIN:
-            return Message(text=texts.admin_update(hazard, move, today, reason))
+            return Message(hazard_id=hazard.id, text=texts.admin_update(hazard, move, today, reason))
         assert told is Told.FORMER_OWNER
-        return Message(text=texts.reassigned_away(hazard))
+        return Message(hazard_id=hazard.id, text=texts.reassigned_away(hazard))
 
 
 def _shows_description(move: Move, told: Told) -> bool:

@@ -298,7 +298,7 @@ class ReminderService:
             buttons = move_buttons(hazard.id, [Move.SUBMIT], proxy=proxied) if fixer else view_button(hazard.id)
             text = texts.deadline_reminder(hazard, rung.name, today, for_fixer=fixer)
             key = dedupe.deadline(hazard.id, hazard.deadline, rung, reminder.person_id)
-            message = Message(text=text, buttons=buttons)
+            message = Message(hazard_id=hazard.id, text=text, buttons=buttons)
             note = _note(reminder.person_id, key, message, dedupe.hazard_subject(hazard.id))
             out.append(note.model_copy(update={"everywhere": routing.is_alarm(rung.kind)}))
         return out
@@ -308,13 +308,17 @@ class ReminderService:
         triage, review = timedelta(hours=self._rules.triage_hours), timedelta(hours=self._rules.review_hours)
         for hazard in await self._schedule.waiting_since("reported", "reported_at", since - triage, at - triage):
             buttons = move_buttons(hazard.id, [Move.ASSIGN, Move.INVALID, Move.DUPLICATE])
-            message = Message(text=texts.triage_reminder(hazard, self._rules.triage_hours), buttons=buttons)
+            message = Message(
+                hazard_id=hazard.id, text=texts.triage_reminder(hazard, self._rules.triage_hours), buttons=buttons
+            )
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
                 out.append(_note(person, dedupe.triage(hazard.id, person), message, dedupe.hazard_subject(hazard.id)))
         for hazard in await self._schedule.waiting_since("submitted", "submitted_at", since - review, at - review):
             assert hazard.submitted_at is not None
             buttons = move_buttons(hazard.id, [Move.VERIFY, Move.REJECT])
-            message = Message(text=texts.review_reminder(hazard, self._rules.review_hours // 24), buttons=buttons)
+            message = Message(
+                hazard_id=hazard.id, text=texts.review_reminder(hazard, self._rules.review_hours // 24), buttons=buttons
+            )
             stamp = int(hazard.submitted_at.timestamp())
             for person in await self._roster.ids_with_role(Role.SUPERVISOR, hazard.town_id):
                 key = dedupe.review(hazard.id, stamp, person)

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from bot import texts
+from bot import screen, texts
 from bot.chat.actions import PlaceReview, button, move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
@@ -517,10 +517,12 @@ class ReportingService:
             person_id=person_id,
             dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.NEW),
             message=Message(
+                hazard_id=hazard.id,
                 text=texts.new_hazard_card(
                     hazard, len(draft.photos), len(draft.after_photos), self._zone, draft.after_note
                 ),
                 photos=[p.name for p in draft.photos + draft.after_photos],
+                pin=screen.pin(hazard),
                 buttons=move_buttons(hazard.id, moves),
                 voices=_voices(hazard, draft),
             ),
@@ -533,8 +535,10 @@ class ReportingService:
             person_id=person_id,
             dedupe_key=dedupe.new_hazard(hazard.id, person_id, Told.MAJOR),
             message=Message(
+                hazard_id=hazard.id,
                 text=texts.major_hazard_alert(hazard, len(draft.photos), self._zone),
                 photos=[p.name for p in draft.photos],
+                pin=screen.pin(hazard),
                 voices=_voices(hazard, draft),
             ),
             urgent=True,

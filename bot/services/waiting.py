@@ -37,7 +37,7 @@ class WaitingService:
                 return []
             today = self._today()
             cards = [
-                Message(text=texts.owner_card(h, Move.ASSIGN, today), buttons=[_rectify_row(h)])
+                Message(hazard_id=h.id, text=texts.owner_card(h, Move.ASSIGN, today), buttons=[_rectify_row(h)])
                 for h in owned
                 if h.status is Status.ASSIGNED
             ]

@@ -1,5 +1,7 @@
 """The text catalog: every word a person sees, in Simplified Chinese, split by feature. Nothing user-facing is written elsewhere.
 
+Each feature has its module (access, commands, reporting, hazard, cards, rectification, reminders, delivery, queries,
+statistics, ledger, roster, places, people, invites, backup, sandbox, cli, cli_help); this package re-exports them
 Each feature has its module (access, commands, reporting, hazard, rectification, reminders, delivery, queries,
 statistics, ledger, roster, places, place_file, people, invites, backup, sandbox, cli, cli_help); this package re-exports them
 all, so callers write `from bot import texts` and `texts.NAME`. Templates are functions with typed parameters. The words the
@@ -53,6 +55,10 @@ from bot.texts.backup import (
     restore_problem,
     restore_target_exists,
     restore_too_new,
+)
+from bot.texts.cards import (
+    handled_by,
+    replied_to_card,
 )
 from bot.texts.cli import (
     EXPORT_NEEDS_OUTPUT,
@@ -238,6 +244,7 @@ from bot.texts.places import (
 from bot.texts.queries import (
     BUTTON_PAGE_NEXT,
     BUTTON_PAGE_PREVIOUS,
+    LIST_TAIL,
     LIST_TITLES,
     NO_OWNER,
     SEVERITY_SHORT,
@@ -245,6 +252,7 @@ from bot.texts.queries import (
     filters_not_understood,
     hazard_line,
     hazard_page,
+    list_button,
     list_empty,
 )
 from bot.texts.rectification import (
@@ -604,6 +612,7 @@ __all__ = [
     "INVITE_UNKNOWN",
     "INVITE_USED",
     "LEDGER_HEADERS",
+    "LIST_TAIL",
     "LIST_TITLES",
     "LOCATION_NOT_NOW",
     "LOCATION_RECORDED",
@@ -764,6 +773,7 @@ __all__ = [
     "filters_not_understood",
     "grade_decided",
     "grade_request",
+    "handled_by",
     "hazard_button",
     "hazard_card",
     "hazard_fields",
@@ -785,6 +795,7 @@ __all__ = [
     "keep_deadline_button",
     "ledger_caption",
     "ledger_file_name",
+    "list_button",
     "list_empty",
     "location_line",
     "major_hazard_alert",
@@ -851,6 +862,7 @@ __all__ = [
     "ranking_text",
     "reassigned_away",
     "removal_report",
+    "replied_to_card",
     "report_registered",
     "report_summary",
     "reporter_update",

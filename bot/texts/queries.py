@@ -19,6 +19,12 @@ LIST_TITLES: dict[ListKind, str] = {ListKind.OPEN: "未整改隐患", ListKind.O
 BUTTON_PAGE_PREVIOUS = "◀ 上一页"
 BUTTON_PAGE_NEXT = "下一页 ▶"
 NO_OWNER = "未指定责任人"
+LIST_TAIL = "按下方编号查看详情和可做的操作。"
+
+
+def list_button(hazard_id: int) -> str:
+    """The button under a list that opens one of its hazards."""
+    return f"#{hazard_id}"
 
 
 def _short_day(day: date, today: date) -> str:
@@ -37,11 +43,11 @@ def _deadline_short(hazard: Hazard, today: date) -> str:
 
 
 def hazard_line(hazard: Hazard, today: date, *, show_town: bool) -> str:
-    """One line of /open or /overdue: #N 村 · 类别 · 一般/重大 · 状态 · 期限/逾期N天 · 责任人."""
+    """One line of /open or /overdue: #N 村 场所 · 类别 · 一般/重大 · 状态 · 期限/逾期N天 · 责任人."""
     hazard = screen.hazard(hazard, names=screen.NAME_IN_LIST)
     village = f"{hazard.town_name}{hazard.village_name}" if show_town else hazard.village_name
     parts = [
-        f"#{hazard.id} {village}",
+        f"#{hazard.id} {village} {screen.short_name(hazard.place)}",
         hazard.category,
         SEVERITY_SHORT[hazard.severity],
         status_name(hazard),
@@ -62,7 +68,7 @@ def hazard_page(page: HazardPage) -> str:
     if page.pages > 1:
         head += f"，第 {page.page + 1}/{page.pages} 页"
     rows = [hazard_line(h, page.today, show_town=page.show_town) for h in page.hazards]
-    return screen.fit([head], rows, ["发送 /hazard 编号 查看详情和可做的操作。"], _more_hazards)
+    return screen.fit([head], rows, [LIST_TAIL], _more_hazards)
 
 
 def list_empty(kind: ListKind, scope_name: str | None, labels: list[str]) -> str:

@@ -38,11 +38,14 @@ from bot.chat.replies import (
     Toast,
     VoiceNotes,
 )
+from bot.domain.notifications import SentKey
+from bot.domain.people import Channel
 from handlers.telegram.context import GridContext
 from handlers.telegram.photo_sender import PhotoSender
 from handlers.telegram.voice_sender import VoiceSender
 
 ACTION_RENEW_SECONDS = 4.0  # Telegram shows a chat action for about five seconds
+CHANNEL = Channel.TELEGRAM.value  # the channel's name in records of sent messages
 
 
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
@@ -98,7 +101,13 @@ async def render(
     for reply in replies:
         if isinstance(reply, Text):
             markup = ReplyKeyboardRemove() if reply.remove_keyboard else keyboard(reply.buttons)
-            await bot.send_message(chat_id, reply.text, reply_markup=markup)
+            sent = await bot.send_message(chat_id, reply.text, reply_markup=markup)
+            if reply.shows is not None:
+                key = SentKey(channel=CHANNEL, chat_id=chat_id, key=str(sent.message_id))
+                shows, services = reply.shows, context.services
+                await services.cards.record(
+                    key, shows.hazard_id, shows.person_id, bool(reply.buttons), services.clock.now()
+                )
         elif isinstance(reply, AskLocation):
             request = ReplyKeyboardMarkup(
                 [[KeyboardButton(reply.send_label, request_location=True)], [KeyboardButton(reply.skip_label)]],
@@ -117,7 +126,10 @@ async def render(
             with reply.path.open("rb") as file:
                 await bot.send_document(chat_id, file, filename=reply.filename, caption=reply.caption)
         elif isinstance(reply, Location):
-            await bot.send_location(chat_id, reply.latitude, reply.longitude)
+            if reply.title is not None and reply.address is not None:
+                await bot.send_venue(chat_id, reply.latitude, reply.longitude, reply.title, reply.address)
+            else:
+                await bot.send_location(chat_id, reply.latitude, reply.longitude)
         elif isinstance(reply, ReplaceScreen):
             assert query is not None, "only a pressed message can be replaced"
             try:

@@ -6,8 +6,9 @@ from telegram import Update
 
 from bot.chat import reports, router
 from bot.chat.flows import in_progress
+from bot.domain.notifications import SentKey
 from handlers.telegram.context import GridContext
-from handlers.telegram.render import render
+from handlers.telegram.render import CHANNEL, render
 
 
 async def report_command(update: Update, context: GridContext) -> None:
@@ -27,10 +28,14 @@ async def cancel_command(update: Update, context: GridContext) -> None:
 
 
 async def on_text(update: Update, context: GridContext) -> None:
-    """A typed answer to the action or report in progress; without either, "#N" or a pointer to /help."""
+    """A typed answer to the action or report in progress; without either, a reply to a card opens its hazard,
+    "#N" too, anything else gets a pointer to /help."""
     message = update.message
     assert message is not None and message.text is not None
-    await render(context, message.chat_id, await router.text(context.services, context.bound_actor, message.text))
+    replied = message.reply_to_message
+    key = None if replied is None else SentKey(channel=CHANNEL, chat_id=message.chat_id, key=str(replied.message_id))
+    replies = await router.text(context.services, context.bound_actor, message.text, key)
+    await render(context, message.chat_id, replies)
 
 
 async def on_location(update: Update, context: GridContext) -> None:

@@ -77,7 +77,10 @@ class WeComSender:
         self._renderer = renderer
 
     def calls(self, address: int | str, message: Message) -> list[SendCall]:
-        """The WeCom messages of one notification, in order, each paced for the member."""
+        """The WeCom messages of one notification, in order, each paced for the member. The edit of a Telegram
+        card (copied here when Telegram could not reach the person) has nothing to edit on WeCom: no calls."""
+        if message.edit is not None:
+            return []
         userid = str(address)
         names = [*message.photos, *([message.image] if message.image is not None else [])]
         calls: list[SendCall] = []
@@ -96,6 +99,10 @@ class WeComSender:
                 title, body = texts.WECOM_MORE_BUTTONS, ""
             calls.append(partial(self._renderer.send_card, userid, title, body, group))
         return [partial(_translated, call) for call in calls]
+
+    def message_key(self, results: list[object]) -> str | None:
+        """WeCom cards are not recorded (they are not edited, and a WeCom reply names no message): no key."""
+        return None
 
     async def _image(self, userid: str, sha256: str, extension: str) -> str:
         try:
