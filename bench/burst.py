@@ -43,7 +43,9 @@ class Report:
     finished_at: float = 0.0
 
 
-async def _report(user: SimUser, n: int, report: Report, queries: dict[str, int], think: float) -> None:
+async def _report(
+    user: SimUser, n: int, report: Report, queries: dict[str, int], think: float, report_before: int | None
+) -> None:
     """What an officer taps and types, step by step (as tests/flows.py does), pausing `think` seconds before each."""
 
     async def act() -> None:
@@ -69,7 +71,10 @@ async def _report(user: SimUser, n: int, report: Report, queries: dict[str, int]
     await act()
     await user.send_album([jpeg(1_000 * n + k, PHOTO_BYTES) for k in range(PHOTOS)])
     sent("album")
-    await press(texts.BUTTON_NEXT, texts.photos_received(PHOTOS, 0, after=False, has_description=False))
+    confirmation = texts.photos_received(PHOTOS, 0, after=False, has_description=False)
+    if report_before:  # the paced phase follows the burst within minutes: 补充到 #N or 新的隐患 is asked first
+        await press(texts.BUTTON_NEW_HAZARD, texts.photos_follow_up(PHOTOS, report_before))
+    await press(texts.BUTTON_NEXT, confirmation)
     await answer(
         texts.ASK_DESCRIPTION, lambda: user.send(f"第{n}号：超市后门消防通道堆放纸箱，通道堵塞"), "description"
     )
@@ -96,14 +101,20 @@ class Phase:
     first_hazard: int
 
 
-async def _phase(scene: Stage, bot: BotProcess, officers: list[SimUser], think: float, offset: int) -> Phase:
+async def _phase(
+    scene: Stage, bot: BotProcess, officers: list[SimUser], think: float, offset: int, before: Phase | None = None
+) -> Phase:
+    """Every officer reports once; `before`: the phase just run, whose reports their photos may be meant for."""
     first = scene.query("SELECT COALESCE(MAX(id), 0) FROM hazards")[0][0] + 1
     queries: dict[str, int] = {}
     reports = [Report(steps=[]) for _ in officers]
     cpu = bot.cpu_seconds()
     started = time.monotonic()
     results = await asyncio.gather(
-        *(_report(user, offset + n, reports[n], queries, think) for n, user in enumerate(officers)),
+        *(
+            _report(user, offset + n, reports[n], queries, think, before.reports[n].hazard_id if before else None)
+            for n, user in enumerate(officers)
+        ),
         return_exceptions=True,
     )
     wall = max((r.finished_at for r in reports if r.finished_at), default=started) - started
@@ -145,7 +156,7 @@ async def run(size: str, folder: Path) -> Outcome:
         async with scene.bot(start=MONDAY, REPORTING__PHOTO_BATCH_SECONDS=str(BATCH_SECONDS[size])) as bot:
             burst = await _phase(scene, bot, officers, 0.0, 0)
             delivered = await _deliveries(scene, burst.started)
-            paced = await _phase(scene, bot, officers, PACED_THINK_SECONDS[size], len(officers))
+            paced = await _phase(scene, bot, officers, PACED_THINK_SECONDS[size], len(officers), burst)
             memory = bot.memory()
         outcome.figures |= _figures(scene, burst, folder, BATCH_SECONDS[size])
         outcome.figures["notifications_delivered_seconds"] = round(delivered, 1)

@@ -23,6 +23,16 @@ async def officer(rig: Rig, village: str = OFFICER_VILLAGE) -> SimUser:
     return await rig.join(Role.OFFICER, village=village)
 
 
+async def new_report_photos(user: SimUser, confirmation: str) -> BotMessage:
+    """The confirmation of photos that begin a report: right after the person's last 提交, they are asked whether the
+    photos are for that hazard (补充到 #N) and answer 新的隐患."""
+    received = await user.expect(confirmation)
+    if "新的隐患" in received.buttons:
+        await user.press("新的隐患", message=received)
+        received = await user.expect(confirmation)
+    return received
+
+
 async def walk_to_summary(
     user: SimUser,
     *,
@@ -35,7 +45,7 @@ async def walk_to_summary(
 ) -> BotMessage:
     """Drive a report from the first photo to the summary, as a person taps through it."""
     await user.send_photo(photo or png(1))
-    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.press("下一步", message=await new_report_photos(user, "已收到 1 张照片"))
     await user.expect("请简要描述")
     await user.send(description)
     await user.press(category, message=await user.expect("请选择隐患类别"))

@@ -42,11 +42,11 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
     boss = await rig.join(Role.SUPERVISOR, town="青龙镇", name="肖浩")
     owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")
     user = await officer(rig)
-    # Idle: a paragraph is not a command.
-    await user.send(PARAGRAPH)
-    assert (await user.next_message()).text == texts.UNKNOWN_MESSAGE
-    await user.send("  超市门口")
-    assert (await user.next_message()).text == texts.UNKNOWN_MESSAGE
+    # Idle: a paragraph is not a command (the owner, who cannot report, is pointed to /help).
+    await owner.send(PARAGRAPH)
+    assert (await owner.next_message()).text == texts.UNKNOWN_MESSAGE
+    await owner.send("  超市门口")
+    assert (await owner.next_message()).text == texts.UNKNOWN_MESSAGE
     # Every typed step of a report: description, place, and skipping the location.
     summary = await walk_to_summary(user, photo=png(1), description=PARAGRAPH, place=" 　村委会东侧", location=False)
     assert "村委会东侧民房外墙开裂" in summary.body
@@ -83,4 +83,4 @@ async def test_text_opening_with_spaces_is_kept_as_typed_at_every_step(rig: Rig)
         card = await user.expect("进展：")
         assert f"#{number}" in card.body, said
     await user.send("隐患")
-    assert (await user.next_message()).text == texts.HAZARD_USAGE
+    assert (await user.expect(texts.HAZARD_USAGE)).text == texts.HAZARD_USAGE  # after the news of the rejection

@@ -33,7 +33,7 @@ from storage.backup import (
 from storage.database import Database
 from storage.migrations import available, migrate
 from storage.restore import BackupInvalid, DatabaseInUse, ProblemKind, TooNew, verify
-from tests.flows import officer, sha, submit
+from tests.flows import new_report_photos, officer, sha, submit
 from tests.rig import Rig, gridsafe, import_example_roster, make_settings, png, running_bot
 from tests.scenario import Cast, report, upload
 
@@ -47,7 +47,7 @@ VILLAGES = ["新龙村", "牛冲村", "西庄村", "松溪村"]
 async def report_album(user: SimUser, photos: list[bytes], place: str) -> int:
     """An officer reports a hazard with an album of photos, tapping through every step."""
     await user.send_album(photos)
-    await user.press("下一步", message=await user.expect(f"已收到 {len(photos)} 张照片"))
+    await user.press("下一步", message=await new_report_photos(user, f"已收到 {len(photos)} 张照片"))
     await user.expect("请简要描述")
     await user.send(f"{place}门口堆放杂物")
     await user.press("消防", message=await user.expect("请选择隐患类别"))

@@ -129,6 +129,11 @@ async def test_help_is_role_specific(rig: Rig, role: Role, place: dict[str, str]
 
 
 async def test_bound_person_with_an_unknown_message_is_pointed_to_help(rig: Rig) -> None:
+    admin = await rig.join(Role.ADMIN, name="市应急局")  # one who may not report (a reporter's words are kept)
+    await admin.send("今天天气不错")
+    assert (await admin.next_message()).text == texts.UNKNOWN_MESSAGE
     officer = await rig.join(Role.OFFICER, village="新龙村")
-    await officer.send("今天天气不错")
-    assert (await officer.next_message()).text == texts.UNKNOWN_MESSAGE
+    for said in ("好的", "/unknown"):  # no description: an empty phrase, a command that does not exist
+        await officer.send(said)
+        assert (await officer.next_message()).text == texts.UNKNOWN_MESSAGE
+    assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]

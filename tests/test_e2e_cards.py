@@ -35,12 +35,13 @@ async def test_every_card_sent_about_a_hazard_is_recorded_with_its_message_id(ri
     xiao, zeng, zhang = [await person_id(rig, n) for n in ("肖浩", "曾英海", "张老板")]
     await wait_for(rig, CARDS, [("telegram", boss.chat_id, str(card.message_id), number, xiao, 1)])
 
-    await reporter.send(f"/hazard {number}")  # a direct answer: the officer's card has no buttons
+    await reporter.send(f"/hazard {number}")  # a direct answer: the reporter's card has 补充照片 only
     shown = await reporter.expect(f"隐患 #{number} ·")
+    assert shown.buttons == ["补充照片"]
     await assign(boss, number, "张老板", card=card)
     owner_card = await owner.expect("【整改通知】")
     rows = await rig.rows(CARDS)
-    assert ("telegram", reporter.chat_id, str(shown.message_id), number, zeng, 0) in rows
+    assert ("telegram", reporter.chat_id, str(shown.message_id), number, zeng, 1) in rows
     await wait_for(
         rig,
         f"SELECT message_key, has_buttons FROM card_messages WHERE person_id = {zhang}",
@@ -120,11 +121,14 @@ async def test_a_reply_to_a_card_opens_that_hazard_and_is_not_read_as_a_move(rig
     await boss.expect("您回复的是")
     await boss.expect(f"隐患 #{number} ·")
 
-    # A reply to a message that shows no hazard is a plain message, as before.
+    # A reply to a message that shows no hazard is a plain message, as before: kept as the next report's description.
     await boss.send("/open")
     listed = await boss.expect("未整改隐患 ·")
     await boss.reply("看看", to=listed)
-    assert (await boss.next_message()).text == texts.UNKNOWN_MESSAGE
+    assert (await boss.next_message()).text == texts.DESCRIPTION_KEPT
+    await boss.send("取消")
+    await boss.press("确定取消", message=await boss.expect("确定取消吗"))
+    await boss.expect(texts.REPORT_CANCELLED)
 
     # Scope is checked as it is now: a supervisor moved to another town no longer opens the old card.
     other = await rig.rows("SELECT id FROM towns WHERE name = '白石镇'")

@@ -124,10 +124,10 @@ async def test_help_and_the_card_show_each_role_only_what_the_policy_lets_it_do(
     number = await reported(reporter)
     await assign(boss, number, "李师傅", named="typed")  # not on Telegram: the officer stands in
     await reporter.send(f"/hazard {number}")
-    assert (await reporter.expect("进展：")).buttons == ["代为提交整改"]
+    assert (await reporter.expect("进展：")).buttons == ["代为提交整改", "补充照片"]  # 补充照片: the reporter's own
     await assign(boss, second := await reported(reporter, seed=2), "张老板")
     await reporter.send(f"/hazard {second}")
-    assert (await reporter.expect("进展：")).buttons == []
+    assert (await reporter.expect("进展：")).buttons == ["补充照片"]
 
 
 async def test_the_admins_update_says_the_state_once_and_carries_the_reason(rig: Rig) -> None:

@@ -21,7 +21,7 @@ from sandbox.botapi import BotApiServer
 from sandbox.simusers import BotMessage, SimUser
 from storage.database import Database
 from storage.migrations import available, migrate
-from tests.flows import assign, officer, sha, submit, wait_for
+from tests.flows import assign, new_report_photos, officer, sha, submit, wait_for
 from tests.rig import JPEG, Rig, png
 
 
@@ -30,7 +30,7 @@ async def report_with_file(user: SimUser, data: bytes, file_name: str, *, severi
     await user.send_document(
         data, file_name=file_name, mime_type="image/jpeg" if file_name.endswith("jpg") else "image/png"
     )
-    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.press("下一步", message=await new_report_photos(user, "已收到 1 张照片"))
     await user.expect("请简要描述")
     await user.send("配电箱门损坏，线路裸露")
     await user.press("用电用气", message=await user.expect("请选择隐患类别"))

@@ -249,11 +249,13 @@ async def test_a_photo_captioned_with_a_place_logs_a_visit_and_other_photos_stil
     await user.expect("已收到 1 张照片")
     assert await rig.rows("SELECT count(*) FROM place_visits") == [(2,)]
     await user.send("取消")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))  # photos would be lost: asked first
     await user.expect(texts.REPORT_CANCELLED)
     await user.send_album([png(6), png(7)], caption="新龙建材店")  # an album is a report's, whatever its caption
     await user.expect("已收到 2 张照片")
     assert await rig.rows("SELECT count(*) FROM place_visits") == [(2,)]
     await user.send("取消")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))  # photos would be lost: asked first
     await user.expect(texts.REPORT_CANCELLED)
     await user.send("排查")
     visits = await user.expect("本周已到访场所 2 处")

@@ -272,7 +272,7 @@ async def test_hazard_card_for_every_role(rig: Rig) -> None:
     assert (await card(boss, s.closed)).buttons == ["重新打开"]
     mine = await card(owner, s.old_overdue)
     assert mine.buttons == ["提交整改"] and "曾英海" not in mine.body  # the owner never learns who reported
-    assert (await card(officer, s.old_overdue)).buttons == []
+    assert (await card(officer, s.old_overdue)).buttons == ["补充照片"]  # their own open report
     before = [m for m in owner.inbox if m.method in ("sendPhoto", "sendMediaGroup")]
     assert before, "the card comes with the photos"
     for user, hazard in (

@@ -12,7 +12,16 @@ from bot.domain.hazards import Status
 from bot.domain.lifecycle import Move
 from bot.domain.people import Role
 from bot.services.container import Services
-from tests.flows import NEIGHBOUR_VILLAGE, OFFICER_VILLAGE, officer, sha, submit, wait_for, walk_to_summary
+from tests.flows import (
+    NEIGHBOUR_VILLAGE,
+    OFFICER_VILLAGE,
+    new_report_photos,
+    officer,
+    sha,
+    submit,
+    wait_for,
+    walk_to_summary,
+)
 from tests.rig import JPEG, Rig, png, running_bot
 from tests.scenario import Cast, hazard_in, upload
 
@@ -94,7 +103,7 @@ async def test_captioned_photo_gives_photo_and_description(rig: Rig) -> None:
     user = await officer(rig)
     await user.send_photo(png(3), caption="配电箱电线裸露")
     confirmation = await user.expect("已收到 1 张照片")
-    assert "照片说明已作为隐患描述" in confirmation.body
+    assert "您发的文字已作为隐患描述" in confirmation.body
     await user.press("下一步", message=confirmation)
     await user.expect("请选择隐患类别")
     draft = await rig.draft_of(user)
@@ -106,7 +115,7 @@ async def test_typing_the_description_moves_on_from_photos(rig: Rig) -> None:
     await user.send("上报")
     await user.expect("请发送隐患照片")
     await user.send("没有照片先写描述")
-    await user.expect("请先发送隐患照片")
+    assert (await user.next_message()).text == texts.DESCRIPTION_KEPT  # kept until the photos come
     await user.send_photo(png(4))
     await user.expect("已收到 1 张照片")
     await user.send("加油站旁违规存放汽油")
@@ -179,6 +188,9 @@ async def test_cancel_leaves_nothing_behind(rig: Rig) -> None:
     await user.send_photo(photo)
     await user.expect("已收到 1 张照片")
     await user.send("/cancel")
+    question = await user.next_message()
+    assert question.text == texts.confirm_cancel(1, after=False)
+    await user.press("确定取消", message=question)
     assert (await user.next_message()).text == texts.REPORT_CANCELLED
     assert await rig.rows("SELECT COUNT(*) FROM report_drafts") == [(0,)]
     assert await rig.rows("SELECT COUNT(*) FROM hazards") == [(0,)]
@@ -192,7 +204,9 @@ async def test_stale_next_button_after_cancel_changes_nothing(rig: Rig) -> None:
     await user.send_photo(png(11))
     confirmation = await user.expect("已收到 1 张照片")
     await user.send("取消")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))
     await user.expect("已取消")
+    await user.next_callback_answer()  # the answer to 确定取消
     await user.press("下一步", message=confirmation)
     assert (await user.next_callback_answer())["text"] == texts.STALE_BUTTON
     await user.assert_silent()
@@ -271,7 +285,7 @@ async def test_duplicate_warning_for_same_place_and_category(rig: Rig) -> None:
     user = await officer(rig)
     first = await submit(user, await walk_to_summary(user, photo=png(14), place="幸福超市"))
     await user.send_photo(png(15))
-    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.press("下一步", message=await new_report_photos(user, "已收到 1 张照片"))
     await user.send("又堆上了")
     await user.press("消防", message=await user.expect("请选择隐患类别"))
     await user.press("一般隐患", message=await user.expect("请选择隐患等级"))

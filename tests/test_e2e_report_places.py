@@ -11,7 +11,7 @@ from bot.domain.people import Role
 from bot.places_file import read_places
 from bot.services.container import Services
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import answer_to, officer, submit, supervisor, wait_for
+from tests.flows import answer_to, new_report_photos, officer, submit, supervisor, wait_for
 from tests.rig import ROOT, START, Rig, png
 
 EXAMPLE_PLACES = ROOT / "examples" / "places.csv"
@@ -33,7 +33,7 @@ def places_file(folder: Path, rows: list[list[str]]) -> Path:
 async def to_place_step(user: SimUser, seed: int = 1, village: str | None = None) -> BotMessage:
     """A report from its photo to the place question (a supervisor first picks the village)."""
     await user.send_photo(png(seed))
-    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.press("下一步", message=await new_report_photos(user, "已收到 1 张照片"))
     await user.expect("请简要描述")
     await user.send("灭火器过期未更换")
     await user.press("消防", message=await user.expect("请选择隐患类别"))
@@ -76,6 +76,7 @@ async def test_officer_picks_a_place_by_button_and_assign_offers_its_owner_first
     again = await to_place_step(user, seed=2)
     assert again.buttons[0] == "新龙建材店"
     await user.send("/cancel")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))  # photos would be lost: asked first
     await user.expect("已取消本次上报")
 
     # 交办: the place's 责任人 (蔡丽, from the places file) is the first button, alone on its row: one press.
@@ -105,6 +106,7 @@ async def test_typed_search_one_match_several_and_none_becomes_a_new_place_the_s
     await user.send("建材")
     assert (await user.expect("已选择场所")).text == "已选择场所：新龙建材店（本村底数清单）。"
     await user.send("/cancel")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))  # photos would be lost: asked first
     await user.expect("已取消本次上报")
 
     # By address: 新龙村10组 holds two places; several matches are buttons, beside the offer of a new place.
@@ -276,6 +278,7 @@ async def test_forged_and_stale_place_buttons_are_refused_and_store_nothing(rig:
     # A button of a cancelled report: stale too.
     stale = question.button_data("新龙诊所")
     await user.send("/cancel")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))  # photos would be lost: asked first
     await user.expect("已取消本次上报")
     assert await answer_to(user, stale, question) == texts.STALE_BUTTON
     assert await rig.rows("SELECT count(*) FROM report_drafts") == [(0,)]

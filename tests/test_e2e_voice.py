@@ -226,6 +226,7 @@ async def test_cancelled_report_leaves_no_voice_file(rig: Rig) -> None:
     stored = rig.settings.storage.media_dir / sha(spoken)[:2] / f"{sha(spoken)}.ogg"
     assert stored.exists()
     await user.send("/cancel")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))  # photos would be lost: asked first
     await user.expect("已取消")
     assert not stored.exists()
     assert await rig.rows("SELECT COUNT(*) FROM hazard_voice_notes") == [(0,)]

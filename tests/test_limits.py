@@ -29,7 +29,7 @@ from bot.services import ledger
 from bot.services.container import Services
 from bot.table_file import TableFileError
 from sandbox.simusers import BotMessage, SimUser
-from tests.flows import assign, officer, submit, supervisor, walk_to_summary
+from tests.flows import assign, new_report_photos, officer, submit, supervisor, walk_to_summary
 from tests.rig import ROOT, START, Rig, png
 from tests.scenario import Cast, report
 
@@ -39,6 +39,7 @@ TESTED = {
         "test_rectification_keeps_ten_after_photos",
     ],
     "MAX_DESCRIPTION": ["test_description_of_1000_characters_is_kept_1001_refused"],
+    "FOLLOW_UP_MINUTES": ["test_a_photo_10_minutes_after_submitting_asks_whether_it_is_for_that_hazard_later_not"],
     "MAX_PLACE": ["test_place_of_60_characters_is_kept_61_refused"],
     "MAX_DOWNLOAD_BYTES": ["test_a_20_mb_image_is_kept_one_byte_more_is_refused_unread"],
     "PLACE_SUGGESTIONS": ["test_six_places_of_the_village_are_offered"],
@@ -87,11 +88,26 @@ def test_every_limit_is_tested_and_documented() -> None:
 
 async def at_place_step(user: SimUser) -> None:
     await user.send_photo(png(1))
-    await user.press("下一步", message=await user.expect("已收到 1 张照片"))
+    await user.press("下一步", message=await new_report_photos(user, "已收到 1 张照片"))
     await user.expect("请简要描述")
     await user.send("消防通道堆放纸箱")
     await user.press("消防", message=await user.expect("请选择隐患类别"))
     await user.press("一般隐患", message=await user.expect("请选择隐患等级"))
+
+
+async def test_a_photo_10_minutes_after_submitting_asks_whether_it_is_for_that_hazard_later_not(rig: Rig) -> None:
+    user = await officer(rig)
+    number = await submit(user, await walk_to_summary(user))
+    rig.clock.advance(timedelta(minutes=limits.FOLLOW_UP_MINUTES))
+    await user.send_photo(png(2))
+    asked = await user.expect("已收到 1 张照片")
+    assert asked.buttons == [f"补充到 #{number}", "新的隐患"]
+    await user.send("/cancel")
+    await user.press("确定取消", message=await user.expect("确定取消吗"))
+    await user.expect("已取消")
+    rig.clock.advance(timedelta(seconds=1))
+    await user.send_photo(png(3))
+    assert (await user.expect("已收到 1 张照片")).buttons == ["下一步"]
 
 
 async def test_report_keeps_ten_photos_and_refuses_the_eleventh(rig: Rig) -> None:

@@ -8,7 +8,7 @@ against the current state by the service it reaches.
 Formats (unchanged from the first releases, so buttons already sent keep working):
 - rp:<token>:<verb>[:<arg>]  a step of a report in progress
 - hc:<token>:<verb>[:<n>]    a step of a hazard conversation (交办, 整改, ...)
-- hz:<hazard>:<move|view>    a move on a hazard, or its card
+- hz:<hazard>:<move|view|add>    a move on a hazard, its card, or 补充照片
 - q:<kind>:<page>:<town>:<village>:<category>:<severity>   a page of /open or /overdue
 - bind:ok:<invite code> / bind:keep   确认更换身份 or 保留原身份, after a bound account opened another's invite
 - pv:<place>:ok / pv:<place>:no   确认 or 驳回 a place added while reporting (待核实)
@@ -53,7 +53,11 @@ class ReportVerb(StrEnum):
     ADD_PLACE = "addpl"  # <index of a text searched for>, added as a new place
     FIX = "fix"  # 即查即改
     EDIT = "edit"  # 修改; with <Step> or "back"
-    CANCEL = "cancel"
+    ADD_TO = "addto"  # 补充到 #<hazard>: the photos join a hazard already reported
+    NEW = "new"  # 新的隐患: the photos begin a report of their own
+    CANCEL = "cancel"  # 取消 on the summary: asks 确定取消 first
+    CANCEL_SURE = "cancelok"  # 确定取消
+    RESUME = "resume"  # 继续上报 (not cancelled after all)
     SUBMIT = "submit"
     SKIP = "skip"  # 跳过 the note of a hazard fixed on the spot
 
@@ -68,6 +72,8 @@ class ConversationVerb(StrEnum):
     CONFIRM = "ok"  # 确认 a typed deadline echoed back
     RETYPE = "retype"  # 重新输入 it
     PHOTOS = "photos"  # 下一步 after the after-photos
+    CANCEL_SURE = "cancelok"  # 确定取消 (after-photos would be lost)
+    RESUME = "resume"  # 继续整改
 
 
 _REPORT_NUMBERS = {
@@ -77,6 +83,7 @@ _REPORT_NUMBERS = {
     ReportVerb.PLACE,
     ReportVerb.PLACE_ID,
     ReportVerb.PLACE_PAGE,
+    ReportVerb.ADD_TO,
 }
 
 
@@ -102,7 +109,7 @@ class ReportStep:
 
     token: str
     verb: ReportVerb
-    number: int | None = None  # category, village, place (index or id) or page of places
+    number: int | None = None  # category, village, place (index or id), page of places, or the hazard added to
     severity: Severity | None = None
     step: Step | None = None  # edit: the step to answer again
     back: bool = False  # edit: back to the summary
@@ -123,6 +130,13 @@ class HazardPress:
 
     hazard_id: int
     move: Move | None
+
+
+@dataclass(frozen=True)
+class AddPhotos:
+    """补充照片 on a hazard's card: the photos sent next are for it."""
+
+    hazard_id: int
 
 
 @dataclass(frozen=True)
@@ -178,6 +192,7 @@ Action = (
     ReportStep
     | ConversationStep
     | HazardPress
+    | AddPhotos
     | PageTurn
     | BindChoice
     | PlaceReview
@@ -189,6 +204,7 @@ _YES, _NO = "yes", "no"
 
 _SEVERITY_CODES = {Severity.MAJOR: "m", Severity.GENERAL: "g"}
 _VIEW = "view"
+_ADD = "add"
 
 
 def _opt(value: int | None) -> str:
@@ -215,6 +231,8 @@ def _fields(action: Action) -> list[str]:
         return ["hc", action.token, action.verb.value, *([] if action.number is None else [str(action.number)])]
     if isinstance(action, HazardPress):
         return ["hz", str(action.hazard_id), _VIEW if action.move is None else action.move.value]
+    if isinstance(action, AddPhotos):
+        return ["hz", str(action.hazard_id), _ADD]
     if isinstance(action, BindChoice):
         return ["bind", "keep"] if action.code is None else ["bind", "ok", action.code]
     if isinstance(action, PlaceReview):
@@ -267,6 +285,8 @@ def _read(data: str) -> Action:
             if (len(parts) == 4) != (verb in _CONVERSATION_NUMBERS):
                 raise ValueError(data)
             return ConversationStep(_token(parts[1]), verb, parse_number(parts[3]) if len(parts) == 4 else None)
+        if parts[0] == "hz" and len(parts) == 3 and parts[2] == _ADD:
+            return AddPhotos(parse_number(parts[1]))
         if parts[0] == "hz" and len(parts) == 3:
             return HazardPress(parse_number(parts[1]), None if parts[2] == _VIEW else Move(parts[2]))
         if parts[0] == "bind" and parts[1:] == ["keep"]:
@@ -353,6 +373,11 @@ def move_buttons(hazard_id: int, moves: list[Move], *, proxy: bool = False) -> l
     role = Role.OFFICER if proxy else Role.OWNER  # whose label 提交整改 carries; the other moves have one label
     buttons = [button(move_label(m, role), HazardPress(hazard_id, m)) for m in moves]
     return grid(buttons, MOVE_ROW)
+
+
+def add_photos_button(hazard_id: int) -> list[Button]:
+    """补充照片: the reporter adds photos to their open hazard."""
+    return [button(texts.BUTTON_ADD_PHOTOS, AddPhotos(hazard_id))]
 
 
 def view_button(hazard_id: int) -> list[list[Button]]:

@@ -50,8 +50,10 @@ def commands_for(role: Role) -> list[str]:
 
 # What may follow an alias word: anything after a space, unless the command takes only a number. "隐患" is read as
 # /hazard only when a number (or nothing) follows, so a description that opens with "隐患 …" stays a description.
+# A number may follow the word of a command that takes one without a space: 隐患12, 排查12 …
 _ANY_WORDS = r"(?:\s+.*)?"
-ALIAS_ARGUMENTS: dict[str, str] = {"hazard": r"(?:\s+#?\d+)?\s*"}
+ALIAS_ARGUMENTS: dict[str, str] = {"hazard": r"(?:\s*#?\d+)?\s*", "check": r"(?:\s+.*|\d+(?:\s+.*)?)?"}
+_NUMBERED = ("hazard", "check")  # commands whose alias word may be glued to a number
 # "#12" alone opens hazard 12 when nothing is in progress (an answer such as the original of a duplicate is "#12" too).
 _HAZARD_NUMBER = re.compile(r"^\s*#\d+\s*$")
 
@@ -63,10 +65,27 @@ def alias_pattern(words: list[str], arguments: str = _ANY_WORDS) -> re.Pattern[s
     return re.compile(r"^\s*(?:" + "|".join(re.escape(w.strip()) for w in words) + r")" + arguments + "$", re.DOTALL)
 
 
+def alias_words(command: str) -> list[str]:
+    """The command's alias words, each in simplified and traditional characters (帮助, 幫助)."""
+    return [
+        form
+        for alias, target in vocabulary.COMMAND_ALIASES.items()
+        if target == command
+        for form in vocabulary.traditional_forms(alias)
+    ]
+
+
 def command_alias(command: str) -> re.Pattern[str]:
     """The pattern of a text that calls the command by one of its Chinese alias words."""
-    words = [alias for alias, target in vocabulary.COMMAND_ALIASES.items() if target == command]
-    return alias_pattern(words, ALIAS_ARGUMENTS.get(command, _ANY_WORDS))
+    return alias_pattern(alias_words(command), ALIAS_ARGUMENTS.get(command, _ANY_WORDS))
+
+
+_GLUED = re.compile(
+    "^("
+    + "|".join(re.escape(w) for c in _NUMBERED for w in sorted(alias_words(c), key=len, reverse=True))
+    + r")(#?\d.*)$"
+)
+_ALIAS_OF = {form: command for command in _NUMBERED for form in alias_words(command)}
 
 
 def start_words(text: str | None) -> list[str]:
@@ -84,12 +103,20 @@ def is_hazard_number(text: str) -> bool:
     return _HAZARD_NUMBER.match(text) is not None
 
 
+def _words(text: str | None) -> list[str]:
+    """The words of a text, an alias word glued to its number taken apart (排查12 → 排查, 12)."""
+    words = (text or "").split()
+    glued = _GLUED.match(words[0]) if words else None
+    return [glued.group(1), glued.group(2), *words[1:]] if glued else words
+
+
 def is_check_caption(caption: str | None) -> bool:
-    """A photo caption that logs a check (`排查 12 …`) rather than starting a report."""
-    words = (caption or "").split()
-    return len(words) >= 2 and vocabulary.COMMAND_ALIASES.get(words[0]) == "check" and words[1].isdigit()
+    """A photo caption that logs a check (`排查 12 …`, 排查12, 排查 in traditional characters) rather than starting a
+    report."""
+    words = _words(caption)
+    return len(words) >= 2 and _ALIAS_OF.get(words[0]) == "check" and words[1].isdigit()
 
 
 def arguments(text: str | None) -> list[str]:
-    """Words after the command or alias ("/open 新龙村 消防" and "未整改 新龙村 消防" give the same)."""
-    return (text or "").split()[1:]
+    """Words after the command or alias ("/open 新龙村 消防" and "未整改 新龙村 消防" give the same; 隐患12 gives 12)."""
+    return _words(text)[1:]

@@ -7,12 +7,14 @@ as it is now.
 from __future__ import annotations
 
 from bot import screen, texts
-from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, button, move_buttons
+from bot.chat.actions import ConversationStep, ConversationVerb, HazardPress, add_photos_button, button, move_buttons
 from bot.chat.replies import (
+    CloseButtons,
     NotificationsQueued,
     OwnerInvite,
     Photos,
     Reply,
+    Rows,
     Shows,
     Text,
     Toast,
@@ -22,12 +24,13 @@ from bot.chat.replies import (
     stale,
 )
 from bot.domain import limits
-from bot.domain.conversation import Ask, HazardConversation
+from bot.domain.conversation import Ask, HazardConversation, current
 from bot.domain.errors import (
     DeadlineInPast,
     DeadlineTooFar,
     DeadlineUnreadable,
     DomainError,
+    EmptyAnswer,
     InvalidTransition,
     NoLongerOwner,
     NotAllowed,
@@ -37,7 +40,7 @@ from bot.domain.errors import (
     TooLong,
     WrongInput,
 )
-from bot.domain.hazards import Hazard, Stage
+from bot.domain.hazards import Hazard, Stage, Status
 from bot.domain.ids import parse_number
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Button, SentKey
@@ -77,15 +80,14 @@ async def card(services: Services, actor: Actor, hazard: Hazard) -> list[Reply]:
         for_owner=actor.role is Role.OWNER,
     )
     voices = [forwarded(voice.note, hazard.id) for voice in await rectification.voices(hazard)]
+    buttons = move_buttons(hazard.id, rectification.moves(actor, hazard), proxy=actor.role is Role.OFFICER)
+    if hazard.reporter_id == actor.id and hazard.status is not Status.CLOSED:
+        buttons.append(add_photos_button(hazard.id))  # the reporter may add photos while it is open
     return [
         Photos(await rectification.photos(hazard, Stage.BEFORE)),
         Photos(await rectification.photos(hazard, Stage.AFTER)),
         *pinned(screen.pin(hazard)),
-        Text(
-            text,
-            move_buttons(hazard.id, rectification.moves(actor, hazard), proxy=actor.role is Role.OFFICER),
-            shows=Shows(hazard.id, actor.id),
-        ),
+        Text(text, buttons, shows=Shows(hazard.id, actor.id)),
         *([VoiceNotes(voices)] if voices else []),
     ]
 
@@ -159,7 +161,19 @@ async def ask(services: Services, actor: Actor, conversation: HazardConversation
         return [Text(texts.confirm_deadline(conversation.deadline, rectification.today()), rows)]
     if conversation.ask is Ask.REASON:
         return [Text(texts.ASK_REASON[conversation.move])]
+    if conversation.ask is Ask.PHOTOS and conversation.photos:
+        return photos_confirmed(conversation, len(conversation.photos), 0)
     return [Text(_QUESTIONS[conversation.ask])]
+
+
+def cancel_buttons(conversation: HazardConversation) -> Rows:
+    """确定取消 / 继续整改: 取消 of an action that has after-photos to lose."""
+    return [
+        [
+            _button(conversation, texts.BUTTON_CANCEL_SURE, ConversationVerb.CANCEL_SURE),
+            _button(conversation, texts.BUTTON_KEEP_RECTIFYING, ConversationVerb.RESUME),
+        ]
+    ]
 
 
 async def _deadline_question(services: Services, actor: Actor, conversation: HazardConversation) -> Text:
@@ -239,6 +253,12 @@ async def press_step(services: Services, actor: Actor, press: ConversationStep) 
             result = await rectification.retype_deadline(actor, token)
         elif verb is ConversationVerb.PHOTOS:
             result = await rectification.photos_done(actor, token)
+        elif verb in (ConversationVerb.CANCEL_SURE, ConversationVerb.RESUME):
+            conversation = current(await rectification.conversation(actor), token, _ask, tuple(Ask))
+            if verb is ConversationVerb.RESUME:
+                return [Toast(), CloseButtons(), *await ask(services, actor, conversation)]
+            await rectification.cancel(actor)
+            return [Toast(), CloseButtons(), Text(texts.ACTION_CANCELLED, remove_keyboard=True)]
         else:
             raise StaleButton(press)
     except (StaleButton, NotFound, WrongInput, SameOwner, ValueError):
@@ -262,6 +282,10 @@ async def answer(
         return [Text(texts.text_too_long(exc.limit, len(text.strip())))]
     except SameOwner:
         return [Text(texts.SAME_OWNER)]
+    except EmptyAnswer:
+        if conversation.ask in (Ask.OWNER, Ask.OWNER_NAME):
+            return [Text(texts.EMPTY_OWNER_NAME), *await ask(services, actor, conversation)]
+        return [Text(texts.EMPTY_REASON if conversation.ask is Ask.REASON else texts.EMPTY_NOTE)]
     except NoLongerOwner:
         await rectification.cancel(actor)
         return [Text(texts.no_longer_owner(conversation.hazard_id))]
@@ -273,3 +297,7 @@ async def answer(
         answer = texts.DENIALS[refusal.denial] if isinstance(refusal, NotAllowed) else _TEXT_REFUSALS[type(refusal)]
         return [Text(answer)]
     return await _next(services, actor, result)
+
+
+def _ask(conversation: HazardConversation) -> Ask:
+    return conversation.ask

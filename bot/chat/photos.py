@@ -13,7 +13,7 @@ from enum import StrEnum
 from bot import texts
 from bot.chat import checks, hazards, places, reports
 from bot.chat.albums import answer_once
-from bot.chat.commands import is_check_caption
+from bot.chat.commands import arguments, is_check_caption
 from bot.chat.flows import ActionFlow, NoFlow, ReportFlow, in_progress
 from bot.chat.replies import Reply, Text
 from bot.domain import limits
@@ -116,7 +116,7 @@ async def fetched(
 ) -> list[Reply] | Confirm:
     """The downloaded photo, kept where `arriving` said; a broken image is said once per album."""
     if fetch.target is Target.CHECK:
-        return await checks.check(services, actor, (upload.caption or "").split()[1:], upload)
+        return await checks.check(services, actor, arguments(upload.caption), upload)
     if fetch.target is Target.VISIT:
         return await places.photo_visit(services, actor, upload)
     if await _sink(services, fetch.target).add_photo(actor, upload) is PhotoOutcome.NOT_IMAGE:

@@ -50,8 +50,17 @@ def _pick(match: PlaceMatch) -> Button:
     return button(texts.match_label(match), PlacePress(match.id, PlaceVerb.VIEW))
 
 
+_PLACE_WORD = next(word for word, command in vocabulary.COMMAND_ALIASES.items() if command == "place")
+
+
 async def place_command(services: Services, actor: Actor, args: list[str]) -> list[Reply]:
     """/place 名称或编号: the place's file; several matches give buttons; `… 责任人 姓名` changes its owner."""
+    if not args:
+        from bot.chat import router  # here: the router routes place buttons to this module
+
+        pressed = await router.typed_label(services, actor, _PLACE_WORD)
+        if pressed is not None:  # 场所 on 修改's menu (or the summary): the report's place step
+            return pressed
     if not args:  # an officer's village or an owner's own places, to pick from; a town or a city is too many
         mine = await services.place_files.find(actor, "") if actor.role in (Role.OFFICER, Role.OWNER) else []
         return [Text(texts.PLACE_USAGE, grid([_pick(m) for m in mine], 2))]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from bot import screen, texts
 from bot.chat import hazards, report_places
-from bot.chat.actions import ReportStep, ReportVerb, button
+from bot.chat.actions import AddPhotos, ReportStep, ReportVerb, button
 from bot.chat.commands import is_hazard_number
-from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel
+from bot.chat.flows import ActionFlow, Cancelled, Flow, ReportFlow, cancel, in_progress
 from bot.chat.replies import (
     AskLocation,
     CloseButtons,
@@ -22,11 +22,22 @@ from bot.chat.replies import (
     grid,
     stale,
 )
+from bot.domain import vocabulary
 from bot.domain.conversation import current
-from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
+from bot.domain.errors import (
+    EmptyAnswer,
+    InvalidTransition,
+    NoDraft,
+    NotAllowed,
+    NotFound,
+    StaleButton,
+    TooLong,
+    WrongInput,
+)
 from bot.domain.hazards import Severity
 from bot.domain.notifications import Button
 from bot.domain.people import Actor, Role
+from bot.domain.policy import Action, can
 from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.voice import VoiceNote
 from bot.services.container import Services
@@ -53,6 +64,17 @@ def _button(
     return button(label, ReportStep(draft.token, verb, number=number, severity=severity, step=step, back=back))
 
 
+def follow_up_buttons(draft: ReportDraft) -> list[list[Button]]:
+    """补充到 #N / 新的隐患, for photos that may be for a hazard already reported."""
+    assert draft.follows is not None
+    return [
+        [
+            _button(draft, texts.add_to_button(draft.follows), ReportVerb.ADD_TO, number=draft.follows),
+            _button(draft, texts.BUTTON_NEW_HAZARD, ReportVerb.NEW),
+        ]
+    ]
+
+
 def next_buttons(draft: ReportDraft) -> list[list[Button]]:
     """下一步, after photos."""
     return [[_button(draft, texts.BUTTON_NEXT, ReportVerb.NEXT)]]
@@ -66,17 +88,46 @@ def edit_buttons(draft: ReportDraft) -> list[list[Button]]:
     return grid(buttons, 4)
 
 
+def cancel_buttons(draft: ReportDraft) -> list[list[Button]]:
+    """确定取消 / 继续上报: 取消 of a report that has something to lose."""
+    return [
+        [
+            _button(draft, texts.BUTTON_CANCEL_SURE, ReportVerb.CANCEL_SURE),
+            _button(draft, texts.BUTTON_KEEP_REPORTING, ReportVerb.RESUME),
+        ]
+    ]
+
+
+def cancel_question(flow: Flow) -> Text | None:
+    """取消 asks first when photos (or a description) would be lost; None: nothing to lose, cancel at once."""
+    if isinstance(flow, ActionFlow) and flow.conversation.photos:
+        photos = len(flow.conversation.photos)
+        return Text(texts.confirm_cancel(photos, after=True), hazards.cancel_buttons(flow.conversation))
+    if isinstance(flow, ReportFlow) and (flow.draft.photos or flow.draft.description is not None):
+        draft = flow.draft
+        photos = len(draft.photos) + len(draft.after_photos)
+        return Text(texts.confirm_cancel(photos, after=False), cancel_buttons(draft))
+    return None
+
+
 async def prompt(services: Services, actor: Actor, draft: ReportDraft) -> list[Reply]:
     """Ask for whatever the draft's current step needs."""
     reporting = services.reporting
     step = draft.step
+    if step is Step.PHOTOS and draft.follows is not None:
+        if not draft.photos:
+            return [Text(texts.ask_photos_for(draft.follows))]
+        return [Text(texts.photos_follow_up(len(draft.photos), draft.follows), follow_up_buttons(draft))]
     if step is Step.PHOTOS:
         if not draft.photos:
             return [Text(texts.ASK_PHOTOS)]
         text = texts.photos_received(len(draft.photos), 0, after=False, has_description=draft.description is not None)
         return [Text(text, next_buttons(draft))]
     if step is Step.AFTER_PHOTOS:
-        return [Text(texts.ASK_AFTER_PHOTOS)]
+        if not draft.after_photos:
+            return [Text(texts.ASK_AFTER_PHOTOS)]
+        text = texts.photos_received(len(draft.after_photos), 0, after=True, has_description=False)
+        return [Text(text, next_buttons(draft))]
     if step is Step.AFTER_NOTE:
         return [Text(texts.ASK_FIX_NOTE, [[_button(draft, texts.SKIP, ReportVerb.SKIP)]])]
     if step is Step.DESCRIPTION:
@@ -123,9 +174,30 @@ async def ask_again(services: Services, actor: Actor, flow: Flow) -> list[Reply]
     return []
 
 
+async def offered(services: Services, actor: Actor, flow: Flow) -> list[Button]:
+    """Every button the flow's current question shows (at the summary, 修改's steps too): what typed words may name."""
+    shown = [
+        button
+        for reply in await ask_again(services, actor, flow)
+        if isinstance(reply, Text)
+        for row in reply.buttons
+        for button in row
+    ]
+    if isinstance(flow, ReportFlow) and flow.draft.step is Step.SUMMARY:
+        shown += [button for row in edit_buttons(flow.draft) for button in row]
+    # 确定取消 / 继续上报 answer 取消 at any step.
+    if isinstance(flow, ReportFlow):
+        shown += [button for row in cancel_buttons(flow.draft) for button in row]
+    elif isinstance(flow, ActionFlow):
+        shown += [button for row in hazards.cancel_buttons(flow.conversation) for button in row]
+    return shown
+
+
 def photos_confirmed(batch: Batch[ReportDraft]) -> list[Reply]:
     """The confirmation of a batch of photos, with 下一步."""
     draft = batch.flow
+    if draft.follows is not None and draft.step is Step.PHOTOS:
+        return [Text(texts.photos_follow_up(len(draft.photos), draft.follows), follow_up_buttons(draft))]
     after = draft.step is Step.AFTER_PHOTOS
     text = texts.photos_received(batch.count, batch.refused, after=after, has_description=draft.description is not None)
     return [Text(text, next_buttons(draft))]
@@ -144,7 +216,10 @@ async def report_command(services: Services, actor: Actor, flow: Flow) -> list[R
 
 
 async def cancel_command(services: Services, actor: Actor) -> list[Reply]:
-    """Leave the action or report in progress; nothing of it remains."""
+    """Leave the action or report in progress (nothing of it remains), asking first if photos would be lost."""
+    question = cancel_question(await in_progress(services, actor))
+    if question is not None:
+        return [question]
     return [Text(_CANCELLED[await cancel(services, actor)], remove_keyboard=True)]
 
 
@@ -161,10 +236,20 @@ async def text(services: Services, actor: Actor, flow: Flow, typed: str, voice: 
         draft = await reporting.answer_text(actor, typed, voice)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+    except EmptyAnswer:
+        if draft.step is Step.PHOTOS and not draft.photos:
+            return [Text(texts.ASK_PHOTOS)]
+        if draft.step is Step.PLACE:
+            return [Text(texts.EMPTY_PLACE), *await prompt(services, actor, draft)]
+        if draft.step is Step.AFTER_NOTE:
+            return [Text(texts.EMPTY_NOTE), *await prompt(services, actor, draft)]
+        return [Text(texts.EMPTY_DESCRIPTION)]
     except WrongInput:
         if draft.step is Step.PHOTOS and not draft.photos:
             return [Text(texts.ASK_PHOTO_FIRST)]
         return await prompt(services, actor, draft)
+    if draft.step is Step.PHOTOS and not draft.photos:
+        return [Text(texts.DESCRIPTION_KEPT)]
     skipped: list[Reply] = [Text(texts.LOCATION_SKIPPED, remove_keyboard=True)] if was is Step.LOCATION else []
     return [*skipped, *await prompt(services, actor, draft)]
 
@@ -175,6 +260,8 @@ async def _typed_place(services: Services, actor: Actor, draft: ReportDraft, typ
         found = await services.report_places.typed(actor, typed)
     except TooLong as exc:
         return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+    except EmptyAnswer:
+        return [Text(texts.EMPTY_PLACE), *await prompt(services, actor, draft)]
     except WrongInput:
         return await prompt(services, actor, draft)
     if found.found in (Found.MATCHES, Found.NONE):
@@ -206,6 +293,10 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
             draft = await reporting.choose_village(actor, token, press.number)
         elif verb is ReportVerb.PLACE and press.number is not None:
             draft = await reporting.choose_place(actor, token, press.number)
+        elif verb is ReportVerb.ADD_TO and press.number is not None:
+            return await _add_to(services, actor, token, press.number)
+        elif verb is ReportVerb.NEW:
+            draft = await reporting.as_new(actor, token)
         elif verb is ReportVerb.PLACE_ID and press.number is not None:
             draft = await services.report_places.choose(actor, token, press.number)
         elif verb is ReportVerb.PLACE_PAGE and press.number is not None:
@@ -226,10 +317,19 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
             return [Toast(), ReplaceButtons(edit_buttons(await reporting.edit(actor, token, None)))]
         elif verb is ReportVerb.EDIT:
             draft = await reporting.edit(actor, token, press.step)
-        elif verb is ReportVerb.CANCEL:
-            current(await reporting.draft(actor), token, _step, tuple(Step))  # any step: 取消 is on the summary only
+        elif verb is ReportVerb.CANCEL:  # on the summary: photos would be lost, so it asks first
+            draft = current(await reporting.draft(actor), token, _step, tuple(Step))
+            question = cancel_question(ReportFlow(draft))
+            if question is None:  # nothing to lose (a press from before the photos): cancelled at once
+                await reporting.cancel(actor)
+                return [Toast(), CloseButtons(), Text(texts.REPORT_CANCELLED, remove_keyboard=True)]
+            return [Toast(), question]
+        elif verb is ReportVerb.CANCEL_SURE:
+            current(await reporting.draft(actor), token, _step, tuple(Step))
             await reporting.cancel(actor)
             return [Toast(), CloseButtons(), Text(texts.REPORT_CANCELLED, remove_keyboard=True)]
+        elif verb is ReportVerb.RESUME:
+            draft = current(await reporting.draft(actor), token, _step, tuple(Step))
         elif verb is ReportVerb.SUBMIT:
             hazard = await reporting.submit(actor, token)
             registered = texts.report_registered(hazard.id, fixed_on_spot=hazard.fixed_on_spot)
@@ -241,15 +341,79 @@ async def press(services: Services, actor: Actor, press: ReportStep) -> list[Rep
     return [Toast(), CloseButtons(), *await prompt(services, actor, draft)]
 
 
+async def _add_to(services: Services, actor: Actor, token: str, hazard_id: int) -> list[Reply]:
+    """补充到 #N: re-checked now (the hazard may have been closed meanwhile)."""
+    try:
+        hazard, count = await services.reporting.add_to(actor, token, hazard_id)
+    except NotFound:
+        return [Toast(texts.hazard_not_found(hazard_id), alert=True)]
+    except NotAllowed:
+        return [Toast(), Text(texts.PHOTOS_ADD_NOT_ALLOWED)]
+    except InvalidTransition:  # closed meanwhile: the photos may still begin a report (or be cancelled)
+        draft = await services.reporting.as_new(actor, token)
+        return [
+            Toast(),
+            CloseButtons(),
+            Text(texts.photos_add_closed(hazard_id)),
+            *await prompt(services, actor, draft),
+        ]
+    return [Toast(), CloseButtons(), Text(texts.photos_added(hazard.id, count)), NotificationsQueued()]
+
+
+async def add_photos(services: Services, actor: Actor, press: AddPhotos) -> list[Reply]:
+    """补充照片 on a hazard's card: by its reporter (or a supervisor of its town), while it is open."""
+    flow = await in_progress(services, actor)
+    if isinstance(flow, ActionFlow):
+        return [Toast(), Text(texts.FINISH_ACTION_FIRST), *await hazards.ask(services, actor, flow.conversation)]
+    try:
+        draft = await services.reporting.begin_adding(actor, press.hazard_id)
+    except NotFound:
+        return [Toast(texts.hazard_not_found(press.hazard_id), alert=True)]
+    except NotAllowed:
+        return [Toast(texts.PHOTOS_ADD_NOT_ALLOWED, alert=True)]
+    except InvalidTransition:
+        return [Toast(texts.photos_add_closed(press.hazard_id), alert=True)]
+    except WrongInput:
+        return [Toast(), Text(texts.PHOTOS_ADD_BUSY)]
+    return [Toast(), *await prompt(services, actor, draft)]
+
+
+async def edited(services: Services, actor: Actor | None) -> list[Reply]:
+    """An edit of a message already sent is not acted on (it would act twice): the earlier version stands, and while a
+    report is open its summary's 修改 changes it."""
+    draft = None if actor is None else await services.reporting.draft(actor)
+    return [Text(texts.EDIT_IGNORED if draft is None else texts.EDIT_IGNORED_REPORT)]
+
+
 async def without_flow(services: Services, actor: Actor, typed: str) -> list[Reply]:
-    """A text with nothing in progress: "#12" opens hazard 12; anything else gets a pointer to /help."""
+    """A text with nothing in progress: "#12" opens hazard 12; from someone who may report, other words are kept as
+    the description of the report the next photos begin; anything else gets a pointer to /help."""
     if is_hazard_number(typed):
         return await hazards.hazard_command(services, actor, [], typed)
+    if actor.role is not Role.OWNER and vocabulary.plain(typed) in _MOVE_WORDS:
+        # 复核通过 typed with no card in front: which hazard is meant is not known; show the way, and what waits.
+        waiting = [reply for message in await services.waiting.on_joining(actor) for reply in from_message(message)]
+        return [Text(texts.MOVE_WORDS_HINT), *waiting]
+    if can(actor, Action.REPORT) and not typed.lstrip().startswith("/"):
+        try:
+            await services.reporting.describe_first(actor, typed)
+        except TooLong as exc:
+            return [Text(texts.text_too_long(exc.limit, len(typed.strip())))]
+        except WrongInput:  # nothing visible, or an empty phrase: not a description
+            return [Text(texts.UNKNOWN_MESSAGE)]
+        return [Text(texts.DESCRIPTION_KEPT)]
     if actor.role is Role.OWNER:  # an owner who does not know what to type is shown what to do, with buttons
         tasks = await services.waiting.owner_tasks(actor)
         if tasks.buttons:
             return [Text(texts.UNKNOWN_MESSAGE_OWNER), *from_message(tasks)]
     return [Text(texts.UNKNOWN_MESSAGE)]
+
+
+# A move's button words (交办, 复核通过 …), typed when no question of an action is open.
+_MOVE_WORDS = frozenset(
+    vocabulary.plain(label)
+    for label in (*texts.MOVE_BUTTONS.values(), texts.BUTTON_PROXY, texts.BUTTON_VERIFY_SHORT, texts.BUTTON_ADD_PHOTOS)
+)
 
 
 def _step(draft: ReportDraft) -> Step:

@@ -239,3 +239,7 @@ class TickInFuture(DomainError):
         super().__init__(f"tick at {at} is after now ({now})")
         self.at = at
         self.now = now
+
+
+class EmptyAnswer(WrongInput):
+    """A phrase with no content (好了, 好的, ok …) where a description, note, reason or name is asked."""

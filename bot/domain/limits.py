@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 MAX_PHOTOS = 10  # per report, and per rectification submission
+# A photo this soon after the person submitted a report asks whether it belongs to that report (补充到 #N) or a new one.
+FOLLOW_UP_MINUTES = 10
 MAX_DESCRIPTION = 1000  # characters
 MAX_PLACE = 60  # characters
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the Bot API's getFile limit

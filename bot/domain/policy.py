@@ -105,6 +105,14 @@ def can_view(actor: Actor, hazard: Hazard) -> bool:
     return actor.scope.contains(hazard.scope)
 
 
+def may_add_photos(actor: Actor, hazard: Hazard) -> bool:
+    """Whether this actor may add before-photos to the hazard (补充照片): its reporter, or a supervisor of its town.
+    Whether it is still open is the service's check."""
+    if actor.role is Role.SUPERVISOR and actor.scope.contains(hazard.scope):
+        return True
+    return hazard.reporter_id == actor.id and role_may(actor.role, Action.REPORT)
+
+
 def can_invite_bound(actor: Actor | None) -> bool:
     """Whether this actor may invite a person who is bound already (taking the binding over): admins only.
 

@@ -61,6 +61,8 @@ class ReportDraft(BaseModel):
     fixed_on_spot: bool = False
     after_note: str | None = None  # 即查即改: what was done, stored as the rectification note
     after_note_given: bool = False  # the note was written or 跳过 was chosen
+    # The open hazard these photos may be for (a photo right after 提交, or 补充照片): 补充到 #N or 新的隐患 is asked.
+    follows: int | None = None
     started_at: datetime
 
     def next_step(self) -> Step:

@@ -9,6 +9,7 @@ the catalog takes it from here, so the two cannot drift apart.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.domain.hazards import Severity
 from bot.domain.people import Role
@@ -222,3 +223,124 @@ HALF_MONTH = re.compile(r"^半个?月(?:以后|之后|后)?$")
 YEAR_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月$")
 # A name followed by a phone number, apart by spaces or commas (half- or full-width): 张三 13800000000, 张三，138….
 NAME_AND_PHONE = re.compile(r"^(.+?)[\s,，]+(\+?\d[\d -]{5,18}\d)$")
+
+# Phrases that only say "done" or "all right": never kept as a description, a note, a reason or a name (the bot asks
+# for what is needed); where photos are being sent and some have arrived, they mean 下一步. Compared after `plain`.
+EMPTY_PHRASES = frozenset(
+    {
+        "好",
+        "好了",
+        "好的",
+        "好啦",
+        "好吧",
+        "嗯",
+        "嗯嗯",
+        "恩",
+        "哦",
+        "ok",
+        "okay",
+        "okk",
+        "完成",
+        "完成了",
+        "完了",
+        "行",
+        "行了",
+        "可以",
+        "可以了",
+        "对",
+        "是",
+        "是的",
+        "收到",
+        "知道了",
+        "发完了",
+        "发好了",
+        "就这些",
+        "没了",
+        "👌",
+        "👍",
+    }
+)
+
+# Traditional forms of the characters of the words above (command aliases, button labels, skip and empty phrases), so
+# 幫助, 上報, 跳過 or 複核通過 are understood like 帮助, 上报, 跳过 and 复核通过. Traditional → simplified.
+TRADITIONAL: dict[str, str] = {
+    "幫": "帮",
+    "報": "报",
+    "統": "统",
+    "計": "计",
+    "過": "过",
+    "隱": "隐",
+    "導": "导",
+    "請": "请",
+    "員": "员",
+    "複": "复",
+    "復": "复",
+    "辦": "办",
+    "屬": "属",
+    "實": "实",
+    "責": "责",
+    "類": "类",
+    "級": "级",
+    "場": "场",
+    "發": "发",
+    "當": "当",
+    "詳": "详",
+    "為": "为",
+    "開": "开",
+    "電": "电",
+    "氣": "气",
+    "確": "确",
+    "繼": "继",
+    "續": "续",
+    "補": "补",
+    "認": "认",
+    "號": "号",
+    "週": "周",
+    "後": "后",
+    "內": "内",
+    "點": "点",
+    "說": "说",
+    "這": "这",
+    "個": "个",
+    "對": "对",
+    "沒": "没",
+    "啟": "启",
+    "單": "单",
+    "處": "处",
+    "監": "监",
+    "網": "网",
+    "錄": "录",
+    "預": "预",
+    "設": "设",
+    "張": "张",
+    "護": "护",
+    "燈": "灯",
+}
+_TO_SIMPLIFIED = str.maketrans(TRADITIONAL)
+_TRAILING = "。.！!～~，,、 　"
+
+
+def simplified(text: str) -> str:
+    """The text with the traditional characters of our vocabulary written simplified (others are left as they are)."""
+    return text.translate(_TO_SIMPLIFIED)
+
+
+def traditional_forms(word: str) -> list[str]:
+    """Every way of writing a word of our vocabulary with its traditional characters (the word itself first)."""
+    forms = [""]
+    for char in word:
+        variants = [char, *(t for t, s in TRADITIONAL.items() if s == char and t != char)]
+        forms = [form + variant for form in forms for variant in variants]
+    return forms
+
+
+def plain(text: str) -> str:
+    """A typed text as compared with a word: width-normalized, simplified, lower case, without spaces and closing
+    punctuation ("好的。", "ＯＫ！", "跳過" and "补充到#1" read as 好的, ok, 跳过 and 补充到 #1 do)."""
+    said = simplified(unicodedata.normalize("NFKC", text)).strip().rstrip(_TRAILING)
+    return "".join(said.split()).casefold()
+
+
+def is_empty_phrase(text: str) -> bool:
+    """A text that only says "done" or "all right" (好了, 好的, 嗯, ok, 完成 …): no content."""
+    return plain(text) in EMPTY_PHRASES

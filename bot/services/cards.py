@@ -6,10 +6,10 @@ import logging
 from datetime import tzinfo
 
 from bot import texts
-from bot.chat.actions import move_buttons
+from bot.chat.actions import add_photos_button, move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe
-from bot.domain.hazards import Hazard
+from bot.domain.hazards import Hazard, Status
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification
 from bot.domain.people import Actor, Channel, Role
@@ -79,6 +79,8 @@ class CardService:
                     moves = allowed_moves(person, hazard)
                     text = texts.hazard_card(hazard, events, today, self._zone, for_owner=person.role is Role.OWNER)
                     buttons = move_buttons(hazard.id, moves, proxy=person.role is Role.OFFICER)
+                    if person.id == hazard.reporter_id and hazard.status is not Status.CLOSED:
+                        buttons.append(add_photos_button(hazard.id))  # as on their /hazard card
                     edit = Message(hazard_id=hazard.id, text=text, buttons=buttons, edit=sent.key)
                 else:  # no longer theirs (改派 took it from this owner): the buttons go, nothing new is shown
                     moves = []
@@ -86,7 +88,7 @@ class CardService:
                 key = dedupe.card_edit(hazard.id, event_id, sent.channel, sent.chat_id, sent.key)
                 notification = Notification(person_id=person.id, dedupe_key=key, message=edit)
                 await self._notifier.enqueue_edit(tx, notification, Channel(sent.channel), now)
-                await self._cards.buttons_changed(tx, sent, bool(moves))
+                await self._cards.buttons_changed(tx, sent, bool(edit.buttons))
                 if person.role in _MANAGERS and person.id not in told and person.id not in to_tell:
                     to_tell.append(person.id)
             line = Message(hazard_id=hazard.id, text=texts.handled_by(hazard, move, actor.name))

@@ -20,6 +20,7 @@ from bot.domain.errors import (
     DeadlineInPast,
     DeadlineTooFar,
     DeadlineUnreadable,
+    EmptyAnswer,
     InvalidTransition,
     NoDraft,
     NoLongerOwner,
@@ -275,6 +276,11 @@ class RectificationService:
         hazard = await self.visible(actor, conversation.hazard_id)
         text = clean(text)
         ask = conversation.ask
+        wants_text = ask not in (Ask.DEADLINE, Ask.CONFIRM, Ask.ORIGINAL) and (
+            ask is not Ask.PHOTOS or conversation.photos
+        )
+        if wants_text and vocabulary.is_empty_phrase(text):
+            raise EmptyAnswer(ask)  # "好了" is no note, reason or name: asked again
         if ask in (Ask.OWNER, Ask.OWNER_NAME):
             await self._new_owner(conversation, hazard, text)
         elif vocabulary.KEEP_DEADLINE_TYPED.match(text) and ask in (Ask.DEADLINE, Ask.CONFIRM):

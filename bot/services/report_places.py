@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.domain import limits
-from bot.domain.errors import NotFound, StaleButton, TooLong, WrongInput
+from bot.domain import limits, vocabulary
+from bot.domain.errors import EmptyAnswer, NotFound, StaleButton, TooLong, WrongInput
 from bot.domain.people import Actor, Scope
 from bot.domain.place_choices import PlaceChoice, PlaceOption
 from bot.domain.policy import Action, can
@@ -120,6 +120,8 @@ class ReportPlaceService:
         text = clean(text)
         if not text:
             raise WrongInput(Step.PLACE)
+        if vocabulary.is_empty_phrase(text):
+            raise EmptyAnswer(Step.PLACE)  # "好了" names no place: asked again
         if len(text) > limits.MAX_PLACE:
             raise TooLong(limits.MAX_PLACE)
         if not await self._choices.any_in(draft.village_id):

@@ -12,7 +12,14 @@ from bot.chat.actions import PlaceReview, button, move_buttons
 from bot.clock import Clock
 from bot.domain import dedupe, limits, recipients, vocabulary
 from bot.domain.conversation import current
-from bot.domain.errors import NoDraft, NotAllowed, StaleButton, TooLong, WrongInput
+from bot.domain.errors import (
+    EmptyAnswer,
+    NoDraft,
+    NotAllowed,
+    StaleButton,
+    TooLong,
+    WrongInput,
+)
 from bot.domain.hazards import Hazard, Severity, Stage, Status
 from bot.domain.lifecycle import Move
 from bot.domain.notifications import Message, Notification, Priority
@@ -24,6 +31,7 @@ from bot.domain.report import EDITABLE, ReportDraft, Step
 from bot.domain.typed_text import clean
 from bot.domain.voice import Voice, VoiceField, VoiceNote
 from bot.logs import bind_hazard
+from bot.services.additions import HazardAdditions
 from bot.services.notify import Notifier
 from bot.services.photo_intake import Batch, PhotoCollector, PhotoOutcome, PhotoUpload, discard_unused
 from bot.services.voice import forwarded, spoken
@@ -73,6 +81,7 @@ class ReportingService:
         self._media = media
         self._photos = PhotoCollector(media)
         self._clock = clock
+        self._additions = HazardAdditions(db, drafts, hazards, roster, notifier, clock)
         self.categories = categories
         self._zone = zone
         self._places = places
@@ -90,6 +99,22 @@ class ReportingService:
         draft = await self._drafts.get(actor.id)
         if draft is None:
             draft = await self._new_draft(actor)
+        return draft
+
+    async def describe_first(self, actor: Actor, text: str) -> ReportDraft:
+        """A description typed before any photo, with nothing in progress: a report begins with it, and the photos
+        that follow are its photos (the description step is then already answered)."""
+        self._require_reporter(actor)
+        text = clean(text)
+        if not text or vocabulary.is_empty_phrase(text):
+            raise EmptyAnswer(Step.DESCRIPTION)
+        if len(text) > limits.MAX_DESCRIPTION:
+            raise TooLong(limits.MAX_DESCRIPTION)
+        draft = await self._drafts.get(actor.id) or self._blank_draft(actor)
+        if draft.step is not Step.PHOTOS or draft.photos:
+            raise WrongInput(draft.step)
+        draft.description = text
+        await self._drafts.store(draft, self._clock.now())
         return draft
 
     async def cancel(self, actor: Actor) -> bool:
@@ -121,7 +146,10 @@ class ReportingService:
         self._require_reporter(actor)
         # A new report is stored together with its first photo, in one write made after the photo is on disk: while
         # another process holds the database's lock, the photo waits there, not only in memory.
-        draft = await self._drafts.get(actor.id) or self._blank_draft(actor)
+        draft = await self._drafts.get(actor.id)
+        if draft is None:
+            draft = self._blank_draft(actor)
+            draft.follows = await self._additions.just_reported(actor)
         if draft.step not in (Step.PHOTOS, Step.AFTER_PHOTOS):
             raise WrongInput(draft.step)
         outcome = self._photos.keep(draft, _kept(draft), upload)
@@ -133,6 +161,7 @@ class ReportingService:
         caption = clean(upload.caption or "")
         if (
             caption
+            and not vocabulary.is_empty_phrase(caption)
             and draft.description is None
             and draft.step is Step.PHOTOS
             and len(caption) <= limits.MAX_DESCRIPTION
@@ -177,22 +206,33 @@ class ReportingService:
         text = clean(text)
         if not text:
             raise WrongInput(draft.step)
+        word = vocabulary.plain(text)
+        if draft.follows is not None:
+            raise WrongInput(draft.step)  # 补充到 #N or 新的隐患 first: the words may be about either
+        if draft.step is Step.PHOTOS and not draft.photos:
+            return await self.describe_first(actor, text)  # a (new) description before the photos
         if draft.step in (Step.PHOTOS, Step.DESCRIPTION) and draft.photos:
+            if vocabulary.is_empty_phrase(text):
+                raise EmptyAnswer(draft.step)  # "好了" is no description: asked again
             if len(text) > limits.MAX_DESCRIPTION:
                 raise TooLong(limits.MAX_DESCRIPTION)
             draft.description = text
             draft.voice = voice
         elif draft.step is Step.CATEGORY and text in self.categories:
             draft.category = text
-        elif draft.step is Step.SEVERITY and text in vocabulary.SEVERITY_ANSWERS:
-            draft.severity = vocabulary.SEVERITY_ANSWERS[text]
+        elif draft.step is Step.SEVERITY and word in vocabulary.SEVERITY_ANSWERS:
+            draft.severity = vocabulary.SEVERITY_ANSWERS[word]
         elif draft.step is Step.PLACE:
+            if vocabulary.is_empty_phrase(text):
+                raise EmptyAnswer(draft.step)
             if len(text) > limits.MAX_PLACE:
                 raise TooLong(limits.MAX_PLACE)
             draft.place = text
-        elif draft.step is Step.LOCATION and text == vocabulary.SKIP:
+        elif draft.step is Step.LOCATION and word == vocabulary.SKIP:
             draft.location_given = True
         elif draft.step is Step.AFTER_NOTE:  # 即查即改: what was done, or 跳过
+            if vocabulary.is_empty_phrase(text):
+                raise EmptyAnswer(draft.step)  # "好了" is no note: asked again (跳过 says there is none)
             if len(text) > limits.MAX_REASON:
                 raise TooLong(limits.MAX_REASON)
             draft.after_note, draft.after_note_given = (None if text == vocabulary.SKIP else text), True
@@ -292,6 +332,38 @@ class ReportingService:
         draft = await self._current(actor, None, Step.SUMMARY)
         assert draft.category is not None and draft.place is not None and draft.village_id is not None
         return Summary(draft, await self._hazards.open_lookalikes(draft.village_id, draft.category, draft.place))
+
+    # ---- photos for a hazard already reported (补充到 #N) ----
+
+    async def begin_adding(self, actor: Actor, hazard_id: int) -> ReportDraft:
+        """补充照片 on the card: the photos sent next are offered to the hazard. NotFound, NotAllowed, or
+        InvalidTransition (closed); WrongInput while a report with photos or words is in progress."""
+        hazard = await self._additions.addable(actor, hazard_id)
+        draft = await self._drafts.get(actor.id)
+        if draft is not None and (draft.photos or draft.description is not None or draft.step is not Step.PHOTOS):
+            raise WrongInput(draft.step)
+        draft = draft or self._blank_draft(actor)
+        draft.follows = hazard.id
+        await self._drafts.store(draft, self._clock.now())
+        return draft
+
+    async def as_new(self, actor: Actor, token: str) -> ReportDraft:
+        """新的隐患: the photos begin a report of their own."""
+        draft = await self._current(actor, token, Step.PHOTOS)
+        if draft.follows is None:
+            raise StaleButton(token)
+        draft.follows = None
+        await self._drafts.store(draft, self._clock.now())
+        return draft
+
+    async def add_to(self, actor: Actor, token: str, hazard_id: int) -> tuple[Hazard, int]:
+        """补充到 #N: the draft's photos join the hazard's before-photos, with a timeline event; the town's supervisors
+        are told in one line. Returns the hazard and how many photos were added."""
+        draft = await self._current(actor, token, Step.PHOTOS)
+        if draft.follows != hazard_id or not draft.photos:
+            raise StaleButton(token)
+        hazard = await self._additions.addable(actor, hazard_id)
+        return hazard, await self._additions.add(actor, hazard, draft)
 
     # ---- submitting ----
 

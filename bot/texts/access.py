@@ -138,6 +138,7 @@ def officer_waiting(hazards: list[Hazard], today: date) -> str:
 
 # Bad input (issue 8, fuzzing): answers to updates the bot does not act on.
 
-EDIT_IGNORED = "修改已发送的消息不会被处理。如需更正，请重新发送。"
+EDIT_IGNORED = "编辑过的消息不会生效，已按修改前的内容处理。"
+EDIT_IGNORED_REPORT = "编辑过的消息不会生效，已按修改前的内容记录；如需更改，请在最后核对时点击「修改」。"
 MEDIA_NOT_NOW = "这一步不需要文件、语音或其他内容，已收到的内容都还在。"
 FINISH_ACTION_FIRST = "您有一项操作还没有完成，请先回答下面的问题；如要放弃这项操作，请发送 /cancel。"

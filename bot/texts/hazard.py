@@ -17,6 +17,7 @@ from bot.texts.common import (
 
 EVENT_NAMES: dict[str, str] = {
     "reported": "上报",
+    "photos_added": "补充照片",
     "fixed_on_spot": "即查即改",
     "assign": "交办",
     "invalid": "不属实",

@@ -30,6 +30,13 @@ BUTTON_CANCEL = "取消"
 BUTTON_FIX_ON_SPOT = "即查即改（已当场整改）"
 BUTTON_SEND_LOCATION = "发送当前位置"
 BUTTON_BACK = "返回"
+BUTTON_CANCEL_SURE = "确定取消"
+BUTTON_ADD_PHOTOS = "补充照片"
+BUTTON_NEW_HAZARD = "新的隐患"
+PHOTOS_ADD_NOT_ALLOWED = "只有上报人或本镇安监员可以给隐患补充照片。"
+PHOTOS_ADD_BUSY = "您有一份未完成的上报，请先提交或取消（发送「取消」），再补充照片。"
+BUTTON_KEEP_REPORTING = "继续上报"
+BUTTON_KEEP_RECTIFYING = "继续整改"
 
 STEP_NAMES: dict[str, str] = {
     "photos": "照片",
@@ -58,6 +65,9 @@ ASK_AFTER_PHOTOS = "请发送当场整改后的照片（1–10 张），发完�
 ASK_FIX_NOTE = "请简要说明当场是怎么整改的（例如：已清走纸箱、已更换插座），没有可说明的请点击「跳过」："
 ASK_EDIT = "要修改哪一项？"
 ASK_BUTTONS = "请点击上面的按钮选择。"
+EMPTY_DESCRIPTION = "「好了」「好的」这类话不能作为隐患描述。请用一句话说明看到了什么隐患，例如：「超市后门消防通道堆放纸箱，通道堵塞」。"
+EMPTY_PLACE = "「好了」「好的」这类话不能作为场所名称。"
+DESCRIPTION_KEPT = "已记下这段文字，发送照片后将作为隐患描述。如果不是要上报隐患，请发送「取消」。"
 ASK_PHOTO_FIRST = "请先发送隐患照片，再填写描述。"
 ASK_SUMMARY_BUTTONS = "请点击「提交」「修改」或「取消」。"
 RESUMED = "您有一份未完成的上报，继续上次的步骤。"
@@ -83,6 +93,47 @@ def text_too_long(limit: int, length: int) -> str:
     return f"内容太长了（{length} 字），请精简到 {limit} 字以内后重新发送。已填写的其他内容都还在。"
 
 
+def add_to_button(hazard_id: int) -> str:
+    """The button that adds the photos just sent to hazard #N."""
+    return f"补充到 #{hazard_id}"
+
+
+def ask_photos_for(hazard_id: int) -> str:
+    """After 补充照片: which photos to send."""
+    return f"请发送要补充到隐患 #{hazard_id} 的照片（1–{MAX_PHOTOS} 张）。"
+
+
+def photos_follow_up(count: int, hazard_id: int) -> str:
+    """Photos right after 提交 (or after 补充照片): for that hazard, or a new one?"""
+    return f"已收到 {count} 张照片。是补充到隐患 #{hazard_id}，还是上报新的隐患？"
+
+
+def photos_added(hazard_id: int, count: int) -> str:
+    """补充到 #N done."""
+    return f"已将 {count} 张照片补充到隐患 #{hazard_id}，已告知镇安监员。"
+
+
+def photos_add_closed(hazard_id: int) -> str:
+    """补充照片 of a hazard already closed."""
+    return f"隐患 #{hazard_id} 已销号，不能再补充照片。"
+
+
+def photos_added_notice(hazard: Hazard, count: int, name: str) -> str:
+    """The town's supervisors, in one line: a reporter added photos to a hazard."""
+    return f"隐患 #{hazard.id}（{screen.clip(hazard.place, screen.NAME_IN_LIST)}）补充了 {count} 张照片（{screen.name(name)}）。"
+
+
+def confirm_cancel(photos: int, *, after: bool) -> str:
+    """取消 when something would be lost: what, and the two buttons' question."""
+    if not photos:
+        lost = "已填写的内容"
+    elif after:
+        lost = f"已发送的 {photos} 张整改后照片"
+    else:
+        lost = f"已发送的 {photos} 张照片和已填写的内容"
+    return f"确定取消吗？将丢弃{lost}，不会保存。"
+
+
 def photos_received(count: int, refused: int, *, after: bool, has_description: bool) -> str:
     """The one confirmation after a batch of photos."""
     kind = "整改后照片" if after else "照片"
@@ -92,7 +143,7 @@ def photos_received(count: int, refused: int, *, after: bool, has_description: b
     if after:
         lines.append("可以继续发送，或点击「下一步」。")
     elif has_description:
-        lines.append("照片说明已作为隐患描述。可以继续发送照片，或点击「下一步」。")
+        lines.append("您发的文字已作为隐患描述。可以继续发送照片，或点击「下一步」。")
     else:
         lines.append("可以继续发送照片；发完后点击「下一步」，或直接输入隐患描述。")
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.chat import albums
+from bot.chat import albums, reports
 from bot.chat.commands import start_words
 from bot.domain.flood import Screening
 from bot.domain.people import Channel
@@ -39,7 +39,8 @@ async def gate(update: Update, context: GridContext) -> None:
         # Acting on an edit would act twice (a check logged again, a report cancelled by an edited /cancel), so edits
         # get a hint to send again. A live location moving arrives as edits every few seconds: those stay silent.
         if update.edited_message.location is None:
-            await update.edited_message.reply_text(texts.EDIT_IGNORED)
+            actor = await context.services.access.actor(user.id)
+            await render(context, chat.id, await reports.edited(context.services, actor))
         raise ApplicationHandlerStop
     # Every update resolves the actor from the roster as it is now: a deactivated or moved person's old powers are gone.
     access = context.services.access
