@@ -3,7 +3,6 @@ Telegram, each acting in their own app on what the outbox brought them; both cha
 
 from __future__ import annotations
 
-import csv
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from bot.chat.actions import HazardPress, decode
 from bot.clock import FakeClock
 from bot.domain.lifecycle import Move
 from bot.domain.people import Role
-from bot.domain.roster import validate
-from bot.roster_file import read_roster
 from sandbox.wecom import WeComMember
 from tests.flows import assign, officer, rectify, reported, supervisor
 from tests.rig import png
@@ -32,14 +29,6 @@ LOOP = [
 async def world(tmp_path: Path, clock: FakeClock) -> AsyncIterator[WeComRig]:
     async with running_wecom_bot(tmp_path, clock) as running:
         yield running
-
-
-async def on_wecom_roster(world: WeComRig, folder: Path, rows: list[list[str]]) -> None:
-    """People imported with their WeCom account (recognised at once)."""
-    path = folder / "wecom-roster.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([["镇", "村", "姓名", "角色", "电话", "企业微信账号"], *rows])
-    await world.rig.services.roster.import_entries(validate(read_roster(path)))
 
 
 async def report_on_wecom(officer: WeComMember) -> int:
@@ -62,8 +51,7 @@ async def report_on_wecom(officer: WeComMember) -> int:
 
 async def test_officer_and_owner_on_wecom_supervisor_on_telegram(world: WeComRig, tmp_path: Path) -> None:
     rig, wecom = world.rig, world.wecom
-    await on_wecom_roster(
-        world,
+    await world.import_roster(
         tmp_path,
         [
             ["青龙镇", "新龙村", "曾英海", "信息员", "", "zengyinghai"],
@@ -110,7 +98,7 @@ async def test_officer_and_owner_on_wecom_supervisor_on_telegram(world: WeComRig
 
 async def test_officer_and_owner_on_telegram_supervisor_on_wecom(world: WeComRig, tmp_path: Path) -> None:
     rig, wecom = world.rig, world.wecom
-    await on_wecom_roster(world, tmp_path, [["青龙镇", "", "肖浩", "镇安监员", "", "xiaohao"]])
+    await world.import_roster(tmp_path, [["青龙镇", "", "肖浩", "镇安监员", "", "xiaohao"]])
     boss = world.member("xiaohao")
     owner = await rig.join(Role.OWNER, village="新龙村", name="张老板")  # on Telegram
     reporter = await officer(rig)  # on Telegram

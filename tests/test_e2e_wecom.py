@@ -3,7 +3,6 @@ to GridSafe's callback URL; GridSafe answers through the loopback WeCom API (san
 
 from __future__ import annotations
 
-import csv
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,8 +13,6 @@ from bot.chat.replies import Document
 from bot.clock import FakeClock
 from bot.domain.hazards import Severity
 from bot.domain.people import Role
-from bot.domain.roster import validate
-from bot.roster_file import read_roster
 from handlers.wecom.app import WeComChannel
 from handlers.wecom.render import FILE_MAX_BYTES, Renderer
 from sandbox.wecom import Delivered, WeComMember
@@ -31,17 +28,10 @@ async def world(tmp_path: Path, clock: FakeClock) -> AsyncIterator[WeComRig]:
         yield running
 
 
-async def _roster_with_wecom(world: WeComRig, folder: Path, rows: list[list[str]]) -> None:
-    path = folder / "wecom-roster.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([["镇", "村", "姓名", "角色", "电话", "企业微信账号"], *rows])
-    await world.rig.services.roster.import_entries(validate(read_roster(path)))
-
-
 async def test_an_officer_on_wecom_reports_three_pictures_with_location_category_and_severity(
     world: WeComRig, tmp_path: Path
 ) -> None:
-    await _roster_with_wecom(world, tmp_path, [["青龙镇", "新龙村", "曾英海", "信息员", "", "ZengYingHai"]])
+    await world.import_roster(tmp_path, [["青龙镇", "新龙村", "曾英海", "信息员", "", "ZengYingHai"]])
     officer = world.member("ZengYingHai")  # recognised at once: imported with the account
     pictures = [png(30 + i) for i in range(3)]
     for picture in pictures:

@@ -3,6 +3,7 @@ border serving the callback URL that simulated WeCom members (sandbox/wecom.py) 
 
 from __future__ import annotations
 
+import csv
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.domain.people import Role
+from bot.domain.roster import validate
+from bot.roster_file import read_roster
 from sandbox.wecom import WeComMember, WeComServer
 from tests.rig import Rig, running_bot
 
@@ -28,6 +31,13 @@ class WeComRig:
 
     rig: Rig
     wecom: WeComServer
+
+    async def import_roster(self, folder: Path, rows: list[list[str]]) -> None:
+        """People imported with their WeCom account (recognised at once), as `gridsafe roster import` takes them."""
+        path = folder / "wecom-roster.csv"
+        with path.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([["镇", "村", "姓名", "角色", "电话", "企业微信账号"], *rows])
+        await self.rig.services.roster.import_entries(validate(read_roster(path)))
 
     def member(self, userid: str) -> WeComMember:
         """A simulated WeCom member (bound or not)."""
